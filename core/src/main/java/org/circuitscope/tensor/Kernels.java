@@ -1,0 +1,65 @@
+package org.circuitscope.tensor;
+
+/**
+ * The numeric kernels the model, the analyses and the trainer are built on. Two
+ * implementations do the same arithmetic: {@link SimdKernels} (Vector API, the default) and
+ * {@link ScalarKernels} (plain loops), chosen once by {@code -Dcircuitscope.simd=false}.
+ *
+ * <p>All matrices are row-major float arrays addressed by (array, offset, leading dimension),
+ * so per-head slices of {@code [pos, head, d_head]} tensors are used in place.
+ */
+public interface Kernels {
+
+    /** The kernels chosen for this JVM: SIMD unless {@code circuitscope.simd} is {@code false}. */
+    static Kernels get() { return KernelsHolder.INSTANCE; }
+
+    /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */
+    String name();
+
+    /**
+     * C = op(A)·op(B), or C += op(A)·op(B) when {@code accumulate}. op(A) is m×k: stored
+     * m×k (element (i,p) at {@code a[aOff + i*lda + p]}), or k×m when {@code transA}
+     * (element (i,p) at {@code a[aOff + p*lda + i]}). op(B) is k×n: stored k×n
+     * ({@code b[bOff + p*ldb + j]}), or n×k when {@code transB} ({@code b[bOff + j*ldb + p]}).
+     * C is m×n at {@code c[cOff + i*ldc + j]}. Runs on the {@link WorkerPool}.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc, boolean accumulate);
+
+    /**
+     * {@code batch} independent products; product t uses offsets {@code aOff + t*aStride},
+     * {@code bOff + t*bStride}, {@code cOff + t*cStride} (per-head attention, per-head W_Q…).
+     * The work of all products is split across the pool together.
+     */
+    void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, int aStride,
+                     float[] b, int bOff, int ldb, int bStride,
+                     float[] c, int cOff, int ldc, int cStride, boolean accumulate);
+
+    /** Σ a[i]·b[i] over n elements. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** y[i] += alpha·x[i] over n elements. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** In-place softmax of x[off .. off+n) (max-subtracted, exp, normalised). */
+    void softmax(float[] x, int off, int n);
+
+    /**
+     * LayerNorm of one row as TransformerLens: centred = x − mean; scale =
+     * sqrt(mean(centred²) + eps); out = centred / scale, then ·w + b where w, b are not null
+     * (LNPre passes null for both). Writes n values at {@code out[outOff]} and returns scale.
+     */
+    float layerNorm(float[] x, int xOff, float[] out, int outOff, int n, float eps, float[] w, float[] b);
+
+    /** In place, GPT-2's tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+    void geluNew(float[] x, int off, int n);
+
+    /** In place, the exact GELU: 0.5x(1 + erf(x/√2)). */
+    void gelu(float[] x, int off, int n);
+
+    /** In place, max(x, 0). */
+    void relu(float[] x, int off, int n);
+}

@@ -1,0 +1,111 @@
+package org.circuitscope.tensor;
+
+/** Plain-loop kernels: the reference the SIMD path is tested against, and the fallback. */
+public class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() { return "scalar"; }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        WorkerPool.parallelFor(m, i -> gemmRow(transA, transB, i, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate));
+    }
+
+    private static void gemmRow(boolean transA, boolean transB, int i, int n, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate) {
+        int cRow = cOff + i * ldc;
+        if (!accumulate) java.util.Arrays.fill(c, cRow, cRow + n, 0f);
+        for (int p = 0; p < k; p++) {
+            float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            if (av == 0f) continue;
+            if (transB) {
+                for (int j = 0; j < n; j++) c[cRow + j] += av * b[bOff + j * ldb + p];
+            } else {
+                int bRow = bOff + p * ldb;
+                for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
+            }
+        }
+    }
+
+    @Override
+    public void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, int aStride,
+                            float[] b, int bOff, int ldb, int bStride,
+                            float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        WorkerPool.parallelFor(batch * m, t -> gemmRow(transA, transB, t % m, n, k,
+                a, aOff + (t / m) * aStride, lda, b, bOff + (t / m) * bStride, ldb,
+                c, cOff + (t / m) * cStride, ldc, accumulate));
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) x[off + i] *= inv;
+    }
+
+    @Override
+    public float layerNorm(float[] x, int xOff, float[] out, int outOff, int n, float eps, float[] w, float[] b) {
+        double mean = 0;
+        for (int i = 0; i < n; i++) mean += x[xOff + i];
+        mean /= n;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[xOff + i] - mean;
+            var += d * d;
+        }
+        float scale = (float) Math.sqrt(var / n + eps);
+        float inv = 1f / scale;
+        float m = (float) mean;
+        for (int i = 0; i < n; i++) {
+            float v = (x[xOff + i] - m) * inv;
+            if (w != null) v = v * w[i] + b[i];
+            out[outOff + i] = v;
+        }
+        return scale;
+    }
+
+    @Override
+    public void geluNew(float[] x, int off, int n) {
+        final double c = Math.sqrt(2.0 / Math.PI);
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (0.5 * v * (1 + Math.tanh(c * (v + 0.044715 * v * v * v))));
+        }
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (0.5 * v * (1 + Erf.erf(v / Math.sqrt(2))));
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) x[i] = Math.max(x[i], 0f);
+    }
+}
