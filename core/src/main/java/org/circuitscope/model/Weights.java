@@ -1,0 +1,108 @@
+package org.circuitscope.model;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.circuitscope.tensor.Tensor;
+
+/**
+ * The parameters of a model under TransformerLens state-dict names ({@code embed.W_E},
+ * {@code blocks.0.attn.W_Q}, ...), checked against the config when built: every tensor the
+ * config needs is present with its exact shape and holds no NaN or infinity. Missing biases
+ * are taken as zero (some checkpoints omit them); missing weights are an error.
+ */
+public final class Weights {
+    private final ModelConfig cfg;
+    private final Map<String, Tensor> tensors;
+
+    private Weights(ModelConfig cfg, Map<String, Tensor> tensors) {
+        this.cfg = cfg;
+        this.tensors = tensors;
+    }
+
+    /** Validates {@code tensors} against {@code cfg}; {@code source} names where they came from, for errors. */
+    public static Weights of(ModelConfig cfg, Map<String, Tensor> tensors, String source) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        expected(cfg).forEach((name, shape) -> {
+            Tensor t = tensors.get(name);
+            if (t == null) {
+                if (isBias(name)) {
+                    t = Tensor.zeros(shape);
+                } else {
+                    throw new IllegalArgumentException(source + ": tensor '" + name + "' is missing (the config needs "
+                            + Arrays.toString(shape) + ")");
+                }
+            }
+            if (!Arrays.equals(t.shape(), shape)) {
+                throw new IllegalArgumentException(source + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                        + " but the config needs " + Arrays.toString(shape));
+            }
+            float[] d = t.data();
+            for (int i = 0; i < d.length; i++) {
+                if (!Float.isFinite(d[i])) {
+                    throw new IllegalArgumentException(source + ": tensor '" + name + "' holds " + d[i] + " at flat index " + i
+                            + "; weights must be finite");
+                }
+            }
+            out.put(name, t);
+        });
+        return new Weights(cfg, Collections.unmodifiableMap(out));
+    }
+
+    private static boolean isBias(String name) {
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        return last.startsWith("b_") || last.equals("b");
+    }
+
+    /** Every tensor name the config needs, with its shape, in state-dict order. */
+    public static Map<String, int[]> expected(ModelConfig c) {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        int d = c.dModel(), h = c.nHeads(), dh = c.dHead();
+        m.put("embed.W_E", new int[] {c.dVocab(), d});
+        m.put("pos_embed.W_pos", new int[] {c.nCtx(), d});
+        boolean ln = c.normalizationType() == Normalization.LN;
+        for (int l = 0; l < c.nLayers(); l++) {
+            String p = "blocks." + l + ".";
+            if (ln) { m.put(p + "ln1.w", new int[] {d}); m.put(p + "ln1.b", new int[] {d}); }
+            for (String x : new String[] {"Q", "K", "V"}) m.put(p + "attn.W_" + x, new int[] {h, d, dh});
+            m.put(p + "attn.W_O", new int[] {h, dh, d});
+            for (String x : new String[] {"Q", "K", "V"}) m.put(p + "attn.b_" + x, new int[] {h, dh});
+            m.put(p + "attn.b_O", new int[] {d});
+            if (!c.attnOnly()) {
+                if (ln) { m.put(p + "ln2.w", new int[] {d}); m.put(p + "ln2.b", new int[] {d}); }
+                m.put(p + "mlp.W_in", new int[] {d, c.dMlp()});
+                m.put(p + "mlp.b_in", new int[] {c.dMlp()});
+                m.put(p + "mlp.W_out", new int[] {c.dMlp(), d});
+                m.put(p + "mlp.b_out", new int[] {d});
+            }
+        }
+        if (ln) { m.put("ln_final.w", new int[] {d}); m.put("ln_final.b", new int[] {d}); }
+        m.put("unembed.W_U", new int[] {d, c.dVocab()});
+        m.put("unembed.b_U", new int[] {c.dVocab()});
+        return m;
+    }
+
+    public ModelConfig config() { return cfg; }
+
+    public Tensor get(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) throw new IllegalArgumentException("no weight named '" + name + "' in model " + cfg.modelName());
+        return t;
+    }
+
+    public float[] data(String name) { return get(name).data(); }
+
+    public boolean has(String name) { return tensors.containsKey(name); }
+
+    /** All tensors by state-dict name, in order. */
+    public Map<String, Tensor> asMap() { return tensors; }
+
+    /** A copy with some tensors replaced (and the config possibly changed), validated again. */
+    public Weights with(ModelConfig newCfg, Map<String, Tensor> replaced) {
+        Map<String, Tensor> m = new LinkedHashMap<>(tensors);
+        m.putAll(replaced);
+        m.keySet().retainAll(expected(newCfg).keySet());
+        return of(newCfg, m, newCfg.modelName());
+    }
+}
