@@ -1,0 +1,68 @@
+package org.circuitscope.io;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Transformer;
+import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Tensor;
+import org.circuitscope.tokenizer.Tokenizer;
+
+/**
+ * Loads a model directory: {@code config.json} + {@code model.safetensors} (+ optional
+ * {@code tokenizer.json}), in TransformerLens layout or Hugging Face GPT-2 layout (converted to
+ * TransformerLens names on load), then applies the requested weight processing.
+ */
+public final class ModelDirectory {
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String TOKENIZER = "tokenizer.json";
+
+    private ModelDirectory() {}
+
+    public static LoadedModel load(Path dir) throws IOException { return load(dir, LoadOptions.none()); }
+
+    public static LoadedModel load(Path dir, LoadOptions options) throws IOException {
+        if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a model directory (expected a folder with config.json and model.safetensors)");
+        Path weightsFile = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weightsFile)) throw new IOException(weightsFile + ": missing (a model directory needs model.safetensors)");
+        JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
+        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        Weights weights;
+        String layout;
+        try (SafeTensors st = SafeTensors.open(weightsFile)) {
+            if (ModelConfigJson.isHuggingFaceGpt2(json)) {
+                ModelConfig cfg = ModelConfigJson.fromHuggingFaceGpt2(json, name, dir.resolve(CONFIG));
+                weights = Weights.of(cfg, Gpt2Layout.toTransformerLens(cfg, st), weightsFile.toString());
+                layout = "huggingface-gpt2";
+            } else {
+                int vocab = st.contains("embed.W_E") && st.info("embed.W_E").shape().length == 2 ? st.info("embed.W_E").shape()[0] : -1;
+                ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));
+                Map<String, Tensor> tensors = new LinkedHashMap<>();
+                for (String n : Weights.expected(cfg).keySet()) {
+                    if (st.contains(n)) tensors.put(n, st.read(n));
+                }
+                weights = Weights.of(cfg, tensors, weightsFile.toString());
+                layout = "transformerlens";
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        weights = WeightProcessing.apply(weights, options);
+        Tokenizer tokenizer = null;
+        Path tok = dir.resolve(TOKENIZER);
+        if (Files.isRegularFile(tok)) tokenizer = Tokenizer.load(tok);
+        return new LoadedModel(dir, layout, new Transformer(weights), tokenizer);
+    }
+
+    /** Writes {@code weights} as a TransformerLens-layout directory (config.json + model.safetensors). */
+    public static void save(Path dir, Weights weights, String dtype) throws IOException {
+        Files.createDirectories(dir);
+        ModelConfigJson.write(dir.resolve(CONFIG), weights.config());
+        SafeTensorsWriter.write(dir.resolve(WEIGHTS), weights.asMap(), Map.of("format", "pt", "layout", "transformerlens"), dtype);
+    }
+}

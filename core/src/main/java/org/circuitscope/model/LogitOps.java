@@ -1,0 +1,47 @@
+package org.circuitscope.model;
+
+import java.util.PriorityQueue;
+import org.circuitscope.tensor.Tensor;
+
+/** Log-probabilities and top-k from rows of logits, in float64 so small probabilities keep their digits. */
+public final class LogitOps {
+    private LogitOps() {}
+
+    /** A token and its score (a logit or a log-probability). */
+    public record Scored(int token, double score) {}
+
+    /** log_softmax of row {@code pos} of {@code logits [pos, d_vocab]}. */
+    public static double[] logSoftmax(Tensor logits, int pos) {
+        int v = logits.dim(1);
+        float[] d = logits.data();
+        int off = pos * v;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < v; i++) max = Math.max(max, d[off + i]);
+        double sum = 0;
+        for (int i = 0; i < v; i++) sum += Math.exp(d[off + i] - max);
+        double lse = max + Math.log(sum);
+        double[] out = new double[v];
+        for (int i = 0; i < v; i++) out[i] = d[off + i] - lse;
+        return out;
+    }
+
+    /** The k largest entries, largest first (ties by lower id). */
+    public static Scored[] topK(double[] scores, int k) {
+        k = Math.min(k, scores.length);
+        PriorityQueue<Scored> heap = new PriorityQueue<>((a, b) -> a.score != b.score ? Double.compare(a.score, b.score) : Integer.compare(b.token, a.token));
+        for (int i = 0; i < scores.length; i++) {
+            if (heap.size() < k) heap.add(new Scored(i, scores[i]));
+            else if (scores[i] > heap.peek().score) { heap.poll(); heap.add(new Scored(i, scores[i])); }
+        }
+        Scored[] out = new Scored[heap.size()];
+        for (int i = out.length - 1; i >= 0; i--) out[i] = heap.poll();
+        return out;
+    }
+
+    /** 1-based rank of {@code token} among {@code scores} (1 = the top prediction). */
+    public static int rank(double[] scores, int token) {
+        int r = 1;
+        for (int i = 0; i < scores.length; i++) if (scores[i] > scores[token] || (scores[i] == scores[token] && i < token)) r++;
+        return r;
+    }
+}
