@@ -1,0 +1,68 @@
+package org.circuitscope.circuits;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import org.circuitscope.model.ActFn;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
+import org.circuitscope.model.RandomWeights;
+import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class CopyingScoreTest {
+
+    @Test
+    void scoreFromTheSmallCoreEqualsTheScoreOfTheFullVocabCircuit() {
+        ModelConfig c = new ModelConfig("c", 2, 12, 3, 4, 0, 9, 8, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        Weights w = RandomWeights.generate(c, 3, 0.5);
+        double[][] scores = CopyingScore.ov(w);
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 3; h++) {
+                double[] full = fullOvCircuit(w, l, h);
+                double[][] eig = CopyingScore.eigenvalues(full);
+                // The full 9×9 circuit has rank ≤ 4: its nonzero eigenvalues are the core's; zeros add nothing.
+                assertEquals(CopyingScore.score(eig), scores[l][h], 1e-6, "L" + l + "H" + h);
+                double trace = 0;
+                for (int i = 0; i < 9; i++) trace += full[i * 9 + i];
+                double sum = Arrays.stream(eig).mapToDouble(z -> z[0]).sum();
+                assertEquals(trace, sum, 1e-6 * Math.max(1, Math.abs(trace)), "Σλ is the trace");
+            }
+        }
+    }
+
+    @Test
+    void aHeadWhoseOvCircuitIsPositiveDefiniteCopies() {
+        // W_E = W_Uᵀ and W_V·W_O = I on a subspace makes W_E W_OV W_U = W_E P W_Eᵀ, positive semi-definite: score 1.
+        ModelConfig c = new ModelConfig("c", 1, 6, 1, 3, 0, 7, 8, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        Weights w = RandomWeights.generate(c, 4, 0.5);
+        Tensor wu = Tensor.zeros(6, 7), wv = Tensor.zeros(1, 6, 3), wo = Tensor.zeros(1, 3, 6);
+        float[] we = w.data("embed.W_E");
+        for (int v = 0; v < 7; v++) for (int i = 0; i < 6; i++) wu.data()[i * 7 + v] = we[v * 6 + i];
+        for (int e = 0; e < 3; e++) { wv.data()[e * 3 + e] = 1; wo.data()[e * 6 + e] = 1; }
+        w = w.with(c, java.util.Map.of("unembed.W_U", wu, "blocks.0.attn.W_V", wv, "blocks.0.attn.W_O", wo));
+        assertEquals(1.0, CopyingScore.ov(w)[0][0], 1e-9);
+        // Negating W_O makes it anti-copy.
+        for (int i = 0; i < wo.size(); i++) wo.data()[i] = -wo.data()[i];
+        w = w.with(c, java.util.Map.of("blocks.0.attn.W_O", wo));
+        assertEquals(-1.0, CopyingScore.ov(w)[0][0], 1e-9);
+    }
+
+    /** W_E·W_V[h]·W_O[h]·W_U materialised in float64 (vocab × vocab), by plain loops. */
+    static double[] fullOvCircuit(Weights w, int l, int h) {
+        ModelConfig c = w.config();
+        int d = c.dModel(), dh = c.dHead(), v = c.dVocab();
+        float[] we = w.data("embed.W_E"), wv = w.data("blocks." + l + ".attn.W_V"), wo = w.data("blocks." + l + ".attn.W_O"), wu = w.data("unembed.W_U");
+        double[] out = new double[v * v];
+        for (int a = 0; a < v; a++) {
+            double[] z = new double[dh];
+            for (int e = 0; e < dh; e++) for (int i = 0; i < d; i++) z[e] += we[a * d + i] * wv[(h * d + i) * dh + e];
+            double[] r = new double[d];
+            for (int o = 0; o < d; o++) for (int e = 0; e < dh; e++) r[o] += z[e] * wo[(h * dh + e) * d + o];
+            for (int b = 0; b < v; b++) for (int o = 0; o < d; o++) out[a * v + b] += r[o] * wu[o * v + b];
+        }
+        return out;
+    }
+}
