@@ -1,0 +1,162 @@
+package org.circuitscope.io;
+
+import org.circuitscope.tensor.Tensor;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A safetensors file, mapped once into memory and validated at {@link #open}: an 8-byte
+ * little-endian header length N, N bytes of UTF-8 JSON mapping tensor names to
+ * {@code {dtype, shape, data_offsets}} (plus optional {@code "__metadata__"} strings), then the
+ * data section the offsets point into.
+ *
+ * <p>Tensors are sliced from the mapping without copying ({@link #segment}) or decoded straight
+ * from it to float32 ({@link #read}). Segments and reads are valid until {@link #close}, which
+ * unmaps the file; reading from several threads at once is safe, closing while they read is not.
+ */
+public final class SafeTensors implements AutoCloseable {
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong I64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** The largest float[] the JVM reliably allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private final Path file;
+    private final Arena arena;
+    private final MemorySegment data;
+    private final Map<String, TensorInfo> byName;
+    private final List<String> names;
+    private final Map<String, String> metadata;
+    private volatile boolean closed;
+
+    private SafeTensors(Path file, Arena arena, MemorySegment data, SafeTensorsHeader.Parsed header) {
+        this.file = file;
+        this.arena = arena;
+        this.data = data;
+        this.metadata = header.metadata();
+        Map<String, TensorInfo> map = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
+        for (TensorInfo t : header.tensors()) {
+            map.put(t.name(), t);
+            order.add(t.name());
+        }
+        this.byName = Collections.unmodifiableMap(map);
+        this.names = Collections.unmodifiableList(order);
+    }
+
+    /**
+     * Maps {@code file} read-only and validates its header and offsets.
+     *
+     * @throws SafeTensorsException if the file is not a well-formed safetensors file
+     * @throws IOException if it cannot be opened or mapped
+     */
+    public static SafeTensors open(Path file) throws IOException {
+        // A shared arena: the mapping is read from the kernel worker threads, not just the opener.
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MemorySegment all = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            SafeTensorsHeader.Parsed header = SafeTensorsHeader.parse(file, all);
+            return new SafeTensors(file, arena, all.asSlice(header.dataStart(), header.dataLength()), header);
+        } catch (IOException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public Path file() { return file; }
+
+    /** Tensor names in file order (by data offset). */
+    public List<String> names() { return names; }
+
+    /** Header entries in file order (by data offset). */
+    public List<TensorInfo> infos() { return List.copyOf(byName.values()); }
+
+    public boolean contains(String name) { return byName.containsKey(name); }
+
+    /** @throws IllegalArgumentException naming the file and tensor if the file has no such tensor */
+    public TensorInfo info(String name) {
+        TensorInfo t = byName.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no tensor '" + name + "' in safetensors file " + file + "; it holds "
+                    + names.size() + " tensors" + (names.isEmpty() ? "" : ", the first being " + names.subList(0, Math.min(5, names.size()))));
+        }
+        return t;
+    }
+
+    /** The {@code "__metadata__"} strings of the header (empty when there are none). */
+    public Map<String, String> metadata() { return metadata; }
+
+    /** The tensor's raw little-endian bytes: a read-only slice of the mapping, valid until {@link #close}. */
+    public MemorySegment segment(String name) {
+        TensorInfo t = info(name);
+        checkOpen();
+        return data.asSlice(t.begin(), t.byteSize());
+    }
+
+    /**
+     * The tensor decoded to float32 with the shape in the file. F32, F16 and BF16 are read
+     * exactly (every F16 and BF16 value is a float32); I32 and I64, used for token ids, are
+     * converted to the nearest float (exact up to 2^24).
+     *
+     * @throws SafeTensorsException for another dtype, or a tensor too large for one float array
+     */
+    public Tensor read(String name) throws SafeTensorsException {
+        TensorInfo t = info(name);
+        checkOpen();
+        long n = t.numel();
+        if (n > MAX_ARRAY) {
+            throw new SafeTensorsException(file, name, "tensor '" + name + "' in " + file + " has " + n
+                    + " elements, more than one float array holds (" + MAX_ARRAY + "); read it in parts through segment()");
+        }
+        MemorySegment src = data.asSlice(t.begin(), t.byteSize());
+        float[] out = new float[(int) n];
+        switch (t.dtype()) {
+            case "F32" -> MemorySegment.copy(src, F32_LE, 0, out, 0, out.length);
+            case "F16" -> {
+                for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(src.getAtIndex(I16_LE, i));
+            }
+            case "BF16" -> {
+                // bfloat16 is the top half of a float32: the sign-extended high bits shift out.
+                for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat(src.getAtIndex(I16_LE, i) << 16);
+            }
+            case "I32" -> {
+                for (int i = 0; i < out.length; i++) out[i] = src.getAtIndex(I32_LE, i);
+            }
+            case "I64" -> {
+                for (int i = 0; i < out.length; i++) out[i] = src.getAtIndex(I64_LE, i);
+            }
+            default -> throw new SafeTensorsException(file, name, "dtype " + t.dtype() + " of tensor '" + name + "' in "
+                    + file + " is not supported; circuitscope reads F32, F16, BF16 (and I32, I64 as float);"
+                    + " convert the file, e.g. with torch: {k: v.float() for k, v in state_dict.items()}");
+        }
+        return Tensor.of(out, t.shape());
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("safetensors file " + file + " was closed");
+    }
+
+    /** Unmaps the file; segments handed out before become inaccessible. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        arena.close();
+    }
+
+    @Override
+    public String toString() { return "SafeTensors[" + file + ", " + names.size() + " tensors]"; }
+}

@@ -1,0 +1,140 @@
+package org.circuitscope.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.circuitscope.tensor.Tensor;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * Writes safetensors files that {@code safetensors.torch.load_file} and {@link SafeTensors}
+ * read: a Gson header padded with spaces so the data starts 8-byte aligned, then every
+ * tensor's bytes contiguously, in the map's iteration order.
+ *
+ * <p>The file is written beside its target and moved into place, so a failed or interrupted
+ * write never leaves a half-written file under the target name.
+ */
+public final class SafeTensorsWriter {
+    // No HTML escaping: names like "blocks.0.attn.hook_pattern" stay readable in a hex dump.
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    private SafeTensorsWriter() {}
+
+    /** Writes {@code tensors} as F32 with optional {@code metadata} (null or empty: none). */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, "F32");
+    }
+
+    /**
+     * Writes {@code tensors} as {@code dtype} ("F32", or "F16" rounded to nearest-even by
+     * {@link Float#floatToFloat16}) with optional {@code metadata} (null or empty: none).
+     *
+     * @throws IllegalArgumentException for another dtype, a tensor named "__metadata__" or null entries
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype)
+            throws IOException {
+        int elementSize = switch (dtype) {
+            case "F32" -> 4;
+            case "F16" -> 2;
+            default -> throw new IllegalArgumentException("cannot write dtype " + dtype + " to " + file
+                    + "; the writer writes F32 or F16");
+        };
+        byte[] json = GSON.toJson(header(file, tensors, metadata, dtype, elementSize)).getBytes(StandardCharsets.UTF_8);
+        int headerLength = (json.length + 7) & ~7;
+
+        Path target = file.toAbsolutePath();
+        // Not Files.createTempFile: that makes the file owner-only, and the result should get the
+        // usual permissions so an exported cache can be shared.
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+                ByteBuffer head = ByteBuffer.allocate(8 + headerLength).order(ByteOrder.LITTLE_ENDIAN);
+                head.putLong(headerLength).put(json);
+                while (head.hasRemaining()) head.put((byte) ' ');
+                writeFully(out, head.flip());
+                ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor t : tensors.values()) writeData(out, chunk, t.data(), elementSize);
+            }
+            move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static JsonObject header(Path file, Map<String, Tensor> tensors, Map<String, String> metadata,
+                                     String dtype, int elementSize) {
+        JsonObject header = new JsonObject();
+        if (metadata != null && !metadata.isEmpty()) {
+            JsonObject m = new JsonObject();
+            metadata.forEach((k, v) -> {
+                if (k == null || v == null) {
+                    throw new IllegalArgumentException("metadata for " + file + " has a null key or value: " + k + "=" + v);
+                }
+                m.addProperty(k, v);
+            });
+            header.add(SafeTensorsHeader.METADATA_KEY, m);
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (name == null || name.equals(SafeTensorsHeader.METADATA_KEY) || e.getValue() == null) {
+                throw new IllegalArgumentException("cannot write tensor named " + name + " (value " + e.getValue()
+                        + ") to " + file + "; names must be non-null and not \"" + SafeTensorsHeader.METADATA_KEY + "\"");
+            }
+            JsonArray shape = new JsonArray();
+            for (int d : e.getValue().shape()) shape.add(d);
+            long end = offset + (long) e.getValue().size() * elementSize;
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offsets.add(end);
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", dtype);
+            entry.add("shape", shape);
+            entry.add("data_offsets", offsets);
+            header.add(name, entry);
+            offset = end;
+        }
+        return header;
+    }
+
+    private static void writeData(FileChannel out, ByteBuffer chunk, float[] data, int elementSize) throws IOException {
+        int perChunk = CHUNK_BYTES / elementSize;
+        for (int i = 0; i < data.length; i += perChunk) {
+            int n = Math.min(perChunk, data.length - i);
+            chunk.clear();
+            if (elementSize == 4) {
+                chunk.asFloatBuffer().put(data, i, n); // the view shares the chunk's little-endian order
+                chunk.limit(n * 4);
+            } else {
+                for (int j = 0; j < n; j++) chunk.putShort(Float.floatToFloat16(data[i + j]));
+                chunk.flip();
+            }
+            writeFully(out, chunk);
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) out.write(buffer);
+    }
+
+    private static void move(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
