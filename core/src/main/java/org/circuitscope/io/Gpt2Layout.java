@@ -58,10 +58,10 @@ final class Gpt2Layout {
     }
 
     private static Tensor read(SafeTensors st, String name, int... shape) throws IOException {
-        if (!st.contains(name)) throw new SafeTensorsException(st.file() + ": tensor '" + name + "' is missing (GPT-2 layout)");
+        if (!st.contains(name)) throw new SafeTensorsException(st.file(), name, st.file() + ": tensor '" + name + "' is missing (GPT-2 layout)");
         Tensor t = st.read(name);
         if (!Arrays.equals(t.shape(), shape)) {
-            throw new SafeTensorsException(st.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+            throw new SafeTensorsException(st.file(), name, st.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
                     + " but config.json implies " + Arrays.toString(shape));
         }
         return t;

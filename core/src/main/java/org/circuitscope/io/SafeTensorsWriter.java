@@ -46,13 +46,39 @@ public final class SafeTensorsWriter {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype)
             throws IOException {
+        write(file, tensors, metadata, dtype, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, Map, Map, String)}, followed by integer vectors written as I64
+     * (token ids: Python then gets a {@code torch.long} tensor ready for indexing).
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype,
+                             Map<String, int[]> int64Vectors) throws IOException {
         int elementSize = switch (dtype) {
             case "F32" -> 4;
             case "F16" -> 2;
             default -> throw new IllegalArgumentException("cannot write dtype " + dtype + " to " + file
                     + "; the writer writes F32 or F16");
         };
-        byte[] json = GSON.toJson(header(file, tensors, metadata, dtype, elementSize)).getBytes(StandardCharsets.UTF_8);
+        JsonObject headerJson = header(file, tensors, metadata, dtype, elementSize);
+        long offset = 0;
+        for (Tensor t : tensors.values()) offset += (long) t.size() * elementSize;
+        for (Map.Entry<String, int[]> e : int64Vectors.entrySet()) {
+            if (tensors.containsKey(e.getKey())) throw new IllegalArgumentException("tensor " + e.getKey() + " given twice for " + file);
+            JsonArray shape = new JsonArray();
+            shape.add(e.getValue().length);
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offset += 8L * e.getValue().length;
+            offsets.add(offset);
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", "I64");
+            entry.add("shape", shape);
+            entry.add("data_offsets", offsets);
+            headerJson.add(e.getKey(), entry);
+        }
+        byte[] json = GSON.toJson(headerJson).getBytes(StandardCharsets.UTF_8);
         int headerLength = (json.length + 7) & ~7;
 
         Path target = file.toAbsolutePath();
@@ -67,6 +93,11 @@ public final class SafeTensorsWriter {
                 writeFully(out, head.flip());
                 ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 for (Tensor t : tensors.values()) writeData(out, chunk, t.data(), elementSize);
+                for (int[] ints : int64Vectors.values()) {
+                    ByteBuffer b = ByteBuffer.allocate(8 * ints.length).order(ByteOrder.LITTLE_ENDIAN);
+                    for (int v : ints) b.putLong(v);
+                    writeFully(out, b.flip());
+                }
             }
             move(tmp, target);
         } finally {
