@@ -17,16 +17,21 @@ public class ScalarKernels implements Kernels {
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
         int cRow = cOff + i * ldc;
+        if (transB) {
+            // Row i of A against row j of B: both contiguous when A is not transposed.
+            for (int j = 0; j < n; j++) {
+                float s = 0;
+                int bRow = bOff + j * ldb;
+                for (int p = 0; p < k; p++) s += (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * b[bRow + p];
+                c[cRow + j] = accumulate ? c[cRow + j] + s : s;
+            }
+            return;
+        }
         if (!accumulate) java.util.Arrays.fill(c, cRow, cRow + n, 0f);
         for (int p = 0; p < k; p++) {
             float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-            if (av == 0f) continue;
-            if (transB) {
-                for (int j = 0; j < n; j++) c[cRow + j] += av * b[bOff + j * ldb + p];
-            } else {
-                int bRow = bOff + p * ldb;
-                for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
-            }
+            int bRow = bOff + p * ldb;
+            for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
         }
     }
 

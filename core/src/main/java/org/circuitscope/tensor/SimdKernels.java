@@ -1,7 +1,206 @@
 package org.circuitscope.tensor;
 
-/** Vector API kernels (placeholder until the SIMD paths land: delegates to the scalar loops). */
-public final class SimdKernels extends ScalarKernels {
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels: the default path. Matrix products are in {@link SimdGemm}, the
+ * exp/erf approximations in {@link VectorMath}; every loop has a scalar tail so any length
+ * and offset work.
+ */
+public final class SimdKernels implements Kernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /**
+     * Sums are kept per lane in float only over blocks this long, then added in double: the
+     * float partials never hold more than BLOCK / L terms, which keeps long sums accurate
+     * without converting every element.
+     */
+    private static final int BLOCK = 256;
+
     @Override
-    public String name() { return "simd (placeholder)"; }
+    public String name() { return "simd (FloatVector " + S.vectorBitSize() + " bit)"; }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        SimdGemm.gemm(1, transA, transB, m, n, k, a, aOff, lda, 0, b, bOff, ldb, 0, c, cOff, ldc, 0, accumulate);
+    }
+
+    @Override
+    public void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int lda, int aStride,
+                            float[] b, int bOff, int ldb, int bStride,
+                            float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        SimdGemm.gemm(batch, transA, transB, m, n, k, a, aOff, lda, aStride, b, bOff, ldb, bStride,
+                c, cOff, ldc, cStride, accumulate);
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        double total = 0;
+        int i = 0;
+        int upper = S.loopBound(n);
+        while (i < upper) {
+            int end = Math.min(upper, i + BLOCK);
+            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+            for (; i + 2 * L <= end; i += 2 * L) {
+                acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+                acc1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), acc1);
+            }
+            for (; i < end; i += L)
+                acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
+            total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += a[aOff + i] * b[bOff + i];
+        return (float) total;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        for (; i < upper; i += L)
+            av.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int n) {
+        if (n <= 0) return;
+        int upper = S.loopBound(n);
+        float max = Float.NEGATIVE_INFINITY;
+        int i = 0;
+        if (upper > 0) {
+            FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; i < upper; i += L) mv = mv.max(FloatVector.fromArray(S, x, off + i));
+            max = mv.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) max = Math.max(max, x[off + i]);
+        // A fully masked row (all −inf) has no distribution; PyTorch gives NaN and so do we
+        // (−inf − −inf), rather than silently inventing a uniform one.
+        FloatVector mv = FloatVector.broadcast(S, max);
+        double sum = 0;
+        i = 0;
+        while (i < upper) {
+            int end = Math.min(upper, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, off + i).sub(mv));
+                e.intoArray(x, off + i);
+                acc = acc.add(e);
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        FloatVector iv = FloatVector.broadcast(S, inv);
+        for (i = 0; i < upper; i += L) FloatVector.fromArray(S, x, off + i).mul(iv).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] *= inv;
+    }
+
+    @Override
+    public float layerNorm(float[] x, int xOff, float[] out, int outOff, int n, float eps, float[] w, float[] b) {
+        int upper = S.loopBound(n);
+        // Two passes (mean, then squared deviations) rather than E[x²] − E[x]²: the residual
+        // stream has large common offsets, where the one-pass formula cancels catastrophically.
+        double mean = sum(x, xOff, n, upper) / n;
+        float m = (float) mean;
+        double var = sumSquares(x, xOff, n, upper, m) / n;
+        float scale = (float) Math.sqrt(var + eps);
+        float inv = 1f / scale;
+        FloatVector mv = FloatVector.broadcast(S, m), iv = FloatVector.broadcast(S, inv);
+        int i = 0;
+        if (w != null) {
+            for (; i < upper; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xOff + i).sub(mv).mul(iv);
+                v.fma(FloatVector.fromArray(S, w, i), FloatVector.fromArray(S, b, i)).intoArray(out, outOff + i);
+            }
+            for (; i < n; i++) out[outOff + i] = (x[xOff + i] - m) * inv * w[i] + b[i];
+        } else {
+            for (; i < upper; i += L) FloatVector.fromArray(S, x, xOff + i).sub(mv).mul(iv).intoArray(out, outOff + i);
+            for (; i < n; i++) out[outOff + i] = (x[xOff + i] - m) * inv;
+        }
+        return scale;
+    }
+
+    private static double sum(float[] x, int off, int n, int upper) {
+        double total = 0;
+        int i = 0;
+        while (i < upper) {
+            int end = Math.min(upper, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += x[off + i];
+        return total;
+    }
+
+    private static double sumSquares(float[] x, int off, int n, int upper, float centre) {
+        FloatVector cv = FloatVector.broadcast(S, centre);
+        double total = 0;
+        int i = 0;
+        while (i < upper) {
+            int end = Math.min(upper, i + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector d = FloatVector.fromArray(S, x, off + i).sub(cv);
+                acc = d.fma(d, acc);
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            double d = x[off + i] - centre;
+            total += d * d;
+        }
+        return total;
+    }
+
+    @Override
+    public void geluNew(float[] x, int off, int n) {
+        // 0.5x(1 + tanh(u)) = x / (1 + e^(−2u)): one exp and one divide, no tanh needed, and
+        // it saturates correctly (e^(−2u) → ∞ gives 0, → 0 gives x).
+        final float c2 = (float) (-2 * Math.sqrt(2.0 / Math.PI));
+        final float c3 = (float) (-2 * Math.sqrt(2.0 / Math.PI) * 0.044715);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector u = v.mul(v).fma(c3, c2).mul(v);
+            v.div(VectorMath.exp(u).add(one)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            x[off + i] = v / (1f + (float) Math.exp((v * v * c3 + c2) * v));
+        }
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) VectorMath.gelu(FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
+        for (; i < n; i++) {
+            double v = x[off + i];
+            x[off + i] = (float) (0.5 * v * (1 + Erf.erf(v / Math.sqrt(2))));
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int off, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) FloatVector.fromArray(S, x, off + i).max(zero).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] = Math.max(x[off + i], 0f);
+    }
 }
