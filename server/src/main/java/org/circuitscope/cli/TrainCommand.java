@@ -25,7 +25,7 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null) cfg.steps = steps;
         Path dir = config.toAbsolutePath().getParent();
         new Trainer(cfg, out, System.out, pauseAt == null ? cfg.steps : pauseAt).run(dir);
-        spec.commandLine().getOut().printf("wrote %s (config.json, model.safetensors, tokenizer.json, train_log.jsonl)%n", out);
+        if (pauseAt == null || pauseAt >= cfg.steps) spec.commandLine().getOut().printf("wrote %s (config.json, model.safetensors, tokenizer.json, train_log.jsonl)%n", out);
         return 0;
     }
 }
