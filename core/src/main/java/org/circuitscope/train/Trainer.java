@@ -62,6 +62,8 @@ public final class Trainer {
             train = tok.encode(Files.readString(configDir.resolve(cfg.trainText))).ids();
             heldout = cfg.heldoutText == null ? new int[0] : tok.encode(Files.readString(configDir.resolve(cfg.heldoutText))).ids();
             ModelConfig mc = modelConfig(tok.vocabSize());
+            log.printf("corpus: %,d training tokens, %,d held-out tokens; unigram baseline on held-out: %.3f nats/token%n",
+                    train.length, heldout.length, unigramLoss(train, heldout, tok.vocabSize()));
             Files.createDirectories(out);
             Files.copy(tokPath, out.resolve(ModelDirectory.TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
             return loop(mc, train, heldout, bos);
@@ -175,6 +177,18 @@ public final class Trainer {
         }
         double[][] ind = HeadDetectors.inductionOnRepeatedTokens(model, bos, 10, Math.min(50, (mc.nCtx() - 1) / 2), 1234);
         return new Eval(step, trainLoss, heldLoss, prev, ind, tokPerSec);
+    }
+
+    /**
+     * Cross-entropy of the held-out tokens under the training text's unigram distribution
+     * (add-one smoothed): the loss a model that ignores context would reach.
+     */
+    public static double unigramLoss(int[] train, int[] heldout, int vocab) {
+        double[] counts = new double[vocab];
+        for (int t : train) counts[t]++;
+        double total = train.length + vocab, loss = 0;
+        for (int t : heldout) loss -= Math.log((counts[t] + 1) / total);
+        return heldout.length == 0 ? Double.NaN : loss / heldout.length;
     }
 
     /** Ids for synthetic blocks: the most frequent {@code vocab_from_top} tokens of the corpus, or every id but BOS. */
