@@ -9,6 +9,7 @@ import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.Transformer;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.WorkerPool;
 
 /**
  * Path expansion of one logit (Elhage et al. 2021, "A Mathematical Framework", §2–3) on a
@@ -136,35 +137,46 @@ public final class PathExpansion {
             }
         }
 
-        // What each head of layer b reads from earlier heads, MLPs and biases.
-        for (int b = 1; b < nl; b++) {
-            for (int j = 0; j < nh; j++) {
-                double[] gj = g[b][j], cf = coef[b][j];
-                double biases = 0;
-                for (int a = 0; a < b; a++) {
-                    String p = "blocks." + a + ".";
-                    float[] wo = w.data(p + "attn.W_O"), z = cache.get(HookPoint.attn(a, "z")).data();
-                    biases += dotF(w.data(p + "attn.b_O"), 0, gj) * sum(cf);
-                    for (int i = 0; i < nh; i++) {
-                        double[] m = woTimes(wo, i, dh, d, gj);
-                        double bm = dot(beta[a][i], m), virt = 0;
-                        for (int s = 0; s <= pos; s++) {
-                            double zm = 0;
-                            for (int e = 0; e < dh; e++) zm += z[(s * nh + i) * dh + e] * m[e];
-                            virt += cf[s] * (zm - rowSum[a][i][s] * bm);
-                            biases += cf[s] * rowSum[a][i][s] * bm;
-                        }
-                        terms.add(new Term(VIRTUAL, ModelConfig.headLabel(a, i) + "->" + ModelConfig.headLabel(b, j), virt));
+        // What each head of layer b reads from earlier heads, MLPs and biases: independent per reading head, so in parallel.
+        int readers = (nl - 1) * nh;
+        double[][] virt = new double[readers][], mlpVirt = new double[readers][];
+        double[] biases = new double[readers];
+        WorkerPool.parallelFor(readers, r -> {
+            int b = 1 + r / nh, j = r % nh;
+            double[] gj = g[b][j], cf = coef[b][j], vt = new double[b * nh], mv = new double[b];
+            double bs = 0;
+            for (int a = 0; a < b; a++) {
+                String p = "blocks." + a + ".";
+                float[] wo = w.data(p + "attn.W_O"), z = cache.get(HookPoint.attn(a, "z")).data();
+                bs += dotF(w.data(p + "attn.b_O"), 0, gj) * sum(cf);
+                for (int i = 0; i < nh; i++) {
+                    double[] m = woTimes(wo, i, dh, d, gj);
+                    double bm = dot(beta[a][i], m), x = 0;
+                    for (int s = 0; s <= pos; s++) {
+                        double zm = 0;
+                        for (int e = 0; e < dh; e++) zm += z[(s * nh + i) * dh + e] * m[e];
+                        x += cf[s] * (zm - rowSum[a][i][s] * bm);
+                        bs += cf[s] * rowSum[a][i][s] * bm;
                     }
-                    if (!c.attnOnly()) {
-                        float[] mo = cache.get(HookPoint.mlpOut(a)).data();
-                        double mv = 0;
-                        for (int s = 0; s <= pos; s++) mv += cf[s] * dotF(mo, s * d, gj);
-                        terms.add(new Term(MLP_VIRTUAL, "MLP" + a + "->" + ModelConfig.headLabel(b, j), mv));
-                    }
+                    vt[a * nh + i] = x;
                 }
-                terms.add(new Term(BIAS, "biases->" + ModelConfig.headLabel(b, j), biases));
+                if (!c.attnOnly()) {
+                    float[] mo = cache.get(HookPoint.mlpOut(a)).data();
+                    for (int s = 0; s <= pos; s++) mv[a] += cf[s] * dotF(mo, s * d, gj);
+                }
             }
+            virt[r] = vt;
+            mlpVirt[r] = mv;
+            biases[r] = bs;
+        });
+        for (int r = 0; r < readers; r++) {
+            int b = 1 + r / nh, j = r % nh;
+            String reader = ModelConfig.headLabel(b, j);
+            for (int a = 0; a < b; a++) {
+                for (int i = 0; i < nh; i++) terms.add(new Term(VIRTUAL, ModelConfig.headLabel(a, i) + "->" + reader, virt[r][a * nh + i]));
+                if (!c.attnOnly()) terms.add(new Term(MLP_VIRTUAL, "MLP" + a + "->" + reader, mlpVirt[r][a]));
+            }
+            terms.add(new Term(BIAS, "biases->" + reader, biases[r]));
         }
         if (ln) terms.add(new Term(BIAS, "ln_final.b", dir.lnBias()));
         terms.add(new Term(BIAS, "unembed.b_U", dir.unembedBias()));
