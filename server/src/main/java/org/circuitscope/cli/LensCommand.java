@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.circuitscope.circuits.LogitLens;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.RunOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +40,7 @@ final class LensCommand implements Callable<Integer> {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
             int p = TargetTokens.position(pos, ids.length);
-            ActivationCache cache = m.transformer().run(ids, org.circuitscope.model.RunOptions.matching("blocks\\.\\d+\\.hook_resid_p(re|ost)"));
+            ActivationCache cache = m.transformer().run(ids, RunOptions.matching("blocks\\.\\d+\\.hook_resid_p(re|ost)"));
             int t = TargetTokens.target(target, m, ids, p, cache.logits());
             LogitLens.Result lens = LogitLens.compute(m.transformer(), cache, p, top, t);
             List<Layer> layers = new ArrayList<>();
