@@ -1,0 +1,111 @@
+package org.circuitscope.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.circuitscope.circuits.DirectLogitAttribution;
+import org.circuitscope.circuits.SourceAttribution;
+import org.circuitscope.io.LoadedModel;
+import org.circuitscope.model.ActivationCache;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Direct logit attribution of every component, and per head the source positions it read. */
+@Command(name = "attribute", mixinStandardHelpOptions = true,
+        description = "Attribute a logit (or a logit difference against --contrast) at a position: every component's direct contribution and, per head, each source token's part.")
+final class AttributeCommand implements Callable<Integer> {
+    enum Method {
+        direct, saliency, input_x_gradient, integrated_gradients;
+
+        String spelling() { return name().replace('_', '-'); }
+    }
+
+    @Mixin ModelOptions modelOptions;
+    @Mixin InputOptions input;
+    @Option(names = "--pos", paramLabel = "N", description = "Position (default: the last; negative counts from the end).") Integer pos;
+    @Option(names = "--target", paramLabel = "ID|TEXT",
+            description = "Target token: an id, or text that is one token (default: the token at N+1, or the top prediction at the last position).")
+    String target;
+    @Option(names = "--contrast", paramLabel = "ID|TEXT", description = "Attribute logit(target) − logit(contrast) instead of the target's logit.")
+    String contrast;
+    @Option(names = "--method", defaultValue = "direct", paramLabel = "METHOD",
+            description = "direct (direct logit attribution + per-head source attribution); saliency, input-x-gradient and integrated-gradients are not yet available.")
+    String method;
+    @Option(names = "--top", defaultValue = "10", description = "Components and heads shown in text output (default ${DEFAULT-VALUE}; --json lists all).") int top;
+    @Option(names = "--json", description = "Print JSON for machines.") boolean json;
+    @Spec CommandSpec spec;
+
+    record Source(int position, int id, String text, double value) {}
+    record Head(String label, int layer, int head, double total, List<Source> sources) {}
+    record Result(String model, String method, int position, TargetTokens.Tok token, TargetTokens.Tok target, TargetTokens.Tok contrast,
+                  double value, double sum, List<DirectLogitAttribution.Component> components, List<Head> heads) {}
+
+    @Override
+    public Integer call() throws Exception {
+        Method mth = parseMethod(method);
+        if (mth != Method.direct) {
+            throw new IllegalArgumentException("--method " + mth.spelling() + " is not yet available (it needs the backward pass); use --method direct");
+        }
+        if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
+        try (LoadedModel m = modelOptions.load()) {
+            InputOptions.Prompt prompt = input.resolve(m);
+            int[] ids = prompt.tokens();
+            int p = TargetTokens.position(pos, ids.length);
+            ActivationCache cache = m.transformer().runWithCache(ids);
+            int t = TargetTokens.target(target, m, ids, p, cache.logits());
+            int c = contrast == null ? -1 : TargetTokens.parse(contrast, m, "--contrast");
+            if (c == t) throw new IllegalArgumentException("--contrast is the target token itself (" + t + "); the difference would be 0");
+            DirectLogitAttribution.Result dla = DirectLogitAttribution.compute(m.transformer(), cache, p, t, c);
+            List<Head> heads = new ArrayList<>();
+            for (SourceAttribution.HeadSources h : SourceAttribution.compute(m.transformer(), cache, p, t, c)) {
+                List<Source> src = new ArrayList<>();
+                for (SourceAttribution.Source s : h.sources()) src.add(new Source(s.position(), s.token(), prompt.texts()[s.position()], s.value()));
+                heads.add(new Head(h.label(), h.layer(), h.head(), h.total(), src));
+            }
+            Result r = new Result(m.name(), mth.spelling(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t),
+                    c < 0 ? null : TargetTokens.tok(m, c), dla.value(), dla.sum(), dla.components(), heads);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+            } else {
+                print(out, r);
+            }
+        }
+        return 0;
+    }
+
+    private static Method parseMethod(String s) {
+        for (Method x : Method.values()) if (x.spelling().equalsIgnoreCase(s)) return x;
+        throw new IllegalArgumentException("--method '" + s + "' is not a method; use direct, saliency, input-x-gradient or integrated-gradients");
+    }
+
+    private void print(PrintWriter out, Result r) {
+        out.printf("model %s, position %d %s: %s%s = %.4f (components sum to %.4f)%n", r.model(), r.position(), Text.quote(r.token().text()),
+                "logit " + Text.quote(r.target().text()), r.contrast() == null ? "" : " − logit " + Text.quote(r.contrast().text()),
+                r.value(), r.sum());
+        List<DirectLogitAttribution.Component> comps = new ArrayList<>(r.components());
+        comps.sort(Comparator.comparingDouble(x -> -Math.abs(x.value())));
+        out.println("direct contributions (largest first):");
+        for (int i = 0; i < Math.min(top, comps.size()); i++) out.printf("  %-24s %10.4f%n", comps.get(i).label(), comps.get(i).value());
+        List<Head> heads = new ArrayList<>(r.heads());
+        heads.sort(Comparator.comparingDouble(x -> -Math.abs(x.total())));
+        out.println("heads by source token (top 3 sources each):");
+        for (int i = 0; i < Math.min(top, heads.size()); i++) {
+            Head h = heads.get(i);
+            List<Source> src = new ArrayList<>(h.sources());
+            src.sort(Comparator.comparingDouble(x -> -Math.abs(x.value())));
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < Math.min(3, src.size()); k++) {
+                Source s = src.get(k);
+                sb.append(String.format("%d %s %+.4f  ", s.position(), Text.quote(s.text()), s.value()));
+            }
+            out.printf("  %-6s %10.4f   %s%n", h.label(), h.total(), sb.toString().trim());
+        }
+    }
+}

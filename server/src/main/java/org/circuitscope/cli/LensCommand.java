@@ -1,0 +1,68 @@
+package org.circuitscope.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.circuitscope.circuits.LogitLens;
+import org.circuitscope.io.LoadedModel;
+import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.RunOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The logit lens: the residual stream after each layer decoded through ln_final and W_U. */
+@Command(name = "lens", mixinStandardHelpOptions = true,
+        description = "Logit lens at a position: top tokens of the residual stream after each layer (through ln_final and W_U), and the target's rank.")
+final class LensCommand implements Callable<Integer> {
+    @Mixin ModelOptions modelOptions;
+    @Mixin InputOptions input;
+    @Option(names = "--pos", paramLabel = "N", description = "Position (default: the last; negative counts from the end).") Integer pos;
+    @Option(names = "--target", paramLabel = "ID|TEXT",
+            description = "Token to follow through the layers: an id, or text that is one token (default: the token at N+1, or the model's top prediction at the last position).")
+    String target;
+    @Option(names = "--top", defaultValue = "5", description = "Top tokens per layer (default ${DEFAULT-VALUE}).") int top;
+    @Option(names = "--json", description = "Print JSON for machines.") boolean json;
+    @Spec CommandSpec spec;
+
+    record Prediction(int id, String text, double logit, double prob) {}
+    record Layer(int index, String hook, List<Prediction> top, double target_logit, double target_logprob, int target_rank) {}
+    record Result(String model, int position, TargetTokens.Tok token, TargetTokens.Tok target, List<Layer> layers) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
+        try (LoadedModel m = modelOptions.load()) {
+            InputOptions.Prompt prompt = input.resolve(m);
+            int[] ids = prompt.tokens();
+            int p = TargetTokens.position(pos, ids.length);
+            ActivationCache cache = m.transformer().run(ids, RunOptions.matching("blocks\\.\\d+\\.hook_resid_p(re|ost)"));
+            int t = TargetTokens.target(target, m, ids, p, cache.logits());
+            LogitLens.Result lens = LogitLens.compute(m.transformer(), cache, p, top, t);
+            List<Layer> layers = new ArrayList<>();
+            for (LogitLens.Layer l : lens.layers()) {
+                List<Prediction> preds = new ArrayList<>();
+                for (LogitLens.Prediction q : l.top()) preds.add(new Prediction(q.token(), TargetTokens.tok(m, q.token()).text(), q.logit(), Math.exp(q.logprob())));
+                layers.add(new Layer(l.index(), l.hook(), preds, l.targetLogit(), l.targetLogprob(), l.targetRank()));
+            }
+            Result r = new Result(m.name(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), layers);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                return 0;
+            }
+            out.printf("model %s, position %d %s, target %s (id %d)%n", r.model(), p, Text.quote(r.token().text()), Text.quote(r.target().text()), t);
+            out.printf("%-28s %6s %9s   %s%n", "residual", "rank", "logprob", "top tokens");
+            for (Layer l : layers) {
+                StringBuilder sb = new StringBuilder();
+                for (Prediction q : l.top()) sb.append(String.format("%s %.1f%%  ", Text.quote(q.text()), 100 * q.prob()));
+                out.printf("%-28s %6d %9.4f   %s%n", l.hook(), l.target_rank(), l.target_logprob(), sb.toString().trim());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package org.circuitscope.cli;
+
+import com.google.gson.GsonBuilder;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.circuitscope.circuits.PathExpansion;
+import org.circuitscope.io.LoadedModel;
+import org.circuitscope.model.ActivationCache;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Path expansion of one logit: direct path, single heads, virtual heads, MLPs and biases, summing to the logit. */
+@Command(name = "paths", mixinStandardHelpOptions = true,
+        description = "Path expansion of a logit at a position (patterns and LayerNorm scales frozen): direct, head, virtual-head, MLP and bias terms that sum to the logit.")
+final class PathsCommand implements Callable<Integer> {
+    @Mixin ModelOptions modelOptions;
+    @Mixin InputOptions input;
+    @Option(names = "--pos", paramLabel = "N", description = "Position (default: the last; negative counts from the end).") Integer pos;
+    @Option(names = "--target", paramLabel = "ID|TEXT",
+            description = "Token whose logit to expand: an id, or text that is one token (default: the token at N+1, or the top prediction at the last position).")
+    String target;
+    @Option(names = "--top", defaultValue = "30", description = "Terms shown in text output (default ${DEFAULT-VALUE}; --json lists all).") int top;
+    @Option(names = "--json", description = "Print JSON for machines.") boolean json;
+    @Spec CommandSpec spec;
+
+    record Result(String model, int position, TargetTokens.Tok token, TargetTokens.Tok target, double logit, double sum, int n_terms,
+                  java.util.List<PathExpansion.Term> terms) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
+        try (LoadedModel m = modelOptions.load()) {
+            InputOptions.Prompt prompt = input.resolve(m);
+            int[] ids = prompt.tokens();
+            int p = TargetTokens.position(pos, ids.length);
+            ActivationCache cache = m.transformer().runWithCache(ids);
+            int t = TargetTokens.target(target, m, ids, p, cache.logits());
+            PathExpansion.Result x = PathExpansion.expand(m.transformer(), cache, p, t);
+            Result r = new Result(m.name(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), x.logit(), x.sum(), x.terms().size(), x.terms());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                return 0;
+            }
+            out.printf("model %s, position %d %s, target %s (id %d): logit %.4f = sum of %d terms (%.4f)%n", r.model(), p,
+                    Text.quote(r.token().text()), Text.quote(r.target().text()), t, r.logit(), r.n_terms(), r.sum());
+            out.printf("%-12s %-24s %10s%n", "kind", "term", "value");
+            int shown = 0;
+            for (PathExpansion.Term term : x.terms()) {
+                if (shown++ == top) break;
+                out.printf("%-12s %-24s %10.4f%n", term.kind(), term.label(), term.value());
+            }
+            if (x.terms().size() > top) out.printf("… %d more terms (--top or --json to see them)%n", x.terms().size() - top);
+        }
+        return 0;
+    }
+}
