@@ -2,81 +2,88 @@ package org.circuitscope.circuits;
 
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
-import org.ejml.data.Complex_F64;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
 
 /**
- * The paper's copying score of a head: Σλ / Σ|λ| over the eigenvalues λ of its OV circuit
- * W_E·W_V·W_O·W_U (vocab × vocab), positive when the head mostly copies the token it attends
- * to. The nonzero eigenvalues of a product A·B equal those of B·A, so they come from the
- * d_head × d_head core W_O·(W_U·W_E)·W_V; the vocab × vocab matrix is never formed.
+ * The paper's copying score of a circuit: Σλ / Σ|λ| over its eigenvalues λ, +1 for a circuit
+ * that only copies (positive eigenvalues), −1 for one that only suppresses.
+ * <ul>
+ * <li>OV: eigenvalues of the full OV circuit W_E·W_V·W_O·W_U (paper: W_U W_O W_V W_E), vocab ×
+ *   vocab; positive when attending to a token raises that token's logit.</li>
+ * <li>QK: eigenvalues of the full QK circuit W_E·W_Q·W_Kᵀ·W_Eᵀ (paper: W_Eᵀ W_Qᵀ W_K W_E);
+ *   positive when a token attends to copies of itself.</li>
+ * </ul>
+ * Neither vocab × vocab matrix is formed: the nonzero eigenvalues of X·Y equal those of Y·X, so
+ * the OV circuit's are those of W_V·(W_O·G_UE) with G_UE = W_U·W_E, and the QK circuit's those
+ * of W_Q·(W_Kᵀ·G_EE) with G_EE = W_Eᵀ·W_E; both d_model × d_model matrices are formed once
+ * per model, and each head's eigenvalues come from the d_head × d_head core BA of the
+ * {@link FactoredMatrix} (W_O·G_UE·W_V, W_Kᵀ·G_EE·W_Q).
  */
 public final class CopyingScore {
     private CopyingScore() {}
 
+    /** Vocabulary rows per block when forming the d_model × d_model products (bounds the float64 copies). */
+    private static final int CHUNK = 2048;
+
     /** OV copying scores [layer][head]. */
     public static double[][] ov(Weights w) {
+        DMatrixRMaj g = unembedTimesEmbed(w);
+        return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wv(w, l, h), FactoredMatrix.mult(HeadCircuits.wo(w, l, h), g)));
+    }
+
+    /** QK copying scores [layer][head]. */
+    public static double[][] qk(Weights w) {
+        DMatrixRMaj g = embedGram(w);
+        return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wq(w, l, h),
+                FactoredMatrix.mult(CommonOps_DDRM.transpose(HeadCircuits.wk(w, l, h), null), g)));
+    }
+
+    private interface Circuit { FactoredMatrix of(int layer, int head); }
+
+    private static double[][] perHead(Weights w, Circuit circuit) {
         ModelConfig c = w.config();
-        double[] ue = unembedTimesEmbed(w);
         double[][] out = new double[c.nLayers()][c.nHeads()];
         for (int l = 0; l < c.nLayers(); l++) {
-            for (int h = 0; h < c.nHeads(); h++) out[l][h] = score(eigenvalues(core(w, l, h, ue)));
+            for (int h = 0; h < c.nHeads(); h++) out[l][h] = score(circuit.of(l, h).eigenvalues());
         }
         return out;
     }
 
-    /** W_U·W_E, d_model × d_model, in float64. */
-    static double[] unembedTimesEmbed(Weights w) {
+    /** G_UE = W_U·W_E, d_model × d_model, summed over the vocabulary in blocks. */
+    static DMatrixRMaj unembedTimesEmbed(Weights w) { return vocabProduct(w, true); }
+
+    /** G_EE = W_Eᵀ·W_E, d_model × d_model. */
+    static DMatrixRMaj embedGram(Weights w) { return vocabProduct(w, false); }
+
+    private static DMatrixRMaj vocabProduct(Weights w, boolean unembedLeft) {
         ModelConfig c = w.config();
         int d = c.dModel(), v = c.dVocab();
-        float[] wu = w.data("unembed.W_U"), we = w.data("embed.W_E");
-        double[] out = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int t = 0; t < v; t++) {
-                double a = wu[i * v + t];
-                for (int j = 0; j < d; j++) out[i * d + j] += a * we[t * d + j];
+        float[] we = w.data("embed.W_E"), wu = w.data("unembed.W_U");
+        DMatrixRMaj g = new DMatrixRMaj(d, d);
+        for (int t0 = 0; t0 < v; t0 += CHUNK) {
+            int n = Math.min(CHUNK, v - t0);
+            DMatrixRMaj e = FactoredMatrix.matrix(we, t0 * d, n, d);
+            DMatrixRMaj left = e;
+            if (unembedLeft) {
+                // W_U's columns t0..t0+n, transposed to [n, d_model] rows.
+                left = new DMatrixRMaj(n, d);
+                for (int i = 0; i < d; i++) for (int t = 0; t < n; t++) left.data[t * d + i] = wu[i * v + t0 + t];
             }
+            CommonOps_MT_DDRM.multAddTransA(left, e, g);
         }
-        return out;
-    }
-
-    /** W_O[h]·(W_U·W_E)·W_V[h], d_head × d_head. */
-    static double[] core(Weights w, int l, int h, double[] ue) {
-        ModelConfig c = w.config();
-        int d = c.dModel(), dh = c.dHead();
-        float[] wo = w.data("blocks." + l + ".attn.W_O"), wv = w.data("blocks." + l + ".attn.W_V");
-        double[] left = new double[dh * d];
-        for (int e = 0; e < dh; e++)
-            for (int i = 0; i < d; i++) {
-                double a = wo[(h * dh + e) * d + i];
-                for (int j = 0; j < d; j++) left[e * d + j] += a * ue[i * d + j];
-            }
-        double[] m = new double[dh * dh];
-        for (int e = 0; e < dh; e++)
-            for (int j = 0; j < d; j++) {
-                double a = left[e * d + j];
-                for (int f = 0; f < dh; f++) m[e * dh + f] += a * wv[(h * d + j) * dh + f];
-            }
-        return m;
+        return g;
     }
 
     /** Eigenvalues of a square row-major matrix, as {re, im} pairs. */
     public static double[][] eigenvalues(double[] square) {
         int n = (int) Math.round(Math.sqrt(square.length));
-        DMatrixRMaj m = new DMatrixRMaj(n, n, true, square);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false);
-        if (!eig.decompose(m)) throw new IllegalStateException("eigen decomposition did not converge");
-        double[][] out = new double[n][];
-        for (int i = 0; i < n; i++) {
-            Complex_F64 z = eig.getEigenvalue(i);
-            out[i] = new double[] {z.real, z.imaginary};
-        }
-        return out;
+        if (n * n != square.length) throw new IllegalArgumentException(square.length + " values do not make a square matrix");
+        return FactoredMatrix.eigenvalues(new DMatrixRMaj(n, n, true, square));
     }
 
-    /** Σλ / Σ|λ| (Σλ is real: complex eigenvalues of a real matrix come in conjugate pairs). */
+    /** Σλ / Σ|λ| (Σλ is real: complex eigenvalues of a real matrix come in conjugate pairs); 0 for a zero circuit. */
     public static double score(double[][] eigenvalues) {
         double sum = 0, abs = 0;
         for (double[] z : eigenvalues) {

@@ -60,7 +60,13 @@ class TrainerTest {
         try (LoadedModel a = ModelDirectory.load(whole); LoadedModel b = ModelDirectory.load(split)) {
             for (var e : a.transformer().weights().asMap().entrySet()) {
                 Tensor other = b.transformer().weights().get(e.getKey());
-                assertArrayEquals(e.getValue().data(), other.data(), 0f, e.getKey());
+                // Equal up to rounding: the Vector API's reductions sum in a different order before and
+                // after the JIT compiles them, so bit-equality is not promised; a wrong resume (optimiser
+                // state, batch order, schedule) moves weights by ~lr = 1e-2, far beyond this bound.
+                for (int i = 0; i < other.size(); i++) {
+                    float want = e.getValue().data()[i];
+                    assertEquals(want, other.data()[i], 1e-5f * Math.max(1f, Math.abs(want)), e.getKey() + "[" + i + "]");
+                }
             }
         }
     }

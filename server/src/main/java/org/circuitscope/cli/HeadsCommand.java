@@ -4,10 +4,16 @@ import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.concurrent.Callable;
+import org.circuitscope.circuits.CompositionScores;
 import org.circuitscope.circuits.CopyingScore;
 import org.circuitscope.circuits.HeadDetectors;
+import org.circuitscope.circuits.SkipTrigrams;
+import org.circuitscope.circuits.TokenCircuits;
 import org.circuitscope.circuits.HeadDetectors.Detector;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.model.ActivationCache;
@@ -21,11 +27,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Per head: OV copying score, induction score on repeated random tokens, and (with --text)
- * previous-token and duplicate-token scores averaged over windows of that text.
+ * Per head: OV and QK copying scores, top skip-trigrams, induction score on repeated random
+ * tokens and (with --text) previous-token and duplicate-token scores averaged over windows of
+ * that text; for the model: Q/K/V composition scores of every head pair with their random baseline.
  */
 @Command(name = "heads", mixinStandardHelpOptions = true,
-        description = "Head overview: copying score, induction score (repeated random tokens) and, on --text, previous-token and duplicate-token scores.")
+        description = "Head overview: copying scores, skip-trigrams, induction score (repeated random tokens), composition scores and, "
+                + "on --text, previous-token and duplicate-token scores.")
 final class HeadsCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
     @Option(names = "--text", paramLabel = "FILE", description = "Text for the previous-token and duplicate-token scores (cut into context-sized windows, each with BOS).")
@@ -34,13 +42,25 @@ final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--window-length", defaultValue = "128", description = "Tokens per window including BOS (default ${DEFAULT-VALUE}; capped at n_ctx).") int windowLength;
     @Option(names = "--sequences", defaultValue = "10", description = "Repeated random sequences for the induction score (default ${DEFAULT-VALUE}).") int sequences;
     @Option(names = "--length", defaultValue = "50", description = "Random tokens per sequence, repeated twice (default ${DEFAULT-VALUE}).") int length;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for the random tokens and the composition baseline (default ${DEFAULT-VALUE}).") long seed;
+    @Option(names = "--trigrams", defaultValue = "5", description = "Skip-trigrams per head (default ${DEFAULT-VALUE}; 0 for none).") int trigrams;
+    @Option(names = "--trigram-vocab", defaultValue = "1024", paramLabel = "N",
+            description = "Tokens the skip-trigram search ranges over: the first N distinct tokens of --text, else ids 0..N-1 (default ${DEFAULT-VALUE}; "
+                    + "an exact search costs N²·d_head per head).") int trigramVocab;
+    @Option(names = "--baseline-samples", defaultValue = "64", description = "Random draws for the composition baseline (default ${DEFAULT-VALUE}).") int baselineSamples;
+    @Option(names = "--no-composition", description = "Skip the composition scores (they cost n_heads²·n_layers²·d_model·d_head² flops; about 100 s for GPT-2 small on two cores).")
+    boolean noComposition;
+    @Option(names = "--top-compositions", defaultValue = "10", description = "Strongest compositions listed in the text output (default ${DEFAULT-VALUE}).") int topCompositions;
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
 
-    record Head(int layer, int head, String label, double ov_copying_score, Double previous_token_score,
-                Double duplicate_token_score, double induction_score) {}
-    record Result(String model, int n_layers, int n_heads, Integer text_windows, List<Head> heads) {}
+    record Trigram(int source, String source_text, int destination, String destination_text, int out, String out_text,
+                   double score, double qk_score) {}
+    record Head(int layer, int head, String label, double ov_copying_score, double qk_copying_score, Double previous_token_score,
+                Double duplicate_token_score, double induction_score, List<Trigram> top_skip_trigrams) {}
+    record Composition(double[][][][] q, double[][][][] k, double[][][][] v) {}
+    record Result(String model, int n_layers, int n_heads, Integer text_windows, int trigram_vocab, List<Head> heads,
+                  Composition composition, Double composition_baseline) {}
 
     @Override
     public Integer call() throws Exception {
@@ -48,10 +68,16 @@ final class HeadsCommand implements Callable<Integer> {
             ModelConfig c = m.config();
             Tokenizer tok = m.tokenizer().orElse(null);
             int bos = tok != null && tok.bosId().isPresent() ? tok.bosId().getAsInt() : 0;
-            double[][] ov = CopyingScore.ov(m.transformer().weights());
+            if (trigrams < 0 || trigramVocab < 1 || baselineSamples < 1) {
+                throw new IllegalArgumentException("--trigrams must be ≥ 0, --trigram-vocab and --baseline-samples ≥ 1");
+            }
+            var weights = m.transformer().weights();
+            double[][] ov = CopyingScore.ov(weights);
+            double[][] qk = CopyingScore.qk(weights);
             double[][] ind = HeadDetectors.inductionOnRepeatedTokens(m.transformer(), bos, sequences, length, seed);
             double[][] prev = null, dup = null;
             int used = 0;
+            Set<Integer> textTokens = new LinkedHashSet<>();
             if (text != null) {
                 if (tok == null) throw new IllegalArgumentException(m.dir() + " has no tokenizer.json, needed for --text");
                 int[] ids = tok.encode(InputOptions.readText(text)).ids();
@@ -64,6 +90,7 @@ final class HeadsCommand implements Callable<Integer> {
                     w[0] = bos;
                     System.arraycopy(ids, s, w, 1, len);
                     ws.add(w);
+                    for (int id : w) if (textTokens.size() < trigramVocab) textTokens.add(id);
                 }
                 if (ws.isEmpty()) throw new IllegalArgumentException(text + ": shorter than one window of " + len + " tokens; lower --window-length");
                 for (int[] w : ws) {
@@ -73,24 +100,56 @@ final class HeadsCommand implements Callable<Integer> {
                 }
                 used = ws.size();
             }
+            int[] candidates = text != null ? textTokens.stream().mapToInt(Integer::intValue).toArray()
+                    : IntStream.range(0, Math.min(trigramVocab, c.dVocab())).toArray();
+            TokenCircuits circuits = trigrams == 0 ? null : TokenCircuits.of(weights, candidates);
             List<Head> heads = new ArrayList<>();
             for (int l = 0; l < c.nLayers(); l++) {
                 for (int h = 0; h < c.nHeads(); h++) {
-                    heads.add(new Head(l, h, ModelConfig.headLabel(l, h), ov[l][h], prev == null ? null : prev[l][h],
-                            dup == null ? null : dup[l][h], ind[l][h]));
+                    List<Trigram> tri = new ArrayList<>();
+                    if (circuits != null) {
+                        for (SkipTrigrams.SkipTrigram t : SkipTrigrams.top(circuits, l, h, trigrams)) {
+                            tri.add(new Trigram(t.source(), text(tok, t.source()), t.destination(), text(tok, t.destination()),
+                                    t.out(), text(tok, t.out()), t.score(), t.qkScore()));
+                        }
+                    }
+                    heads.add(new Head(l, h, ModelConfig.headLabel(l, h), ov[l][h], qk[l][h], prev == null ? null : prev[l][h],
+                            dup == null ? null : dup[l][h], ind[l][h], tri));
                 }
             }
-            Result r = new Result(m.name(), c.nLayers(), c.nHeads(), text == null ? null : used, heads);
+            CompositionScores.Result comp = noComposition ? null : CompositionScores.all(weights);
+            double baseline = noComposition ? Double.NaN : CompositionScores.baseline(c.dModel(), c.dHead(), baselineSamples, seed);
+            Result r = new Result(m.name(), c.nLayers(), c.nHeads(), text == null ? null : used, candidates.length, heads,
+                    comp == null ? null : new Composition(comp.q(), comp.k(), comp.v()), comp == null ? null : baseline);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(new GsonBuilder().setPrettyPrinting().create().toJson(r));
             } else {
                 out.printf("model %s: %d layers × %d heads%s%n", r.model(), c.nLayers(), c.nHeads(),
                         text == null ? "" : String.format(" (previous/duplicate-token scores over %d windows of %s)", used, text));
-                out.printf("%-6s %10s %10s %10s %10s%n", "head", "copying", "prev-tok", "dup-tok", "induction");
+                out.printf("%-6s %8s %8s %8s %8s %9s  %s%n", "head", "OV-copy", "QK-copy", "prev-tok", "dup-tok", "induction",
+                        "top skip-trigram  [source] … [destination] → [out]");
                 for (Head h : heads) {
-                    out.printf("%-6s %10.3f %10s %10s %10.3f%n", h.label(), h.ov_copying_score(), fmt(h.previous_token_score()),
-                            fmt(h.duplicate_token_score()), h.induction_score());
+                    String tri = h.top_skip_trigrams().isEmpty() ? "-" : trigram(h.top_skip_trigrams().getFirst());
+                    out.printf("%-6s %8.3f %8.3f %8s %8s %9.3f  %s%n", h.label(), h.ov_copying_score(), h.qk_copying_score(),
+                            fmt(h.previous_token_score()), fmt(h.duplicate_token_score()), h.induction_score(), tri);
+                }
+                if (trigrams > 1) {
+                    out.printf("%nskip-trigrams over %d tokens (%s), OV logit effect / QK score:%n", candidates.length,
+                            text == null ? "ids 0.." + (candidates.length - 1) : "from " + text);
+                    for (Head h : heads) {
+                        StringBuilder b = new StringBuilder();
+                        for (Trigram t : h.top_skip_trigrams()) b.append(String.format("%s %.2f/%.2f   ", trigram(t), t.score(), t.qk_score()));
+                        out.printf("%-6s %s%n", h.label(), b.toString().strip());
+                    }
+                }
+                List<CompositionScores.Composition> strongest = comp == null ? List.of() : comp.strongest(topCompositions);
+                if (!strongest.isEmpty()) {
+                    out.printf("%nstrongest compositions (raw score; baseline for random matrices %.3f):%n", baseline);
+                    for (CompositionScores.Composition x : strongest) {
+                        out.printf("  %s-composition %-6s → %-6s %.3f (%+.3f over baseline)%n", x.mode(), ModelConfig.headLabel(x.layer1(), x.head1()),
+                                ModelConfig.headLabel(x.layer2(), x.head2()), x.score(), x.score() - baseline);
+                    }
                 }
             }
         }
@@ -102,4 +161,23 @@ final class HeadsCommand implements Callable<Integer> {
     }
 
     private static String fmt(Double d) { return d == null ? "-" : String.format("%.3f", d); }
+
+    private static String trigram(Trigram t) {
+        return show(t.source(), t.source_text()) + " … " + show(t.destination(), t.destination_text()) + " → " + show(t.out(), t.out_text());
+    }
+
+    /** Quoted text, with the id where the text alone is ambiguous (partial UTF-8 bytes decode to U+FFFD). */
+    private static String show(int id, String text) {
+        return text.indexOf('\uFFFD') >= 0 ? Text.quote(text) + "#" + id : Text.quote(text);
+    }
+
+    /** A token's text, or #id where the tokenizer does not cover it (no tokenizer, padded vocabulary). */
+    private static String text(Tokenizer tok, int id) {
+        if (tok == null || id >= tok.vocabSize()) return "#" + id;
+        try {
+            return tok.tokenText(id);
+        } catch (IllegalArgumentException e) {
+            return "#" + id;
+        }
+    }
 }

@@ -3,6 +3,7 @@ package org.circuitscope.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.PrintWriter;
@@ -138,5 +139,114 @@ class CliTest {
         assertEquals("L1H0", heads.get(2).getAsJsonObject().get("label").getAsString());
         double ind = heads.get(3).getAsJsonObject().get("induction_score").getAsDouble();
         assertTrue(ind >= 0 && ind <= 1, "a score is attention mass: " + ind);
+    }
+
+    @Test
+    void headsJsonHasQkCopyingScoresSkipTrigramsAndCompositionScores() throws Exception {
+        Run r = run("heads", "--model", model.toString(), "--json", "--sequences", "1", "--length", "5", "--trigrams", "3", "--trigram-vocab", "40");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(40, o.get("trigram_vocab").getAsInt());
+        try (LoadedModel m = ModelDirectory.load(model)) {
+            org.circuitscope.model.Weights w = m.transformer().weights();
+            var tok = m.tokenizer().orElseThrow();
+            for (JsonElement he : o.getAsJsonArray("heads")) {
+                JsonObject h = he.getAsJsonObject();
+                int l = h.get("layer").getAsInt(), hd = h.get("head").getAsInt();
+                double qk = h.get("qk_copying_score").getAsDouble();
+                assertTrue(qk >= -1 && qk <= 1, "a copying score is Σλ/Σ|λ|: " + qk);
+                JsonArray tri = h.getAsJsonArray("top_skip_trigrams");
+                assertEquals(3, tri.size(), h.get("label").getAsString());
+                double[][] wov = times(in(w, l, hd, "W_V"), out(w, l, hd));
+                double last = Double.POSITIVE_INFINITY;
+                for (JsonElement te : tri) {
+                    JsonObject t = te.getAsJsonObject();
+                    int s = t.get("source").getAsInt(), d = t.get("destination").getAsInt(), x = t.get("out").getAsInt();
+                    for (int id : new int[] {s, d, x}) assertTrue(id >= 0 && id < 40, "token " + id + " outside --trigram-vocab 40");
+                    assertEquals(tok.tokenText(s), t.get("source_text").getAsString());
+                    assertEquals(tok.tokenText(d), t.get("destination_text").getAsString());
+                    assertEquals(tok.tokenText(x), t.get("out_text").getAsString());
+                    // OV entry W_E[s]·W_OV·W_U[:, out] by plain loops.
+                    double want = 0;
+                    int dm = w.config().dModel(), v = w.config().dVocab();
+                    for (int i = 0; i < dm; i++)
+                        for (int j = 0; j < dm; j++) want += w.data("embed.W_E")[s * dm + i] * wov[i][j] * w.data("unembed.W_U")[j * v + x];
+                    assertEquals(want, t.get("score").getAsDouble(), 1e-6 * Math.max(1, Math.abs(want)), "OV entry of " + h.get("label"));
+                    assertTrue(t.get("score").getAsDouble() <= last, "trigrams sorted by score");
+                    last = t.get("score").getAsDouble();
+                    assertTrue(t.has("qk_score"));
+                }
+            }
+            JsonObject comp = o.getAsJsonObject("composition");
+            for (String mode : new String[] {"q", "k", "v"}) {
+                JsonArray a = comp.getAsJsonArray(mode);
+                assertEquals(2, a.size(), mode + " has n_layers entries");
+                for (int l1 = 0; l1 < 2; l1++)
+                    for (int h1 = 0; h1 < 2; h1++)
+                        for (int l2 = 0; l2 < 2; l2++)
+                            for (int h2 = 0; h2 < 2; h2++) {
+                                double got = a.get(l1).getAsJsonArray().get(h1).getAsJsonArray().get(l2).getAsJsonArray().get(h2).getAsDouble();
+                                if (l1 >= l2) { assertEquals(0, got, mode + " is 0 unless layer1 < layer2"); continue; }
+                                double[][] left = times(in(w, l1, h1, "W_V"), out(w, l1, h1));
+                                double[][] qkm = times(in(w, l2, h2, "W_Q"), transpose(in(w, l2, h2, "W_K")));
+                                double[][] right = switch (mode) {
+                                    case "q" -> qkm;
+                                    case "k" -> transpose(qkm);
+                                    default -> times(in(w, l2, h2, "W_V"), out(w, l2, h2));
+                                };
+                                double want = norm(times(left, right)) / (norm(left) * norm(right));
+                                assertEquals(want, got, 1e-9, mode + "-composition L" + l1 + "H" + h1 + " → L" + l2 + "H" + h2);
+                            }
+            }
+        }
+        double baseline = o.get("composition_baseline").getAsDouble();
+        assertEquals(1 / Math.sqrt(32), baseline, 0.2 / Math.sqrt(32), "random-matrix baseline near 1/√d_model");
+
+        Run text = run("heads", "--model", model.toString(), "--sequences", "1", "--length", "5", "--top-compositions", "4");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("QK-copy") && text.out().contains("strongest compositions"), text.out());
+        assertEquals(4, text.out().lines().filter(x -> x.contains("-composition L0H")).count(), text.out());
+
+        Run none = run("heads", "--model", model.toString(), "--json", "--sequences", "1", "--length", "5", "--no-composition", "--trigrams", "0");
+        assertEquals(0, none.code(), none.err());
+        JsonObject n = JsonParser.parseString(none.out()).getAsJsonObject();
+        assertFalse(n.has("composition") || n.has("composition_baseline"), "--no-composition leaves both out");
+        assertEquals(0, n.getAsJsonArray("heads").get(0).getAsJsonObject().getAsJsonArray("top_skip_trigrams").size());
+    }
+
+    static double[][] in(org.circuitscope.model.Weights w, int l, int h, String name) {
+        int d = w.config().dModel(), dh = w.config().dHead();
+        float[] x = w.data("blocks." + l + ".attn." + name);
+        double[][] m = new double[d][dh];
+        for (int i = 0; i < d; i++) for (int e = 0; e < dh; e++) m[i][e] = x[(h * d + i) * dh + e];
+        return m;
+    }
+
+    static double[][] out(org.circuitscope.model.Weights w, int l, int h) {
+        int d = w.config().dModel(), dh = w.config().dHead();
+        float[] x = w.data("blocks." + l + ".attn.W_O");
+        double[][] m = new double[dh][d];
+        for (int e = 0; e < dh; e++) for (int i = 0; i < d; i++) m[e][i] = x[(h * dh + e) * d + i];
+        return m;
+    }
+
+    static double[][] times(double[][] x, double[][] y) {
+        double[][] c = new double[x.length][y[0].length];
+        for (int i = 0; i < x.length; i++)
+            for (int j = 0; j < y[0].length; j++)
+                for (int e = 0; e < y.length; e++) c[i][j] += x[i][e] * y[e][j];
+        return c;
+    }
+
+    static double[][] transpose(double[][] x) {
+        double[][] t = new double[x[0].length][x.length];
+        for (int i = 0; i < x.length; i++) for (int j = 0; j < x[0].length; j++) t[j][i] = x[i][j];
+        return t;
+    }
+
+    static double norm(double[][] x) {
+        double s = 0;
+        for (double[] r : x) for (double v : r) s += v * v;
+        return Math.sqrt(s);
     }
 }

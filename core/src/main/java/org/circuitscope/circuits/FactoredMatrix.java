@@ -1,0 +1,271 @@
+package org.circuitscope.circuits;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.ejml.data.Complex_F64;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.SingularOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.decomposition.QRDecomposition;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+
+/**
+ * A matrix M = A·B kept as its factors A [m, k] and B [k, n], as TransformerLens's
+ * {@code FactoredMatrix}: the token-space circuits W_E·W_QK·W_Eᵀ and W_E·W_OV·W_U are
+ * d_vocab × d_vocab but of rank ≤ d_head, so everything here goes through the k-sized middle
+ * and no m × n matrix is formed unless asked for ({@link #ab()}, {@link #corner}).
+ * <ul>
+ * <li>‖AB‖_F² = trace(AᵀA · BBᵀ): two k × k Gram matrices, O((m + n)·k²).</li>
+ * <li>SVD: A = Q_A·R_A, Bᵀ = Q_B·R_B (thin QR), so AB = Q_A·(R_A·R_Bᵀ)·Q_Bᵀ; the SVD of the small
+ *   middle R_A·R_Bᵀ = U'·S·V'ᵀ gives U = Q_A·U', S, V = Q_B·V'.</li>
+ * <li>Eigenvalues (m = n): the nonzero eigenvalues of AB equal those of BA (k × k).</li>
+ * </ul>
+ * Float64 throughout; dense algebra through EJML. Factors are not copied: do not change them.
+ */
+public final class FactoredMatrix {
+    private final DMatrixRMaj a, b;
+
+    /** A [m, k] times B [k, n]. */
+    public FactoredMatrix(DMatrixRMaj a, DMatrixRMaj b) {
+        if (a.numCols != b.numRows) {
+            throw new IllegalArgumentException("factor shapes do not chain: A is " + a.numRows + "×" + a.numCols
+                    + " but B is " + b.numRows + "×" + b.numCols);
+        }
+        this.a = a;
+        this.b = b;
+    }
+
+    /** Row-major float data (as weights are stored) widened to a float64 matrix. */
+    public static DMatrixRMaj matrix(float[] data, int offset, int rows, int cols) {
+        DMatrixRMaj m = new DMatrixRMaj(rows, cols);
+        for (int i = 0; i < rows * cols; i++) m.data[i] = data[offset + i];
+        return m;
+    }
+
+    public DMatrixRMaj a() { return a; }
+
+    public DMatrixRMaj b() { return b; }
+
+    /** m: rows of AB. */
+    public int ldim() { return a.numRows; }
+
+    /** k: the shared middle dimension, a bound on the rank. */
+    public int mdim() { return a.numCols; }
+
+    /** n: columns of AB. */
+    public int rdim() { return b.numCols; }
+
+    /** The full product AB, m × n. Only for small matrices. */
+    public DMatrixRMaj ab() {
+        DMatrixRMaj c = new DMatrixRMaj(a.numRows, b.numCols);
+        CommonOps_DDRM.mult(a, b, c);
+        return c;
+    }
+
+    /** BA, k × k; defined when AB is square. */
+    public DMatrixRMaj ba() {
+        if (a.numRows != b.numCols) throw new IllegalStateException("BA needs a square AB, this is " + a.numRows + "×" + b.numCols);
+        DMatrixRMaj c = new DMatrixRMaj(b.numRows, a.numCols);
+        CommonOps_DDRM.mult(b, a, c);
+        return c;
+    }
+
+    /** (AB)ᵀ = Bᵀ·Aᵀ. */
+    public FactoredMatrix transpose() {
+        return new FactoredMatrix(CommonOps_DDRM.transpose(b, null), CommonOps_DDRM.transpose(a, null));
+    }
+
+    /**
+     * (AB)·M for a dense M [n, q]: A·(BM) keeps the middle k; when n &lt; k the product (AB)·M with
+     * middle n is the smaller factorisation (TransformerLens's choice too).
+     */
+    public FactoredMatrix times(DMatrixRMaj m) {
+        if (m.numRows != b.numCols) throw new IllegalArgumentException("cannot multiply " + shape() + " by " + m.numRows + "×" + m.numCols);
+        return mdim() <= rdim() ? new FactoredMatrix(a, mult(b, m)) : new FactoredMatrix(ab(), m);
+    }
+
+    /** M·(AB) for a dense M [p, m], keeping the smaller middle as {@link #times(DMatrixRMaj)}. */
+    public FactoredMatrix leftTimes(DMatrixRMaj m) {
+        if (m.numCols != a.numRows) throw new IllegalArgumentException("cannot multiply " + m.numRows + "×" + m.numCols + " by " + shape());
+        return mdim() <= ldim() ? new FactoredMatrix(mult(m, a), b) : new FactoredMatrix(m, ab());
+    }
+
+    /**
+     * (A₁B₁)·(A₂B₂): the k₁ × k₂ core C = B₁A₂ is formed first, then folded into whichever side
+     * leaves the smaller middle, A₁·(C·B₂) or (A₁·C)·B₂ (ties: the cheaper fold).
+     */
+    public FactoredMatrix times(FactoredMatrix o) {
+        if (o.ldim() != rdim()) throw new IllegalArgumentException("cannot multiply " + shape() + " by " + o.shape());
+        DMatrixRMaj c = mult(b, o.a);
+        int k1 = mdim(), k2 = o.mdim();
+        boolean foldRight = k1 < k2 || (k1 == k2 && o.rdim() <= ldim());
+        return foldRight ? new FactoredMatrix(a, mult(c, o.b)) : new FactoredMatrix(mult(a, c), o.b);
+    }
+
+    /** Frobenius norm ‖AB‖_F = √trace(AᵀA · BBᵀ). */
+    public double norm() {
+        DMatrixRMaj ga = new DMatrixRMaj(mdim(), mdim()), gb = new DMatrixRMaj(mdim(), mdim());
+        CommonOps_DDRM.multInner(a, ga);
+        CommonOps_DDRM.multOuter(b, gb);
+        double s = 0;
+        // trace(G_A·G_B) with both symmetric is their elementwise dot product.
+        for (int i = 0; i < ga.data.length; i++) s += ga.data[i] * gb.data[i];
+        return Math.sqrt(Math.max(0, s));
+    }
+
+    /** The thin SVD AB = U·diag(S)·Vh, S descending; r = min(rank bounds of A and B). */
+    public record Svd(DMatrixRMaj u, double[] s, DMatrixRMaj vh) {}
+
+    /** SVD through the small middle R_A·R_Bᵀ (see the class comment). */
+    public Svd svd() {
+        DMatrixRMaj[] qa = thinQr(a), qb = thinQr(CommonOps_DDRM.transpose(b, null));
+        DMatrixRMaj middle = new DMatrixRMaj(qa[1].numRows, qb[1].numRows);
+        CommonOps_DDRM.multTransB(qa[1], qb[1], middle);
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(middle.numRows, middle.numCols, true, true, true);
+        if (!svd.decompose(middle)) throw new IllegalStateException("SVD of the " + middle.numRows + "×" + middle.numCols + " middle did not converge");
+        DMatrixRMaj u = svd.getU(null, false), v = svd.getV(null, false), w = svd.getW(null);
+        SingularOps_DDRM.descendingOrder(u, false, w, v, false);
+        int r = Math.min(w.numRows, w.numCols);
+        double[] s = new double[r];
+        for (int i = 0; i < r; i++) s[i] = w.get(i, i);
+        DMatrixRMaj bigU = mult(qa[0], u), bigV = mult(qb[0], v);
+        return new Svd(bigU, s, CommonOps_DDRM.transpose(bigV, null));
+    }
+
+    /** Singular values of AB, descending. */
+    public double[] singularValues() { return svd().s(); }
+
+    private static DMatrixRMaj[] thinQr(DMatrixRMaj m) {
+        QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(m.numRows, m.numCols);
+        if (!qr.decompose(m.copy())) throw new IllegalStateException("QR of a " + m.numRows + "×" + m.numCols + " factor failed");
+        return new DMatrixRMaj[] {qr.getQ(null, true), qr.getR(null, true)};
+    }
+
+    /**
+     * Eigenvalues of AB as {re, im} pairs, from BA (k × k): AB's nonzero eigenvalues are BA's;
+     * AB's remaining m − k eigenvalues are zero and not listed (when k &gt; m, BA adds k − m zeros).
+     */
+    public double[][] eigenvalues() { return eigenvalues(ba()); }
+
+    /** Eigenvalues of a square matrix as {re, im} pairs. */
+    public static double[][] eigenvalues(DMatrixRMaj square) {
+        int n = square.numRows;
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, false);
+        if (!eig.decompose(square.copy())) throw new IllegalStateException("eigen decomposition of a " + n + "×" + n + " matrix did not converge");
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            Complex_F64 z = eig.getEigenvalue(i);
+            out[i] = new double[] {z.real, z.imaginary};
+        }
+        return out;
+    }
+
+    /** Entry (i, j) = A[i,:]·B[:,j]. */
+    public double get(int i, int j) {
+        checkRow(i);
+        checkColumn(j);
+        int k = mdim(), n = rdim();
+        double s = 0;
+        for (int e = 0; e < k; e++) s += a.data[i * k + e] * b.data[e * n + j];
+        return s;
+    }
+
+    /** Row i of AB (n values), in O(k·n). */
+    public double[] row(int i) {
+        checkRow(i);
+        int k = mdim(), n = rdim();
+        double[] out = new double[n];
+        for (int e = 0; e < k; e++) {
+            double x = a.data[i * k + e];
+            for (int j = 0; j < n; j++) out[j] += x * b.data[e * n + j];
+        }
+        return out;
+    }
+
+    /** Column j of AB (m values), in O(m·k). */
+    public double[] column(int j) {
+        checkColumn(j);
+        int m = ldim(), k = mdim(), n = rdim();
+        double[] bj = new double[k];
+        for (int e = 0; e < k; e++) bj[e] = b.data[e * n + j];
+        double[] out = new double[m];
+        for (int i = 0; i < m; i++) {
+            double s = 0;
+            for (int e = 0; e < k; e++) s += a.data[i * k + e] * bj[e];
+            out[i] = s;
+        }
+        return out;
+    }
+
+    /** The top-left rows × cols block of AB (TransformerLens's {@code get_corner}). */
+    public DMatrixRMaj corner(int rows, int cols) {
+        rows = Math.min(rows, ldim());
+        cols = Math.min(cols, rdim());
+        DMatrixRMaj top = CommonOps_DDRM.extract(a, 0, rows, 0, mdim()), left = CommonOps_DDRM.extract(b, 0, mdim(), 0, cols);
+        return mult(top, left);
+    }
+
+    /** One entry of AB with its position. */
+    public record Entry(int row, int column, double value) {}
+
+    /** The k largest entries of row i, largest first, without forming AB. */
+    public List<Entry> topInRow(int i, int k) {
+        double[] r = row(i);
+        List<Entry> out = new ArrayList<>();
+        for (int j : TopK.indices(r, k)) out.add(new Entry(i, j, r[j]));
+        return out;
+    }
+
+    /** The k largest entries of column j, largest first, without forming AB. */
+    public List<Entry> topInColumn(int j, int k) {
+        double[] c = column(j);
+        List<Entry> out = new ArrayList<>();
+        for (int i : TopK.indices(c, k)) out.add(new Entry(i, j, c[i]));
+        return out;
+    }
+
+    /**
+     * The k largest entries of the whole of AB, largest first (ties: lower row, then column), one row
+     * at a time: O(m·n·k_mid) time, O(n + k) memory.
+     */
+    public List<Entry> top(int k) {
+        Comparator<Entry> order = Comparator.comparingDouble(Entry::value)
+                .thenComparing(Entry::row, Comparator.reverseOrder()).thenComparing(Entry::column, Comparator.reverseOrder());
+        PriorityQueue<Entry> heap = new PriorityQueue<>(order);
+        if (k <= 0) return List.of();
+        for (int i = 0; i < ldim(); i++) {
+            double[] r = row(i);
+            for (int j = 0; j < r.length; j++) {
+                if (heap.size() < k) heap.add(new Entry(i, j, r[j]));
+                else if (r[j] > heap.peek().value()) { heap.poll(); heap.add(new Entry(i, j, r[j])); }
+            }
+        }
+        List<Entry> out = new ArrayList<>(heap);
+        out.sort(order.reversed());
+        return out;
+    }
+
+    /** "m×n (k)" for messages. */
+    public String shape() { return ldim() + "×" + rdim() + " (middle " + mdim() + ")"; }
+
+    @Override
+    public String toString() { return "FactoredMatrix " + shape(); }
+
+    private void checkRow(int i) {
+        if (i < 0 || i >= ldim()) throw new IndexOutOfBoundsException("row " + i + " outside 0.." + (ldim() - 1));
+    }
+
+    private void checkColumn(int j) {
+        if (j < 0 || j >= rdim()) throw new IndexOutOfBoundsException("column " + j + " outside 0.." + (rdim() - 1));
+    }
+
+    static DMatrixRMaj mult(DMatrixRMaj x, DMatrixRMaj y) {
+        DMatrixRMaj c = new DMatrixRMaj(x.numRows, y.numCols);
+        CommonOps_DDRM.mult(x, y, c);
+        return c;
+    }
+}

@@ -1,0 +1,44 @@
+package org.circuitscope.circuits;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A head's top skip-trigrams "[source] … [destination] → [out]": when the destination token
+ * attends back to the source, the head raises the logit of out.
+ *
+ * <p>Method (the paper reads them off the two circuits; this is one exact, cheap choice):
+ * <ol>
+ * <li>the k largest entries OV[s, o] of the OV circuit W_E·W_OV·W_U (paper: W_U W_OV^h W_E) over
+ *   the circuits' token set T give (source, out) pairs: what attending to s does to o's logit;</li>
+ * <li>for each such source s, the destination d is the token of T with the highest QK score
+ *   toward it, argmax_d QK[d, s] of W_E·W_QK·W_Eᵀ (paper: W_Eᵀ W_QK^h W_E): column s of the QK
+ *   circuit, so the token that most wants to attend to s.</li>
+ * </ol>
+ * {@code score} is OV[s, o] (logit change per unit of attention), {@code qkScore} is QK[d, s]
+ * (unscaled attention score, before 1/√d_head). The OV scan costs |T|²·d_head and each
+ * destination |T|·d_head; neither circuit is formed in full. Biases, positional terms and
+ * LayerNorm are ignored.
+ */
+public final class SkipTrigrams {
+    private SkipTrigrams() {}
+
+    /** One skip-trigram, by token id. */
+    public record SkipTrigram(int source, int destination, int out, double score, double qkScore) {}
+
+    /** The k skip-trigrams of a head with the largest OV entries, largest first. */
+    public static List<SkipTrigram> top(TokenCircuits tc, int layer, int head, int k) {
+        FactoredMatrix ov = tc.ov(layer, head);
+        FactoredMatrix qk = tc.qk(layer, head);
+        Map<Integer, Integer> bestDestination = new HashMap<>();
+        List<SkipTrigram> out = new ArrayList<>();
+        for (FactoredMatrix.Entry e : ov.top(k)) {
+            int s = e.row();
+            int d = bestDestination.computeIfAbsent(s, src -> TopK.indices(qk.column(src), 1)[0]);
+            out.add(new SkipTrigram(tc.token(s), tc.token(d), tc.token(e.column()), e.value(), qk.get(d, s)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package org.circuitscope.circuits;
+
+import java.util.stream.IntStream;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Weights;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+
+/**
+ * The token-space circuits of a model, each a {@link FactoredMatrix} of rank ≤ d_head (or
+ * d_model for the direct path), over a chosen set of tokens T (all of the vocabulary, or a
+ * subset: an exact scan of a d_vocab × d_vocab circuit costs d_vocab²·d_head, too much for
+ * GPT-2's 50257 tokens on every head):
+ * <ul>
+ * <li>QK circuit W_E·W_QK·W_Eᵀ (paper: W_Eᵀ W_QK^h W_E): rows are destination (query) tokens,
+ *   columns source (key) tokens; entry = unscaled attention score.</li>
+ * <li>positional QK W_E·W_QK·W_posᵀ: rows query tokens, columns key positions.</li>
+ * <li>OV circuit W_E·W_OV·W_U (paper: W_U W_OV^h W_E): rows are source (attended) tokens,
+ *   columns output tokens; entry = the logit change per unit of attention.</li>
+ * <li>direct path W_E·W_U (paper: W_U W_E): rows input tokens, columns next-token logits.</li>
+ * </ul>
+ * Row and column i of every circuit stand for token id {@code tokens()[i]}. Factors are
+ * float64; over the whole GPT-2 vocabulary W_E and W_U take 2 × 300 MB here, so prefer a subset.
+ * Biases and LayerNorm are left out (see {@link HeadCircuits}).
+ */
+public final class TokenCircuits {
+    private final Weights w;
+    private final int[] tokens;
+    private final DMatrixRMaj embed;    // W_E[T], [|T|, d_model]
+    private final DMatrixRMaj unembed;  // W_U[:, T], [d_model, |T|]
+
+    private TokenCircuits(Weights w, int[] tokens) {
+        ModelConfig c = w.config();
+        int d = c.dModel(), v = c.dVocab(), n = tokens.length;
+        for (int i = 0; i < n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= v) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i + " is outside the vocabulary 0.." + (v - 1));
+            }
+        }
+        this.w = w;
+        this.tokens = tokens.clone();
+        float[] we = w.data("embed.W_E"), wu = w.data("unembed.W_U");
+        embed = new DMatrixRMaj(n, d);
+        unembed = new DMatrixRMaj(d, n);
+        for (int i = 0; i < n; i++) {
+            int t = tokens[i];
+            for (int j = 0; j < d; j++) {
+                embed.data[i * d + j] = we[t * d + j];
+                unembed.data[j * n + i] = wu[j * v + t];
+            }
+        }
+    }
+
+    /** Circuits over the whole vocabulary. */
+    public static TokenCircuits of(Weights w) {
+        return new TokenCircuits(w, IntStream.range(0, w.config().dVocab()).toArray());
+    }
+
+    /** Circuits over the given token ids only (rows and columns in this order). */
+    public static TokenCircuits of(Weights w, int[] tokens) { return new TokenCircuits(w, tokens); }
+
+    /** The token id of row/column i. */
+    public int token(int i) { return tokens[i]; }
+
+    public int[] tokens() { return tokens.clone(); }
+
+    public int size() { return tokens.length; }
+
+    /** W_E·W_Q[h] · (W_E·W_K[h])ᵀ, [|T| queries, |T| keys]. */
+    public FactoredMatrix qk(int layer, int head) {
+        DMatrixRMaj keys = FactoredMatrix.mult(embed, HeadCircuits.wk(w, layer, head));
+        return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wq(w, layer, head)), CommonOps_DDRM.transpose(keys, null));
+    }
+
+    /** W_E·W_Q[h] · (W_pos·W_K[h])ᵀ, [|T| queries, n_ctx key positions]. */
+    public FactoredMatrix qkPositional(int layer, int head) {
+        ModelConfig c = w.config();
+        DMatrixRMaj pos = FactoredMatrix.matrix(w.data("pos_embed.W_pos"), 0, c.nCtx(), c.dModel());
+        DMatrixRMaj keys = FactoredMatrix.mult(pos, HeadCircuits.wk(w, layer, head));
+        return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wq(w, layer, head)), CommonOps_DDRM.transpose(keys, null));
+    }
+
+    /** W_E·W_V[h] · W_O[h]·W_U, [|T| sources, |T| outputs]. */
+    public FactoredMatrix ov(int layer, int head) {
+        return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wv(w, layer, head)),
+                FactoredMatrix.mult(HeadCircuits.wo(w, layer, head), unembed));
+    }
+
+    /** W_E · W_U, [|T| inputs, |T| outputs]. */
+    public FactoredMatrix direct() { return new FactoredMatrix(embed, unembed); }
+}

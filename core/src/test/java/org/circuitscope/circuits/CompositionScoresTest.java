@@ -1,0 +1,78 @@
+package org.circuitscope.circuits;
+
+import static org.circuitscope.circuits.NaiveCircuits.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.circuitscope.model.ActFn;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
+import org.circuitscope.model.RandomWeights;
+import org.circuitscope.model.Weights;
+import org.junit.jupiter.api.Test;
+
+class CompositionScoresTest {
+    static final ModelConfig C = new ModelConfig("c", 3, 10, 2, 4, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+    static final Weights W = RandomWeights.generate(C, 8, 0.5);
+
+    static double naiveScore(double[][] l, double[][] r) {
+        return frobenius(times(l, r)) / (frobenius(l) * frobenius(r));
+    }
+
+    @Test
+    void everyPairMatchesTheNormsOfTheMaterialisedProducts() {
+        CompositionScores.Result s = CompositionScores.all(W);
+        for (int l1 = 0; l1 < 3; l1++)
+            for (int h1 = 0; h1 < 2; h1++)
+                for (int l2 = 0; l2 < 3; l2++)
+                    for (int h2 = 0; h2 < 2; h2++) {
+                        String pair = "L" + l1 + "H" + h1 + " → L" + l2 + "H" + h2;
+                        if (l1 >= l2) {
+                            assertEquals(0, s.q()[l1][h1][l2][h2], pair + " Q (not an earlier layer)");
+                            assertEquals(0, s.k()[l1][h1][l2][h2], pair + " K");
+                            assertEquals(0, s.v()[l1][h1][l2][h2], pair + " V");
+                            continue;
+                        }
+                        double[][] left = ov(W, l1, h1), qk = qk(W, l2, h2);
+                        assertEquals(naiveScore(left, qk), s.q()[l1][h1][l2][h2], 1e-10, pair + " Q");
+                        assertEquals(naiveScore(left, transpose(qk)), s.k()[l1][h1][l2][h2], 1e-10, pair + " K");
+                        assertEquals(naiveScore(left, ov(W, l2, h2)), s.v()[l1][h1][l2][h2], 1e-10, pair + " V");
+                        assertEquals(naiveScore(left, qk), CompositionScores.score(HeadCircuits.ov(W, l1, h1), HeadCircuits.qk(W, l2, h2)), 1e-10,
+                                pair + " Q through FactoredMatrix products");
+                    }
+    }
+
+    @Test
+    void strongestListsTheHighestScoresOfAllModes() {
+        CompositionScores.Result s = CompositionScores.all(W);
+        List<CompositionScores.Composition> top = s.strongest(100);
+        assertEquals(3 * (2 * 2) * 3, top.size(), "3 modes × 4 head pairs × 3 layer pairs");
+        double max = 0;
+        for (double[][][][] m : new double[][][][][] {s.q(), s.k(), s.v()})
+            for (double[][][] a : m) for (double[][] b : a) for (double[] c : b) for (double x : c) max = Math.max(max, x);
+        assertEquals(max, top.get(0).score());
+        for (int i = 1; i < top.size(); i++) assertTrue(top.get(i - 1).score() >= top.get(i).score(), "sorted at " + i);
+        CompositionScores.Composition c = top.get(5);
+        assertEquals(c.score(), s.of(c.mode())[c.layer1()][c.head1()][c.layer2()][c.head2()]);
+    }
+
+    @Test
+    void baselineIsNearOneOverRootDModelAndRepeatable() {
+        // E‖LR‖² / (E‖L‖² E‖R‖²) = 1/d_model exactly for Gaussian factors; the mean ratio is close to its root.
+        double b = CompositionScores.baseline(64, 8, 64, 1);
+        assertEquals(1 / Math.sqrt(64), b, 0.1 / Math.sqrt(64), "Monte Carlo baseline against 1/√d_model");
+        assertEquals(b, CompositionScores.baseline(64, 8, 64, 1), "same seed, same baseline");
+        assertTrue(CompositionScores.baseline(256, 8, 16, 1) < b, "a wider residual stream composes less by chance");
+    }
+
+    @Test
+    void aHeadThatWritesExactlyWhatTheNextReadsComposesFully() {
+        // L = R = a rank-1 projection P (P² = P): ‖P·P‖ / (‖P‖‖P‖) = 1.
+        org.ejml.data.DMatrixRMaj u = new org.ejml.data.DMatrixRMaj(4, 1, true, 0.5, 0.5, 0.5, 0.5);
+        FactoredMatrix p = new FactoredMatrix(u, org.ejml.dense.row.CommonOps_DDRM.transpose(u, null));
+        assertEquals(1.0, CompositionScores.score(p, p), 1e-12);
+        org.ejml.data.DMatrixRMaj v = new org.ejml.data.DMatrixRMaj(4, 1, true, 0.5, -0.5, 0.5, -0.5);
+        FactoredMatrix q = new FactoredMatrix(v, org.ejml.dense.row.CommonOps_DDRM.transpose(v, null));
+        assertEquals(0.0, CompositionScores.score(p, q), 1e-12, "orthogonal subspaces do not compose");
+    }
+}

@@ -1,0 +1,56 @@
+package org.circuitscope.circuits;
+
+import static org.circuitscope.circuits.NaiveCircuits.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.circuitscope.model.ActFn;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
+import org.circuitscope.model.RandomWeights;
+import org.circuitscope.model.Weights;
+import org.junit.jupiter.api.Test;
+
+class SkipTrigramsTest {
+    static final ModelConfig C = new ModelConfig("c", 2, 12, 2, 4, 0, 11, 6, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+    static final Weights W = RandomWeights.generate(C, 9, 0.5);
+
+    @Test
+    void trigramsAreTheTopOvEntriesWithTheDestinationThatMostAttendsToTheSource() {
+        double[][] we = embed(W);
+        for (int l = 0; l < 2; l++)
+            for (int h = 0; h < 2; h++) {
+                double[][] ovFull = times(times(we, ov(W, l, h)), unembed(W));
+                double[][] qkFull = times(times(we, qk(W, l, h)), transpose(we));
+                List<double[]> entries = new ArrayList<>();
+                for (int s = 0; s < 11; s++) for (int o = 0; o < 11; o++) entries.add(new double[] {s, o, ovFull[s][o]});
+                entries.sort(Comparator.comparingDouble((double[] e) -> e[2]).reversed());
+                List<SkipTrigrams.SkipTrigram> got = SkipTrigrams.top(TokenCircuits.of(W), l, h, 6);
+                assertEquals(6, got.size());
+                for (int i = 0; i < 6; i++) {
+                    SkipTrigrams.SkipTrigram t = got.get(i);
+                    String where = "L" + l + "H" + h + " trigram " + i;
+                    assertEquals((int) entries.get(i)[0], t.source(), where + " source");
+                    assertEquals((int) entries.get(i)[1], t.out(), where + " out");
+                    assertEquals(ovFull[t.source()][t.out()], t.score(), 1e-9, where + " score is the OV entry");
+                    double best = Double.NEGATIVE_INFINITY;
+                    for (int d = 0; d < 11; d++) best = Math.max(best, qkFull[d][t.source()]);
+                    assertEquals(best, qkFull[t.destination()][t.source()], 1e-9, where + " destination maximises QK[d, source]");
+                    assertEquals(best, t.qkScore(), 1e-9, where + " qk score");
+                }
+            }
+    }
+
+    @Test
+    void onATokenSubsetTheIdsAreTheSubsetsIds() {
+        int[] ids = {10, 3, 4, 8};
+        for (SkipTrigrams.SkipTrigram t : SkipTrigrams.top(TokenCircuits.of(W, ids), 1, 0, 16)) {
+            for (int id : new int[] {t.source(), t.destination(), t.out()}) {
+                assertTrue(id == 10 || id == 3 || id == 4 || id == 8, "id " + id + " is not in the subset");
+            }
+        }
+        assertEquals(16, SkipTrigrams.top(TokenCircuits.of(W, ids), 1, 0, 99).size(), "at most |T|² trigrams");
+    }
+}
