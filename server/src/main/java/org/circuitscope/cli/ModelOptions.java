@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --model DIR} and the weight-processing flags, shared by every command that loads a model. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model directory: config.json + model.safetensors (TransformerLens or Hugging Face GPT-2 layout) + tokenizer.json.")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model directory: config.json + model.safetensors (TransformerLens or Hugging Face GPT-2 layout) + tokenizer.json."
+                    + " Default: the embedded attn-only-2l.")
     Path model;
 
     @Option(names = "--fold-ln", description = "Fold LayerNorm weights into the following weights (model becomes LNPre).")
@@ -26,6 +27,7 @@ final class ModelOptions {
     boolean foldValueBiases;
 
     LoadedModel load() throws IOException {
-        return ModelDirectory.load(model, new LoadOptions(foldLn, centerWritingWeights, centerUnembed, foldValueBiases));
+        Path dir = model != null ? model : org.circuitscope.io.EmbeddedModel.directory();
+        return ModelDirectory.load(dir, new LoadOptions(foldLn, centerWritingWeights, centerUnembed, foldValueBiases));
     }
 }
