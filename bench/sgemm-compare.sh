@@ -4,7 +4,10 @@
 #
 # Needs: `apt-get install -y python3-torch libopenblas0-pthread` (Debian torch links the system
 # BLAS, OpenBLAS with those packages) and `mvn -q install -DskipTests` (bench/target/benchmarks.jar).
-# Usage: bench/sgemm-compare.sh [runs] [extra JVM args, e.g. -Dcircuitscope.simd=false]
+# Debian's OpenBLAS 0.3.21 picks its AVX2 "Haswell" kernels on Zen 5; OPENBLAS_CORETYPE=SkylakeX
+# in the environment makes it use the AVX-512 ones (about twice as fast per core), for the
+# stricter comparison.
+# Usage: [OPENBLAS_CORETYPE=SkylakeX] bench/sgemm-compare.sh [runs] [extra JVM args, e.g. -Dcircuitscope.simd=false]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-10}"
@@ -41,7 +44,7 @@ PY
 )
 ours_out=$("$JAVA" --add-modules jdk.incubator.vector -Xmx4g "$@" -cp "$JAR" org.circuitscope.bench.GemmTimer "$RUNS" $SHAPES 2>/dev/null)
 
-echo "torch $("$PY" -c 'import torch; print(torch.__version__)') threads=2 | ours: $(echo "$ours_out" | grep '^#' | sed 's/# kernels: //') | median of $RUNS runs"
+echo "torch $("$PY" -c 'import torch; print(torch.__version__)') threads=2 OpenBLAS core=$(OPENBLAS_VERBOSE=2 "$PY" -c 'import torch; torch.ones(64,64)@torch.ones(64,64)' 2>&1 | sed -n 's/^Core: //p') | ours: $(echo "$ours_out" | grep '^#' | sed 's/# kernels: //') | median of $RUNS runs"
 echo "(median = median of the runs; best = fastest run, less sensitive to other load on the machine)"
 printf "%-16s %9s %9s %9s %9s %7s | %9s %9s %7s\n" "m,k,n" "torch ms" "torch GF" "ours ms" "ours GF" "ratio" "best tGF" "best oGF" "ratio"
 paste <(echo "$torch_out") <(echo "$ours_out" | grep -v '^#') | while read -r m k n tms tgf _ tbgf _ _ _ oms ogf _ obgf; do

@@ -3,6 +3,7 @@ package org.circuitscope.bench;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.circuitscope.tensor.Kernels;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,21 +19,22 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@link Kernels#gemm} at GPT-2-small shapes: attention projections (1024·768·768), MLP in and
  * out (1024·768·3072, 1024·3072·768), fused QKV (1024·768·2304) and the unembedding
- * (128·768·50257). Reports milliseconds per product; GFLOP/s = 2mnk / time.
+ * (128·768·50257). Reports products per second and, on the {@code gemm:gflop} line, GFLOP/s
+ * (2mnk per product).
  *
  * <p>{@code java -jar bench/target/benchmarks.jar MatmulBenchmark} (add
  * {@code -jvmArgsAppend -Dcircuitscope.simd=false} for the scalar path).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class MatmulBenchmark {
 
-    /** "m,k,n". */
-    @Param({"1024,768,768", "1024,768,3072", "1024,3072,768", "1024,768,2304", "128,768,50257"})
+    /** "mxkxn" (JMH splits -p values at commas). */
+    @Param({"1024x768x768", "1024x768x3072", "1024x3072x768", "1024x768x2304", "128x768x50257"})
     public String shape;
 
     private int m, k, n;
@@ -41,7 +43,7 @@ public class MatmulBenchmark {
 
     @Setup
     public void setup() {
-        String[] parts = shape.split(",");
+        String[] parts = shape.split("x");
         m = Integer.parseInt(parts[0]);
         k = Integer.parseInt(parts[1]);
         n = Integer.parseInt(parts[2]);
@@ -55,9 +57,17 @@ public class MatmulBenchmark {
         System.out.println("# kernels: " + kernels.name() + ", GFLOP per call: " + 2.0 * m * n * k / 1e9);
     }
 
+    /** Counts the floating-point work done, so JMH reports it as a rate: the "gflop" line is GFLOP/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Flops {
+        public double gflop;
+    }
+
     @Benchmark
-    public float[] gemm() {
+    public float[] gemm(Flops flops) {
         kernels.gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+        flops.gflop += 2.0 * m * n * k / 1e9;
         return c;
     }
 }

@@ -17,14 +17,14 @@ final class SimdGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Rows of C per register tile; the broadcast of A is reused across the NV vectors of B. */
-    static final int MR = 6;
+    static final int MR = 12;
     /** Vectors of C per tile row: MR × NV accumulators + NV B loads + 1 broadcast fit 32 zmm. */
     private static final int NV = 2;
     static final int NR = NV * L;
     /** Depth of one packed block: a KC × NR panel of B (32 KiB at 512 bit) stays in L1. */
     private static final int KC = 256;
-    /** Largest row block: its MC × KC packed A (~190 KiB) stays in L2 across all panels. */
-    private static final int MC_MAX = 32 * MR;
+    /** Largest row block: its MC × KC packed A (192 KiB) stays in L2 across all panels. */
+    private static final int MC_MAX = 16 * MR;
     /** Largest column block: KC × NC_MAX of packed B, also L2 resident. */
     private static final int NC_MAX = 8 * NR;
     /** Below this many multiply-adds a product runs on the calling thread (fork costs more). */
@@ -154,64 +154,115 @@ final class SimdGemm {
     }
 
     /**
-     * The register tile: C[rows × cols] (+)= Apanel · Bpanel over kc. Twelve accumulators are
+     * The register tile: C[rows × cols] (+)= Apanel · Bpanel over kc. The 24 accumulators are
      * written out by hand because C2 keeps named locals in registers but not array elements.
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo,
                                float[] c, int co, int ldc, int rows, int cols, boolean add, float[] tile) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z,
-                c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        FloatVector c6_0 = z, c6_1 = z;
+        FloatVector c7_0 = z, c7_1 = z;
+        FloatVector c8_0 = z, c8_1 = z;
+        FloatVector c9_0 = z, c9_1 = z;
+        FloatVector c10_0 = z, c10_1 = z;
+        FloatVector c11_0 = z, c11_1 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ao]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, ap[ao + 8]);
+            c8_0 = a8.fma(b0, c8_0); c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, ap[ao + 9]);
+            c9_0 = a9.fma(b0, c9_0); c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, ap[ao + 10]);
+            c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(S, ap[ao + 11]);
+            c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
             ao += MR;
             bo += NR;
         }
         if (rows == MR && cols == NR) {
-            store(c, co, c00, c01, add);
-            store(c, co + ldc, c10, c11, add);
-            store(c, co + 2 * ldc, c20, c21, add);
-            store(c, co + 3 * ldc, c30, c31, add);
-            store(c, co + 4 * ldc, c40, c41, add);
-            store(c, co + 5 * ldc, c50, c51, add);
+            if (add) {
+                c0_0 = c0_0.add(FloatVector.fromArray(S, c, co + 0 * ldc + 0 * L));
+                c0_1 = c0_1.add(FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L));
+                c1_0 = c1_0.add(FloatVector.fromArray(S, c, co + 1 * ldc + 0 * L));
+                c1_1 = c1_1.add(FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L));
+                c2_0 = c2_0.add(FloatVector.fromArray(S, c, co + 2 * ldc + 0 * L));
+                c2_1 = c2_1.add(FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L));
+                c3_0 = c3_0.add(FloatVector.fromArray(S, c, co + 3 * ldc + 0 * L));
+                c3_1 = c3_1.add(FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L));
+                c4_0 = c4_0.add(FloatVector.fromArray(S, c, co + 4 * ldc + 0 * L));
+                c4_1 = c4_1.add(FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L));
+                c5_0 = c5_0.add(FloatVector.fromArray(S, c, co + 5 * ldc + 0 * L));
+                c5_1 = c5_1.add(FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L));
+                c6_0 = c6_0.add(FloatVector.fromArray(S, c, co + 6 * ldc + 0 * L));
+                c6_1 = c6_1.add(FloatVector.fromArray(S, c, co + 6 * ldc + 1 * L));
+                c7_0 = c7_0.add(FloatVector.fromArray(S, c, co + 7 * ldc + 0 * L));
+                c7_1 = c7_1.add(FloatVector.fromArray(S, c, co + 7 * ldc + 1 * L));
+                c8_0 = c8_0.add(FloatVector.fromArray(S, c, co + 8 * ldc + 0 * L));
+                c8_1 = c8_1.add(FloatVector.fromArray(S, c, co + 8 * ldc + 1 * L));
+                c9_0 = c9_0.add(FloatVector.fromArray(S, c, co + 9 * ldc + 0 * L));
+                c9_1 = c9_1.add(FloatVector.fromArray(S, c, co + 9 * ldc + 1 * L));
+                c10_0 = c10_0.add(FloatVector.fromArray(S, c, co + 10 * ldc + 0 * L));
+                c10_1 = c10_1.add(FloatVector.fromArray(S, c, co + 10 * ldc + 1 * L));
+                c11_0 = c11_0.add(FloatVector.fromArray(S, c, co + 11 * ldc + 0 * L));
+                c11_1 = c11_1.add(FloatVector.fromArray(S, c, co + 11 * ldc + 1 * L));
+            }
+            c0_0.intoArray(c, co + 0 * ldc + 0 * L); c0_1.intoArray(c, co + 0 * ldc + 1 * L);
+            c1_0.intoArray(c, co + 1 * ldc + 0 * L); c1_1.intoArray(c, co + 1 * ldc + 1 * L);
+            c2_0.intoArray(c, co + 2 * ldc + 0 * L); c2_1.intoArray(c, co + 2 * ldc + 1 * L);
+            c3_0.intoArray(c, co + 3 * ldc + 0 * L); c3_1.intoArray(c, co + 3 * ldc + 1 * L);
+            c4_0.intoArray(c, co + 4 * ldc + 0 * L); c4_1.intoArray(c, co + 4 * ldc + 1 * L);
+            c5_0.intoArray(c, co + 5 * ldc + 0 * L); c5_1.intoArray(c, co + 5 * ldc + 1 * L);
+            c6_0.intoArray(c, co + 6 * ldc + 0 * L); c6_1.intoArray(c, co + 6 * ldc + 1 * L);
+            c7_0.intoArray(c, co + 7 * ldc + 0 * L); c7_1.intoArray(c, co + 7 * ldc + 1 * L);
+            c8_0.intoArray(c, co + 8 * ldc + 0 * L); c8_1.intoArray(c, co + 8 * ldc + 1 * L);
+            c9_0.intoArray(c, co + 9 * ldc + 0 * L); c9_1.intoArray(c, co + 9 * ldc + 1 * L);
+            c10_0.intoArray(c, co + 10 * ldc + 0 * L); c10_1.intoArray(c, co + 10 * ldc + 1 * L);
+            c11_0.intoArray(c, co + 11 * ldc + 0 * L); c11_1.intoArray(c, co + 11 * ldc + 1 * L);
         } else {
             // Edge tile: spill to a scratch tile and copy the valid part. Masked vector stores
             // would do, but they make C2 give up inlining this method's vector calls.
             float[] t = tile;
-            c00.intoArray(t, 0); c01.intoArray(t, L);
-            c10.intoArray(t, NR); c11.intoArray(t, NR + L);
-            c20.intoArray(t, 2 * NR); c21.intoArray(t, 2 * NR + L);
-            c30.intoArray(t, 3 * NR); c31.intoArray(t, 3 * NR + L);
-            c40.intoArray(t, 4 * NR); c41.intoArray(t, 4 * NR + L);
-            c50.intoArray(t, 5 * NR); c51.intoArray(t, 5 * NR + L);
+            c0_0.intoArray(t, 0 * NR + 0 * L); c0_1.intoArray(t, 0 * NR + 1 * L);
+            c1_0.intoArray(t, 1 * NR + 0 * L); c1_1.intoArray(t, 1 * NR + 1 * L);
+            c2_0.intoArray(t, 2 * NR + 0 * L); c2_1.intoArray(t, 2 * NR + 1 * L);
+            c3_0.intoArray(t, 3 * NR + 0 * L); c3_1.intoArray(t, 3 * NR + 1 * L);
+            c4_0.intoArray(t, 4 * NR + 0 * L); c4_1.intoArray(t, 4 * NR + 1 * L);
+            c5_0.intoArray(t, 5 * NR + 0 * L); c5_1.intoArray(t, 5 * NR + 1 * L);
+            c6_0.intoArray(t, 6 * NR + 0 * L); c6_1.intoArray(t, 6 * NR + 1 * L);
+            c7_0.intoArray(t, 7 * NR + 0 * L); c7_1.intoArray(t, 7 * NR + 1 * L);
+            c8_0.intoArray(t, 8 * NR + 0 * L); c8_1.intoArray(t, 8 * NR + 1 * L);
+            c9_0.intoArray(t, 9 * NR + 0 * L); c9_1.intoArray(t, 9 * NR + 1 * L);
+            c10_0.intoArray(t, 10 * NR + 0 * L); c10_1.intoArray(t, 10 * NR + 1 * L);
+            c11_0.intoArray(t, 11 * NR + 0 * L); c11_1.intoArray(t, 11 * NR + 1 * L);
             for (int r = 0; r < rows; r++)
                 for (int j = 0; j < cols; j++) {
                     int ci = co + r * ldc + j;
                     c[ci] = add ? c[ci] + t[r * NR + j] : t[r * NR + j];
                 }
         }
-    }
-
-    private static void store(float[] c, int off, FloatVector v0, FloatVector v1, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, off));
-            v1 = v1.add(FloatVector.fromArray(S, c, off + L));
-        }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
     }
 
     private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }

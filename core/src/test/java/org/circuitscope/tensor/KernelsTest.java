@@ -187,6 +187,36 @@ class KernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
+    void softmaxOfFullyMaskedRowIsNaNAsInPyTorch(Kernels kern) {
+        for (int n : new int[] {3, 16, 37}) {
+            float[] x = new float[n];
+            java.util.Arrays.fill(x, Float.NEGATIVE_INFINITY);
+            kern.softmax(x, 0, n);
+            for (int i = 0; i < n; i++) assertTrue(Float.isNaN(x[i]), kern.name() + ": all −inf row n=" + n + " gave " + x[i] + " at " + i);
+        }
+    }
+
+    @Test
+    void simdGemmCalledFromPoolTasksRunsInlineAndStaysCorrect() {
+        // Analyses may run per-head work on the pool and call gemm inside it: that must not
+        // deadlock or mix up the per-thread packing buffers.
+        Kernels kern = new SimdKernels();
+        int m = 70, n = 64, k = 200, tasks = 8;
+        SplittableRandom rnd = new SplittableRandom(21);
+        float[][] as = new float[tasks][], bs = new float[tasks][], cs = new float[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            as[t] = random(rnd, m * k, 1f);
+            bs[t] = random(rnd, k * n, 1f);
+            cs[t] = new float[m * n];
+        }
+        WorkerPool.parallelFor(tasks, t -> kern.gemm(false, false, m, n, k, as[t], 0, k, bs[t], 0, n, cs[t], 0, n, false));
+        for (int t = 0; t < tasks; t++)
+            checkProduct(cs[t], cs[t].clone(), as[t], 0, k, false, bs[t], 0, n, false, m, n, k, 0, n, false,
+                    1e-5 * Math.sqrt(k) + 1e-6, "nested task " + t);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
     void softmaxExpIsAccurateOverTheWholeRange(Kernels kern) {
         // Two-entry rows [0, t]: the result for t is e^t / (1 + e^t), which exercises exp at t.
         for (double t = -100; t <= 0; t += 0.37) {
