@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code circuitscope <command>}: the language server and the analyses from a shell. */
 @Command(name = "circuitscope", mixinStandardHelpOptions = true, version = "circuitscope 0.1.0",
         description = "Transformer circuits in the editor and on the command line.",
-        subcommands = {PredictCommand.class, CacheCommand.class, HeadsCommand.class, TrainCommand.class, TokenizerCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LspCommand.class, PredictCommand.class, CacheCommand.class, HeadsCommand.class, TrainCommand.class, TokenizerCommand.class, RandomModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
