@@ -35,7 +35,6 @@ import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
 import org.eclipse.lsp4j.WorkDoneProgressEnd;
 import org.eclipse.lsp4j.WorkspaceFolder;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
-import org.eclipse.lsp4j.jsonrpc.services.JsonRequest;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageClientAware;
 import org.eclipse.lsp4j.services.LanguageServer;
@@ -47,7 +46,7 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  * id), settings, progress, diagnostics, and the custom requests {@code circuitscope/<name>}.
  * Everything else is delegated to the services and the feature classes.
  */
-public final class CircuitscopeServer implements LanguageServer, LanguageClientAware {
+public final class CircuitscopeServer implements LanguageServer, LanguageClientAware, CircuitscopeProtocol {
     private static final Logger LOG = Logger.getLogger(CircuitscopeServer.class.getName());
     public static final String LANGUAGE_ID = "prompt";
 
@@ -241,24 +240,24 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
 
     // Custom requests: the commands, reachable without executeCommand (clients that draw webviews call these).
 
-    @JsonRequest("circuitscope/inspectHead")
+    @Override
     public CompletableFuture<Object> inspectHead(JsonElement params) { return commands.execute(Commands.INSPECT_HEAD, params); }
 
-    @JsonRequest("circuitscope/attentionPattern")
+    @Override
     public CompletableFuture<Object> attentionPattern(JsonElement params) { return commands.execute(Commands.ATTENTION_PATTERN, params); }
 
-    @JsonRequest("circuitscope/pathExpansion")
+    @Override
     public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(Commands.PATH_EXPANSION, params); }
 
-    @JsonRequest("circuitscope/attribute")
+    @Override
     public CompletableFuture<Object> attribute(JsonElement params) { return commands.execute(Commands.ATTRIBUTE, params); }
 
-    @JsonRequest("circuitscope/ablate")
+    @Override
     public CompletableFuture<Object> ablate(JsonElement params) { return commands.execute(Commands.ABLATE, params); }
 
-    @JsonRequest("circuitscope/detectHeads")
+    @Override
     public CompletableFuture<Object> detectHeads(JsonElement params) { return commands.execute(Commands.DETECT_HEADS, params); }
 
-    @JsonRequest("circuitscope/logitLens")
+    @Override
     public CompletableFuture<Object> logitLens(JsonElement params) { return commands.execute(Commands.LOGIT_LENS, params); }
 }

@@ -30,7 +30,6 @@ import org.eclipse.lsp4j.WindowClientCapabilities;
 import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
 import org.eclipse.lsp4j.WorkspaceClientCapabilities;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
-import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 
@@ -40,8 +39,11 @@ import org.eclipse.lsp4j.services.LanguageServer;
  */
 final class LspFixture implements AutoCloseable {
     final CircuitscopeServer server;
-    final LanguageServer remote;
-    final Launcher<LanguageServer> clientLauncher;
+    /** What the client sees of the server: the standard services plus the custom requests. */
+    interface Remote extends LanguageServer, CircuitscopeProtocol {}
+
+    final Remote remote;
+    final Launcher<Remote> clientLauncher;
     final Client client = new Client();
     final InitializeResult init;
     final List<Integer> exitCodes = new CopyOnWriteArrayList<>();
@@ -77,7 +79,8 @@ final class LspFixture implements AutoCloseable {
         server = new CircuitscopeServer(exitCodes::add);
         LspLauncher.start(serverIn, toClient, server);
         client.configuration = settings;
-        clientLauncher = LSPLauncher.createClientLauncher(client, clientIn, toServer);
+        clientLauncher = new Launcher.Builder<Remote>().setLocalService(client).setRemoteInterface(Remote.class)
+                .setInput(clientIn).setOutput(toServer).create();
         clientLauncher.startListening();
         remote = clientLauncher.getRemoteProxy();
         InitializeParams p = new InitializeParams();
