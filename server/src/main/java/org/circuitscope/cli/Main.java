@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "circuitscope", mixinStandardHelpOptions = true, version = "circuitscope 0.1.0",
         description = "Transformer circuits in the editor and on the command line.",
         subcommands = {
+            LspCommand.class,
             PredictCommand.class,
             CacheCommand.class,
             HeadsCommand.class,

@@ -1,0 +1,163 @@
+package org.circuitscope.lsp;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.Hook;
+import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.RunOptions;
+import org.circuitscope.model.Transformer;
+import org.circuitscope.tensor.Tensor;
+import org.eclipse.lsp4j.jsonrpc.CancelChecker;
+
+/**
+ * The activations of one prompt under a memory budget. The forward pass stores the cheap
+ * per-position activations (and patterns while they fit); anything else, or anything evicted,
+ * is recomputed on demand by a forward pass that records just what was asked for, and kept
+ * (least recently used first out) while the budget allows. The logits are always kept.
+ */
+public final class ActivationStore {
+    private final Transformer model;
+    private final int[] ids;
+    private final long budget;
+    private final ActivationCache base;
+    private final long baseBytes;
+    private final LinkedHashMap<String, Tensor> memo = new LinkedHashMap<>(16, 0.75f, true);
+    private long memoBytes;
+    private int recomputations;
+
+    private ActivationStore(Transformer model, int[] ids, long budget, ActivationCache base, long baseBytes) {
+        this.model = model;
+        this.ids = ids;
+        this.budget = budget;
+        this.base = base;
+        this.baseBytes = baseBytes;
+    }
+
+    /** Runs the forward pass, keeping what fits in three quarters of {@code budgetBytes}. */
+    public static ActivationStore run(Transformer model, int[] ids, long budgetBytes, CancelChecker cancel) {
+        Set<String> keep = chooseBase(model.config(), ids.length, budgetBytes * 3 / 4);
+        long bytes = 0;
+        for (String n : keep) bytes += bytes(model.config(), ids.length, n);
+        ActivationCache c = model.run(ids, new RunOptions(keep::contains, cancelHooks(model.config(), cancel)));
+        return new ActivationStore(model, ids, budgetBytes, c, bytes);
+    }
+
+    public Tensor logits() { return base.logits(); }
+
+    public int length() { return ids.length; }
+
+    /** How many on-demand forward passes this store has made (for tests of the budget). */
+    public synchronized int recomputations() { return recomputations; }
+
+    public Tensor get(String name, CancelChecker cancel) {
+        return getAll(List.of(name), cancel).get(name);
+    }
+
+    /** The named activations; the missing ones come from one extra forward pass. */
+    public synchronized Map<String, Tensor> getAll(List<String> names, CancelChecker cancel) {
+        Map<String, Tensor> out = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String n : names) {
+            if (base.contains(n)) out.put(n, base.get(n));
+            else if (memo.containsKey(n)) out.put(n, memo.get(n));
+            else missing.add(n);
+        }
+        if (!missing.isEmpty()) {
+            Set<String> want = new HashSet<>(missing);
+            recomputations++;
+            ActivationCache c = model.run(ids, new RunOptions(want::contains, cancelHooks(model.config(), cancel)));
+            for (String n : missing) {
+                Tensor t = c.get(n); // throws naming the activation when no such hook point exists
+                out.put(n, t);
+                remember(n, t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An {@link ActivationCache} holding at least {@code names}, for library code that reads
+     * caches: the first pass's when it kept them all, else a fresh pass recording just those.
+     */
+    public ActivationCache cacheWith(List<String> names, CancelChecker cancel) {
+        if (names.stream().allMatch(base::contains)) return base;
+        Set<String> want = new HashSet<>(names);
+        synchronized (this) { recomputations++; }
+        return model.run(ids, new RunOptions(want::contains, cancelHooks(model.config(), cancel)));
+    }
+
+    private void remember(String name, Tensor t) {
+        long size = 4L * t.size(), room = budget - baseBytes;
+        if (size > room) return;
+        for (Iterator<Map.Entry<String, Tensor>> it = memo.entrySet().iterator(); memoBytes + size > room && it.hasNext(); ) {
+            memoBytes -= 4L * it.next().getValue().size();
+            it.remove();
+        }
+        memo.put(name, t);
+        memoBytes += size;
+    }
+
+    /** Bytes held (logits excluded). */
+    public synchronized long heldBytes() { return baseBytes + memoBytes; }
+
+    /**
+     * Hooks that only check for cancellation, on activations every pass computes anyway (the
+     * LayerNorm scales and per-head results are avoided: hooking them changes what is computed).
+     */
+    static Map<String, Hook> cancelHooks(ModelConfig c, CancelChecker cancel) {
+        Map<String, Hook> hooks = new HashMap<>();
+        Hook check = (a, n) -> { cancel.checkCanceled(); return a; };
+        hooks.put(HookPoint.EMBED, check);
+        for (int l = 0; l < c.nLayers(); l++) {
+            hooks.put(HookPoint.residPre(l), check);
+            hooks.put(HookPoint.attnOut(l), check);
+            if (!c.attnOnly()) hooks.put(HookPoint.mlpOut(l), check);
+        }
+        return hooks;
+    }
+
+    /** The activations stored by the first pass: per-position ones first, then patterns, MLP, scores. */
+    static Set<String> chooseBase(ModelConfig c, int t, long budget) {
+        Set<String> keep = new java.util.LinkedHashSet<>();
+        List<List<String>> tiers = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (String n : HookPoint.all(c)) {
+            if (n.equals(HookPoint.LOGITS) || n.endsWith("hook_result")) continue;
+            int tier = n.endsWith("hook_pattern") ? 1 : n.contains(".mlp.") ? 2 : n.endsWith("hook_attn_scores") ? 3 : 0;
+            tiers.get(tier).add(n);
+        }
+        long used = 0;
+        for (List<String> tier : tiers) {
+            for (String n : tier) {
+                long b = bytes(c, t, n);
+                if (used + b > budget) return keep;
+                keep.add(n);
+                used += b;
+            }
+        }
+        return keep;
+    }
+
+    static long bytes(ModelConfig c, int t, String n) {
+        long d = c.dModel(), h = c.nHeads();
+        long elems;
+        if (n.endsWith("hook_pattern") || n.endsWith("hook_attn_scores")) elems = h * t * t;
+        else if (n.endsWith("hook_result")) elems = (long) t * h * d;
+        else if (n.endsWith("hook_q") || n.endsWith("hook_k") || n.endsWith("hook_v") || n.endsWith("hook_z")) elems = (long) t * h * c.dHead();
+        else if (n.endsWith("mlp.hook_pre") || n.endsWith("mlp.hook_post")) elems = (long) t * c.dMlp();
+        else if (n.endsWith("hook_scale")) elems = t;
+        else if (n.equals(HookPoint.LOGITS)) elems = (long) t * c.dVocab();
+        else elems = t * d;
+        return 4 * elems;
+    }
+
+    /** Names filter for tests and callers that want to know what the first pass kept. */
+    public boolean storedByFirstPass(String name) { return base.contains(name); }
+}

@@ -1,0 +1,33 @@
+package org.circuitscope.lsp;
+
+import com.google.gson.JsonElement;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.jsonrpc.services.JsonRequest;
+
+/**
+ * The custom requests {@code circuitscope/<name>}, one per command, each taking the command's
+ * JSON object and answering its JSON. Java clients (tests, benchmarks) put this interface on
+ * their remote proxy so LSP4J knows the methods' types.
+ */
+public interface CircuitscopeProtocol {
+    @JsonRequest("circuitscope/inspectHead")
+    CompletableFuture<Object> inspectHead(JsonElement params);
+
+    @JsonRequest("circuitscope/attentionPattern")
+    CompletableFuture<Object> attentionPattern(JsonElement params);
+
+    @JsonRequest("circuitscope/pathExpansion")
+    CompletableFuture<Object> pathExpansion(JsonElement params);
+
+    @JsonRequest("circuitscope/attribute")
+    CompletableFuture<Object> attribute(JsonElement params);
+
+    @JsonRequest("circuitscope/ablate")
+    CompletableFuture<Object> ablate(JsonElement params);
+
+    @JsonRequest("circuitscope/detectHeads")
+    CompletableFuture<Object> detectHeads(JsonElement params);
+
+    @JsonRequest("circuitscope/logitLens")
+    CompletableFuture<Object> logitLens(JsonElement params);
+}

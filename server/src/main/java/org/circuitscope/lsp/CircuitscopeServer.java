@@ -1,0 +1,263 @@
+package org.circuitscope.lsp;
+
+import com.google.gson.JsonElement;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.ClientCapabilities;
+import org.eclipse.lsp4j.CodeLensOptions;
+import org.eclipse.lsp4j.CompletionOptions;
+import org.eclipse.lsp4j.ConfigurationItem;
+import org.eclipse.lsp4j.ConfigurationParams;
+import org.eclipse.lsp4j.ExecuteCommandOptions;
+import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializeResult;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.MessageParams;
+import org.eclipse.lsp4j.MessageType;
+import org.eclipse.lsp4j.ProgressParams;
+import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.SemanticTokensWithRegistrationOptions;
+import org.eclipse.lsp4j.ServerCapabilities;
+import org.eclipse.lsp4j.ServerInfo;
+import org.eclipse.lsp4j.TextDocumentSyncKind;
+import org.eclipse.lsp4j.WorkDoneProgressBegin;
+import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
+import org.eclipse.lsp4j.WorkDoneProgressEnd;
+import org.eclipse.lsp4j.WorkspaceFolder;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageClientAware;
+import org.eclipse.lsp4j.services.LanguageServer;
+import org.eclipse.lsp4j.services.TextDocumentService;
+import org.eclipse.lsp4j.services.WorkspaceService;
+
+/**
+ * The protocol glue: capabilities, lifecycle (initialize, shutdown, exit, the client's process
+ * id), settings, progress, diagnostics, and the custom requests {@code circuitscope/<name>}.
+ * Everything else is delegated to the services and the feature classes.
+ */
+public final class CircuitscopeServer implements LanguageServer, LanguageClientAware, CircuitscopeProtocol {
+    private static final Logger LOG = Logger.getLogger(CircuitscopeServer.class.getName());
+    public static final String LANGUAGE_ID = "prompt";
+
+    private final IntConsumer exit;
+    private final PromptWorkspace ws;
+    private final Commands commands;
+    private final PromptDocumentService documents;
+    private final PromptWorkspaceService workspace;
+    private final AtomicInteger progressIds = new AtomicInteger();
+    private final Map<String, String> shownMessages = new ConcurrentHashMap<>();
+    private volatile LanguageClient client;
+    private volatile ClientCapabilities caps = new ClientCapabilities();
+    private volatile boolean shutdown;
+
+    /** {@code exit} ends the process (or, in tests, records the code). */
+    public CircuitscopeServer(IntConsumer exit) { this(exit, new SimpleCircuitAnalyses()); }
+
+    public CircuitscopeServer(IntConsumer exit, CircuitAnalyses analyses) {
+        this.exit = exit;
+        this.ws = new PromptWorkspace(new PromptWorkspace.Listener() {
+            @Override public void analysed(Analysis a) { publish(a); }
+            @Override public AutoCloseable progress(String title) { return startProgress(title); }
+        });
+        this.commands = new Commands(ws, analyses);
+        this.documents = new PromptDocumentService(ws, analyses);
+        this.workspace = new PromptWorkspaceService(this, commands);
+    }
+
+    public PromptWorkspace promptWorkspace() { return ws; }
+
+    @Override
+    public void connect(LanguageClient c) { this.client = c; }
+
+    @Override
+    public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
+        caps = params.getCapabilities() == null ? new ClientCapabilities() : params.getCapabilities();
+        List<String> offered = caps.getGeneral() == null ? null : caps.getGeneral().getPositionEncodings();
+        PositionEncoding enc = PositionEncoding.negotiate(offered);
+        ws.setEncoding(enc);
+        ws.setRoots(roots(params));
+        if (params.getInitializationOptions() instanceof JsonElement j) ws.setSettings(ws.settings().with(j));
+        if (params.getProcessId() != null) watchParent(params.getProcessId());
+
+        ServerCapabilities sc = new ServerCapabilities();
+        sc.setPositionEncoding(enc.kind());
+        sc.setTextDocumentSync(TextDocumentSyncKind.Incremental);
+        sc.setHoverProvider(true);
+        sc.setInlayHintProvider(true);
+        sc.setCodeLensProvider(new CodeLensOptions(false));
+        sc.setCompletionProvider(new CompletionOptions(false, List.of()));
+        sc.setSemanticTokensProvider(new SemanticTokensWithRegistrationOptions(SemanticTokensFeature.legend(), true));
+        sc.setExecuteCommandProvider(new ExecuteCommandOptions(Commands.ALL));
+        LOG.info(() -> "initialized for " + (params.getClientInfo() == null ? "an unnamed client" : params.getClientInfo().getName())
+                + ", positions in " + enc.kind());
+        return CompletableFuture.completedFuture(new InitializeResult(sc, new ServerInfo("circuitscope", "0.1.0")));
+    }
+
+    private static List<Path> roots(InitializeParams p) {
+        List<Path> out = new ArrayList<>();
+        if (p.getWorkspaceFolders() != null) {
+            for (WorkspaceFolder f : p.getWorkspaceFolders()) addFileUri(out, f.getUri());
+        }
+        if (out.isEmpty() && p.getRootUri() != null) addFileUri(out, p.getRootUri());
+        return out;
+    }
+
+    private static void addFileUri(List<Path> out, String uri) {
+        try {
+            URI u = URI.create(uri);
+            if ("file".equals(u.getScheme())) out.add(Path.of(u));
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "ignoring workspace folder " + uri + ": " + e.getMessage());
+        }
+    }
+
+    /** Exits when the client's process is gone (a crashed editor must not leave servers behind). */
+    private void watchParent(int pid) {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive) {
+                    LOG.info(() -> "client process " + pid + " is gone; exiting");
+                    exit.accept(1);
+                    return;
+                }
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "circuitscope-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void initialized(InitializedParams params) { pullSettings(); }
+
+    /** Asks the client for the {@code circuitscope} section when it can answer {@code workspace/configuration}. */
+    void pullSettings() {
+        LanguageClient c = client;
+        if (c == null || caps.getWorkspace() == null || !Boolean.TRUE.equals(caps.getWorkspace().getConfiguration())) return;
+        ConfigurationItem item = new ConfigurationItem();
+        item.setSection(Settings.SECTION);
+        c.configuration(new ConfigurationParams(List.of(item))).thenAccept(list -> {
+            if (list != null && !list.isEmpty() && list.get(0) instanceof JsonElement j) applySettings(j);
+        }).exceptionally(e -> {
+            LOG.log(Level.WARNING, "workspace/configuration failed", e);
+            return null;
+        });
+    }
+
+    void applySettings(JsonElement j) {
+        Settings before = ws.settings();
+        ws.setSettings(before.with(j));
+        if (!before.equals(ws.settings())) {
+            LOG.info(() -> "settings: " + ws.settings());
+            refreshViews();
+        }
+    }
+
+    private void refreshViews() {
+        LanguageClient c = client;
+        if (c == null || caps.getWorkspace() == null) return;
+        var w = caps.getWorkspace();
+        if (w.getInlayHint() != null && Boolean.TRUE.equals(w.getInlayHint().getRefreshSupport())) c.refreshInlayHints();
+        if (w.getSemanticTokens() != null && Boolean.TRUE.equals(w.getSemanticTokens().getRefreshSupport())) c.refreshSemanticTokens();
+        if (w.getCodeLens() != null && Boolean.TRUE.equals(w.getCodeLens().getRefreshSupport())) c.refreshCodeLenses();
+    }
+
+    private void publish(Analysis a) {
+        LanguageClient c = client;
+        if (c == null) return;
+        LineIndex idx = new LineIndex(a.doc().text(), ws.encoding());
+        c.publishDiagnostics(new PublishDiagnosticsParams(a.doc().uri(), DiagnosticsFeature.diagnostics(a, idx), a.doc().version()));
+        if (a.problem() != null) {
+            // Once per problem: a user must act (choose or fix the model); repeating it on every keystroke would not help.
+            String msg = a.problem().getMessage();
+            if (!msg.equals(shownMessages.put(a.doc().uri(), msg))) c.showMessage(new MessageParams(MessageType.Error, "circuitscope: " + msg));
+        } else {
+            shownMessages.remove(a.doc().uri());
+        }
+        refreshViews();
+    }
+
+    /** {@code $/progress} begin … end when the client supports it; else a log line. */
+    private AutoCloseable startProgress(String title) {
+        LanguageClient c = client;
+        LOG.info(title);
+        if (c == null || caps.getWindow() == null || !Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress())) return () -> {};
+        Either<String, Integer> token = Either.forLeft("circuitscope-" + progressIds.incrementAndGet());
+        try {
+            c.createProgress(new WorkDoneProgressCreateParams(token)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "client refused a progress token", e);
+            return () -> {};
+        }
+        WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
+        begin.setTitle(title);
+        begin.setCancellable(false);
+        c.notifyProgress(new ProgressParams(token, Either.forLeft(begin)));
+        return () -> {
+            WorkDoneProgressEnd end = new WorkDoneProgressEnd();
+            c.notifyProgress(new ProgressParams(token, Either.forLeft(end)));
+        };
+    }
+
+    @Override
+    public CompletableFuture<Object> shutdown() {
+        shutdown = true;
+        ws.close();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void exit() {
+        exit.accept(shutdown ? 0 : 1);
+    }
+
+    @Override
+    public TextDocumentService getTextDocumentService() { return documents; }
+
+    @Override
+    public WorkspaceService getWorkspaceService() { return workspace; }
+
+    @Override
+    public void setTrace(org.eclipse.lsp4j.SetTraceParams params) {
+        // Tracing is LSP4J's own message log; nothing of ours to change.
+    }
+
+    // Custom requests: the commands, reachable without executeCommand (clients that draw webviews call these).
+
+    @Override
+    public CompletableFuture<Object> inspectHead(JsonElement params) { return commands.execute(Commands.INSPECT_HEAD, params); }
+
+    @Override
+    public CompletableFuture<Object> attentionPattern(JsonElement params) { return commands.execute(Commands.ATTENTION_PATTERN, params); }
+
+    @Override
+    public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(Commands.PATH_EXPANSION, params); }
+
+    @Override
+    public CompletableFuture<Object> attribute(JsonElement params) { return commands.execute(Commands.ATTRIBUTE, params); }
+
+    @Override
+    public CompletableFuture<Object> ablate(JsonElement params) { return commands.execute(Commands.ABLATE, params); }
+
+    @Override
+    public CompletableFuture<Object> detectHeads(JsonElement params) { return commands.execute(Commands.DETECT_HEADS, params); }
+
+    @Override
+    public CompletableFuture<Object> logitLens(JsonElement params) { return commands.execute(Commands.LOGIT_LENS, params); }
+}

@@ -1,0 +1,101 @@
+package org.circuitscope.lsp;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.lsp4j.CodeLens;
+import org.eclipse.lsp4j.CodeLensParams;
+import org.eclipse.lsp4j.CompletionItem;
+import org.eclipse.lsp4j.CompletionList;
+import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DidCloseTextDocumentParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.InlayHint;
+import org.eclipse.lsp4j.InlayHintParams;
+import org.eclipse.lsp4j.SemanticTokens;
+import org.eclipse.lsp4j.SemanticTokensParams;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.services.TextDocumentService;
+
+/** textDocument/*: converts protocol types and hands each request to its feature through {@link PromptWorkspace#request}. */
+final class PromptDocumentService implements TextDocumentService {
+    private final PromptWorkspace ws;
+    private final CircuitAnalyses analyses;
+
+    PromptDocumentService(PromptWorkspace ws, CircuitAnalyses analyses) {
+        this.ws = ws;
+        this.analyses = analyses;
+    }
+
+    @Override
+    public void didOpen(DidOpenTextDocumentParams p) {
+        TextDocumentItem d = p.getTextDocument();
+        if (d == null || d.getUri() == null) return;
+        ws.open(new PromptDocument(d.getUri(), d.getLanguageId(), d.getVersion(), d.getText() == null ? "" : d.getText()));
+    }
+
+    @Override
+    public void didChange(DidChangeTextDocumentParams p) {
+        if (p.getTextDocument() == null || p.getContentChanges() == null) return;
+        ws.change(p.getTextDocument().getUri(), p.getTextDocument().getVersion(), p.getContentChanges());
+    }
+
+    @Override
+    public void didClose(DidCloseTextDocumentParams p) {
+        if (p.getTextDocument() != null) ws.close(p.getTextDocument().getUri());
+    }
+
+    @Override
+    public void didSave(DidSaveTextDocumentParams p) {}
+
+    @Override
+    public CompletableFuture<Hover> hover(HoverParams p) {
+        return ws.request(p.getTextDocument().getUri(), null, (a, cancel) -> {
+            if (a.run() == null) return null;
+            LineIndex idx = index(a);
+            int off = idx.offset(p.getPosition());
+            return off < 0 ? null : HoverFeature.hover(a.run(), off, idx, ws.settings(), analyses, cancel);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<InlayHint>> inlayHint(InlayHintParams p) {
+        return ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) -> {
+            if (a.run() == null) return List.of();
+            LineIndex idx = index(a);
+            AnnotationMode mode = a.frontMatter().annotations() != null ? a.frontMatter().annotations() : ws.settings().annotationMode();
+            int from = p.getRange() == null ? 0 : idx.offsetClamped(p.getRange().getStart());
+            int to = p.getRange() == null ? a.doc().text().length() : idx.offsetClamped(p.getRange().getEnd());
+            return InlayHintFeature.hints(a.run(), from, to, mode, idx, analyses, cancel);
+        });
+    }
+
+    @Override
+    public CompletableFuture<SemanticTokens> semanticTokensFull(SemanticTokensParams p) {
+        return ws.request(p.getTextDocument().getUri(), new SemanticTokens(List.of()), (a, cancel) ->
+                a.run() == null ? new SemanticTokens(List.of()) : SemanticTokensFeature.tokens(a.run(), index(a)));
+    }
+
+    @Override
+    public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams p) {
+        return ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) ->
+                a.run() == null ? List.of() : CodeLensFeature.lenses(a.run(), index(a)));
+    }
+
+    @Override
+    public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams p) {
+        return ws.request(p.getTextDocument().getUri(), Either.forRight(new CompletionList(List.of())), (a, cancel) -> {
+            if (a.run() == null) return Either.forRight(new CompletionList(List.of()));
+            LineIndex idx = index(a);
+            int off = idx.offset(p.getPosition());
+            if (off < 0) return Either.forRight(new CompletionList(List.of()));
+            return Either.forRight(CompletionFeature.complete(a.run(), off, idx, Math.max(10, ws.settings().topK()), cancel));
+        });
+    }
+
+    private LineIndex index(Analysis a) { return new LineIndex(a.doc().text(), ws.encoding()); }
+}

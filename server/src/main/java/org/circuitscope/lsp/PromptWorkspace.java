@@ -1,0 +1,237 @@
+package org.circuitscope.lsp;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.lsp4j.jsonrpc.CancelChecker;
+import org.eclipse.lsp4j.jsonrpc.CompletableFutures;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+
+/**
+ * The open documents and their analyses. Every document version gets one analysis job on the
+ * analysis pool; a newer version cancels the older job at its next check. Every request runs
+ * through {@link #request} on the request pool: it waits for its document's current analysis,
+ * honours {@code $/cancelRequest}, and is answered with {@code ContentModified} instead of a
+ * result when the document changed while it ran.
+ */
+public final class PromptWorkspace implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PromptWorkspace.class.getName());
+
+    /** Where analyses report to the client. */
+    public interface Listener {
+        void analysed(Analysis a);
+
+        AutoCloseable progress(String title);
+    }
+
+    private static final class DocState {
+        volatile PromptDocument doc;
+        volatile CompletableFuture<Analysis> analysis;
+        volatile PromptRun lastRun;
+    }
+
+    private final Map<String, DocState> docs = new ConcurrentHashMap<>();
+    private final ExecutorService analysisPool = WorkerThreads.pool("circuitscope-analysis", 2);
+    private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
+    private final ModelCache models = new ModelCache();
+    private final Listener listener;
+    private volatile Settings settings = Settings.defaults();
+    private volatile List<Path> roots = List.of();
+    private volatile PositionEncoding encoding = PositionEncoding.UTF16;
+
+    public PromptWorkspace(Listener listener) { this.listener = listener; }
+
+    public Settings settings() { return settings; }
+
+    public PositionEncoding encoding() { return encoding; }
+
+    void setEncoding(PositionEncoding e) { encoding = e; }
+
+    void setRoots(List<Path> r) { roots = List.copyOf(r); }
+
+    /** Replaces the settings; documents are re-analysed when what their analysis depends on changed. */
+    void setSettings(Settings s) {
+        Settings old = settings;
+        settings = s;
+        boolean reanalyse = !java.util.Objects.equals(old.defaultModel(), s.defaultModel()) || old.memoryBudgetMb() != s.memoryBudgetMb();
+        if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
+    }
+
+    public void open(PromptDocument doc) {
+        DocState s = new DocState();
+        s.doc = doc;
+        DocState old = docs.put(doc.uri(), s);
+        if (old != null) old.doc = new PromptDocument(doc.uri(), doc.languageId(), Integer.MIN_VALUE, "");
+        schedule(s);
+    }
+
+    public void change(String uri, int version, List<org.eclipse.lsp4j.TextDocumentContentChangeEvent> changes) {
+        DocState s = docs.get(uri);
+        if (s == null) return;
+        synchronized (s) {
+            s.doc = s.doc.apply(version, changes, encoding);
+        }
+        schedule(s);
+    }
+
+    public void close(String uri) {
+        DocState s = docs.remove(uri);
+        if (s != null) s.doc = new PromptDocument(uri, s.doc.languageId(), Integer.MIN_VALUE, "");
+    }
+
+    public PromptDocument document(String uri) {
+        DocState s = docs.get(uri);
+        return s == null ? null : s.doc;
+    }
+
+    private void schedule(DocState s) {
+        PromptDocument doc = s.doc;
+        CancelChecker stale = () -> {
+            if (s.doc != doc) throw new CancellationException("document changed");
+        };
+        s.analysis = CompletableFuture.supplyAsync(() -> {
+            Analysis a = analyse(s, doc, stale);
+            stale.checkCanceled();
+            if (a.run() != null) s.lastRun = a.run();
+            try {
+                listener.analysed(a);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "publishing the analysis of " + doc.uri() + " failed", e);
+            }
+            return a;
+        }, analysisPool);
+    }
+
+    private Analysis analyse(DocState s, PromptDocument doc, CancelChecker cancel) {
+        FrontMatter fm = FrontMatter.parse(doc.text());
+        Settings st = settings;
+        try {
+            Path dir = ModelCache.resolve(fm.model(), documentDir(doc.uri()), roots, st.defaultModel());
+            ModelHandle m = models.get(dir, listener::progress);
+            cancel.checkCanceled();
+            boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
+            PromptRun run;
+            if (doc.text().length() - fm.bodyStart() > 20_000) {
+                try (AutoCloseable p = listener.progress("Analysing " + fileName(doc.uri()))) {
+                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel);
+            }
+            return new Analysis(doc, fm, run, null);
+        } catch (ModelCache.ModelProblem p) {
+            return new Analysis(doc, fm, null, p);
+        }
+    }
+
+    /**
+     * Runs {@code work} on the request pool against the analysis of the document's current
+     * version. {@code whenNotOpen} is the answer for a document that is not open.
+     */
+    public <T> CompletableFuture<T> request(String uri, T whenNotOpen, BiFunction<Analysis, CancelChecker, T> work) {
+        return CompletableFutures.computeAsync(requestPool, cancel -> {
+            DocState s = uri == null ? null : docs.get(uri);
+            if (s == null) return whenNotOpen;
+            PromptDocument doc = s.doc;
+            CompletableFuture<Analysis> f = s.analysis;
+            Analysis a = await(f, cancel);
+            CancelChecker both = () -> {
+                cancel.checkCanceled();
+                if (s.doc != doc) throw contentModified(uri);
+            };
+            both.checkCanceled();
+            if (a == null || a.doc() != doc) throw contentModified(uri);
+            T result = work.apply(a, both);
+            both.checkCanceled();
+            return result;
+        });
+    }
+
+    /** Runs work that needs no document on the request pool, cancellable. */
+    public <T> CompletableFuture<T> background(java.util.function.Function<CancelChecker, T> work) {
+        return CompletableFutures.computeAsync(requestPool, work);
+    }
+
+    private static Analysis await(CompletableFuture<Analysis> f, CancelChecker cancel) {
+        while (true) {
+            cancel.checkCanceled();
+            try {
+                return f.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // poll cancellation again
+            } catch (CancellationException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof CancellationException) return null;
+                LOG.log(Level.WARNING, "analysis failed", e.getCause());
+                throw new ResponseErrorException(new ResponseError(ResponseErrorCode.InternalError,
+                        "the analysis of this document failed: " + e.getCause(), null));
+            }
+        }
+    }
+
+    static ResponseErrorException contentModified(String uri) {
+        return new ResponseErrorException(new ResponseError(ResponseErrorCode.ContentModified,
+                "the document " + uri + " changed while this request ran; ask again", null));
+    }
+
+    /** Waits for the current analysis of every open document (tests and benchmarks). */
+    public void awaitAnalyses(long timeoutMs) throws Exception {
+        for (DocState s : docs.values()) {
+            try {
+                s.analysis.get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (CancellationException | ExecutionException e) {
+                // a superseded job; the newer one is awaited through s.analysis on the next loop
+            }
+        }
+    }
+
+    static Path documentDir(String uri) {
+        try {
+            URI u = URI.create(uri);
+            if (!"file".equals(u.getScheme())) return null;
+            Path p = Path.of(u).getParent();
+            return p;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String fileName(String uri) {
+        int i = uri.lastIndexOf('/');
+        return i < 0 ? uri : uri.substring(i + 1);
+    }
+
+    /** Calls {@code c} for the current analysis of each open document once it is done. */
+    void forEachAnalysis(Consumer<Analysis> c) {
+        for (DocState s : docs.values()) s.analysis.thenAccept(c);
+    }
+
+    @Override
+    public void close() {
+        analysisPool.shutdownNow();
+        requestPool.shutdownNow();
+        models.close();
+    }
+}

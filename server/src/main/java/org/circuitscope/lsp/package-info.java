@@ -1,0 +1,10 @@
+/**
+ * The language server: LSP4J glue ({@link org.circuitscope.lsp.CircuitscopeServer},
+ * {@link org.circuitscope.lsp.PromptDocumentService}, {@link org.circuitscope.lsp.PromptWorkspaceService}),
+ * prompt documents (front matter, positions in the negotiated encoding), the per-document analysis on
+ * a dedicated worker pool, and one small class per editor feature. Features read a
+ * {@link org.circuitscope.lsp.PromptRun} and return protocol types; the analyses themselves live in
+ * core ({@code org.circuitscope.circuits}) or, until they land there, behind
+ * {@link org.circuitscope.lsp.CircuitAnalyses}.
+ */
+package org.circuitscope.lsp;

@@ -1,0 +1,201 @@
+package org.circuitscope.lsp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.circuitscope.circuits.HeadDetectors;
+import org.circuitscope.io.LoadedModel;
+import org.circuitscope.io.ModelDirectory;
+import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.Hook;
+import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.RunOptions;
+import org.circuitscope.tensor.Tensor;
+import org.eclipse.lsp4j.ExecuteCommandParams;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Commands over executeCommand and circuitscope/<name>, checked against direct runs; bad arguments get error responses. */
+class LspCommandsTest {
+    @TempDir static Path tmp;
+    static LoadedModel model;
+    static LspFixture f;
+    static final String BODY = "abcabcab";
+    static String uri;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = TestModels.write(tmp, "m3", 2, false, 64, 11);
+        model = ModelDirectory.load(dir);
+        f = new LspFixture(LspFixture.settingsWithModel(dir), List.of("utf-16"));
+        uri = f.open(BODY);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        f.close();
+        model.close();
+    }
+
+    /** [BOS] + the body's byte tokens, from the tokenizer directly. */
+    static int[] ids() {
+        int[] b = model.tokenizer().orElseThrow().encode(BODY).ids();
+        int[] out = new int[b.length + 1];
+        out[0] = model.tokenizer().orElseThrow().bosId().getAsInt();
+        System.arraycopy(b, 0, out, 1, b.length);
+        return out;
+    }
+
+    static JsonObject args(String json) {
+        JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+        o.addProperty("uri", uri);
+        return o;
+    }
+
+    static JsonObject exec(String command, JsonElement arg) throws Exception {
+        Object r = f.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(command, List.of(arg))).get(30, TimeUnit.SECONDS);
+        return json(r);
+    }
+
+    /** LSP4J hands untyped results over as Gson maps; back to a tree. */
+    static JsonObject json(Object r) {
+        return new com.google.gson.Gson().toJsonTree(r).getAsJsonObject();
+    }
+
+    static ResponseErrorException error(CompletableFuture<?> fut) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> fut.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(ResponseErrorException.class, e.getCause(), "an error response, got " + e.getCause());
+        return (ResponseErrorException) e.getCause();
+    }
+
+    static ActivationCache direct() {
+        return model.transformer().runWithCache(ids());
+    }
+
+    @Test
+    void inspectHeadReturnsThePatternOfADirectRunAndDetectorScores() throws Exception {
+        ActivationCache c = direct();
+        JsonObject r = exec(Commands.INSPECT_HEAD, args("{\"layer\": 1, \"head\": 2}"));
+        assertEquals("L1H2", r.get("label").getAsString());
+        JsonArray pattern = r.getAsJsonArray("pattern");
+        int t = ids().length;
+        assertEquals(t, pattern.size());
+        Tensor a = c.get(HookPoint.attn(1, "pattern"));
+        for (int q = 0; q < t; q++) {
+            JsonArray row = pattern.get(q).getAsJsonArray();
+            assertEquals(q + 1, row.size(), "causal row " + q);
+            for (int k = 0; k <= q; k++) assertEquals(a.get(2, q, k), row.get(k).getAsFloat(), 1e-5, "A[" + q + "," + k + "]");
+        }
+        double prev = HeadDetectors.score(model.config(), c, HeadDetectors.Detector.PREVIOUS_TOKEN)[1][2];
+        assertEquals(prev, r.getAsJsonObject("scores").get("previous_token").getAsDouble(), 1e-5);
+        assertEquals(t, r.getAsJsonArray("tokens").size());
+        assertEquals(2, r.getAsJsonArray("unavailable").size(), "skip-trigrams and composition are marked unavailable: " + r.get("unavailable"));
+    }
+
+    @Test
+    void customRequestReachesTheSameCommand() throws Exception {
+        Object raw = f.request("circuitscope/attentionPattern", args("{\"layer\": 0}")).get(30, TimeUnit.SECONDS);
+        assertNotNull(raw, "a result for circuitscope/attentionPattern");
+        JsonObject r = json(raw);
+        assertEquals(model.config().nHeads(), r.getAsJsonArray("heads").size(), "all heads of the layer without 'head'");
+    }
+
+    @Test
+    void detectHeadsScoresEveryHeadLikeTheLibraryOnADirectRun() throws Exception {
+        ActivationCache c = direct();
+        JsonObject r = exec(Commands.DETECT_HEADS, args("{}"));
+        JsonArray heads = r.getAsJsonArray("heads");
+        assertEquals(model.config().nLayers() * model.config().nHeads(), heads.size());
+        double[][] ind = HeadDetectors.score(model.config(), c, HeadDetectors.Detector.INDUCTION);
+        for (JsonElement e : heads) {
+            JsonObject h = e.getAsJsonObject();
+            assertEquals(ind[h.get("layer").getAsInt()][h.get("head").getAsInt()], h.get("induction").getAsDouble(), 1e-5, h.get("label").getAsString());
+        }
+    }
+
+    @Test
+    void ablateReportsTheChangeInLogProbabilityOfAZeroedHead() throws Exception {
+        int[] ids = ids();
+        Map<String, Hook> hooks = new HashMap<>();
+        hooks.put(HookPoint.attn(0, "z"), (z, n) -> {
+            Tensor out = z.copy();
+            int nh = model.config().nHeads(), dh = model.config().dHead();
+            for (int q = 0; q < z.dim(0); q++) for (int i = 0; i < dh; i++) out.data()[(q * nh + 3) * dh + i] = 0;
+            return out;
+        });
+        Tensor clean = model.transformer().forward(ids), ablated = model.transformer().run(ids, new RunOptions(x -> false, hooks)).logits();
+        JsonObject r = exec(Commands.ABLATE, args("{\"heads\": [\"L0H3\"]}"));
+        JsonArray toks = r.getAsJsonArray("tokens");
+        assertEquals(ids.length - 1, toks.size());
+        for (int p = 1; p < ids.length; p++) {
+            double d = Reference.logSoftmax(ablated, p - 1)[ids[p]] - Reference.logSoftmax(clean, p - 1)[ids[p]];
+            assertEquals(d, toks.get(p - 1).getAsJsonObject().get("delta").getAsDouble(), 1e-4, "delta at " + p);
+        }
+    }
+
+    @Test
+    void logitLensLastEntryIsTheModelsOwnPrediction() throws Exception {
+        int[] ids = ids();
+        JsonObject r = exec(Commands.LOGIT_LENS, args("{\"position\": {\"line\": 0, \"character\": 7}}"));
+        JsonArray layers = r.getAsJsonArray("layers");
+        JsonObject last = layers.get(layers.size() - 1).getAsJsonObject();
+        assertEquals(HookPoint.residPost(model.config().nLayers() - 1), last.get("name").getAsString());
+        double expected = Reference.logSoftmax(model.transformer().forward(ids), 7)[ids[8]];
+        assertEquals(expected, last.get("target_logprob").getAsDouble(), 1e-4, "log P of the token at 0:7 ('b')");
+        assertEquals(1 + 2 * model.config().nLayers(), layers.size(), "embeddings, then after each attention and MLP");
+    }
+
+    @Test
+    void directAttributionSourcesSumToTheirHead() throws Exception {
+        JsonObject r = exec(Commands.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 5}}"));
+        assertEquals("direct", r.get("method").getAsString());
+        for (JsonElement e : r.getAsJsonArray("heads")) {
+            JsonObject h = e.getAsJsonObject();
+            double s = 0;
+            for (JsonElement x : h.getAsJsonArray("sources")) s += x.getAsJsonObject().get("logit").getAsDouble();
+            assertEquals(h.get("logit").getAsDouble(), s, 1e-5, h.get("label").getAsString());
+        }
+    }
+
+    @Test
+    void pathExpansionAndGradientAttributionSayTheyAreNotYetAvailable() {
+        ResponseErrorException e = error(f.request("circuitscope/pathExpansion", args("{\"position\": {\"line\": 0, \"character\": 3}}")));
+        assertEquals(ResponseErrorCode.RequestFailed.getValue(), e.getResponseError().getCode());
+        assertTrue(e.getMessage().contains("not yet available"), e.getMessage());
+        ResponseErrorException g = error(f.request("circuitscope/attribute", args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"saliency\"}")));
+        assertTrue(g.getMessage().contains("not yet available"), g.getMessage());
+    }
+
+    @Test
+    void badArgumentsAreErrorResponsesAndTheServerKeepsServing() throws Exception {
+        var ws = f.remote.getWorkspaceService();
+        assertEquals(ResponseErrorCode.InvalidParams.getValue(),
+                error(ws.executeCommand(new ExecuteCommandParams("circuitscope.nope", List.of(args("{}"))))).getResponseError().getCode());
+        assertTrue(error(f.request("circuitscope/inspectHead", args("{\"layer\": 5, \"head\": 0}"))).getMessage().contains("L5H0 does not exist"));
+        assertTrue(error(f.request("circuitscope/inspectHead", args("{\"layer\": 0, \"head\": -1}"))).getMessage().contains("does not exist"));
+        assertTrue(error(f.request("circuitscope/inspectHead", args("{\"layer\": \"x\", \"head\": 0}"))).getMessage().contains("'layer' must be an integer"));
+        assertTrue(error(f.request("circuitscope/inspectHead", JsonParser.parseString("\"L0H0\""))).getMessage().contains("one JSON object"));
+        assertTrue(error(f.request("circuitscope/inspectHead", JsonParser.parseString("42"))).getMessage().contains("one JSON object"));
+        assertTrue(error(f.request("circuitscope/detectHeads", JsonParser.parseString("{\"uri\": \"file:///nowhere.prompt\"}"))).getMessage().contains("not open"));
+        assertTrue(error(f.request("circuitscope/logitLens", args("{\"position\": {\"line\": 40, \"character\": 0}}"))).getMessage().contains("outside the document"));
+        assertTrue(error(f.request("circuitscope/ablate", args("{\"heads\": [\"L9H9\"]}"))).getMessage().contains("does not exist"));
+        assertTrue(error(f.request("circuitscope/ablate", args("{\"heads\": \"L0H0\"}"))).getMessage().contains("non-empty array"));
+        assertTrue(error(ws.executeCommand(new ExecuteCommandParams(Commands.DETECT_HEADS, List.of()))).getMessage().contains("one JSON object"));
+        // Still serving:
+        assertEquals("L0H1", exec(Commands.INSPECT_HEAD, args("{\"layer\": 0, \"head\": 1}")).get("label").getAsString());
+    }
+}

@@ -1,0 +1,108 @@
+package org.circuitscope.lsp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./circuitscope lsp} as an editor starts it: raw JSON-RPC over the process's stdin and
+ * stdout, initialize → didOpen → hover → shutdown → exit, and the process ends with 0.
+ * (When the server jar is older than the sources the launcher rebuilds it first, which takes a
+ * minute; hence the long timeouts.)
+ */
+class LspLauncherTest {
+    @TempDir Path tmp;
+
+    static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isRegularFile(p.resolve("circuitscope"))) p = p.getParent();
+        assertNotNull(p, "no repository root with the circuitscope launcher above " + Path.of("").toAbsolutePath());
+        return p;
+    }
+
+    static void send(OutputStream out, String json) throws Exception {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        out.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
+    }
+
+    /** Reads messages until one has the given id; returns its JSON. */
+    static String readResponse(InputStream in, int id) throws Exception {
+        while (true) {
+            StringBuilder header = new StringBuilder();
+            while (!header.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) throw new AssertionError("server closed stdout; headers so far: " + header);
+                header.append((char) c);
+            }
+            Matcher m = Pattern.compile("Content-Length: (\\d+)").matcher(header);
+            assertTrue(m.find(), "a Content-Length header: " + header);
+            byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
+            String json = new String(body, StandardCharsets.UTF_8);
+            if (json.contains("\"id\":" + id + ",") || json.contains("\"id\":" + id + "}") || json.contains("\"id\":\"" + id + "\"")) {
+                if (!json.contains("\"method\"")) return json;
+            }
+        }
+    }
+
+    @Test
+    void launcherSpeaksLspOverStdioAndExitsCleanly() throws Exception {
+        Path root = repositoryRoot();
+        Path model = TestModels.write(tmp, "launch", 1, true, 64, 9);
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp");
+        pb.directory(root.toFile());
+        pb.redirectError(tmp.resolve("stderr.txt").toFile());
+        Process p = pb.start();
+        try {
+            OutputStream out = p.getOutputStream();
+            InputStream in = p.getInputStream();
+            String uri = tmp.resolve("a.prompt").toUri().toString();
+            send(out, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"processId\":" + ProcessHandle.current().pid()
+                    + ",\"rootUri\":null,\"capabilities\":{},\"initializationOptions\":{\"defaultModel\":\"" + model.toString().replace("\\", "\\\\") + "\"}}}");
+            String init = readResponse(in, 1);
+            assertTrue(init.contains("\"hoverProvider\":true"), init);
+            send(out, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+            send(out, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"" + uri
+                    + "\",\"languageId\":\"prompt\",\"version\":1,\"text\":\"In the beginning\"}}}");
+            send(out, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"textDocument/hover\",\"params\":{\"textDocument\":{\"uri\":\"" + uri
+                    + "\"},\"position\":{\"line\":0,\"character\":3}}}");
+            String hover = readResponse(in, 2);
+            assertTrue(hover.contains("surprisal"), hover);
+            assertTrue(hover.contains("\\\"t\\\""), "the hover is on the token 't': " + hover);
+            send(out, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\",\"params\":null}");
+            readResponse(in, 3);
+            send(out, "{\"jsonrpc\":\"2.0\",\"method\":\"exit\",\"params\":null}");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server exits after exit");
+            assertEquals(0, p.exitValue(), "exit after shutdown is exit code 0; stderr:\n" + Files.readString(tmp.resolve("stderr.txt")));
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void serverExitsWhenStdinCloses() throws Exception {
+        Path root = repositoryRoot();
+        Process p = new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp").directory(root.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the server exits when its input ends");
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            p.getInputStream().transferTo(stdout);
+            assertEquals("", stdout.toString(StandardCharsets.UTF_8), "nothing but protocol on stdout");
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+        }
+    }
+}

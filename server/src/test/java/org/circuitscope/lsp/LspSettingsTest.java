@@ -1,0 +1,31 @@
+package org.circuitscope.lsp;
+
+import static org.circuitscope.lsp.PromptAssert.inlays;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.lsp4j.DidChangeConfigurationParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings pulled with workspace/configuration after didChangeConfiguration take effect. */
+class LspSettingsTest {
+    @TempDir Path tmp;
+
+    @Test
+    void changedAnnotationModeIsPulledAndUsed() throws Exception {
+        Path model = TestModels.write(tmp, "s", 1, true, 64, 4);
+        try (LspFixture f = new LspFixture(LspFixture.settingsWithModel(model), List.of())) {
+            assertEquals(3, inlays(f, "abc").size(), "surprisal hints by default");
+            JsonObject s = LspFixture.settingsWithModel(model);
+            s.addProperty("annotationMode", "off");
+            f.client.configuration = s;
+            f.remote.getWorkspaceService().didChangeConfiguration(new DidChangeConfigurationParams(new JsonObject()));
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (f.server.promptWorkspace().settings().annotationMode() != AnnotationMode.OFF && System.nanoTime() < end) Thread.sleep(10);
+            assertEquals(List.of(), inlays(f, "abc"), "no hints once the setting is off");
+        }
+    }
+}
