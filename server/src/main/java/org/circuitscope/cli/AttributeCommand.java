@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.circuitscope.circuits.DirectLogitAttribution;
+import org.circuitscope.circuits.GradientAttribution;
 import org.circuitscope.circuits.SourceAttribution;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.model.ActivationCache;
@@ -35,8 +36,10 @@ final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--contrast", paramLabel = "ID|TEXT", description = "Attribute logit(target) − logit(contrast) instead of the target's logit.")
     String contrast;
     @Option(names = "--method", defaultValue = "direct", paramLabel = "METHOD",
-            description = "direct (direct logit attribution + per-head source attribution); saliency, input-x-gradient and integrated-gradients are not yet available.")
+            description = "direct (direct logit attribution + per-head source attribution), or a gradient method on the target's log-probability:"
+                    + " saliency, input-x-gradient, integrated-gradients.")
     String method;
+    @Option(names = "--steps", defaultValue = "50", description = "Integrated-gradients steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--top", defaultValue = "10", description = "Components and heads shown in text output (default ${DEFAULT-VALUE}; --json lists all).") int top;
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
@@ -49,10 +52,8 @@ final class AttributeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Method mth = parseMethod(method);
-        if (mth != Method.direct) {
-            throw new IllegalArgumentException("--method " + mth.spelling() + " is not yet available (it needs the backward pass); use --method direct");
-        }
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
+        if (mth != Method.direct) return gradient(GradientAttribution.Method.parse(mth.spelling()));
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
@@ -75,6 +76,40 @@ final class AttributeCommand implements Callable<Integer> {
                 out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
             } else {
                 print(out, r);
+            }
+        }
+        return 0;
+    }
+
+    record TokenValue(int position, int id, String text, double value) {}
+    record GradientResult(String model, String method, int position, TargetTokens.Tok token, TargetTokens.Tok target, int steps,
+                          double logprob, Double baseline_logprob, Double completeness_error, List<TokenValue> tokens) {}
+
+    /** Gradient attributions of the target's log-probability to each input token. */
+    private int gradient(GradientAttribution.Method gm) throws Exception {
+        if (contrast != null) throw new IllegalArgumentException("--contrast applies to --method direct only");
+        try (LoadedModel m = modelOptions.load()) {
+            InputOptions.Prompt prompt = input.resolve(m);
+            int[] ids = prompt.tokens();
+            int p = TargetTokens.position(pos, ids.length);
+            int t = TargetTokens.target(target, m, ids, p, m.transformer().forward(ids));
+            GradientAttribution.Result g = GradientAttribution.compute(m.transformer(), ids, p, t, gm, steps);
+            List<TokenValue> toks = new ArrayList<>();
+            for (GradientAttribution.TokenAttribution a : g.tokens()) toks.add(new TokenValue(a.position(), a.token(), prompt.texts()[a.position()], a.value()));
+            boolean ig = gm == GradientAttribution.Method.INTEGRATED_GRADIENTS;
+            GradientResult r = new GradientResult(m.name(), gm.label(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), g.steps(), g.f(),
+                    ig ? g.fBaseline() : null, ig ? g.completenessError() : null, toks);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                return 0;
+            }
+            out.printf("model %s, position %d %s: %s of log p(%s) = %.4f%s%n", r.model(), p, Text.quote(r.token().text()), gm.label(),
+                    Text.quote(r.target().text()), r.logprob(), ig ? String.format(" (baseline %.4f, %d steps, completeness error %.2e)",
+                            r.baseline_logprob(), r.steps(), r.completeness_error()) : "");
+            for (TokenValue tv : toks) {
+                if (tv.position() > p) break;
+                out.printf("  %4d  %-16s %+.4f%n", tv.position(), Text.quote(tv.text()), tv.value());
             }
         }
         return 0;

@@ -142,10 +142,20 @@ class AnalysisCliTest {
     }
 
     @Test
-    void gradientMethodsAreNamedButNotYetAvailable() {
-        for (String m : new String[] {"saliency", "input-x-gradient", "integrated-gradients"}) {
-            oneLineError(run("attribute", "--model", model.toString(), "--tokens", TOKENS, "--method", m), 1, m, "not yet available");
+    void gradientMethodsAttributeTheLogProbabilityToEachToken() throws Exception {
+        JsonObject ig = json("attribute", "--model", model.toString(), "--tokens", TOKENS, "--pos", "3", "--method", "integrated-gradients",
+                "--steps", "64", "--json");
+        double sum = 0;
+        for (JsonElement e : ig.getAsJsonArray("tokens")) sum += e.getAsJsonObject().get("value").getAsDouble();
+        double f = ig.get("logprob").getAsDouble(), base = ig.get("baseline_logprob").getAsDouble();
+        assertEquals(sum - (f - base), ig.get("completeness_error").getAsDouble(), 1e-9, "the reported error is Σ − (f − f₀)");
+        assertTrue(Math.abs(ig.get("completeness_error").getAsDouble()) < 0.05 * Math.max(1, Math.abs(f - base)), ig.toString());
+        JsonObject sal = json("attribute", "--model", model.toString(), "--tokens", TOKENS, "--pos", "3", "--method", "saliency", "--json");
+        for (JsonElement e : sal.getAsJsonArray("tokens")) {
+            JsonObject t = e.getAsJsonObject();
+            if (t.get("position").getAsInt() > 3) assertEquals(0, t.get("value").getAsDouble(), 1e-9, "causal: later tokens do not matter");
         }
+        oneLineError(run("attribute", "--model", model.toString(), "--tokens", TOKENS, "--method", "saliency", "--contrast", "3"), 1, "--contrast");
         oneLineError(run("attribute", "--model", model.toString(), "--tokens", TOKENS, "--method", "shap"), 1, "'shap'", "direct");
     }
 
