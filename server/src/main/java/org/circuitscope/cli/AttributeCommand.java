@@ -29,10 +29,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Mixin ModelOptions modelOptions;
     @Mixin InputOptions input;
-    @Option(names = "--pos", paramLabel = "N", description = "Position (default: the last; negative counts from the end).") Integer pos;
-    @Option(names = "--target", paramLabel = "ID|TEXT",
-            description = "Target token: an id, or text that is one token (default: the token at N+1, or the top prediction at the last position).")
-    String target;
+    @Mixin PositionOptions at;
     @Option(names = "--contrast", paramLabel = "ID|TEXT", description = "Attribute logit(target) − logit(contrast) instead of the target's logit.")
     String contrast;
     @Option(names = "--method", defaultValue = "direct", paramLabel = "METHOD",
@@ -57,9 +54,9 @@ final class AttributeCommand implements Callable<Integer> {
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
-            int p = TargetTokens.position(pos, ids.length);
+            int p = at.position(ids.length);
             ActivationCache cache = m.transformer().runWithCache(ids);
-            int t = TargetTokens.target(target, m, ids, p, cache.logits());
+            int t = at.target(m, ids, p, cache.logits());
             int c = contrast == null ? -1 : TargetTokens.parse(contrast, m, "--contrast");
             if (c == t) throw new IllegalArgumentException("--contrast is the target token itself (" + t + "); the difference would be 0");
             DirectLogitAttribution.Result dla = DirectLogitAttribution.compute(m.transformer(), cache, p, t, c);
@@ -91,8 +88,8 @@ final class AttributeCommand implements Callable<Integer> {
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
-            int p = TargetTokens.position(pos, ids.length);
-            int t = TargetTokens.target(target, m, ids, p, m.transformer().forward(ids));
+            int p = at.position(ids.length);
+            int t = at.target(m, ids, p, m.transformer().forward(ids));
             GradientAttribution.Result g = GradientAttribution.compute(m.transformer(), ids, p, t, gm, steps);
             List<TokenValue> toks = new ArrayList<>();
             for (GradientAttribution.TokenAttribution a : g.tokens()) toks.add(new TokenValue(a.position(), a.token(), prompt.texts()[a.position()], a.value()));

@@ -21,10 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class LensCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
     @Mixin InputOptions input;
-    @Option(names = "--pos", paramLabel = "N", description = "Position (default: the last; negative counts from the end).") Integer pos;
-    @Option(names = "--target", paramLabel = "ID|TEXT",
-            description = "Token to follow through the layers: an id, or text that is one token (default: the token at N+1, or the model's top prediction at the last position).")
-    String target;
+    @Mixin PositionOptions at;
     @Option(names = "--top", defaultValue = "5", description = "Top tokens per layer (default ${DEFAULT-VALUE}).") int top;
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
@@ -39,9 +36,9 @@ final class LensCommand implements Callable<Integer> {
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
-            int p = TargetTokens.position(pos, ids.length);
+            int p = at.position(ids.length);
             ActivationCache cache = m.transformer().run(ids, RunOptions.matching("blocks\\.\\d+\\.hook_resid_p(re|ost)"));
-            int t = TargetTokens.target(target, m, ids, p, cache.logits());
+            int t = at.target(m, ids, p, cache.logits());
             LogitLens.Result lens = LogitLens.compute(m.transformer(), cache, p, top, t);
             List<Layer> layers = new ArrayList<>();
             for (LogitLens.Layer l : lens.layers()) {

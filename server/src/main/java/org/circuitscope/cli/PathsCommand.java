@@ -18,10 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class PathsCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
     @Mixin InputOptions input;
-    @Option(names = "--pos", paramLabel = "N", description = "Position (default: the last; negative counts from the end).") Integer pos;
-    @Option(names = "--target", paramLabel = "ID|TEXT",
-            description = "Token whose logit to expand: an id, or text that is one token (default: the token at N+1, or the top prediction at the last position).")
-    String target;
+    @Mixin PositionOptions at;
     @Option(names = "--top", defaultValue = "30", description = "Terms shown in text output (default ${DEFAULT-VALUE}; --json lists all).") int top;
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
@@ -35,9 +32,9 @@ final class PathsCommand implements Callable<Integer> {
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
-            int p = TargetTokens.position(pos, ids.length);
+            int p = at.position(ids.length);
             ActivationCache cache = m.transformer().runWithCache(ids);
-            int t = TargetTokens.target(target, m, ids, p, cache.logits());
+            int t = at.target(m, ids, p, cache.logits());
             PathExpansion.Result x = PathExpansion.expand(m.transformer(), cache, p, t);
             Result r = new Result(m.name(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), x.logit(), x.sum(), x.terms().size(), x.terms());
             PrintWriter out = spec.commandLine().getOut();
