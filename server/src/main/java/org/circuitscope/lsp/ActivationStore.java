@@ -11,6 +11,7 @@ import java.util.Set;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.IncrementalForward;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
@@ -31,7 +32,10 @@ public final class ActivationStore {
     private final long baseBytes;
     private final LinkedHashMap<String, Tensor> memo = new LinkedHashMap<>(16, 0.75f, true);
     private long memoBytes;
+    private ActivationCache extra;
+    private long extraBytes;
     private int recomputations;
+    private int computedFrom;
 
     private ActivationStore(Transformer model, int[] ids, long budget, ActivationCache base, long baseBytes) {
         this.model = model;
@@ -44,10 +48,40 @@ public final class ActivationStore {
     /** Runs the forward pass, keeping what fits in three quarters of {@code budgetBytes}. */
     public static ActivationStore run(Transformer model, int[] ids, long budgetBytes, CancelChecker cancel) {
         Set<String> keep = chooseBase(model.config(), ids.length, budgetBytes * 3 / 4);
-        long bytes = 0;
-        for (String n : keep) bytes += bytes(model.config(), ids.length, n);
         ActivationCache c = model.run(ids, new RunOptions(keep::contains, cancelHooks(model.config(), cancel)));
-        return new ActivationStore(model, ids, budgetBytes, c, bytes);
+        return new ActivationStore(model, ids, budgetBytes, c, bytes(model.config(), ids.length, c));
+    }
+
+    /**
+     * The store of {@code ids}, which agree with {@code previous}'s tokens before position
+     * {@code from}: only positions ≥ from are computed ({@link IncrementalForward}), from the
+     * previous first pass's keys and values. What the previous pass did not keep is left to be
+     * recomputed on demand, as after a full run.
+     */
+    public static ActivationStore runFrom(ActivationStore previous, int[] ids, int from, long budgetBytes, CancelChecker cancel) {
+        Transformer model = previous.model;
+        Set<String> keep = chooseBase(model.config(), ids.length, budgetBytes * 3 / 4);
+        ActivationCache c = IncrementalForward.run(model, previous.base, ids, from, keep::contains, cancel::checkCanceled);
+        ActivationStore s = new ActivationStore(model, ids, budgetBytes, c, bytes(model.config(), ids.length, c));
+        s.computedFrom = from;
+        return s;
+    }
+
+    /** Whether {@link #runFrom} can start from this store (it kept every layer's K and V) for the same model. */
+    public boolean canContinue(Transformer m) {
+        return m == model && IncrementalForward.required(model.config()).stream().allMatch(base::contains);
+    }
+
+    /** The first position the first pass computed (0 for a full pass; more after an incremental one). */
+    public int computedFrom() { return computedFrom; }
+
+    /** The first pass's cache (tests). */
+    ActivationCache base() { return base; }
+
+    private static long bytes(ModelConfig c, int t, ActivationCache cache) {
+        long b = 0;
+        for (String n : cache.names()) if (!n.equals(HookPoint.LOGITS)) b += bytes(c, t, n);
+        return b;
     }
 
     public Tensor logits() { return base.logits(); }
@@ -89,13 +123,23 @@ public final class ActivationStore {
      */
     public ActivationCache cacheWith(List<String> names, CancelChecker cancel) {
         if (names.stream().allMatch(base::contains)) return base;
+        synchronized (this) {
+            if (extra != null && names.stream().allMatch(extra::contains)) return extra;
+        }
         Set<String> want = new HashSet<>(names);
         synchronized (this) { recomputations++; }
-        return model.run(ids, new RunOptions(want::contains, cancelHooks(model.config(), cancel)));
+        ActivationCache c = model.run(ids, new RunOptions(want::contains, cancelHooks(model.config(), cancel)));
+        long size = 0;
+        for (String n : c.names()) if (!n.equals(HookPoint.LOGITS)) size += 4L * c.get(n).size();
+        synchronized (this) {
+            // The last such cache is kept while it fits beside the first pass (commands often ask twice).
+            if (size <= budget - baseBytes - memoBytes) { extra = c; extraBytes = size; }
+        }
+        return c;
     }
 
     private void remember(String name, Tensor t) {
-        long size = 4L * t.size(), room = budget - baseBytes;
+        long size = 4L * t.size(), room = budget - baseBytes - extraBytes;
         if (size > room) return;
         for (Iterator<Map.Entry<String, Tensor>> it = memo.entrySet().iterator(); memoBytes + size > room && it.hasNext(); ) {
             memoBytes -= 4L * it.next().getValue().size();
@@ -106,7 +150,7 @@ public final class ActivationStore {
     }
 
     /** Bytes held (logits excluded). */
-    public synchronized long heldBytes() { return baseBytes + memoBytes; }
+    public synchronized long heldBytes() { return baseBytes + memoBytes + extraBytes; }
 
     /**
      * Hooks that only check for cancellation, on activations every pass computes anyway (the
@@ -124,16 +168,29 @@ public final class ActivationStore {
         return hooks;
     }
 
-    /** The activations stored by the first pass: per-position ones first, then patterns, MLP, scores. */
+    /**
+     * The activations stored by the first pass: every layer's K and V whatever the budget (the
+     * next edit's incremental pass starts from them), then what hovers read (every layer's Q, the
+     * final LayerNorm scale), then per-position ones, patterns, MLP, scores while they fit.
+     */
     static Set<String> chooseBase(ModelConfig c, int t, long budget) {
-        Set<String> keep = new java.util.LinkedHashSet<>();
+        Set<String> keep = new java.util.LinkedHashSet<>(IncrementalForward.required(c));
+        long used = 0;
+        for (String n : keep) used += bytes(c, t, n);
+        // Then what every hover reads (HeadAttribution): it must never need a forward pass.
+        for (String n : HeadAttribution.hooks(c)) {
+            if (keep.contains(n)) continue;
+            long b = bytes(c, t, n);
+            if (used + b > budget) break;
+            keep.add(n);
+            used += b;
+        }
         List<List<String>> tiers = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (String n : HookPoint.all(c)) {
             if (n.equals(HookPoint.LOGITS) || n.endsWith("hook_result")) continue;
             int tier = n.endsWith("hook_pattern") ? 1 : n.contains(".mlp.") ? 2 : n.endsWith("hook_attn_scores") ? 3 : 0;
-            tiers.get(tier).add(n);
+            if (!keep.contains(n)) tiers.get(tier).add(n);
         }
-        long used = 0;
         for (List<String> tier : tiers) {
             for (String n : tier) {
                 long b = bytes(c, t, n);

@@ -1,6 +1,7 @@
 package org.circuitscope.lsp;
 
 import java.util.Arrays;
+import org.circuitscope.model.IncrementalForward;
 import org.circuitscope.model.LogitOps;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tokenizer.Encoding;
@@ -10,11 +11,11 @@ import org.eclipse.lsp4j.jsonrpc.CancelChecker;
  * Turns a document version into a {@link PromptRun}: tokenises the body, cuts it to the
  * context, runs the forward pass and scores every token.
  *
- * <p>TODO(incremental): the issue's goal is to recompute only from the first changed token,
- * reusing every layer's K and V for the positions before it. The Transformer has no
- * KV-cache entry point yet, so this recomputes the whole prompt whenever its tokens change;
- * an edit that leaves the tokens as they were (front matter, settings) reuses the previous
- * run's activations. {@link #firstChange} already finds where recomputation would start.
+ * <p>Incremental: after an edit only positions from the first changed token are computed
+ * ({@link ActivationStore#runFrom}, over the previous run's K and V), and only their
+ * log-probabilities and ranks are rescored (position i is scored by logits row i − 1 and its
+ * own token, both unchanged for i &lt; the first change). An edit that leaves the tokens as they
+ * were (front matter, settings) reuses the previous run as it is.
  */
 public final class Analyzer {
     private Analyzer() {}
@@ -48,15 +49,22 @@ public final class Analyzer {
         if (n == 0) {
             return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, null, new double[0], new int[0]);
         }
-        if (previous != null && previous.model() == m && previous.acts() != null && Arrays.equals(previous.ids(), ids)) {
+        boolean reusable = previous != null && previous.model() == m && previous.acts() != null && previous.acts().canContinue(m.transformer());
+        if (reusable && Arrays.equals(previous.ids(), ids)) {
             return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous.acts(), previous.logProb(), previous.rank());
         }
-        ActivationStore acts = ActivationStore.run(m.transformer(), ids, budgetBytes, cancel);
+        int from = reusable ? firstChange(previous.ids(), ids) : 0;
+        ActivationStore acts = from > 0 ? ActivationStore.runFrom(previous.acts(), ids, from, budgetBytes, cancel)
+                : ActivationStore.run(m.transformer(), ids, budgetBytes, cancel);
         double[] lp = new double[n];
         int[] rank = new int[n];
         lp[0] = Double.NaN;
+        if (from > 0) {
+            System.arraycopy(previous.logProb(), 0, lp, 0, from);
+            System.arraycopy(previous.rank(), 0, rank, 0, from);
+        }
         Tensor logits = acts.logits();
-        for (int p = 1; p < n; p++) {
+        for (int p = Math.max(1, from); p < n; p++) {
             if ((p & 63) == 0) cancel.checkCanceled();
             double[] row = LogitOps.logSoftmax(logits, p - 1);
             lp[p] = row[ids[p]];
@@ -86,10 +94,8 @@ public final class Analyzer {
         }
     }
 
-    /** First model position whose token differs between two runs' ids (where an incremental pass would start). */
+    /** First model position whose token differs between two runs' ids (where the incremental pass starts). */
     public static int firstChange(int[] before, int[] after) {
-        int n = Math.min(before.length, after.length), i = 0;
-        while (i < n && before[i] == after[i]) i++;
-        return i;
+        return IncrementalForward.firstChange(before, after);
     }
 }

@@ -1,11 +1,21 @@
 package org.circuitscope.lsp;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import org.circuitscope.lsp.CircuitAnalyses.HeadContribution;
-import org.circuitscope.lsp.CircuitAnalyses.SourceContribution;
+import org.circuitscope.circuits.DirectLogitAttribution;
+import org.circuitscope.circuits.SourceAttribution;
+import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
+import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 
-/** The JSON of {@code circuitscope.attribute} with method "direct". */
+/**
+ * {@code circuitscope.attribute} with method "direct": the circuits library's
+ * {@link DirectLogitAttribution} (every component, summing to the logit) and
+ * {@link SourceAttribution} (each head's split over source tokens), heads and sources sorted by
+ * |contribution|.
+ */
 final class Attribution {
     private Attribution() {}
 
@@ -13,19 +23,40 @@ final class Attribution {
 
     record HeadRow(int layer, int head, String label, double logit, List<Source> sources) {}
 
-    record Result(String model, String method, int position, Integer token_index, int target_id, String target_text,
-                  double total_head_logit, List<HeadRow> heads) {}
+    record Component(String kind, String label, double logit) {}
 
-    static Result direct(PromptRun run, Target t, List<HeadContribution> heads, LineIndex idx) {
+    record Result(String model, String method, int position, Integer token_index, int target_id, String target_text,
+                  double logit, double total_head_logit, List<Component> components, List<HeadRow> heads) {}
+
+    static List<String> hooks(ModelConfig c) {
+        List<String> n = new ArrayList<>(List.of(HookPoint.EMBED, HookPoint.POS_EMBED));
+        if (c.normalizationType() != Normalization.NONE) n.add(HookPoint.LN_FINAL_SCALE);
+        for (int l = 0; l < c.nLayers(); l++) {
+            n.add(HookPoint.attn(l, "result"));
+            n.add(HookPoint.attn(l, "pattern"));
+            n.add(HookPoint.attn(l, "v"));
+            if (!c.attnOnly()) n.add(HookPoint.mlpOut(l));
+        }
+        return n;
+    }
+
+    static Result direct(PromptRun run, Target t, CancelChecker cancel) {
+        var m = run.model();
+        var cache = run.acts().cacheWith(hooks(m.config()), cancel);
+        cancel.checkCanceled();
+        DirectLogitAttribution.Result dla = DirectLogitAttribution.compute(m.transformer(), cache, t.pos(), t.id(), -1);
+        List<Component> comps = dla.components().stream().map(x -> new Component(x.kind(), x.label(), x.value())).toList();
         List<HeadRow> rows = new ArrayList<>();
         double total = 0;
-        for (HeadContribution h : heads) {
-            total += h.logit();
+        for (SourceAttribution.HeadSources h : SourceAttribution.compute(m.transformer(), cache, t.pos(), t.id(), -1)) {
+            total += h.total();
             List<Source> src = new ArrayList<>();
-            for (SourceContribution s : h.sources()) src.add(new Source(s.source(), run.model().tokenText(run.ids()[s.source()]), s.logit()));
-            rows.add(new HeadRow(h.layer(), h.head(), h.label(), h.logit(), src));
+            for (SourceAttribution.Source s : h.sources()) src.add(new Source(s.position(), m.tokenText(s.token()), s.value()));
+            src.sort(Comparator.comparingDouble((Source x) -> -Math.abs(x.logit())));
+            rows.add(new HeadRow(h.layer(), h.head(), h.label(), h.total(), src));
         }
-        return new Result(run.model().name(), "direct", t.pos(), t.token() < 0 ? null : t.token(), t.id(),
-                run.model().tokenText(t.id()), total, rows);
+        rows.sort(Comparator.comparingDouble((HeadRow x) -> -Math.abs(x.logit())));
+        return new Result(m.name(), "direct", t.pos(), t.token() < 0 ? null : t.token(), t.id(), m.tokenText(t.id()),
+                dla.value(), total, comps, rows);
     }
 }

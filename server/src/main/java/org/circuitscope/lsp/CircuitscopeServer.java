@@ -62,16 +62,14 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
     private volatile boolean shutdown;
 
     /** {@code exit} ends the process (or, in tests, records the code). */
-    public CircuitscopeServer(IntConsumer exit) { this(exit, new SimpleCircuitAnalyses()); }
-
-    public CircuitscopeServer(IntConsumer exit, CircuitAnalyses analyses) {
+    public CircuitscopeServer(IntConsumer exit) {
         this.exit = exit;
         this.ws = new PromptWorkspace(new PromptWorkspace.Listener() {
             @Override public void analysed(Analysis a) { publish(a); }
             @Override public AutoCloseable progress(String title) { return startProgress(title); }
         });
-        this.commands = new Commands(ws, analyses);
-        this.documents = new PromptDocumentService(ws, analyses);
+        this.commands = new Commands(ws);
+        this.documents = new PromptDocumentService(ws);
         this.workspace = new PromptWorkspaceService(this, commands);
     }
 

@@ -42,20 +42,21 @@ public final class Commands {
     public record AttentionResult(String model, int layer, List<TokenInfo> tokens, List<HeadPattern> heads) {}
 
     public record InspectHeadResult(String model, int layer, int head, String label, List<TokenInfo> tokens, float[][] pattern,
-                                    Map<String, Double> scores, double copying_score, Object skip_trigrams, Object composition,
-                                    List<String> unavailable) {}
+                                    Map<String, Double> scores, double copying_score, List<HeadInspection.Trigram> skip_trigrams,
+                                    HeadInspection.Composition composition) {}
 
     public record HeadScores(int layer, int head, String label, double previous_token, double duplicate_token, double induction,
                              double induction_repeated_random, double copying_score) {}
 
     public record DetectHeadsResult(String model, int tokens, List<HeadScores> heads) {}
 
-    private final PromptWorkspace ws;
-    private final CircuitAnalyses analyses;
+    /** Attribution methods that need the backward pass (org.circuitscope.circuits.GradientAttribution, not in this build yet). */
+    static final List<String> GRADIENT_METHODS = List.of("saliency", "input-x-gradient", "integrated-gradients");
 
-    public Commands(PromptWorkspace ws, CircuitAnalyses analyses) {
+    private final PromptWorkspace ws;
+
+    public Commands(PromptWorkspace ws) {
         this.ws = ws;
-        this.analyses = analyses;
     }
 
     /** Runs a command; every failure is an error response (InvalidParams, RequestFailed) naming what was wrong. */
@@ -87,16 +88,9 @@ public final class Commands {
             case ATTENTION_PATTERN -> attention(o, run, idx, cancel);
             case DETECT_HEADS -> detectHeads(run, cancel);
             case ATTRIBUTE -> attribute(o, run, idx, cancel);
-            case PATH_EXPANSION -> {
-                Target t = Target.of(o, run, idx, command);
-                try {
-                    yield analyses.pathExpansion(run, t.pos(), t.id(), cancel);
-                } catch (NotYetAvailable e) {
-                    throw Params.failed(e.getMessage());
-                }
-            }
-            case ABLATE -> Ablation.run(o, run, cancel);
-            case LOGIT_LENS -> LogitLens.run(Target.of(o, run, idx, command), run, idx, cancel);
+            case PATH_EXPANSION -> PathsFeature.run(Target.of(o, run, idx, command), run, optInt(o, "top", 40, command), cancel);
+            case ABLATE -> AblateFeature.run(o, run, cancel);
+            case LOGIT_LENS -> LensFeature.run(Target.of(o, run, idx, command), run, optInt(o, "top", ws.settings().topK(), command), cancel);
             default -> throw Params.invalid("unknown command " + command);
         };
     }
@@ -144,12 +138,17 @@ public final class Commands {
         scores.put("duplicate_token", det.get(Detector.DUPLICATE_TOKEN)[hd.layer()][hd.head()]);
         scores.put("induction", det.get(Detector.INDUCTION)[hd.layer()][hd.head()]);
         scores.put("induction_repeated_random", repeatedInduction(run.model())[hd.layer()][hd.head()]);
-        List<String> unavailable = new ArrayList<>();
-        Object trigrams = null, composition = null;
-        try { trigrams = analyses.skipTrigrams(run.model(), hd.layer(), hd.head(), 10); } catch (NotYetAvailable e) { unavailable.add("skip_trigrams: " + e.getMessage()); }
-        try { composition = analyses.composition(run.model(), hd.layer(), hd.head()); } catch (NotYetAvailable e) { unavailable.add("composition: " + e.getMessage()); }
         return new InspectHeadResult(run.model().name(), hd.layer(), hd.head(), hd.label(), tokens(run, idx), pattern, scores,
-                copying(run.model())[hd.layer()][hd.head()], trigrams, composition, unavailable);
+                copying(run.model())[hd.layer()][hd.head()], HeadInspection.skipTrigrams(run.model(), hd.layer(), hd.head(), 10),
+                HeadInspection.composition(run.model(), hd.layer(), hd.head(), 12));
+    }
+
+    /** An optional positive integer argument. */
+    static int optInt(JsonObject o, String key, int def, String command) {
+        if (!o.has(key) || o.get(key).isJsonNull()) return def;
+        int v = Params.integer(o, key, command);
+        if (v < 1) throw Params.invalid(command + ": '" + key + "' must be at least 1, got " + v);
+        return v;
     }
 
     private Object attention(JsonObject o, PromptRun run, LineIndex idx, CancelChecker cancel) {
@@ -182,15 +181,14 @@ public final class Commands {
 
     private Object attribute(JsonObject o, PromptRun run, LineIndex idx, CancelChecker cancel) {
         String method = o.has("method") ? Params.string(o, "method", ATTRIBUTE) : "direct";
-        Target t = Target.of(o, run, idx, ATTRIBUTE);
-        if (!method.equals("direct")) {
-            try {
-                return analyses.attribute(run, t.pos(), t.id(), method, cancel);
-            } catch (NotYetAvailable e) {
-                throw Params.failed(e.getMessage() + "; 'direct' is available");
-            }
+        if (GRADIENT_METHODS.contains(method)) {
+            throw Params.failed(new NotYetAvailable("attribution method '" + method + "' (gradients through the backward pass)").getMessage()
+                    + "; 'direct' is available");
         }
-        return Attribution.direct(run, t, analyses.directHeads(run, t.pos(), t.id(), true, cancel), idx);
+        if (!method.equals("direct")) {
+            throw Params.invalid(ATTRIBUTE + ": unknown method '" + method + "'; methods are direct, " + String.join(", ", GRADIENT_METHODS));
+        }
+        return Attribution.direct(run, Target.of(o, run, idx, ATTRIBUTE), cancel);
     }
 
     private static Map<Detector, double[][]> detectors(PromptRun run, CancelChecker cancel) {

@@ -5,8 +5,6 @@ import com.google.gson.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.circuitscope.lsp.CircuitAnalyses.HeadContribution;
-import org.circuitscope.lsp.CircuitAnalyses.SourceContribution;
 import org.circuitscope.model.LogitOps;
 import org.eclipse.lsp4j.Hover;
 import org.eclipse.lsp4j.MarkupContent;
@@ -24,7 +22,7 @@ public final class HoverFeature {
 
     private HoverFeature() {}
 
-    public static Hover hover(PromptRun run, int offset, LineIndex idx, Settings settings, CircuitAnalyses analyses, CancelChecker cancel) {
+    public static Hover hover(PromptRun run, int offset, LineIndex idx, Settings settings, CancelChecker cancel) {
         int p = run.positionAt(offset);
         if (p < 0) return null;
         ModelHandle m = run.model();
@@ -46,16 +44,16 @@ public final class HoverFeature {
                         .append(" | ").append(Show.percent(Math.exp(s.score()))).append(" |\n");
             }
             cancel.checkCanceled();
-            List<HeadContribution> heads = analyses.directHeads(run, p - 1, id, true, cancel);
+            List<HeadAttribution.Head> heads = HeadAttribution.at(run, p - 1, id, true, cancel);
             md.append("\n| head | direct logit | top source |\n|---|---:|---|\n");
-            for (HeadContribution h : heads.subList(0, Math.min(HEADS_SHOWN, heads.size()))) {
-                SourceContribution s = h.sources().isEmpty() ? null : h.sources().get(0);
+            for (HeadAttribution.Head h : heads.subList(0, Math.min(HEADS_SHOWN, heads.size()))) {
+                HeadAttribution.Source s = h.sources().isEmpty() ? null : h.sources().get(0);
                 md.append("| ").append(h.label()).append(" | ").append(Show.signed(h.logit())).append(" | ")
                         .append(s == null ? "" : Show.tokenMd(m.tokenText(run.ids()[s.source()])) + " @" + s.source() + " (" + Show.signed(s.logit()) + ")")
                         .append(" |\n");
             }
             if (!heads.isEmpty()) {
-                HeadContribution top = heads.get(0);
+                HeadAttribution.Head top = heads.get(0);
                 JsonObject inspect = new JsonObject();
                 inspect.addProperty("uri", run.doc().uri());
                 inspect.addProperty("layer", top.layer());

@@ -2,8 +2,6 @@ package org.circuitscope.lsp;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.circuitscope.lsp.CircuitAnalyses.HeadContribution;
-import org.circuitscope.lsp.CircuitAnalyses.SourceContribution;
 import org.eclipse.lsp4j.InlayHint;
 import org.eclipse.lsp4j.InlayHintKind;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
@@ -18,7 +16,7 @@ public final class InlayHintFeature {
     private InlayHintFeature() {}
 
     public static List<InlayHint> hints(PromptRun run, int from, int to, AnnotationMode mode, LineIndex idx,
-                                        CircuitAnalyses analyses, CancelChecker cancel) {
+                                        CancelChecker cancel) {
         List<InlayHint> out = new ArrayList<>();
         if (mode == AnnotationMode.OFF) return out;
         for (int p = 1; p < run.length(); p++) {
@@ -29,12 +27,12 @@ public final class InlayHintFeature {
             String label = switch (mode) {
                 case SURPRISAL -> Show.num(run.surprisalBits(p), 1) + "b";
                 case TOP_HEAD -> {
-                    HeadContribution h = analyses.directHeads(run, p - 1, run.ids()[p], false, cancel).get(0);
+                    HeadAttribution.Head h = HeadAttribution.at(run, p - 1, run.ids()[p], false, cancel).get(0);
                     yield h.label() + " " + Show.signed(h.logit());
                 }
                 case TOP_SOURCE -> {
-                    HeadContribution h = analyses.directHeads(run, p - 1, run.ids()[p], true, cancel).get(0);
-                    SourceContribution s = h.sources().isEmpty() ? null : h.sources().get(0);
+                    HeadAttribution.Head h = HeadAttribution.at(run, p - 1, run.ids()[p], true, cancel).get(0);
+                    HeadAttribution.Source s = h.sources().isEmpty() ? null : h.sources().get(0);
                     yield s == null ? h.label() : "←" + Show.token(run.model().tokenText(run.ids()[s.source()])) + " " + h.label();
                 }
                 case OFF -> throw new AssertionError();

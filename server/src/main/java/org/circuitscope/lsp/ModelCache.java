@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.circuitscope.io.EmbeddedModel;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
 
@@ -43,13 +44,23 @@ public final class ModelCache implements AutoCloseable {
 
     /**
      * The model directory a prompt names: the front matter's {@code model} relative to the
-     * prompt file's folder, then to each workspace root; else the default model setting.
+     * prompt file's folder, then to each workspace root; else the default model setting
+     * ({@code circuitscope.defaultModel}, else {@code CIRCUITSCOPE_MODEL}); else the model
+     * embedded in the server jar ({@link EmbeddedModel#DEFAULT}, extracted once).
      */
     public static Path resolve(String fromFrontMatter, Path documentDir, List<Path> roots, String defaultModel) throws ModelProblem {
         String name = fromFrontMatter != null ? fromFrontMatter : defaultModel;
         if (name == null) {
-            throw new ModelProblem(ModelProblem.Kind.NOT_SET, "no model chosen: add 'circuitscope:\\n  model: <directory>' to the"
-                    + " front matter, or set the circuitscope.defaultModel setting", null);
+            if (!EmbeddedModel.available()) {
+                throw new ModelProblem(ModelProblem.Kind.NOT_SET, "no model chosen and this build carries no embedded default model: add"
+                        + " 'circuitscope:\\n  model: <directory>' to the front matter, or set the circuitscope.defaultModel setting", null);
+            }
+            try {
+                return EmbeddedModel.directory();
+            } catch (IOException e) {
+                throw new ModelProblem(ModelProblem.Kind.UNREADABLE, "the embedded default model " + EmbeddedModel.DEFAULT
+                        + " could not be extracted: " + e.getMessage() + "; set circuitscope.defaultModel to a model directory", e);
+            }
         }
         List<Path> tried = new ArrayList<>();
         try {

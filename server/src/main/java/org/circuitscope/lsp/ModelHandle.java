@@ -48,9 +48,18 @@ public final class ModelHandle {
         }
     }
 
+    /**
+     * The text of a token; an id the model has but its tokenizer does not (a model whose
+     * d_vocab is padded past the tokenizer, as GPT-2-shaped test models are) shows as {@code <id 50256>}.
+     */
     public String tokenText(int id) {
         synchronized (model) {
-            return model.tokenizerOrNull().tokenText(id);
+            Tokenizer t = model.tokenizerOrNull();
+            try {
+                return t.tokenText(id);
+            } catch (IllegalArgumentException e) {
+                return "<id " + id + ">";
+            }
         }
     }
 

@@ -24,11 +24,9 @@ import org.eclipse.lsp4j.services.TextDocumentService;
 /** textDocument/*: converts protocol types and hands each request to its feature through {@link PromptWorkspace#request}. */
 final class PromptDocumentService implements TextDocumentService {
     private final PromptWorkspace ws;
-    private final CircuitAnalyses analyses;
 
-    PromptDocumentService(PromptWorkspace ws, CircuitAnalyses analyses) {
+    PromptDocumentService(PromptWorkspace ws) {
         this.ws = ws;
-        this.analyses = analyses;
     }
 
     @Override
@@ -58,7 +56,7 @@ final class PromptDocumentService implements TextDocumentService {
             if (a.run() == null) return null;
             LineIndex idx = index(a);
             int off = idx.offset(p.getPosition());
-            return off < 0 ? null : HoverFeature.hover(a.run(), off, idx, ws.settings(), analyses, cancel);
+            return off < 0 ? null : HoverFeature.hover(a.run(), off, idx, ws.settings(), cancel);
         });
     }
 
@@ -70,7 +68,7 @@ final class PromptDocumentService implements TextDocumentService {
             AnnotationMode mode = a.frontMatter().annotations() != null ? a.frontMatter().annotations() : ws.settings().annotationMode();
             int from = p.getRange() == null ? 0 : idx.offsetClamped(p.getRange().getStart());
             int to = p.getRange() == null ? a.doc().text().length() : idx.offsetClamped(p.getRange().getEnd());
-            return InlayHintFeature.hints(a.run(), from, to, mode, idx, analyses, cancel);
+            return InlayHintFeature.hints(a.run(), from, to, mode, idx, cancel);
         });
     }
 

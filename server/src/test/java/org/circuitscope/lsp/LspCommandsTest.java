@@ -103,7 +103,67 @@ class LspCommandsTest {
         double prev = HeadDetectors.score(model.config(), c, HeadDetectors.Detector.PREVIOUS_TOKEN)[1][2];
         assertEquals(prev, r.getAsJsonObject("scores").get("previous_token").getAsDouble(), 1e-5);
         assertEquals(t, r.getAsJsonArray("tokens").size());
-        assertEquals(2, r.getAsJsonArray("unavailable").size(), "skip-trigrams and composition are marked unavailable: " + r.get("unavailable"));
+        // Skip-trigrams: the library's over the whole (257-token) vocabulary.
+        var tc = org.circuitscope.circuits.TokenCircuits.of(model.transformer().weights());
+        var want = org.circuitscope.circuits.SkipTrigrams.top(tc, 1, 2, 10);
+        JsonArray tri = r.getAsJsonArray("skip_trigrams");
+        assertEquals(want.size(), tri.size(), "ten skip-trigrams");
+        for (int i = 0; i < want.size(); i++) {
+            JsonObject x = tri.get(i).getAsJsonObject();
+            assertEquals(want.get(i).source(), x.get("source_id").getAsInt(), "trigram " + i + " source");
+            assertEquals(want.get(i).out(), x.get("out_id").getAsInt(), "trigram " + i + " out");
+            assertEquals(want.get(i).score(), x.get("score").getAsDouble(), 1e-6, "trigram " + i + " score");
+        }
+        // Composition: L1H2 reads layer-0 heads; each score against a naive float64 ‖L·R‖/(‖L‖‖R‖).
+        JsonObject comp = r.getAsJsonObject("composition");
+        assertEquals(0, comp.getAsJsonArray("writes_to").size(), "a last-layer head writes to no later head");
+        JsonArray reads = comp.getAsJsonArray("reads_from");
+        assertEquals(12, reads.size(), "3 modes × 4 earlier heads");
+        for (JsonElement e : reads) {
+            JsonObject x = e.getAsJsonObject();
+            double naive = naiveComposition(x.get("mode").getAsString(), x.get("head").getAsInt(), 2);
+            assertEquals(naive, x.get("score").getAsDouble(), 1e-6, x.get("mode").getAsString() + " L0H" + x.get("head").getAsInt() + " → L1H2");
+        }
+        for (int i = 1; i < reads.size(); i++) {
+            assertTrue(reads.get(i - 1).getAsJsonObject().get("score").getAsDouble() >= reads.get(i).getAsJsonObject().get("score").getAsDouble(), "strongest first");
+        }
+    }
+
+    /** ‖L·R‖_F / (‖L‖_F ‖R‖_F), L = W_V W_O of L0H{h1}; R = W_Q W_Kᵀ (Q), its transpose (K) or W_V W_O (V) of L1H{h2}, in float64. */
+    static double naiveComposition(String mode, int h1, int h2) {
+        var w = model.transformer().weights();
+        double[][] left = product(w.data("blocks.0.attn.W_V"), h1, w.data("blocks.0.attn.W_O"), false);
+        double[][] right = switch (mode) {
+            case "Q" -> product(w.data("blocks.1.attn.W_Q"), h2, w.data("blocks.1.attn.W_K"), true);
+            case "K" -> transpose(product(w.data("blocks.1.attn.W_Q"), h2, w.data("blocks.1.attn.W_K"), true));
+            default -> product(w.data("blocks.1.attn.W_V"), h2, w.data("blocks.1.attn.W_O"), false);
+        };
+        int d = left.length;
+        double[][] lr = new double[d][d];
+        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) for (int k = 0; k < d; k++) lr[i][j] += left[i][k] * right[k][j];
+        return norm(lr) / (norm(left) * norm(right));
+    }
+
+    /** A[h] [d_model, d_head] times B[h] [d_head, d_model] (or A[h]·B[h]ᵀ with B [d_model, d_head] when bT). */
+    static double[][] product(float[] a, int h, float[] b, boolean bT) {
+        int d = model.config().dModel(), dh = model.config().dHead();
+        double[][] out = new double[d][d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                for (int e = 0; e < dh; e++) out[i][j] += a[(h * d + i) * dh + e] * (bT ? b[(h * d + j) * dh + e] : b[(h * dh + e) * d + j]);
+        return out;
+    }
+
+    static double[][] transpose(double[][] m) {
+        double[][] t = new double[m.length][m.length];
+        for (int i = 0; i < m.length; i++) for (int j = 0; j < m.length; j++) t[j][i] = m[i][j];
+        return t;
+    }
+
+    static double norm(double[][] m) {
+        double s = 0;
+        for (double[] r : m) for (double x : r) s += x * x;
+        return Math.sqrt(s);
     }
 
     @Test
@@ -156,13 +216,21 @@ class LspCommandsTest {
         assertEquals(HookPoint.residPost(model.config().nLayers() - 1), last.get("name").getAsString());
         double expected = Reference.logSoftmax(model.transformer().forward(ids), 7)[ids[8]];
         assertEquals(expected, last.get("target_logprob").getAsDouble(), 1e-4, "log P of the token at 0:7 ('b')");
-        assertEquals(1 + 2 * model.config().nLayers(), layers.size(), "embeddings, then after each attention and MLP");
+        assertEquals(1 + model.config().nLayers(), layers.size(), "the embeddings, then after each layer");
+        assertEquals(HookPoint.residPre(0), layers.get(0).getAsJsonObject().get("name").getAsString());
     }
 
     @Test
-    void directAttributionSourcesSumToTheirHead() throws Exception {
+    void directAttributionComponentsSumToTheForwardLogitAndSourcesToTheirHead() throws Exception {
+        int[] ids = ids();
         JsonObject r = exec(Commands.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 5}}"));
         assertEquals("direct", r.get("method").getAsString());
+        // 0:5 is the body's 6th token, model position 6, predicted by logits row 5.
+        double logit = model.transformer().forward(ids).get(5, ids[6]);
+        assertEquals(logit, r.get("logit").getAsDouble(), 1e-4, "the logit explained");
+        double sum = 0;
+        for (JsonElement e : r.getAsJsonArray("components")) sum += e.getAsJsonObject().get("logit").getAsDouble();
+        assertEquals(logit, sum, 1e-3, "components add up to the forward pass's logit");
         for (JsonElement e : r.getAsJsonArray("heads")) {
             JsonObject h = e.getAsJsonObject();
             double s = 0;
@@ -172,12 +240,30 @@ class LspCommandsTest {
     }
 
     @Test
-    void pathExpansionAndGradientAttributionSayTheyAreNotYetAvailable() {
-        ResponseErrorException e = error(f.request("circuitscope/pathExpansion", args("{\"position\": {\"line\": 0, \"character\": 3}}")));
-        assertEquals(ResponseErrorCode.RequestFailed.getValue(), e.getResponseError().getCode());
-        assertTrue(e.getMessage().contains("not yet available"), e.getMessage());
+    void pathExpansionTermsAndTheRestAddUpToTheForwardLogit() throws Exception {
+        int[] ids = ids();
+        JsonObject r = json(f.request("circuitscope/pathExpansion", args("{\"position\": {\"line\": 0, \"character\": 3}, \"top\": 5}"))
+                .get(30, TimeUnit.SECONDS));
+        double logit = model.transformer().forward(ids).get(3, ids[4]);
+        assertEquals(5, r.getAsJsonArray("terms").size(), "the top 5 terms");
+        double sum = r.get("rest").getAsDouble(), prev = Double.POSITIVE_INFINITY;
+        for (JsonElement e : r.getAsJsonArray("terms")) {
+            double v = e.getAsJsonObject().get("value").getAsDouble();
+            assertTrue(Math.abs(v) <= prev, "largest |term| first");
+            prev = Math.abs(v);
+            sum += v;
+        }
+        assertEquals(logit, sum, 1e-3, "listed terms + rest = the forward pass's logit");
+        assertTrue(r.get("term_count").getAsInt() > 5, "more terms than listed");
+    }
+
+    @Test
+    void gradientAttributionSaysItIsNotYetAvailableAndUnknownMethodsAreInvalid() {
         ResponseErrorException g = error(f.request("circuitscope/attribute", args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"saliency\"}")));
+        assertEquals(ResponseErrorCode.RequestFailed.getValue(), g.getResponseError().getCode());
         assertTrue(g.getMessage().contains("not yet available"), g.getMessage());
+        ResponseErrorException u = error(f.request("circuitscope/attribute", args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"magic\"}")));
+        assertEquals(ResponseErrorCode.InvalidParams.getValue(), u.getResponseError().getCode());
     }
 
     @Test

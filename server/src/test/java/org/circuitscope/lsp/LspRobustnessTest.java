@@ -69,7 +69,11 @@ class LspRobustnessTest {
         assertEquals(DiagnosticSeverity.Error, d.get(0).getSeverity());
         assertEquals(2, d.get(0).getRange().getStart().getLine(), "on the model: line");
         assertTrue(d.get(0).getMessage().contains("not found"), d.get(0).getMessage());
-        assertTrue(f.client.messages.stream().anyMatch(m -> m.getType() == MessageType.Error && m.getMessage().contains("no/such/dir")));
+        // showMessage goes out after the diagnostics: give it a moment on a loaded machine.
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end && f.client.messages.stream().noneMatch(m -> m.getMessage().contains("no/such/dir"))) Thread.sleep(10);
+        assertTrue(f.client.messages.stream().anyMatch(m -> m.getType() == MessageType.Error && m.getMessage().contains("no/such/dir")),
+                "an error message naming the missing model: " + f.client.messages);
         assertNull(hover(uri, 4, 1));
     }
 
@@ -119,8 +123,9 @@ class LspRobustnessTest {
     void aCancelledRequestLeavesTheServerServing() throws Exception {
         String uri = f.open("some text to hover");
         CompletableFuture<Hover> h = f.remote.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(uri), new Position(0, 2)));
-        h.cancel(true); // LSP4J sends $/cancelRequest
-        assertTrue(h.isCancelled());
+        // LSP4J sends $/cancelRequest; on a fast run the hover may already have been answered.
+        boolean cancelled = h.cancel(true);
+        assertTrue(cancelled ? h.isCancelled() : h.isDone(), "cancelled, or answered before the cancel");
         assertNotNull(hover(uri, 0, 3));
     }
 

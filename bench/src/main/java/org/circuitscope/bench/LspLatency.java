@@ -1,0 +1,189 @@
+package org.circuitscope.bench;
+
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import com.google.gson.JsonObject;
+import org.circuitscope.io.EmbeddedModel;
+import org.circuitscope.io.ModelDirectory;
+import org.circuitscope.lsp.CircuitscopeServer;
+import org.circuitscope.lsp.LspLauncher;
+import org.circuitscope.model.ActFn;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
+import org.circuitscope.model.RandomWeights;
+import org.circuitscope.tokenizer.TokenizerJsonWriter;
+import org.eclipse.lsp4j.*;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.services.LanguageClient;
+import org.eclipse.lsp4j.services.LanguageServer;
+
+/**
+ * Editor-side latency of the language server, through a real LSP4J client over piped streams
+ * (JSON-RPC serialisation included; server in this JVM): time from server start to the first
+ * hover of a freshly opened ~1,000-token prompt, and hover latency right after a one-character
+ * edit at the end and at the start of it (didChange sent, then hover on the last token; the
+ * hover waits for the new version's analysis, so this is edit → answer).
+ *
+ * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
+ * org.circuitscope.bench.LspLatency [default|gpt2|both] [endEdits] [startEdits]}.
+ */
+public final class LspLatency {
+    private LspLatency() {}
+
+    /** A client that ignores what the server sends (diagnostics, progress, configuration → empty). */
+    static final class QuietClient implements LanguageClient {
+        @Override public void telemetryEvent(Object o) {}
+        @Override public void publishDiagnostics(PublishDiagnosticsParams p) { p.getDiagnostics().forEach(d -> System.err.println("diagnostic: " + d.getMessage())); }
+        @Override public void showMessage(MessageParams p) {}
+        @Override public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) { return CompletableFuture.completedFuture(null); }
+        @Override public void logMessage(MessageParams p) {}
+        @Override public CompletableFuture<List<Object>> configuration(ConfigurationParams p) {
+            List<Object> out = new ArrayList<>();
+            p.getItems().forEach(i -> out.add(new JsonObject()));
+            return CompletableFuture.completedFuture(out);
+        }
+        @Override public CompletableFuture<Void> createProgress(WorkDoneProgressCreateParams p) { return CompletableFuture.completedFuture(null); }
+        @Override public void notifyProgress(ProgressParams p) {}
+    }
+
+    record Session(LanguageServer remote, long startNanos) {}
+
+    static Session start(String modelDir) throws Exception {
+        long t0 = System.nanoTime();
+        PipedInputStream serverIn = new PipedInputStream(1 << 16), clientIn = new PipedInputStream(1 << 16);
+        PipedOutputStream toServer = new PipedOutputStream(serverIn), toClient = new PipedOutputStream(clientIn);
+        LspLauncher.start(serverIn, toClient, new CircuitscopeServer(code -> {}));
+        Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(new QuietClient())
+                .setRemoteInterface(LanguageServer.class).setInput(clientIn).setOutput(toServer).create();
+        l.startListening();
+        LanguageServer remote = l.getRemoteProxy();
+        InitializeParams p = new InitializeParams();
+        JsonObject settings = new JsonObject();
+        if (modelDir != null) settings.addProperty("defaultModel", modelDir);
+        p.setInitializationOptions(settings);
+        p.setCapabilities(new ClientCapabilities());
+        remote.initialize(p).get(60, TimeUnit.SECONDS);
+        remote.initialized(new InitializedParams());
+        return new Session(remote, t0);
+    }
+
+    static Hover hover(LanguageServer s, String uri, int line, int ch) throws Exception {
+        return s.getTextDocumentService().hover(new HoverParams(new TextDocumentIdentifier(uri), new Position(line, ch))).get(600, TimeUnit.SECONDS);
+    }
+
+    /** English-like text of about {@code tokens} byte-level tokens (ASCII: one token per character). */
+    static String text(int chars, long seed) {
+        String[] words = {"the", "model", "attends", "to", "earlier", "tokens", "and", "copies", "what", "followed", "them", "before", "head", "circuit"};
+        SplittableRandom r = new SplittableRandom(seed);
+        StringBuilder b = new StringBuilder();
+        while (b.length() < chars) b.append(words[r.nextInt(words.length)]).append(r.nextInt(12) == 0 ? ".\n" : " ");
+        return b.substring(0, chars - 1) + "x";
+    }
+
+    static void run(String name, String modelDir, int chars, int endEdits, int startEdits) throws Exception {
+        Session s = start(modelDir);
+        String body = text(chars, 7);
+        String uri = "file:///bench/" + name + ".prompt";
+        var docs = s.remote().getTextDocumentService();
+        long open = System.nanoTime();
+        docs.didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "prompt", 1, body)));
+        Hover h = hover(s.remote(), uri, 0, 1);
+        long first = System.nanoTime();
+        if (h == null) throw new IllegalStateException("no hover on " + name);
+        System.out.printf("%s: server start → first hover %.0f ms (didOpen → first hover %.0f ms)%n", name, ms(first - s.startNanos()), ms(first - open));
+        // A second document on the warm server: what a first hover costs once the model is loaded and the JIT warm.
+        long open2 = System.nanoTime();
+        docs.didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri + "2", "prompt", 1, text(chars, 8))));
+        hover(s.remote(), uri + "2", 0, 1);
+        System.out.printf("%s: second document, didOpen → first hover %.0f ms%n", name, ms(System.nanoTime() - open2));
+        int lines = (int) body.chars().filter(c -> c == '\n').count();
+        String lastLine = body.substring(body.lastIndexOf('\n') + 1);
+        int version = 1;
+        double[] end = new double[endEdits];
+        for (int i = 0; i < endEdits; i++) {
+            // Replace the last character: one token changes (the edit is incremental; the new token is the last).
+            String c = String.valueOf((char) ('a' + i % 26));
+            Range r = new Range(new Position(lines, lastLine.length() - 1), new Position(lines, lastLine.length()));
+            long t = System.nanoTime();
+            docs.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, ++version), List.of(new TextDocumentContentChangeEvent(r, c))));
+            if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
+            end[i] = ms(System.nanoTime() - t);
+        }
+        double[] start = new double[startEdits];
+        for (int i = 0; i < startEdits; i++) {
+            String c = String.valueOf((char) ('A' + i % 26));
+            Range r = new Range(new Position(0, 0), new Position(0, 1));
+            long t = System.nanoTime();
+            docs.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, ++version), List.of(new TextDocumentContentChangeEvent(r, c))));
+            if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
+            start[i] = ms(System.nanoTime() - t);
+        }
+        System.out.printf("%s: edit at the end → hover: %s%n", name, stats(end));
+        if (startEdits > 0) System.out.printf("%s: edit at the start → hover: %s%n", name, stats(start));
+        s.remote().shutdown().get(30, TimeUnit.SECONDS);
+        s.remote().exit();
+    }
+
+    static double ms(long nanos) { return nanos / 1e6; }
+
+    static String stats(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        return String.format("n=%d p50 %.1f ms, p99 %.1f ms, min %.1f ms, max %.1f ms", s.length, pct(s, 0.5), pct(s, 0.99), s[0], s[s.length - 1]);
+    }
+
+    /** Nearest-rank percentile. */
+    static double pct(double[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    /** GPT-2 small's shape with random weights and the byte-level tokenizer (257 ids ≤ d_vocab 50257). */
+    static Path gpt2Shaped() throws Exception {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "circuitscope-bench-gpt2-shape");
+        if (Files.isRegularFile(dir.resolve(ModelDirectory.TOKENIZER))) return dir;
+        ModelConfig cfg = new ModelConfig("gpt2-small-shape", 12, 768, 12, 64, 3072, 50257, 1024, ActFn.GELU_NEW, Normalization.LN, false, 1e-5, true);
+        ModelDirectory.save(dir, RandomWeights.generate(cfg, 1234, 0.02), "F32");
+        TokenizerJsonWriter.write(dir.resolve(ModelDirectory.TOKENIZER), List.of());
+        return dir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length > 0 ? args[0] : "both";
+        int endEdits = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int startEdits = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        System.out.printf("cores %d, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        if (which.equals("probe")) {
+            // Where a cold start's time goes (not part of the measured runs: it warms what they measure).
+            long t = System.nanoTime();
+            var m = ModelDirectory.load(EmbeddedModel.directory());
+            long t1 = System.nanoTime();
+            m.tokenizer().orElseThrow().encode(text(600, 7));
+            long t2 = System.nanoTime();
+            int[] ids = m.tokenizer().orElseThrow().encode(text(600, 7)).ids();
+            m.transformer().runWithCache(ids);
+            long t3 = System.nanoTime();
+            m.transformer().runWithCache(ids);
+            long t4 = System.nanoTime();
+            System.out.printf("load %.0f ms, first encode %.0f ms, first forward %.0f ms, second forward %.0f ms%n", ms(t1 - t), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
+        }
+        if (which.equals("default") || which.equals("both")) {
+            // No model setting: the embedded attn-only-2l. Its context is 256 tokens, so its prompt is ~800 characters
+            // (~230 tokens of its BPE) rather than 1,000 tokens, which it would analyse only up to the context.
+            System.out.println("default model: " + EmbeddedModel.directory());
+            run("default", null, 600, endEdits, startEdits);
+        }
+        if (which.equals("gpt2") || which.equals("both")) {
+            run("gpt2-small-shape", gpt2Shaped().toString(), 1000, endEdits, startEdits);
+        }
+        System.exit(0);
+    }
+}

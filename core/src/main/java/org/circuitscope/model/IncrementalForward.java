@@ -1,0 +1,345 @@
+package org.circuitscope.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.circuitscope.tensor.Kernels;
+import org.circuitscope.tensor.Tensor;
+import org.circuitscope.tensor.WorkerPool;
+
+/**
+ * The forward pass of an edited prompt, recomputing only the positions from the first changed
+ * token on (a KV cache, as in generation, but for edits).
+ *
+ * <p>Why this is exact: attention is causal, so the activations at position i depend only on
+ * tokens 0..i. If the new prompt agrees with the previous one on positions &lt; p, every
+ * activation of those positions is unchanged, and positions ≥ p read the earlier ones only
+ * through each layer's keys and values (hook_k, hook_v). So the pass takes the previous run's
+ * K and V for positions &lt; p, computes positions ≥ p with the same arithmetic as
+ * {@link Transformer} (queries of the new rows against the keys of all rows), and assembles
+ * full-length activations: rows &lt; p copied from the previous cache, rows ≥ p fresh. The
+ * result equals a full run to float rounding (the kernels may sum in another order for a
+ * different row count).
+ *
+ * <p>Per-position activations are [pos, ...]; attention scores and patterns are
+ * [head, query_pos, key_pos], whose rows &lt; p are copied (masked columns refilled for a
+ * longer prompt). An activation can only be recorded when the previous cache holds it (its
+ * rows &lt; p come from there) or when p = 0; others asked for are left out (callers that
+ * need them run {@link Transformer#run} or keep them in the previous cache).
+ */
+public final class IncrementalForward {
+    private final ModelConfig cfg;
+    private final Weights w;
+    private final Kernels k = Kernels.get();
+
+    private IncrementalForward(Transformer model) {
+        this.cfg = model.config();
+        this.w = model.weights();
+    }
+
+    /** What a cache must hold to be {@code previous} for any p &gt; 0: every layer's hook_k and hook_v. */
+    public static List<String> required(ModelConfig c) {
+        List<String> out = new ArrayList<>();
+        for (int l = 0; l < c.nLayers(); l++) {
+            out.add(HookPoint.attn(l, "k"));
+            out.add(HookPoint.attn(l, "v"));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Runs {@code tokens}, reusing {@code previous} (a run whose tokens agree with these on
+     * positions &lt; {@code from}) for the positions before {@code from}.
+     *
+     * @param previous   null only when {@code from} is 0
+     * @param from       first position to compute, 0 ≤ from ≤ tokens.length and ≤ previous's length
+     * @param names      which activations to record (as {@link RunOptions#names()})
+     * @param checkpoint called between layers (throw from it to cancel); may be null
+     */
+    public static ActivationCache run(Transformer model, ActivationCache previous, int[] tokens, int from,
+                                      Predicate<String> names, Runnable checkpoint) {
+        return new IncrementalForward(model).pass(previous, tokens, from, names, checkpoint == null ? () -> {} : checkpoint);
+    }
+
+    /** The first position where two token sequences differ (the shorter length when one is a prefix of the other). */
+    public static int firstChange(int[] before, int[] after) {
+        int n = Math.min(before.length, after.length), i = 0;
+        while (i < n && before[i] == after[i]) i++;
+        return i;
+    }
+
+    private ActivationCache pass(ActivationCache previous, int[] tokens, int from, Predicate<String> names, Runnable checkpoint) {
+        int t = tokens.length, n = t - from, d = cfg.dModel();
+        check(previous, tokens, from);
+        State s = new State(previous, t, from, names);
+        if (n == 0) {
+            // Only a shortened prompt: every row is an old one.
+            for (String name : HookPoint.all(cfg)) if (!name.equals(HookPoint.LOGITS)) s.keep(name, null, rowWidth(name));
+            return s.done(tokens, s.assemble(previous.logits(), null, cfg.dVocab()));
+        }
+        float[] we = w.data("embed.W_E"), wp = w.data("pos_embed.W_pos");
+        Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(we, tokens[from + i] * d, embed.data(), i * d, d);
+            System.arraycopy(wp, (from + i) * d, posEmbed.data(), i * d, d);
+        }
+        s.keep(HookPoint.EMBED, embed, d);
+        s.keep(HookPoint.POS_EMBED, posEmbed, d);
+        Tensor resid = add(embed, posEmbed);
+        for (int l = 0; l < cfg.nLayers(); l++) {
+            checkpoint.run();
+            resid = block(s, l, resid);
+        }
+        Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
+        Tensor logits = Tensor.zeros(n, cfg.dVocab());
+        affine(x, "unembed.W_U", "unembed.b_U", logits);
+        return s.done(tokens, s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
+    }
+
+    private void check(ActivationCache previous, int[] tokens, int from) {
+        if (tokens.length == 0) throw new IllegalArgumentException("no tokens to run");
+        if (tokens.length > cfg.nCtx()) {
+            throw new IllegalArgumentException(tokens.length + " tokens exceed the model's context of n_ctx = " + cfg.nCtx());
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= cfg.dVocab()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i + " is outside the vocabulary [0, " + cfg.dVocab() + ")");
+            }
+        }
+        if (from < 0 || from > tokens.length) throw new IllegalArgumentException("first changed position " + from + " is outside 0.." + tokens.length);
+        if (from == 0) return;
+        if (previous == null) throw new IllegalArgumentException("starting at position " + from + " needs the previous run's cache");
+        int[] old = previous.tokens();
+        if (from > old.length) throw new IllegalArgumentException("the previous run has only " + old.length + " positions; cannot start at " + from);
+        int diff = firstChange(Arrays.copyOf(old, from), Arrays.copyOf(tokens, from));
+        if (diff < from) {
+            throw new IllegalArgumentException("token " + diff + " differs from the previous run (" + old[diff] + " then, " + tokens[diff]
+                    + " now), so positions from " + diff + " must be recomputed, not from " + from);
+        }
+        for (String r : required(cfg)) {
+            if (!previous.contains(r)) throw new IllegalArgumentException("the previous cache lacks " + r + ", which positions ≥ " + from + " attend to");
+        }
+    }
+
+    private Tensor block(State s, int l, Tensor residIn) {
+        String pre = "blocks." + l + ".";
+        int d = cfg.dModel();
+        s.keep(HookPoint.residPre(l), residIn, d);
+        Tensor x = norm(s, residIn, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), pre + "ln1.w", pre + "ln1.b");
+        Tensor attnOut = attention(s, l, x);
+        Tensor residMid = add(residIn, attnOut);
+        if (cfg.attnOnly()) {
+            s.keep(HookPoint.residPost(l), residMid, d);
+            return residMid;
+        }
+        s.keep(HookPoint.residMid(l), residMid, d);
+        Tensor x2 = norm(s, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), pre + "ln2.w", pre + "ln2.b");
+        Tensor mlpOut = mlp(s, l, x2);
+        Tensor post = add(residMid, mlpOut);
+        s.keep(HookPoint.residPost(l), post, d);
+        return post;
+    }
+
+    private Tensor attention(State s, int l, Tensor x) {
+        String pre = "blocks." + l + ".attn.";
+        int n = x.dim(0), t = s.t, from = s.from, d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh;
+        Tensor[] qkv = new Tensor[3];
+        String[] which = {"Q", "K", "V"};
+        for (int i = 0; i < 3; i++) {
+            Tensor out = Tensor.zeros(n, h, dh);
+            k.gemmBatched(h, false, false, n, dh, d, x.data(), 0, d, 0, w.data(pre + "W_" + which[i]), 0, dh, d * dh,
+                    out.data(), 0, hd, dh, false);
+            addRowBias(out.data(), n, w.data(pre + "b_" + which[i]));
+            qkv[i] = out;
+        }
+        s.keep(HookPoint.attn(l, "q"), qkv[0], hd);
+        // Keys and values of every position: the old rows are what the new queries attend to.
+        Tensor keys = s.full(HookPoint.attn(l, "k"), qkv[1], hd), values = s.full(HookPoint.attn(l, "v"), qkv[2], hd);
+        s.keepFull(HookPoint.attn(l, "k"), keys);
+        s.keepFull(HookPoint.attn(l, "v"), values);
+
+        Tensor scores = Tensor.zeros(h, n, t);
+        k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys.data(), 0, hd, dh, scores.data(), 0, t, n * t, false);
+        float inv = (float) (1.0 / Math.sqrt(dh));
+        float[] sd = scores.data();
+        WorkerPool.parallelFor(h * n, r -> {
+            int q = from + r % n, off = r * t;
+            for (int j = 0; j <= q; j++) sd[off + j] *= inv;
+            for (int j = q + 1; j < t; j++) sd[off + j] = Float.NEGATIVE_INFINITY;
+        });
+        s.keepSquare(HookPoint.attn(l, "attn_scores"), scores, Float.NEGATIVE_INFINITY);
+        Tensor pattern = scores.copy();
+        float[] pd = pattern.data();
+        WorkerPool.parallelFor(h * n, r -> {
+            int q = from + r % n, off = r * t;
+            k.softmax(pd, off, q + 1);
+            Arrays.fill(pd, off + q + 1, off + t, 0f);
+        });
+        s.keepSquare(HookPoint.attn(l, "pattern"), pattern, 0f);
+
+        Tensor z = Tensor.zeros(n, h, dh);
+        k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values.data(), 0, hd, dh, z.data(), 0, hd, dh, false);
+        s.keep(HookPoint.attn(l, "z"), z, hd);
+
+        Tensor attnOut = Tensor.zeros(n, d);
+        String resultName = HookPoint.attn(l, "result");
+        if (s.wants(resultName)) {
+            Tensor result = Tensor.zeros(n, h, d);
+            k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, w.data(pre + "W_O"), 0, d, dh * d, result.data(), 0, h * d, d, false);
+            s.keep(resultName, result, h * d);
+            float[] rd = result.data(), od = attnOut.data();
+            WorkerPool.parallelFor(n, i -> {
+                for (int hh = 0; hh < h; hh++) k.axpy(1f, rd, (i * h + hh) * d, od, i * d, d);
+            });
+        } else {
+            k.gemm(false, false, n, d, hd, z.data(), 0, hd, w.data(pre + "W_O"), 0, d, attnOut.data(), 0, d, false);
+        }
+        addRowBias(attnOut.data(), n, w.data(pre + "b_O"));
+        s.keep(HookPoint.attnOut(l), attnOut, d);
+        return attnOut;
+    }
+
+    private Tensor mlp(State s, int l, Tensor x) {
+        String pre = "blocks." + l + ".mlp.";
+        int n = x.dim(0), dm = cfg.dMlp();
+        Tensor hPre = Tensor.zeros(n, dm);
+        affine(x, pre + "W_in", pre + "b_in", hPre);
+        s.keep(HookPoint.mlp(l, "pre"), hPre, dm);
+        Tensor post = hPre.copy();
+        float[] pd = post.data();
+        WorkerPool.parallelFor(n, i -> {
+            switch (cfg.actFn()) {
+                case GELU_NEW -> k.geluNew(pd, i * dm, dm);
+                case GELU -> k.gelu(pd, i * dm, dm);
+                case RELU -> k.relu(pd, i * dm, dm);
+            }
+        });
+        s.keep(HookPoint.mlp(l, "post"), post, dm);
+        Tensor out = Tensor.zeros(n, cfg.dModel());
+        affine(post, pre + "W_out", pre + "b_out", out);
+        s.keep(HookPoint.mlpOut(l), out, cfg.dModel());
+        return out;
+    }
+
+    private Tensor norm(State s, Tensor x, String scaleName, String normName, String wName, String bName) {
+        if (cfg.normalizationType() == Normalization.NONE) return x;
+        int n = x.dim(0), d = cfg.dModel();
+        boolean affine = cfg.normalizationType() == Normalization.LN;
+        float[] lw = affine ? w.data(wName) : null, lb = affine ? w.data(bName) : null;
+        Tensor scale = Tensor.zeros(n, 1), out = Tensor.zeros(n, d);
+        float[] xs = x.data(), os = out.data(), ss = scale.data();
+        WorkerPool.parallelFor(n, i -> ss[i] = k.layerNorm(xs, i * d, os, i * d, d, (float) cfg.eps(), lw, lb));
+        s.keep(scaleName, scale, 1);
+        s.keep(normName, out, d);
+        return out;
+    }
+
+    private void affine(Tensor x, String wName, String bName, Tensor out) {
+        int n = x.dim(0), in = x.dim(1), m = out.dim(1);
+        k.gemm(false, false, n, m, in, x.data(), 0, in, w.data(wName), 0, m, out.data(), 0, m, false);
+        addRowBias(out.data(), n, w.data(bName));
+    }
+
+    private void addRowBias(float[] out, int rows, float[] bias) {
+        int m = bias.length;
+        WorkerPool.parallelFor(rows, i -> k.axpy(1f, bias, 0, out, i * m, m));
+    }
+
+    private Tensor add(Tensor a, Tensor b) {
+        Tensor out = a.copy();
+        float[] od = out.data(), bd = b.data();
+        int d = a.dim(-1), rows = a.size() / d;
+        WorkerPool.parallelFor(rows, i -> k.axpy(1f, bd, i * d, od, i * d, d));
+        return out;
+    }
+
+    /** Row width of a per-position activation (elements per position). */
+    private int rowWidth(String name) {
+        int d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead();
+        if (name.endsWith("hook_scale")) return 1;
+        if (name.endsWith("hook_q") || name.endsWith("hook_k") || name.endsWith("hook_v") || name.endsWith("hook_z")) return h * dh;
+        if (name.endsWith("hook_result")) return h * d;
+        if (name.endsWith("mlp.hook_pre") || name.endsWith("mlp.hook_post")) return cfg.dMlp();
+        return d;
+    }
+
+    /** What is recorded, and how old rows are joined to new ones. */
+    private final class State {
+        final ActivationCache previous;
+        final int t, from;
+        final Predicate<String> names;
+        final Map<String, Tensor> stored = new LinkedHashMap<>();
+
+        State(ActivationCache previous, int t, int from, Predicate<String> names) {
+            this.previous = previous;
+            this.t = t;
+            this.from = from;
+            this.names = names;
+        }
+
+        /** The cache, logits recorded under their hook name too when asked for (as a full run does). */
+        ActivationCache done(int[] tokens, Tensor logits) {
+            if (wants(HookPoint.LOGITS)) stored.put(HookPoint.LOGITS, logits);
+            return new ActivationCache(tokens, stored, logits);
+        }
+
+        /** Recorded when asked for and its old rows are known. */
+        boolean wants(String name) {
+            return names.test(name) && (from == 0 || previous.contains(name));
+        }
+
+        /** Records a per-position activation given its new rows [n, ...] (null when there are none). */
+        void keep(String name, Tensor fresh, int width) {
+            if (name.endsWith("attn_scores") || name.endsWith("hook_pattern")) {
+                if (wants(name)) stored.put(name, square(previous.get(name), fresh, name.endsWith("hook_pattern") ? 0f : Float.NEGATIVE_INFINITY));
+                return;
+            }
+            if (wants(name)) stored.put(name, assemble(previous == null ? null : previous.get(name), fresh, width));
+        }
+
+        void keepFull(String name, Tensor full) {
+            if (wants(name)) stored.put(name, full);
+        }
+
+        void keepSquare(String name, Tensor fresh, float masked) {
+            if (wants(name)) stored.put(name, square(from == 0 ? null : previous.get(name), fresh, masked));
+        }
+
+        /** The full [t, ...] tensor of a per-position activation whose old rows the previous cache must hold. */
+        Tensor full(String name, Tensor fresh, int width) {
+            return assemble(from == 0 ? null : previous.get(name), fresh, width);
+        }
+
+        /** Rows &lt; from of {@code old} then the rows of {@code fresh}, shaped like fresh with t rows. */
+        Tensor assemble(Tensor old, Tensor fresh, int width) {
+            if (from == 0) return fresh;
+            int[] shape = (fresh != null ? fresh : old).shape();
+            shape[0] = t;
+            Tensor out = Tensor.zeros(shape);
+            System.arraycopy(old.data(), 0, out.data(), 0, from * width);
+            if (fresh != null) System.arraycopy(fresh.data(), 0, out.data(), from * width, fresh.size());
+            return out;
+        }
+
+        /** [head, t, t] from the old [head, t', t'] rows &lt; from and the new [head, n, t] rows. */
+        Tensor square(Tensor old, Tensor fresh, float masked) {
+            int h = cfg.nHeads(), n = t - from;
+            if (from == 0) return fresh.reshape(h, t, t);
+            int tp = old.dim(1);
+            Tensor out = Tensor.zeros(h, t, t);
+            float[] o = out.data(), od = old.data();
+            for (int hh = 0; hh < h; hh++) {
+                for (int q = 0; q < from; q++) {
+                    int dst = (hh * t + q) * t;
+                    System.arraycopy(od, (hh * tp + q) * tp, o, dst, q + 1);
+                    if (masked != 0f) Arrays.fill(o, dst + q + 1, dst + t, masked);
+                }
+                if (fresh != null) System.arraycopy(fresh.data(), hh * n * t, o, (hh * t + from) * t, n * t);
+            }
+            return out;
+        }
+    }
+}
