@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.circuitscope.circuits.DirectLogitAttribution;
+import org.circuitscope.circuits.GradientAttribution;
 import org.circuitscope.circuits.SourceAttribution;
 import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.ModelConfig;
@@ -58,5 +59,25 @@ final class Attribution {
         rows.sort(Comparator.comparingDouble((HeadRow x) -> -Math.abs(x.logit())));
         return new Result(m.name(), "direct", t.pos(), t.token() < 0 ? null : t.token(), t.id(), m.tokenText(t.id()),
                 dla.value(), total, comps, rows);
+    }
+
+    /** One token's gradient attribution. */
+    record TokenValue(int index, String text, double value) {}
+
+    /** Gradient attribution result (see {@link GradientAttribution}). */
+    record GradientResult(String model, String method, int position, Integer token_index, int target_id, String target_text, int steps,
+                          double logprob, Double baseline_logprob, Double completeness_error, List<TokenValue> tokens) {}
+
+    /** Saliency, input × gradient or integrated gradients of log p(target) at the target's row. */
+    static GradientResult gradient(PromptRun run, Target t, String method, int steps, CancelChecker cancel) {
+        ModelHandle m = run.model();
+        cancel.checkCanceled();
+        int[] ids = java.util.Arrays.copyOf(run.ids(), t.pos() + 1);
+        GradientAttribution.Result g = GradientAttribution.compute(m.transformer(), ids, t.pos(), t.id(), GradientAttribution.Method.parse(method), steps);
+        List<TokenValue> toks = new ArrayList<>();
+        for (GradientAttribution.TokenAttribution a : g.tokens()) toks.add(new TokenValue(a.position(), m.tokenText(a.token()), a.value()));
+        boolean ig = method.equals("integrated-gradients");
+        return new GradientResult(m.name(), method, t.pos(), t.token() < 0 ? null : t.token(), t.id(), m.tokenText(t.id()), g.steps(), g.f(),
+                ig ? g.fBaseline() : null, ig ? g.completenessError() : null, toks);
     }
 }

@@ -182,8 +182,9 @@ public final class Commands {
     private Object attribute(JsonObject o, PromptRun run, LineIndex idx, CancelChecker cancel) {
         String method = o.has("method") ? Params.string(o, "method", ATTRIBUTE) : "direct";
         if (GRADIENT_METHODS.contains(method)) {
-            throw Params.failed(new NotYetAvailable("attribution method '" + method + "' (gradients through the backward pass)").getMessage()
-                    + "; 'direct' is available");
+            int steps = o.has("steps") ? Params.integer(o, "steps", ATTRIBUTE) : 50;
+            if (steps < 1 || steps > 1000) throw Params.invalid(ATTRIBUTE + ": 'steps' must be between 1 and 1000");
+            return Attribution.gradient(run, Target.of(o, run, idx, ATTRIBUTE), method, steps, cancel);
         }
         if (!method.equals("direct")) {
             throw Params.invalid(ATTRIBUTE + ": unknown method '" + method + "'; methods are direct, " + String.join(", ", GRADIENT_METHODS));

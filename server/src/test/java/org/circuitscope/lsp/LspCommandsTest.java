@@ -258,10 +258,16 @@ class LspCommandsTest {
     }
 
     @Test
-    void gradientAttributionSaysItIsNotYetAvailableAndUnknownMethodsAreInvalid() {
-        ResponseErrorException g = error(f.request("circuitscope/attribute", args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"saliency\"}")));
-        assertEquals(ResponseErrorCode.RequestFailed.getValue(), g.getResponseError().getCode());
-        assertTrue(g.getMessage().contains("not yet available"), g.getMessage());
+    void gradientAttributionMethodsAnswerAndUnknownMethodsAreInvalid() throws Exception {
+        JsonObject ig = exec(Commands.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"integrated-gradients\", \"steps\": 64}"));
+        double sum = 0;
+        for (var e : ig.getAsJsonArray("tokens")) sum += e.getAsJsonObject().get("value").getAsDouble();
+        double f0 = ig.get("logprob").getAsDouble(), base = ig.get("baseline_logprob").getAsDouble();
+        // Completeness: the attributions add up to f(x) − f(0) up to the reported (small) error.
+        assertEquals(sum - (f0 - base), ig.get("completeness_error").getAsDouble(), 1e-9);
+        assertTrue(Math.abs(ig.get("completeness_error").getAsDouble()) < 0.05 * Math.max(1, Math.abs(f0 - base)), ig.toString());
+        JsonObject sal = exec(Commands.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"saliency\"}"));
+        for (var e : sal.getAsJsonArray("tokens")) assertTrue(e.getAsJsonObject().get("value").getAsDouble() >= 0, "saliency is a norm");
         ResponseErrorException u = error(f.request("circuitscope/attribute", args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"magic\"}")));
         assertEquals(ResponseErrorCode.InvalidParams.getValue(), u.getResponseError().getCode());
     }
