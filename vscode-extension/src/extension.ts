@@ -10,7 +10,7 @@ import {
 import { findJava, javaCandidates, serverArgs } from './java';
 import { parseLensSummary, statusText } from './status';
 import { headDescription, HeadRow, layersAndHeads } from './views/draw';
-import { VIEW_OF_COMMAND } from './views/pages';
+import { VIEW_NAME, VIEW_OF_COMMAND } from './views/pages';
 import { Panels } from './views/panels';
 
 const SERVER_COMMANDS = Object.keys(VIEW_OF_COMMAND);
@@ -166,10 +166,9 @@ function request(command: string, args: any): Promise<any> {
 async function showServerCommand(command: string, args: any): Promise<any> {
     const view = VIEW_OF_COMMAND[command];
     if (!view) return undefined;
-    const what = command.replace('circuitscope.', '');
     const work = request(command, args);
     work.catch(e => output.appendLine(`${command} ${JSON.stringify(args)}: ${e?.message ?? e}`));
-    await panels.show(view, `Circuitscope: ${what}`, args, work);
+    await panels.show(view, VIEW_NAME[view], args, work);
     return work.catch(() => undefined);
 }
 

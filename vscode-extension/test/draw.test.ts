@@ -46,7 +46,8 @@ test('heatmap cells carry their weight as opacity and a tooltip naming destinati
     assert.equal(cs.length, 10);
     const c = cs.find(x => x.q === 3 && x.k === 2)!;
     assert.equal(c.w, 0.6);
-    assert.equal(c.opacity, 0.6);
+    assert.ok(Math.abs(c.opacity - Math.sqrt(0.6)) < 1e-3, `opacity ${c.opacity} should be √0.6`);
+    assert.match(svg, /data-tokens="4"/);
     assert.match(svg, /data-tip="L1H0: &quot;ley&quot; @3 ← &quot;urs&quot; @2: 0\.600"/);
     assert.match(svg, />·Mr</, 'axis labels show the leading space');
 });

@@ -37,7 +37,7 @@ test('head card shows detector bars, the pattern and what the server could not c
     assert.match(html, /data-label="induction" data-value="0\.9000"/);
     assert.match(html, /data-label="copying score"/);
     assert.match(html, /skip_trigrams: not yet available/);
-    assert.equal((html.match(/<rect class="cell"/g) ?? []).length, 6);
+    assert.equal((html.match(/<rect class="cell" /g) ?? []).length, 6, 'one cell per causal pair (legend swatches aside)');
     assert.match(html, /data-command="circuitscope.attentionPattern" data-args="\{&quot;uri&quot;:&quot;file:\/\/\/a.prompt&quot;,&quot;layer&quot;:1\}"/);
 });
 

@@ -55,7 +55,7 @@ export function heatmapSvg(tokens: string[], head: HeatHead, layout = heatmapLay
     const { cell, labelWidth, labelHeight } = layout;
     const n = tokens.length;
     const w = labelWidth + n * cell + 4, h = labelHeight + n * cell + 4;
-    const out: string[] = [`<svg class="heatmap" role="img" aria-label="attention pattern ${esc(head.label)}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" xmlns="http://www.w3.org/2000/svg">`];
+    const out: string[] = [`<svg class="heatmap" role="img" aria-label="attention pattern ${esc(head.label)}" data-tokens="${n}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" xmlns="http://www.w3.org/2000/svg">`];
     out.push(`<rect class="frame" x="${labelWidth}" y="${labelHeight}" width="${n * cell}" height="${n * cell}"/>`);
     if (cell >= 9) {
         const fs = Math.min(12, cell - 1);
@@ -68,8 +68,26 @@ export function heatmapSvg(tokens: string[], head: HeatHead, layout = heatmapLay
     }
     for (const c of head.cells) {
         const tip = `${head.label}: ${quote(tokens[c.query])} @${c.query} ← ${quote(tokens[c.key])} @${c.key}: ${fmt(c.weight)}`;
-        out.push(`<rect class="cell" x="${labelWidth + c.key * cell}" y="${labelHeight + c.query * cell}" width="${cell}" height="${cell}" fill-opacity="${fmt(clamp01(c.weight), 3)}" data-q="${c.query}" data-k="${c.key}" data-w="${fmt(c.weight, 4)}" data-tip="${esc(tip)}"/>`);
+        out.push(`<rect class="cell" x="${labelWidth + c.key * cell}" y="${labelHeight + c.query * cell}" width="${cell}" height="${cell}" fill-opacity="${fmt(cellOpacity(c.weight), 3)}" data-q="${c.query}" data-k="${c.key}" data-w="${fmt(c.weight, 4)}" data-tip="${esc(tip)}"/>`);
     }
+    out.push('</svg>');
+    return out.join('');
+}
+
+/**
+ * Cell opacity for a weight: √weight, so that the many small weights of a long prompt stay
+ * visible next to a near-1 cell (the legend says so; tooltips carry the exact weight).
+ */
+export function cellOpacity(weight: number): number { return Math.sqrt(clamp01(weight)); }
+
+/** The colour key under a heatmap: swatches for a few weights drawn as the cells are. */
+export function heatLegendSvg(): string {
+    const ws = [0, 0.05, 0.25, 0.5, 1];
+    const out = [`<svg class="legend" width="${ws.length * 64 + 10}" height="24" xmlns="http://www.w3.org/2000/svg">`];
+    ws.forEach((w, i) => {
+        out.push(`<rect class="cell swatch" x="${i * 64}" y="4" width="16" height="16" fill-opacity="${fmt(cellOpacity(w), 3)}"/><rect class="frame" x="${i * 64}" y="4" width="16" height="16"/>`);
+        out.push(`<text class="axis" x="${i * 64 + 20}" y="12" dominant-baseline="middle">${w}</text>`);
+    });
     out.push('</svg>');
     return out.join('');
 }
@@ -92,7 +110,7 @@ export function sortedBars(items: Bar[], top = 30): Bar[] {
 
 /** Horizontal signed bars around a zero line; positive bars use the theme's "positive" colour. */
 export function barChartSvg(bars: Bar[], opts: { width?: number; unit?: string; domain?: [number, number] } = {}): string {
-    const width = opts.width ?? 620, labelW = 170, valueW = 70, rowH = 20;
+    const width = opts.width ?? 640, labelW = 210, valueW = 70, rowH = 20;
     const lo = opts.domain?.[0] ?? Math.min(0, ...bars.map(b => b.value));
     const hi = opts.domain?.[1] ?? Math.max(0, ...bars.map(b => b.value));
     const span = hi - lo || 1;
@@ -104,7 +122,7 @@ export function barChartSvg(bars: Bar[], opts: { width?: number; unit?: string; 
         const y = 4 + i * rowH;
         const x0 = x(0), x1 = x(b.value);
         const tip = `${b.label}: ${fmt(b.value)}${opts.unit ? ' ' + opts.unit : ''}${b.detail ? ' — ' + b.detail : ''}`;
-        out.push(`<text class="axis" x="${labelW - 6}" y="${y + rowH / 2}" text-anchor="end" dominant-baseline="middle">${esc(clip(b.label, 26))}</text>`);
+        out.push(`<text class="axis" x="${labelW - 6}" y="${y + rowH / 2}" text-anchor="end" dominant-baseline="middle">${esc(clip(b.label, 30))}</text>`);
         out.push(`<rect class="bar ${b.value >= 0 ? 'pos' : 'neg'}" x="${Math.min(x0, x1)}" y="${y + 3}" width="${Math.max(1, Math.abs(x1 - x0))}" height="${rowH - 6}" data-label="${esc(b.label)}" data-value="${fmt(b.value, 4)}" data-tip="${esc(tip)}"/>`);
         out.push(`<text class="value" x="${width - valueW + 6}" y="${y + rowH / 2}" dominant-baseline="middle">${esc(signed(b.value))}</text>`);
     });

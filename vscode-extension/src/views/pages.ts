@@ -1,9 +1,11 @@
+// Colours: solid theme colours only (the charts-* ones are translucent in some themes, which
+// would wash out a heat scale), mixed with transparency where a scale needs shades.
 // Whole webview pages for each command's result. Pure (no vscode import): the panel module
 // passes the nonce and the webview's CSP source. Nothing is loaded from the network; the only
 // script is the small inline one below (tooltips, clicks posted back to the extension).
 import {
     ablationTokens, attributionTokens, barChartSvg, coloredTokensHtml, compositionBars, DETECTORS, esc, fmt,
-    headRows, heatmapLayout, heatmapModel, heatmapSvg, pathExpansionBars, scoreBars, signed, skipTrigramLines, tokenLabel,
+    headRows, heatLegendSvg, heatmapLayout, heatmapModel, heatmapSvg, pathExpansionBars, scoreBars, signed, skipTrigramLines, tokenLabel,
 } from './draw';
 
 export interface PageContext { nonce: string; cspSource: string }
@@ -21,6 +23,12 @@ export const VIEW_OF_COMMAND: Record<string, ViewKind> = {
     'circuitscope.logitLens': 'logitLens',
 };
 
+/** What a panel is called while it loads or when the server answered with an error. */
+export const VIEW_NAME: Record<ViewKind, string> = {
+    attentionPattern: 'Attention', inspectHead: 'Head', detectHeads: 'Heads overview', pathExpansion: 'Path expansion',
+    attribute: 'Attribution', ablate: 'Ablation', logitLens: 'Logit lens',
+};
+
 export function csp(ctx: PageContext): string {
     return `default-src 'none'; img-src ${ctx.cspSource} data:; style-src 'nonce-${ctx.nonce}'; script-src 'nonce-${ctx.nonce}'; font-src ${ctx.cspSource};`;
 }
@@ -33,24 +41,27 @@ h1 { font-size: 1.3em; margin: 0.2em 0 0.1em; } h2 { font-size: 1.05em; margin: 
 .note { color: var(--vscode-descriptionForeground); font-style: italic; }
 .grid { display: flex; flex-wrap: wrap; gap: 18px; }
 .head { display: inline-block; } .head h3 { margin: 0 0 2px; font-size: 1em; }
+svg.bars, svg.heatmap { max-width: 100%; height: auto; }
 svg text { fill: var(--vscode-foreground); font-family: var(--vscode-editor-font-family); }
 svg text.axis { font-size: 11px; } svg text.value { font-size: 11px; fill: var(--vscode-descriptionForeground); }
 rect.frame { fill: none; stroke: var(--vscode-panel-border, #8884); }
-rect.cell { fill: var(--vscode-charts-orange, #d18616); }
+rect.cell:not(.swatch) { cursor: crosshair; }
+.key { color: var(--vscode-descriptionForeground); display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-bottom: 6px; }
+rect.cell { fill: var(--vscode-textLink-foreground, #3794ff); }
 rect.cell:hover, .tok:hover, rect.bar:hover { outline: 1px solid var(--vscode-focusBorder); stroke: var(--vscode-focusBorder); stroke-width: 1; }
-rect.bar.pos { fill: var(--vscode-charts-blue, #3794ff); } rect.bar.neg { fill: var(--vscode-charts-red, #f14c4c); }
+rect.bar.pos { fill: var(--vscode-textLink-foreground, #3794ff); } rect.bar.neg { fill: var(--vscode-errorForeground, #f14c4c); }
 line.zero { stroke: var(--vscode-descriptionForeground); stroke-width: 1; }
 #tip { position: fixed; pointer-events: none; display: none; z-index: 10; padding: 4px 8px; max-width: 520px; white-space: pre-wrap;
   background: var(--vscode-editorHoverWidget-background); color: var(--vscode-editorHoverWidget-foreground, var(--vscode-foreground));
   border: 1px solid var(--vscode-editorHoverWidget-border); font-family: var(--vscode-editor-font-family); font-size: 12px; }
 .tokens { font-family: var(--vscode-editor-font-family); white-space: pre-wrap; line-height: 1.9; max-width: 900px; }
 .tok { border-radius: 3px; padding: 1px 0; }
-${[1, 2, 3, 4, 5].map(l => `.tok.p${l} { background: color-mix(in srgb, var(--vscode-charts-blue, #3794ff) ${l * 16}%, transparent); }
-.tok.n${l} { background: color-mix(in srgb, var(--vscode-charts-red, #f14c4c) ${l * 16}%, transparent); }`).join('\n')}
+${[1, 2, 3, 4, 5].map(l => `.tok.p${l} { background: color-mix(in srgb, var(--vscode-textLink-foreground, #3794ff) ${l * 14}%, transparent); }
+.tok.n${l} { background: color-mix(in srgb, var(--vscode-errorForeground, #f14c4c) ${l * 14}%, transparent); }`).join('\n')}
 table { border-collapse: collapse; } th, td { padding: 3px 10px; text-align: left; border-bottom: 1px solid var(--vscode-panel-border, #8883); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.score { position: relative; min-width: 70px; text-align: right; font-variant-numeric: tabular-nums; }
-${Array.from({ length: 11 }, (_, i) => `td.s${i} { background: color-mix(in srgb, var(--vscode-charts-green, #89d185) ${i * 7}%, transparent); }`).join('\n')}
+${Array.from({ length: 11 }, (_, i) => `td.s${i} { background: color-mix(in srgb, var(--vscode-testing-iconPassed, #73c991) ${i * 6}%, transparent); }`).join('\n')}
 a, .link { color: var(--vscode-textLink-foreground); cursor: pointer; text-decoration: none; } a:hover, .link:hover { text-decoration: underline; }
 code { font-family: var(--vscode-editor-font-family); }
 `;
@@ -125,8 +136,8 @@ function subtitle(view: ViewKind, r: any): string {
 const BODY: Record<ViewKind, (r: any, req: any) => string> = {
     attentionPattern: r => {
         const m = heatmapModel(r);
-        const layout = heatmapLayout(m.tokens.length, m.heads.length > 1 ? 300 : 620);
-        return `<div class="grid">${m.heads.map(h => `<div class="head"><h3>${esc(h.label)}</h3>${heatmapSvg(m.tokens, h, layout)}</div>`).join('')}</div>`;
+        const layout = heatmapLayout(m.tokens.length, m.heads.length > 1 ? 360 : 720);
+        return `<div class="key">weight (colour ∝ √weight) ${heatLegendSvg()}</div><div class="grid">${m.heads.map(h => `<div class="head"><h3>${esc(h.label)}</h3>${heatmapSvg(m.tokens, h, layout)}</div>`).join('')}</div>`;
     },
     inspectHead: (r, req) => {
         const m = heatmapModel(r);
@@ -139,7 +150,7 @@ const BODY: Record<ViewKind, (r: any, req: any) => string> = {
         const comp = compositionBars(r.composition);
         if (comp.length) parts.push(`<h2>Composition</h2>${barChartSvg(comp)}`);
         for (const u of r.unavailable ?? []) parts.push(`<p class="note">${esc(u)}</p>`);
-        parts.push(`<h2>Attention pattern on this prompt</h2>${heatmapSvg(m.tokens, m.heads[0])}`);
+        parts.push(`<h2>Attention pattern on this prompt</h2><div class="key">colour ∝ √weight: ${heatLegendSvg()}</div>${heatmapSvg(m.tokens, m.heads[0])}`);
         parts.push(`<p><span class="link" data-command="circuitscope.attentionPattern" data-args="${esc(JSON.stringify({ uri: req?.uri, layer: r.layer }))}">All heads of layer ${r.layer}</span></p>`);
         return parts.join('');
     },

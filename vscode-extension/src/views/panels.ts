@@ -8,25 +8,34 @@ export type MessageHandler = (command: string, args: any) => void;
 
 export class Panels implements vscode.Disposable {
     private readonly open = new Map<ViewKind, vscode.WebviewPanel>();
+    /** Where pictures go: beside the prompt the first time, then the column the user left them in. */
+    private column: vscode.ViewColumn | undefined;
 
     constructor(private readonly onMessage: MessageHandler) {}
 
     private panel(view: ViewKind, title: string): vscode.WebviewPanel {
         let p = this.open.get(view);
         if (!p) {
-            p = vscode.window.createWebviewPanel(`circuitscope.${view}`, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+            p = vscode.window.createWebviewPanel(`circuitscope.${view}`, title, { viewColumn: this.columnForNew(), preserveFocus: false }, {
                 enableScripts: true,
                 localResourceRoots: [],
                 enableFindWidget: true,
             });
             p.webview.onDidReceiveMessage(m => { if (m && typeof m.command === 'string') this.onMessage(m.command, m.args); });
             p.onDidDispose(() => this.open.delete(view));
+            p.onDidChangeViewState(e => { if (e.webviewPanel.viewColumn !== undefined) this.column = e.webviewPanel.viewColumn; });
+            if (p.viewColumn !== undefined) this.column = p.viewColumn;
             this.open.set(view, p);
         } else {
             p.reveal(undefined, false);
         }
         p.title = title;
         return p;
+    }
+
+    private columnForNew(): vscode.ViewColumn {
+        const open = [...this.open.values()].find(p => p.viewColumn !== undefined);
+        return open?.viewColumn ?? this.column ?? vscode.ViewColumn.Beside;
     }
 
     private ctx(p: vscode.WebviewPanel): PageContext {

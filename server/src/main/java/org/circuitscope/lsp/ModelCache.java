@@ -43,10 +43,18 @@ public final class ModelCache implements AutoCloseable {
 
     /**
      * The model directory a prompt names: the front matter's {@code model} relative to the
-     * prompt file's folder, then to each workspace root; else the default model setting.
+     * prompt file's folder, then to each workspace root; else the default model setting, else the model embedded in the jar.
      */
     public static Path resolve(String fromFrontMatter, Path documentDir, List<Path> roots, String defaultModel) throws ModelProblem {
         String name = fromFrontMatter != null ? fromFrontMatter : defaultModel;
+        if (name == null && org.circuitscope.io.EmbeddedModel.available()) {
+            // The jar's own attn-only-2l, as the CLI uses it: a prompt works with no setting at all.
+            try {
+                return org.circuitscope.io.EmbeddedModel.directory();
+            } catch (java.io.IOException e) {
+                throw new ModelProblem(ModelProblem.Kind.UNREADABLE, "the embedded default model could not be extracted: " + e.getMessage(), e);
+            }
+        }
         if (name == null) {
             throw new ModelProblem(ModelProblem.Kind.NOT_SET, "no model chosen: add 'circuitscope:\\n  model: <directory>' to the"
                     + " front matter, or set the circuitscope.defaultModel setting", null);
