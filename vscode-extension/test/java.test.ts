@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs } from '../src/java';
+
+test('parseJavaMajor reads modern, legacy 1.x and early-access version strings', () => {
+    assert.equal(parseJavaMajor('openjdk version "25.0.1" 2025-10-21 LTS\nOpenJDK Runtime Environment Temurin-25.0.1+8'), 25);
+    assert.equal(parseJavaMajor('java version "1.8.0_392"\nJava(TM) SE Runtime Environment'), 8);
+    assert.equal(parseJavaMajor('openjdk version "26-ea" 2026-03-17'), 26);
+    assert.equal(parseJavaMajor('openjdk version "21" 2023-09-19'), 21);
+    assert.equal(parseJavaMajor('Error: could not find libjava.so'), undefined);
+});
+
+test('candidates come in the order setting, JAVA_HOME, PATH entries, skipping empty values', () => {
+    const c = javaCandidates('/opt/jdk25', { JAVA_HOME: '/usr/lib/jvm/j21', PATH: '/usr/bin::/bin' }, 'linux');
+    assert.deepEqual(c.map(x => [x.source, x.executable]), [
+        ['setting circuitscope.java.home', path.join('/opt/jdk25', 'bin', 'java')],
+        ['JAVA_HOME', path.join('/usr/lib/jvm/j21', 'bin', 'java')],
+        ['PATH', path.join('/usr/bin', 'java')],
+        ['PATH', path.join('/bin', 'java')],
+    ]);
+    assert.deepEqual(javaCandidates('  ', { PATH: '' }, 'linux'), [], 'a blank setting and an empty PATH give no candidate');
+});
+
+function fakeProbe(javas: Record<string, string>): JavaProbe & { asked: string[] } {
+    const asked: string[] = [];
+    return {
+        asked,
+        isFile: p => p in javas,
+        versionText: async p => { asked.push(p); return javas[p]; },
+    };
+}
+
+test('the setting wins over JAVA_HOME and PATH when it is Java 25', async () => {
+    const probe = fakeProbe({
+        '/set/bin/java': 'openjdk version "25.0.1"',
+        '/home21/bin/java': 'openjdk version "21.0.2"',
+        '/usr/bin/java': 'openjdk version "25"',
+    });
+    const r = await findJava(javaCandidates('/set', { JAVA_HOME: '/home21', PATH: '/usr/bin' }, 'linux'), probe);
+    assert.ok(r.ok);
+    assert.equal(r.executable, '/set/bin/java');
+    assert.equal(r.source, 'setting circuitscope.java.home');
+    assert.deepEqual(probe.asked, ['/set/bin/java'], 'later candidates are not run once one fits');
+});
+
+test('an older JAVA_HOME is passed over for a Java 25 on the PATH, and recorded as tried', async () => {
+    const probe = fakeProbe({ '/home21/bin/java': 'openjdk version "21.0.2"', '/usr/bin/java': 'openjdk version "25.0.1"' });
+    const r = await findJava(javaCandidates(undefined, { JAVA_HOME: '/home21', PATH: '/nojava:/usr/bin' }, 'linux'), probe);
+    assert.ok(r.ok);
+    assert.equal(r.executable, '/usr/bin/java');
+    assert.equal(r.major, 25);
+    assert.equal(r.tried[0].problem, 'Java 21 is older than 25');
+});
+
+test('no usable Java: the message says what is needed, what was found and which setting to use', async () => {
+    const probe = fakeProbe({ '/usr/bin/java': 'openjdk version "17.0.9"' });
+    const r = await findJava(javaCandidates('/wrong', { PATH: '/usr/bin' }, 'linux'), probe);
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.match(r.message, /needs Java 25 or newer/);
+    assert.match(r.message, /\/wrong\/bin\/java \(setting circuitscope\.java\.home\): no java executable there/);
+    assert.match(r.message, /\/usr\/bin\/java \(PATH\): Java 17 is older than 25/);
+    assert.match(r.message, /set circuitscope\.java\.home/);
+});
+
+test('nothing at all found still names the three places looked at', async () => {
+    const r = await findJava(javaCandidates(undefined, { PATH: '/a:/b' }, 'linux'), fakeProbe({}));
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.match(r.message, /circuitscope\.java\.home, JAVA_HOME or the PATH/);
+});
+
+test('a java that does not print a version is skipped with a reason', async () => {
+    const r = await findJava(javaCandidates(undefined, { JAVA_HOME: '/broken', PATH: '' }, 'linux'), fakeProbe({ '/broken/bin/java': 'segmentation fault' }));
+    assert.equal(r.ok, false);
+    assert.equal(r.tried[0].problem, 'java -version did not answer with a version');
+});
+
+test('the server starts with the Vector API module and the lsp subcommand', () => {
+    const a = serverArgs('/x/circuitscope.jar');
+    assert.deepEqual(a.slice(0, 2), ['--add-modules', 'jdk.incubator.vector']);
+    assert.deepEqual(a.slice(-3), ['-jar', '/x/circuitscope.jar', 'lsp']);
+});
