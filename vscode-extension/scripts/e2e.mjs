@@ -333,7 +333,7 @@ try {
         await screenshot('06-attention-layer0');
     });
 
-    await check('palette "Show Path Expansion for Token" draws the terms or shows the server\'s message', async () => {
+    await check('palette "Show Path Expansion for Token" draws the terms as bars', async () => {
         // Put the cursor on the last " Dursley" ("Mr Dursley said"): line 5, through quick open's ":line:column".
         const body = readFileSync(join(ws, 'dursley.prompt'), 'utf8').split('\n')[4];
         await page.locator('.tabs-container .tab', { hasText: 'dursley.prompt' }).click();
@@ -354,6 +354,7 @@ try {
         }, 60000);
         log(`path expansion: ${what}`);
         await screenshot('07-path-expansion');
+        if (what !== 'bars') throw new Error(`path expansion drew no bars (${what})`);
     });
 } catch {
     // counted in check(); fall through to the summary

@@ -215,7 +215,10 @@ export function compositionBars(v: any): Bar[] {
         if (score === undefined) return;
         const other = e.label ?? e.other ?? (e.layer !== undefined && e.head !== undefined ? `L${e.layer}H${e.head}` : '?');
         const excess = typeof e.baseline === 'number' ? ` (baseline ${fmt(e.baseline, 3)})` : '';
-        bars.push({ label: `${kind.toUpperCase()} ${other}`, value: score, detail: excess.trim() || undefined });
+        // The server's inspectHead gives {reads_from: [{mode, label, score}], writes_to: [...]}.
+        const arrow = kind === 'reads_from' ? '← ' : kind === 'writes_to' ? '→ ' : '';
+        const name = e.mode !== undefined ? `${String(e.mode).toUpperCase()} ${arrow}` : `${kind.toUpperCase()} `;
+        bars.push({ label: `${name}${other}`, value: score, detail: excess.trim() || undefined });
     };
     if (Array.isArray(v)) v.forEach(e => push(String(e.kind ?? e.type ?? ''), e));
     else if (v && typeof v === 'object') for (const k of Object.keys(v)) if (Array.isArray(v[k])) v[k].forEach((e: any) => push(k, e));
