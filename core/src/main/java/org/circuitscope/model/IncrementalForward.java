@@ -61,7 +61,19 @@ public final class IncrementalForward {
      */
     public static ActivationCache run(Transformer model, ActivationCache previous, int[] tokens, int from,
                                       Predicate<String> names, Runnable checkpoint) {
-        return new IncrementalForward(model).pass(previous, tokens, from, names, checkpoint == null ? () -> {} : checkpoint);
+        return new IncrementalForward(model).pass(previous, tokens, from, names, checkpoint == null ? () -> {} : checkpoint, false);
+    }
+
+    /**
+     * As {@link #run}, but the cache's {@link ActivationCache#logits() logits} are only the new
+     * rows, [tokens.length − from, d_vocab] for positions from.. (and hook_logits is not
+     * recorded). For callers that keep the earlier rows themselves: copying a long prompt's
+     * [pos, d_vocab] logits on every edit costs far more than computing one new row.
+     */
+    public static ActivationCache runNewLogitRows(Transformer model, ActivationCache previous, int[] tokens, int from,
+                                                  Predicate<String> names, Runnable checkpoint) {
+        return new IncrementalForward(model).pass(previous, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
+                checkpoint == null ? () -> {} : checkpoint, true);
     }
 
     /** The first position where two token sequences differ (the shorter length when one is a prefix of the other). */
@@ -71,14 +83,15 @@ public final class IncrementalForward {
         return i;
     }
 
-    private ActivationCache pass(ActivationCache previous, int[] tokens, int from, Predicate<String> names, Runnable checkpoint) {
+    private ActivationCache pass(ActivationCache previous, int[] tokens, int from, Predicate<String> names, Runnable checkpoint,
+                                 boolean newRowsOnly) {
         int t = tokens.length, n = t - from, d = cfg.dModel();
         check(previous, tokens, from);
         State s = new State(previous, t, from, names);
         if (n == 0) {
             // Only a shortened prompt: every row is an old one.
             for (String name : HookPoint.all(cfg)) if (!name.equals(HookPoint.LOGITS)) s.keep(name, null, rowWidth(name));
-            return s.done(tokens, s.assemble(previous.logits(), null, cfg.dVocab()));
+            return s.done(tokens, newRowsOnly ? Tensor.zeros(0, cfg.dVocab()) : s.assemble(previous.logits(), null, cfg.dVocab()));
         }
         float[] we = w.data("embed.W_E"), wp = w.data("pos_embed.W_pos");
         Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
@@ -96,7 +109,7 @@ public final class IncrementalForward {
         Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
         Tensor logits = Tensor.zeros(n, cfg.dVocab());
         affine(x, "unembed.W_U", "unembed.b_U", logits);
-        return s.done(tokens, s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
+        return s.done(tokens, newRowsOnly ? logits : s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
     }
 
     private void check(ActivationCache previous, int[] tokens, int from) {
@@ -318,10 +331,10 @@ public final class IncrementalForward {
             if (from == 0) return fresh;
             int[] shape = (fresh != null ? fresh : old).shape();
             shape[0] = t;
-            Tensor out = Tensor.zeros(shape);
-            System.arraycopy(old.data(), 0, out.data(), 0, from * width);
-            if (fresh != null) System.arraycopy(fresh.data(), 0, out.data(), from * width, fresh.size());
-            return out;
+            // copyOf, not zeros + arraycopy: the old rows are written once, never zeroed first.
+            float[] data = Arrays.copyOf(old.data(), Math.multiplyExact(t, width));
+            if (fresh != null) System.arraycopy(fresh.data(), 0, data, from * width, fresh.size());
+            return Tensor.of(data, shape);
         }
 
         /** [head, t, t] from the old [head, t', t'] rows &lt; from and the new [head, n, t] rows. */
