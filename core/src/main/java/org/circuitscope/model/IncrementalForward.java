@@ -31,6 +31,9 @@ import org.circuitscope.tensor.WorkerPool;
  * need them run {@link Transformer#run} or keep them in the previous cache).
  */
 public final class IncrementalForward {
+    /** Up to this many new rows, products stream the weights instead of packing them (see {@link #product}). */
+    private static final int FEW_ROWS = 8;
+    private static final int CHUNK = 2048;
     private final ModelConfig cfg;
     private final Weights w;
     private final Kernels k = Kernels.get();
@@ -61,7 +64,19 @@ public final class IncrementalForward {
      */
     public static ActivationCache run(Transformer model, ActivationCache previous, int[] tokens, int from,
                                       Predicate<String> names, Runnable checkpoint) {
-        return new IncrementalForward(model).pass(previous, tokens, from, names, checkpoint == null ? () -> {} : checkpoint);
+        return new IncrementalForward(model).pass(previous, tokens, from, names, checkpoint == null ? () -> {} : checkpoint, false);
+    }
+
+    /**
+     * As {@link #run}, but the cache's {@link ActivationCache#logits() logits} are only the new
+     * rows, [tokens.length − from, d_vocab] for positions from.. (and hook_logits is not
+     * recorded). For callers that keep the earlier rows themselves: copying a long prompt's
+     * [pos, d_vocab] logits on every edit costs far more than computing one new row.
+     */
+    public static ActivationCache runNewLogitRows(Transformer model, ActivationCache previous, int[] tokens, int from,
+                                                  Predicate<String> names, Runnable checkpoint) {
+        return new IncrementalForward(model).pass(previous, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
+                checkpoint == null ? () -> {} : checkpoint, true);
     }
 
     /** The first position where two token sequences differ (the shorter length when one is a prefix of the other). */
@@ -71,14 +86,15 @@ public final class IncrementalForward {
         return i;
     }
 
-    private ActivationCache pass(ActivationCache previous, int[] tokens, int from, Predicate<String> names, Runnable checkpoint) {
+    private ActivationCache pass(ActivationCache previous, int[] tokens, int from, Predicate<String> names, Runnable checkpoint,
+                                 boolean newRowsOnly) {
         int t = tokens.length, n = t - from, d = cfg.dModel();
         check(previous, tokens, from);
         State s = new State(previous, t, from, names);
         if (n == 0) {
             // Only a shortened prompt: every row is an old one.
             for (String name : HookPoint.all(cfg)) if (!name.equals(HookPoint.LOGITS)) s.keep(name, null, rowWidth(name));
-            return s.done(tokens, s.assemble(previous.logits(), null, cfg.dVocab()));
+            return s.done(tokens, newRowsOnly ? Tensor.zeros(0, cfg.dVocab()) : s.assemble(previous.logits(), null, cfg.dVocab()));
         }
         float[] we = w.data("embed.W_E"), wp = w.data("pos_embed.W_pos");
         Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
@@ -96,7 +112,7 @@ public final class IncrementalForward {
         Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
         Tensor logits = Tensor.zeros(n, cfg.dVocab());
         affine(x, "unembed.W_U", "unembed.b_U", logits);
-        return s.done(tokens, s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
+        return s.done(tokens, newRowsOnly ? logits : s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
     }
 
     private void check(ActivationCache previous, int[] tokens, int from) {
@@ -150,8 +166,7 @@ public final class IncrementalForward {
         String[] which = {"Q", "K", "V"};
         for (int i = 0; i < 3; i++) {
             Tensor out = Tensor.zeros(n, h, dh);
-            k.gemmBatched(h, false, false, n, dh, d, x.data(), 0, d, 0, w.data(pre + "W_" + which[i]), 0, dh, d * dh,
-                    out.data(), 0, hd, dh, false);
+            product(h, n, dh, d, x.data(), 0, d, 0, w.data(pre + "W_" + which[i]), 0, dh, d * dh, out.data(), 0, hd, dh);
             addRowBias(out.data(), n, w.data(pre + "b_" + which[i]));
             qkv[i] = out;
         }
@@ -195,7 +210,7 @@ public final class IncrementalForward {
                 for (int hh = 0; hh < h; hh++) k.axpy(1f, rd, (i * h + hh) * d, od, i * d, d);
             });
         } else {
-            k.gemm(false, false, n, d, hd, z.data(), 0, hd, w.data(pre + "W_O"), 0, d, attnOut.data(), 0, d, false);
+            product(1, n, d, hd, z.data(), 0, hd, 0, w.data(pre + "W_O"), 0, d, 0, attnOut.data(), 0, d, 0);
         }
         addRowBias(attnOut.data(), n, w.data(pre + "b_O"));
         s.keep(HookPoint.attnOut(l), attnOut, d);
@@ -239,8 +254,32 @@ public final class IncrementalForward {
 
     private void affine(Tensor x, String wName, String bName, Tensor out) {
         int n = x.dim(0), in = x.dim(1), m = out.dim(1);
-        k.gemm(false, false, n, m, in, x.data(), 0, in, w.data(wName), 0, m, out.data(), 0, m, false);
+        product(1, n, m, in, x.data(), 0, in, 0, w.data(wName), 0, m, 0, out.data(), 0, m, 0);
         addRowBias(out.data(), n, w.data(bName));
+    }
+
+    /**
+     * {@code batch} products C[n, m] = A[n, kk]·B[kk, m] (B not transposed; C overwritten), as
+     * {@link Kernels#gemmBatched}. An edit at the end computes one or a few rows, and then a
+     * packing GEMM spends its time copying the weight matrix into panels; streaming each
+     * weight row once through axpy (columns split in chunks across the pool) reads it just once.
+     */
+    private void product(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
+                         float[] b, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
+        if (n > FEW_ROWS) {
+            k.gemmBatched(batch, false, false, n, m, kk, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, false);
+            return;
+        }
+        int chunks = (m + CHUNK - 1) / CHUNK;
+        WorkerPool.parallelFor(batch * chunks, job -> {
+            int bt = job / chunks, c0 = (job % chunks) * CHUNK, len = Math.min(CHUNK, m - c0);
+            int ao = aOff + bt * aStride, bo = bOff + bt * bStride + c0, co = cOff + bt * cStride + c0;
+            for (int i = 0; i < n; i++) Arrays.fill(c, co + i * ldc, co + i * ldc + len, 0f);
+            // Row p of B's chunk stays in L1 while it is added to every row of C.
+            for (int p = 0; p < kk; p++) {
+                for (int i = 0; i < n; i++) k.axpy(a[ao + i * lda + p], b, bo + p * ldb, c, co + i * ldc, len);
+            }
+        });
     }
 
     private void addRowBias(float[] out, int rows, float[] bias) {
@@ -318,10 +357,10 @@ public final class IncrementalForward {
             if (from == 0) return fresh;
             int[] shape = (fresh != null ? fresh : old).shape();
             shape[0] = t;
-            Tensor out = Tensor.zeros(shape);
-            System.arraycopy(old.data(), 0, out.data(), 0, from * width);
-            if (fresh != null) System.arraycopy(fresh.data(), 0, out.data(), from * width, fresh.size());
-            return out;
+            // copyOf, not zeros + arraycopy: the old rows are written once, never zeroed first.
+            float[] data = Arrays.copyOf(old.data(), Math.multiplyExact(t, width));
+            if (fresh != null) System.arraycopy(fresh.data(), 0, data, from * width, fresh.size());
+            return Tensor.of(data, shape);
         }
 
         /** [head, t, t] from the old [head, t', t'] rows &lt; from and the new [head, n, t] rows. */

@@ -116,6 +116,23 @@ class IncrementalForwardTest {
     }
 
     /** Element-wise within 1e-4 of the largest finite magnitude; −∞ (masked scores) must match exactly. */
+    @Test
+    void newLogitRowsAreTheFullRunsRowsFromTheFirstChangeOn() {
+        ModelConfig cfg = new ModelConfig("inc", 2, 24, 3, 8, 40, 37, 20, ActFn.GELU_NEW, Normalization.LN, false, 1e-5, true);
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 6, 0.4));
+        int[] before = random(T, cfg.dVocab(), 2);
+        ActivationCache previous = model.runWithCache(before);
+        for (int p : new int[] {1, T - 1, T}) {
+            int[] after = edited(before, p, T + 2, cfg.dVocab());
+            float[] full = model.forward(after).data();
+            ActivationCache inc = IncrementalForward.runNewLogitRows(model, previous, after, p, n -> true, null);
+            int v = cfg.dVocab();
+            assertArrayEquals(new int[] {T + 2 - p, v}, inc.logits().shape(), "p=" + p + ": only the rows from p on");
+            assertFalse(inc.contains(HookPoint.LOGITS), "p=" + p + ": hook_logits is not recorded for partial logits");
+            assertClose("p=" + p + ", logits rows from p", Tensor.of(Arrays.copyOfRange(full, p * v, (T + 2) * v), T + 2 - p, v), inc.logits());
+        }
+    }
+
     static void assertClose(String name, Tensor want, Tensor got) {
         assertArrayEquals(want.shape(), got.shape(), name + ": shape");
         float[] a = want.data(), b = got.data();

@@ -29,6 +29,7 @@ public final class ActivationStore {
     private final int[] ids;
     private final long budget;
     private final ActivationCache base;
+    private final LogitRows logits;
     private final long baseBytes;
     private final LinkedHashMap<String, Tensor> memo = new LinkedHashMap<>(16, 0.75f, true);
     private long memoBytes;
@@ -37,11 +38,12 @@ public final class ActivationStore {
     private int recomputations;
     private int computedFrom;
 
-    private ActivationStore(Transformer model, int[] ids, long budget, ActivationCache base, long baseBytes) {
+    private ActivationStore(Transformer model, int[] ids, long budget, ActivationCache base, LogitRows logits, long baseBytes) {
         this.model = model;
         this.ids = ids;
         this.budget = budget;
         this.base = base;
+        this.logits = logits;
         this.baseBytes = baseBytes;
     }
 
@@ -49,7 +51,7 @@ public final class ActivationStore {
     public static ActivationStore run(Transformer model, int[] ids, long budgetBytes, CancelChecker cancel) {
         Set<String> keep = chooseBase(model.config(), ids.length, budgetBytes * 3 / 4);
         ActivationCache c = model.run(ids, new RunOptions(keep::contains, cancelHooks(model.config(), cancel)));
-        return new ActivationStore(model, ids, budgetBytes, c, bytes(model.config(), ids.length, c));
+        return new ActivationStore(model, ids, budgetBytes, c, LogitRows.of(c.logits()), bytes(model.config(), ids.length, c));
     }
 
     /**
@@ -61,8 +63,10 @@ public final class ActivationStore {
     public static ActivationStore runFrom(ActivationStore previous, int[] ids, int from, long budgetBytes, CancelChecker cancel) {
         Transformer model = previous.model;
         Set<String> keep = chooseBase(model.config(), ids.length, budgetBytes * 3 / 4);
-        ActivationCache c = IncrementalForward.run(model, previous.base, ids, from, keep::contains, cancel::checkCanceled);
-        ActivationStore s = new ActivationStore(model, ids, budgetBytes, c, bytes(model.config(), ids.length, c));
+        // Only the new logit rows are computed and kept; the earlier ones are shared with the previous store.
+        ActivationCache c = IncrementalForward.runNewLogitRows(model, previous.base, ids, from, keep::contains, cancel::checkCanceled);
+        LogitRows rows = LogitRows.edit(previous.logits, from, c.logits());
+        ActivationStore s = new ActivationStore(model, ids, budgetBytes, c, rows, bytes(model.config(), ids.length, c));
         s.computedFrom = from;
         return s;
     }
@@ -75,7 +79,7 @@ public final class ActivationStore {
     /** The first position the first pass computed (0 for a full pass; more after an incremental one). */
     public int computedFrom() { return computedFrom; }
 
-    /** The first pass's cache (tests). */
+    /** The first pass's cache (tests); after an incremental pass its logits are only the new rows (use {@link #logits()}). */
     ActivationCache base() { return base; }
 
     private static long bytes(ModelConfig c, int t, ActivationCache cache) {
@@ -84,7 +88,11 @@ public final class ActivationStore {
         return b;
     }
 
-    public Tensor logits() { return base.logits(); }
+    /** The whole [pos, d_vocab] logits (joined into one tensor on first use after incremental passes). */
+    public Tensor logits() { return logits.whole(); }
+
+    /** log-softmax of logits row {@code p}, without joining the rows. */
+    public double[] logSoftmax(int p) { return logits.logSoftmax(p); }
 
     public int length() { return ids.length; }
 

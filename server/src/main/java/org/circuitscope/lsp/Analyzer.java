@@ -3,7 +3,6 @@ package org.circuitscope.lsp;
 import java.util.Arrays;
 import org.circuitscope.model.IncrementalForward;
 import org.circuitscope.model.LogitOps;
-import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tokenizer.Encoding;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 
@@ -63,10 +62,9 @@ public final class Analyzer {
             System.arraycopy(previous.logProb(), 0, lp, 0, from);
             System.arraycopy(previous.rank(), 0, rank, 0, from);
         }
-        Tensor logits = acts.logits();
         for (int p = Math.max(1, from); p < n; p++) {
             if ((p & 63) == 0) cancel.checkCanceled();
-            double[] row = LogitOps.logSoftmax(logits, p - 1);
+            double[] row = acts.logSoftmax(p - 1);
             lp[p] = row[ids[p]];
             rank[p] = LogitOps.rank(row, ids[p]);
         }

@@ -87,6 +87,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         ws.setRoots(roots(params));
         if (params.getInitializationOptions() instanceof JsonElement j) ws.setSettings(ws.settings().with(j));
         if (params.getProcessId() != null) watchParent(params.getProcessId());
+        ws.warmUp();
 
         ServerCapabilities sc = new ServerCapabilities();
         sc.setPositionEncoding(enc.kind());

@@ -1,6 +1,5 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.model.LogitOps;
 import org.circuitscope.tensor.Tensor;
 
 /**
@@ -31,7 +30,7 @@ public record PromptRun(PromptDocument doc, FrontMatter frontMatter, ModelHandle
     public double surprisalBits(int p) { return -logProb[p] / Math.log(2); }
 
     /** log-probabilities of the next token after position p. */
-    public double[] nextLogProbs(int p) { return LogitOps.logSoftmax(logits(), p); }
+    public double[] nextLogProbs(int p) { return acts.logSoftmax(p); }
 
     /**
      * The model position whose token covers document offset {@code off} (the first one when

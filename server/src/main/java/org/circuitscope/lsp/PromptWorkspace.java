@@ -71,6 +71,34 @@ public final class PromptWorkspace implements AutoCloseable {
         if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
     }
 
+    /**
+     * Loads the default model and runs one short prompt through it on the analysis pool, so
+     * the first real hover finds the weights loaded and the kernels JIT-compiled (a cold first
+     * forward pass is more than ten times slower than the next). Failures are left for the
+     * first document's analysis to report.
+     */
+    void warmUp() {
+        Settings st = settings;
+        analysisPool.execute(() -> {
+            try {
+                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), listener::progress);
+                int[] ids = m.encode("The quick brown fox jumps over the lazy dog. ".repeat(4)).ids();
+                int[] run = java.util.Arrays.copyOf(ids, Math.min(ids.length, m.config().nCtx()));
+                if (run.length < 2) return;
+                ActivationStore first = ActivationStore.run(m.transformer(), run, st.memoryBudgetBytes(), () -> {});
+                first.logSoftmax(run.length - 1);
+                int[] edited = run.clone();
+                edited[edited.length - 1] = edited[0];
+                if (first.canContinue(m.transformer())) {
+                    ActivationStore.runFrom(first, edited, edited.length - 1, st.memoryBudgetBytes(), () -> {}).logSoftmax(edited.length - 1);
+                }
+                LOG.fine(() -> "warmed up " + m.name());
+            } catch (Exception | LinkageError e) {
+                LOG.log(Level.FINE, "warm-up of the default model failed (the first analysis will say why)", e);
+            }
+        });
+    }
+
     public void open(PromptDocument doc) {
         DocState s = new DocState();
         s.doc = doc;
