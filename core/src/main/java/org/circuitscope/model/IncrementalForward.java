@@ -104,7 +104,7 @@ public final class IncrementalForward {
         }
         s.keep(HookPoint.EMBED, embed, d);
         s.keep(HookPoint.POS_EMBED, posEmbed, d);
-        Tensor resid = add(embed, posEmbed);
+        Tensor resid = RowOps.add(k, embed, posEmbed);
         for (int l = 0; l < cfg.nLayers(); l++) {
             checkpoint.run();
             resid = block(s, l, resid);
@@ -146,7 +146,7 @@ public final class IncrementalForward {
         s.keep(HookPoint.residPre(l), residIn, d);
         Tensor x = norm(s, residIn, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), pre + "ln1.w", pre + "ln1.b");
         Tensor attnOut = attention(s, l, x);
-        Tensor residMid = add(residIn, attnOut);
+        Tensor residMid = RowOps.add(k, residIn, attnOut);
         if (cfg.attnOnly()) {
             s.keep(HookPoint.residPost(l), residMid, d);
             return residMid;
@@ -154,7 +154,7 @@ public final class IncrementalForward {
         s.keep(HookPoint.residMid(l), residMid, d);
         Tensor x2 = norm(s, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), pre + "ln2.w", pre + "ln2.b");
         Tensor mlpOut = mlp(s, l, x2);
-        Tensor post = add(residMid, mlpOut);
+        Tensor post = RowOps.add(k, residMid, mlpOut);
         s.keep(HookPoint.residPost(l), post, d);
         return post;
     }
@@ -167,7 +167,7 @@ public final class IncrementalForward {
         for (int i = 0; i < 3; i++) {
             Tensor out = Tensor.zeros(n, h, dh);
             product(h, n, dh, d, x.data(), 0, d, 0, w.data(pre + "W_" + which[i]), 0, dh, d * dh, out.data(), 0, hd, dh);
-            addRowBias(out.data(), n, w.data(pre + "b_" + which[i]));
+            RowOps.addRowBias(k, out.data(), n, w.data(pre + "b_" + which[i]));
             qkv[i] = out;
         }
         s.keep(HookPoint.attn(l, "q"), qkv[0], hd);
@@ -212,7 +212,7 @@ public final class IncrementalForward {
         } else {
             product(1, n, d, hd, z.data(), 0, hd, 0, w.data(pre + "W_O"), 0, d, 0, attnOut.data(), 0, d, 0);
         }
-        addRowBias(attnOut.data(), n, w.data(pre + "b_O"));
+        RowOps.addRowBias(k, attnOut.data(), n, w.data(pre + "b_O"));
         s.keep(HookPoint.attnOut(l), attnOut, d);
         return attnOut;
     }
@@ -255,7 +255,7 @@ public final class IncrementalForward {
     private void affine(Tensor x, String wName, String bName, Tensor out) {
         int n = x.dim(0), in = x.dim(1), m = out.dim(1);
         product(1, n, m, in, x.data(), 0, in, 0, w.data(wName), 0, m, 0, out.data(), 0, m, 0);
-        addRowBias(out.data(), n, w.data(bName));
+        RowOps.addRowBias(k, out.data(), n, w.data(bName));
     }
 
     /**
@@ -282,18 +282,7 @@ public final class IncrementalForward {
         });
     }
 
-    private void addRowBias(float[] out, int rows, float[] bias) {
-        int m = bias.length;
-        WorkerPool.parallelFor(rows, i -> k.axpy(1f, bias, 0, out, i * m, m));
-    }
 
-    private Tensor add(Tensor a, Tensor b) {
-        Tensor out = a.copy();
-        float[] od = out.data(), bd = b.data();
-        int d = a.dim(-1), rows = a.size() / d;
-        WorkerPool.parallelFor(rows, i -> k.axpy(1f, bd, i * d, od, i * d, d));
-        return out;
-    }
 
     /** Row width of a per-position activation (elements per position). */
     private int rowWidth(String name) {

@@ -49,7 +49,7 @@ public final class Transformer {
         }
         embed = p.hook(HookPoint.EMBED, embed);
         posEmbed = p.hook(HookPoint.POS_EMBED, posEmbed);
-        Tensor resid = add(embed, posEmbed);
+        Tensor resid = RowOps.add(k, embed, posEmbed);
 
         for (int l = 0; l < cfg.nLayers(); l++) {
             resid = block(p, l, resid);
@@ -80,12 +80,12 @@ public final class Transformer {
         Tensor x = norm(p, residPre, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), pre + "ln1.w", pre + "ln1.b");
         Tensor attnOut = attention(p, l, x);
         if (cfg.attnOnly()) {
-            return p.hook(HookPoint.residPost(l), add(residPre, attnOut));
+            return p.hook(HookPoint.residPost(l), RowOps.add(k, residPre, attnOut));
         }
-        Tensor residMid = p.hook(HookPoint.residMid(l), add(residPre, attnOut));
+        Tensor residMid = p.hook(HookPoint.residMid(l), RowOps.add(k, residPre, attnOut));
         Tensor x2 = norm(p, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), pre + "ln2.w", pre + "ln2.b");
         Tensor mlpOut = mlp(p, l, x2);
-        return p.hook(HookPoint.residPost(l), add(residMid, mlpOut));
+        return p.hook(HookPoint.residPost(l), RowOps.add(k, residMid, mlpOut));
     }
 
     private Tensor attention(Pass p, int l, Tensor x) {
@@ -100,7 +100,7 @@ public final class Transformer {
                     x.data(), 0, d, 0,
                     w.data(pre + "W_" + which[i]), 0, dh, d * dh,
                     out.data(), 0, hd, dh, false);
-            addRowBias(out.data(), t, w.data(pre + "b_" + which[i]));
+            RowOps.addRowBias(k, out.data(), t, w.data(pre + "b_" + which[i]));
             qkv[i] = p.hook(HookPoint.attn(l, which[i].toLowerCase()), out);
         }
         Tensor q = qkv[0], kk = qkv[1], v = qkv[2];
@@ -152,7 +152,7 @@ public final class Transformer {
             // Σ_h z_h·W_O[h] is one product of z [t, h*dh] with W_O viewed as [h*dh, d].
             k.gemm(false, false, t, d, hd, z.data(), 0, hd, w.data(pre + "W_O"), 0, d, attnOut.data(), 0, d, false);
         }
-        addRowBias(attnOut.data(), t, w.data(pre + "b_O"));
+        RowOps.addRowBias(k, attnOut.data(), t, w.data(pre + "b_O"));
         return p.hook(HookPoint.attnOut(l), attnOut);
     }
 
@@ -207,21 +207,10 @@ public final class Transformer {
     private void affine(Tensor x, String wName, String bName, Tensor out) {
         int t = x.dim(0), in = x.dim(1), n = out.dim(1);
         k.gemm(false, false, t, n, in, x.data(), 0, in, w.data(wName), 0, n, out.data(), 0, n, false);
-        addRowBias(out.data(), t, w.data(bName));
+        RowOps.addRowBias(k, out.data(), t, w.data(bName));
     }
 
-    private void addRowBias(float[] out, int rows, float[] bias) {
-        int n = bias.length;
-        WorkerPool.parallelFor(rows, i -> k.axpy(1f, bias, 0, out, i * n, n));
-    }
 
-    private Tensor add(Tensor a, Tensor b) {
-        Tensor out = a.copy();
-        float[] od = out.data(), bd = b.data();
-        int d = a.dim(-1), rows = a.size() / d;
-        WorkerPool.parallelFor(rows, i -> k.axpy(1f, bd, i * d, od, i * d, d));
-        return out;
-    }
 
     /** State of one forward pass: what to record, and what was recorded. */
     private static final class Pass {
