@@ -82,7 +82,9 @@ class CliTest {
             for (String name : HookPoint.all(m.config())) {
                 assertTrue(st.contains(name), name);
                 assertArrayEquals(want.get(name).shape(), st.read(name).shape(), name);
-                assertArrayEquals(want.get(name).data(), st.read(name).data(), 0f, name);
+                // Two separate passes: equal to rounding (the JIT may be mid-way compiling the kernels).
+                float tol = 1e-5f * Math.max(1f, want.get(name).maxAbs());
+                assertArrayEquals(want.get(name).data(), st.read(name).data(), tol, name);
             }
             assertEquals("I64", st.info("tokens").dtype());
             assertArrayEquals(new float[] {5, 17, 42, 5, 17}, st.read("tokens").data());
