@@ -1,6 +1,5 @@
 package org.circuitscope.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +46,7 @@ final class AblateCommand implements Callable<Integer> {
             Result r = new Result(m.name(), a.heads(), a.mode(), a.meanChange(), ps);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                JsonOut.print(out, r);
                 return 0;
             }
             out.printf("model %s, %s-ablating %s: mean change in next-token log-probability %+.4f%n", r.model(), r.mode(),

@@ -1,6 +1,5 @@
 package org.circuitscope.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +10,7 @@ import org.circuitscope.circuits.GradientAttribution;
 import org.circuitscope.circuits.SourceAttribution;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.RunOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,11 +52,11 @@ final class AttributeCommand implements Callable<Integer> {
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
         if (mth != Method.direct) return gradient(GradientAttribution.Method.parse(mth.spelling()));
         try (LoadedModel m = modelOptions.load()) {
-            InputOptions.Prompt prompt = input.resolve(m);
-            int[] ids = prompt.tokens();
-            int p = at.position(ids.length);
-            ActivationCache cache = m.transformer().runWithCache(ids);
-            int t = at.target(m, ids, p, cache.logits());
+            PositionOptions.Explained e = at.explain(m, input, RunOptions.cacheAll());
+            InputOptions.Prompt prompt = e.prompt();
+            int[] ids = e.ids();
+            int p = e.position(), t = e.target();
+            ActivationCache cache = e.cache();
             int c = contrast == null ? -1 : TargetTokens.parse(contrast, m, "--contrast");
             if (c == t) throw new IllegalArgumentException("--contrast is the target token itself (" + t + "); the difference would be 0");
             DirectLogitAttribution.Result dla = DirectLogitAttribution.compute(m.transformer(), cache, p, t, c);
@@ -70,7 +70,7 @@ final class AttributeCommand implements Callable<Integer> {
                     c < 0 ? null : TargetTokens.tok(m, c), dla.value(), dla.sum(), dla.components(), heads);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                JsonOut.print(out, r);
             } else {
                 print(out, r);
             }
@@ -98,7 +98,7 @@ final class AttributeCommand implements Callable<Integer> {
                     ig ? g.fBaseline() : null, ig ? g.completenessError() : null, toks);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                JsonOut.print(out, r);
                 return 0;
             }
             out.printf("model %s, position %d %s: %s of log p(%s) = %.4f%s%n", r.model(), p, Text.quote(r.token().text()), gm.label(),

@@ -1,6 +1,5 @@
 package org.circuitscope.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,7 +122,7 @@ final class HeadsCommand implements Callable<Integer> {
                     comp == null ? null : new Composition(comp.q(), comp.k(), comp.v()), comp == null ? null : baseline);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().create().toJson(r));
+                JsonOut.print(out, r);
             } else {
                 out.printf("model %s: %d layers × %d heads%s%n", r.model(), c.nLayers(), c.nHeads(),
                         text == null ? "" : String.format(" (previous/duplicate-token scores over %d windows of %s)", used, text));

@@ -1,6 +1,5 @@
 package org.circuitscope.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +33,11 @@ final class LensCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
         try (LoadedModel m = modelOptions.load()) {
-            InputOptions.Prompt prompt = input.resolve(m);
-            int[] ids = prompt.tokens();
-            int p = at.position(ids.length);
-            ActivationCache cache = m.transformer().run(ids, RunOptions.matching("blocks\\.\\d+\\.hook_resid_p(re|ost)"));
-            int t = at.target(m, ids, p, cache.logits());
+            PositionOptions.Explained e = at.explain(m, input, RunOptions.matching("blocks\\.\\d+\\.hook_resid_p(re|ost)"));
+            InputOptions.Prompt prompt = e.prompt();
+            int[] ids = e.ids();
+            int p = e.position(), t = e.target();
+            ActivationCache cache = e.cache();
             LogitLens.Result lens = LogitLens.compute(m.transformer(), cache, p, top, t);
             List<Layer> layers = new ArrayList<>();
             for (LogitLens.Layer l : lens.layers()) {
@@ -49,7 +48,7 @@ final class LensCommand implements Callable<Integer> {
             Result r = new Result(m.name(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), layers);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                JsonOut.print(out, r);
                 return 0;
             }
             out.printf("model %s, position %d %s, target %s (id %d)%n", r.model(), p, Text.quote(r.token().text()), Text.quote(r.target().text()), t);

@@ -1,11 +1,11 @@
 package org.circuitscope.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.circuitscope.circuits.PathExpansion;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.RunOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,16 +30,16 @@ final class PathsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
         try (LoadedModel m = modelOptions.load()) {
-            InputOptions.Prompt prompt = input.resolve(m);
-            int[] ids = prompt.tokens();
-            int p = at.position(ids.length);
-            ActivationCache cache = m.transformer().runWithCache(ids);
-            int t = at.target(m, ids, p, cache.logits());
+            PositionOptions.Explained e = at.explain(m, input, RunOptions.cacheAll());
+            InputOptions.Prompt prompt = e.prompt();
+            int[] ids = e.ids();
+            int p = e.position(), t = e.target();
+            ActivationCache cache = e.cache();
             PathExpansion.Result x = PathExpansion.expand(m.transformer(), cache, p, t);
             Result r = new Result(m.name(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), x.logit(), x.sum(), x.terms().size(), x.terms());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                JsonOut.print(out, r);
                 return 0;
             }
             out.printf("model %s, position %d %s, target %s (id %d): logit %.4f = sum of %d terms (%.4f)%n", r.model(), p,

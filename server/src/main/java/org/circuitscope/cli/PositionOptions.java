@@ -1,6 +1,8 @@
 package org.circuitscope.cli;
 
 import org.circuitscope.io.LoadedModel;
+import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.RunOptions;
 import org.circuitscope.tensor.Tensor;
 import picocli.CommandLine.Option;
 
@@ -18,4 +20,16 @@ final class PositionOptions {
 
     /** The target id at position {@code p}, given the prompt's logits. */
     int target(LoadedModel m, int[] ids, int p, Tensor logits) { return TargetTokens.target(target, m, ids, p, logits); }
+
+    /** One prediction to explain: the prompt, its run, the position and the target there. */
+    record Explained(InputOptions.Prompt prompt, int[] ids, ActivationCache cache, int position, int target) {}
+
+    /** Tokenizes the input, runs the model with {@code run}, and resolves --pos and --target on the result. */
+    Explained explain(LoadedModel m, InputOptions input, RunOptions run) throws java.io.IOException {
+        InputOptions.Prompt prompt = input.resolve(m);
+        int[] ids = prompt.tokens();
+        int p = position(ids.length);
+        ActivationCache cache = m.transformer().run(ids, run);
+        return new Explained(prompt, ids, cache, p, target(m, ids, p, cache.logits()));
+    }
 }

@@ -1,6 +1,5 @@
 package org.circuitscope.cli;
 
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +52,7 @@ final class PredictCommand implements Callable<Integer> {
             Result r = new Result(m.name(), n, n > 1 ? loss / (n - 1) : null, positions);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(r));
+                JsonOut.print(out, r);
             } else {
                 print(out, r);
             }
