@@ -64,7 +64,7 @@ public final class IncrementalForward {
      */
     public static ActivationCache run(Transformer model, ActivationCache previous, int[] tokens, int from,
                                       Predicate<String> names, Runnable checkpoint) {
-        return new IncrementalForward(model).pass(previous, tokens, from, names, checkpoint == null ? () -> {} : checkpoint, false);
+        return new IncrementalForward(model).pass(previous, null, tokens, from, names, checkpoint == null ? () -> {} : checkpoint, false);
     }
 
     /**
@@ -75,8 +75,39 @@ public final class IncrementalForward {
      */
     public static ActivationCache runNewLogitRows(Transformer model, ActivationCache previous, int[] tokens, int from,
                                                   Predicate<String> names, Runnable checkpoint) {
-        return new IncrementalForward(model).pass(previous, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
+        return new IncrementalForward(model).pass(previous, null, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
                 checkpoint == null ? () -> {} : checkpoint, true);
+    }
+
+    /**
+     * Runs {@code tokens} from position {@code from} on, continuing {@code kv} (which must hold
+     * these tokens' first {@code from} positions), and writes the new positions' keys, values,
+     * queries, final LayerNorm scale, logits rows and scores into it, in place: no earlier row
+     * is copied. Activations named by {@code names} are recorded only when {@code from} is 0
+     * (then they are the whole prompt's, as from {@link Transformer#run}); the returned cache's
+     * logits are the new rows, [tokens.length − from, d_vocab]. Writers of one cache run one
+     * at a time; one that throws (cancelled) leaves the cache holding the first {@code from}
+     * positions.
+     */
+    public static ActivationCache extend(Transformer model, KeyValueCache kv, int[] tokens, int from,
+                                         Predicate<String> names, Runnable checkpoint) {
+        if (!kv.config().equals(model.config())) throw new IllegalArgumentException("the cache belongs to another model");
+        kv.writer.lock();
+        try {
+            int have = kv.reusablePrefix(tokens);
+            if (from > have) {
+                throw new IllegalArgumentException("the cache agrees with these tokens on " + have + " positions; cannot start at " + from);
+            }
+            IncrementalForward f = new IncrementalForward(model);
+            f.checkTokens(tokens, from);
+            kv.begin(from, tokens.length);
+            ActivationCache c = f.pass(null, kv, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
+                    checkpoint == null ? () -> {} : checkpoint, true);
+            kv.commit(tokens);
+            return c;
+        } finally {
+            kv.writer.unlock();
+        }
     }
 
     /** The first position where two token sequences differ (the shorter length when one is a prefix of the other). */
@@ -86,11 +117,11 @@ public final class IncrementalForward {
         return i;
     }
 
-    private ActivationCache pass(ActivationCache previous, int[] tokens, int from, Predicate<String> names, Runnable checkpoint,
-                                 boolean newRowsOnly) {
+    private ActivationCache pass(ActivationCache previous, KeyValueCache kv, int[] tokens, int from, Predicate<String> names,
+                                 Runnable checkpoint, boolean newRowsOnly) {
         int t = tokens.length, n = t - from, d = cfg.dModel();
-        check(previous, tokens, from);
-        State s = new State(previous, t, from, names);
+        if (kv == null) check(previous, tokens, from);
+        State s = new State(previous, kv, t, from, names);
         if (n == 0) {
             // Only a shortened prompt: every row is an old one.
             for (String name : HookPoint.all(cfg)) if (!name.equals(HookPoint.LOGITS)) s.keep(name, null, rowWidth(name));
@@ -112,20 +143,12 @@ public final class IncrementalForward {
         Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
         Tensor logits = Tensor.zeros(n, cfg.dVocab());
         affine(x, "unembed.W_U", "unembed.b_U", logits);
+        if (kv != null) kv.writeLogits(from, logits.data(), tokens);
         return s.done(tokens, newRowsOnly ? logits : s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
     }
 
     private void check(ActivationCache previous, int[] tokens, int from) {
-        if (tokens.length == 0) throw new IllegalArgumentException("no tokens to run");
-        if (tokens.length > cfg.nCtx()) {
-            throw new IllegalArgumentException(tokens.length + " tokens exceed the model's context of n_ctx = " + cfg.nCtx());
-        }
-        for (int i = 0; i < tokens.length; i++) {
-            if (tokens[i] < 0 || tokens[i] >= cfg.dVocab()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i + " is outside the vocabulary [0, " + cfg.dVocab() + ")");
-            }
-        }
-        if (from < 0 || from > tokens.length) throw new IllegalArgumentException("first changed position " + from + " is outside 0.." + tokens.length);
+        checkTokens(tokens, from);
         if (from == 0) return;
         if (previous == null) throw new IllegalArgumentException("starting at position " + from + " needs the previous run's cache");
         int[] old = previous.tokens();
@@ -138,6 +161,19 @@ public final class IncrementalForward {
         for (String r : required(cfg)) {
             if (!previous.contains(r)) throw new IllegalArgumentException("the previous cache lacks " + r + ", which positions ≥ " + from + " attend to");
         }
+    }
+
+    private void checkTokens(int[] tokens, int from) {
+        if (tokens.length == 0) throw new IllegalArgumentException("no tokens to run");
+        if (tokens.length > cfg.nCtx()) {
+            throw new IllegalArgumentException(tokens.length + " tokens exceed the model's context of n_ctx = " + cfg.nCtx());
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= cfg.dVocab()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i + " is outside the vocabulary [0, " + cfg.dVocab() + ")");
+            }
+        }
+        if (from < 0 || from > tokens.length) throw new IllegalArgumentException("first changed position " + from + " is outside 0.." + tokens.length);
     }
 
     private Tensor block(State s, int l, Tensor residIn) {
@@ -172,12 +208,23 @@ public final class IncrementalForward {
         }
         s.keep(HookPoint.attn(l, "q"), qkv[0], hd);
         // Keys and values of every position: the old rows are what the new queries attend to.
-        Tensor keys = s.full(HookPoint.attn(l, "k"), qkv[1], hd), values = s.full(HookPoint.attn(l, "v"), qkv[2], hd);
-        s.keepFull(HookPoint.attn(l, "k"), keys);
-        s.keepFull(HookPoint.attn(l, "v"), values);
+        float[] keys, values;
+        if (s.kv != null) {
+            KeyValueCache.writeRows(s.kv.queries(l), from, qkv[0].data(), n, hd);
+            KeyValueCache.writeRows(keys = s.kv.keys(l), from, qkv[1].data(), n, hd);
+            KeyValueCache.writeRows(values = s.kv.values(l), from, qkv[2].data(), n, hd);
+            s.keep(HookPoint.attn(l, "k"), qkv[1], hd);
+            s.keep(HookPoint.attn(l, "v"), qkv[2], hd);
+        } else {
+            Tensor kt = s.full(HookPoint.attn(l, "k"), qkv[1], hd), vt = s.full(HookPoint.attn(l, "v"), qkv[2], hd);
+            s.keepFull(HookPoint.attn(l, "k"), kt);
+            s.keepFull(HookPoint.attn(l, "v"), vt);
+            keys = kt.data();
+            values = vt.data();
+        }
 
         Tensor scores = Tensor.zeros(h, n, t);
-        k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys.data(), 0, hd, dh, scores.data(), 0, t, n * t, false);
+        k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys, 0, hd, dh, scores.data(), 0, t, n * t, false);
         float inv = (float) (1.0 / Math.sqrt(dh));
         float[] sd = scores.data();
         WorkerPool.parallelFor(h * n, r -> {
@@ -196,7 +243,7 @@ public final class IncrementalForward {
         s.keepSquare(HookPoint.attn(l, "pattern"), pattern, 0f);
 
         Tensor z = Tensor.zeros(n, h, dh);
-        k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values.data(), 0, hd, dh, z.data(), 0, hd, dh, false);
+        k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values, 0, hd, dh, z.data(), 0, hd, dh, false);
         s.keep(HookPoint.attn(l, "z"), z, hd);
 
         Tensor attnOut = Tensor.zeros(n, d);
@@ -297,12 +344,14 @@ public final class IncrementalForward {
     /** What is recorded, and how old rows are joined to new ones. */
     private final class State {
         final ActivationCache previous;
+        final KeyValueCache kv;
         final int t, from;
         final Predicate<String> names;
         final Map<String, Tensor> stored = new LinkedHashMap<>();
 
-        State(ActivationCache previous, int t, int from, Predicate<String> names) {
+        State(ActivationCache previous, KeyValueCache kv, int t, int from, Predicate<String> names) {
             this.previous = previous;
+            this.kv = kv;
             this.t = t;
             this.from = from;
             this.names = names;
@@ -316,11 +365,12 @@ public final class IncrementalForward {
 
         /** Recorded when asked for and its old rows are known. */
         boolean wants(String name) {
-            return names.test(name) && (from == 0 || previous.contains(name));
+            return names.test(name) && (from == 0 || (previous != null && previous.contains(name)));
         }
 
         /** Records a per-position activation given its new rows [n, ...] (null when there are none). */
         void keep(String name, Tensor fresh, int width) {
+            if (kv != null && fresh != null && name.equals(HookPoint.LN_FINAL_SCALE)) KeyValueCache.writeRows(kv.finalScale(), from, fresh.data(), fresh.dim(0), 1);
             if (name.endsWith("attn_scores") || name.endsWith("hook_pattern")) {
                 if (wants(name)) stored.put(name, square(previous.get(name), fresh, name.endsWith("hook_pattern") ? 0f : Float.NEGATIVE_INFINITY));
                 return;

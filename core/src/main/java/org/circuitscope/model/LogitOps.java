@@ -13,8 +13,11 @@ public final class LogitOps {
     /** log_softmax of row {@code pos} of {@code logits [pos, d_vocab]}. */
     public static double[] logSoftmax(Tensor logits, int pos) {
         int v = logits.dim(1);
-        float[] d = logits.data();
-        int off = pos * v;
+        return logSoftmax(logits.data(), pos * v, v);
+    }
+
+    /** log_softmax of {@code d[off .. off + v)}. */
+    public static double[] logSoftmax(float[] d, int off, int v) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < v; i++) max = Math.max(max, d[off + i]);
         double sum = 0;

@@ -1,0 +1,170 @@
+package org.circuitscope.model;
+
+import java.util.Arrays;
+
+/**
+ * One prompt's per-position state, kept between edits and grown in place: every layer's keys
+ * and values (what {@link IncrementalForward} continues from), its queries and the final
+ * LayerNorm scale (what a hover's head attribution reads), and the logits rows.
+ *
+ * <p>Why mutable and in place: an editor edits a long prompt near its end many times a
+ * second. Copying the earlier rows into new arrays on every edit (110 MB of K, V and Q for
+ * 1,000 tokens of GPT-2 small, 200 MB of logits) costs more than computing the one new row,
+ * and the garbage it leaves makes the collector pause. Here an edit from position p
+ * overwrites rows ≥ p and appends; rows &lt; p are never touched.
+ *
+ * <p>Protocol: one writer at a time ({@link IncrementalForward#extend} locks the cache).
+ * {@link #begin} first cuts {@link #length()} to the edit's first position, so a writer that
+ * is cancelled half-way leaves a consistent (shorter) cache; {@link #commit} records the new
+ * tokens when every row is written. Readers read rows below the length they were handed by
+ * the last commit; a reader of an older version may see rows a newer edit is overwriting, so
+ * callers must discard such readers' results (the language server does, by version).
+ */
+public final class KeyValueCache {
+    /** Logits rows are held in chunks of this many rows, so growing never copies them. */
+    private static final int LOGIT_CHUNK = 16;
+
+    /**
+     * The arrays, replaced as a whole when they grow: readers that took the old ones keep
+     * valid rows, and the volatile field publishes the copied contents with the new ones.
+     */
+    private record Rows(float[][] keys, float[][] values, float[][] queries, float[] finalScale, double[] logProb, int[] rank, int capacity) {}
+
+    /** Held by the one writer ({@link IncrementalForward#extend}) for its whole pass. */
+    final java.util.concurrent.locks.ReentrantLock writer = new java.util.concurrent.locks.ReentrantLock();
+    private final ModelConfig cfg;
+    private volatile Rows rows;
+    private volatile float[][] logitChunks = new float[0][];
+    private int[] tokens = new int[0];
+    private volatile int length;
+
+    public KeyValueCache(ModelConfig cfg) {
+        this.cfg = cfg;
+        int l = cfg.nLayers();
+        rows = new Rows(new float[l][0], new float[l][0], new float[l][0], new float[0], new double[0], new int[0], 0);
+    }
+
+    public ModelConfig config() { return cfg; }
+
+    /** Positions whose rows are all written and agree with {@link #tokens()}. */
+    public int length() { return length; }
+
+    /** The tokens of the first {@link #length()} positions. */
+    public synchronized int[] tokens() { return Arrays.copyOf(tokens, length); }
+
+    /**
+     * The first position a run of {@code next} must compute: where it first differs from this
+     * cache's tokens, and no further than the cache's length.
+     */
+    public synchronized int reusablePrefix(int[] next) {
+        int n = Math.min(length, next.length), i = 0;
+        while (i < n && tokens[i] == next[i]) i++;
+        return i;
+    }
+
+    /** Layer {@code l}'s keys, [capacity, n_heads · d_head] row-major; rows &lt; length are valid. */
+    public float[] keys(int l) { return rows.keys[l]; }
+
+    /** Layer {@code l}'s values, as {@link #keys}. */
+    public float[] values(int l) { return rows.values[l]; }
+
+    /** Layer {@code l}'s queries, as {@link #keys}. */
+    public float[] queries(int l) { return rows.queries[l]; }
+
+    /** ln_final.hook_scale per position (empty for models without normalisation). */
+    public float[] finalScale() { return rows.finalScale; }
+
+    /**
+     * Each of the first {@code n} ≤ length positions' token log-probability under the prediction
+     * at the position before (NaN at position 0, which has none).
+     */
+    public double[] logProbs(int n) { return Arrays.copyOf(rows.logProb, checkedLength(n)); }
+
+    /** The 1-based rank of each of the first {@code n} positions' token in that prediction (0 at position 0). */
+    public int[] ranks(int n) { return Arrays.copyOf(rows.rank, checkedLength(n)); }
+
+    private int checkedLength(int n) {
+        if (n < 0 || n > length) throw new IndexOutOfBoundsException(n + " positions asked for; " + length + " are cached");
+        return n;
+    }
+
+    /** Logits row {@code p} (the prediction for position p + 1): its array and the row's offset in it. */
+    public LogitRow logits(int p) {
+        if (p < 0 || p >= length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (length - 1));
+        return new LogitRow(logitChunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * cfg.dVocab());
+    }
+
+    /** One row of logits inside a chunk: {@code data[offset .. offset + d_vocab)}. */
+    public record LogitRow(float[] data, int offset) {}
+
+    /** Bytes held (allocated capacity of every array). */
+    public synchronized long bytes() {
+        Rows r = rows;
+        long b = 4L * r.finalScale.length;
+        for (int l = 0; l < cfg.nLayers(); l++) b += 4L * (r.keys[l].length + r.values[l].length + r.queries[l].length);
+        for (float[] c : logitChunks) if (c != null) b += 4L * c.length;
+        return b;
+    }
+
+    /** Starts a write of positions ≥ {@code from} for a prompt of {@code t} positions: cuts the length, makes room. */
+    synchronized void begin(int from, int t) {
+        if (from > length) throw new IllegalArgumentException("cannot start at position " + from + ": only " + length + " are cached");
+        length = from;
+        if (t > rows.capacity) grow(t);
+        int chunks = (t + LOGIT_CHUNK - 1) / LOGIT_CHUNK;
+        if (logitChunks.length < chunks) {
+            float[][] more = Arrays.copyOf(logitChunks, chunks);
+            for (int c = logitChunks.length; c < chunks; c++) more[c] = new float[LOGIT_CHUNK * cfg.dVocab()];
+            logitChunks = more;
+        }
+    }
+
+    /** Ends a write: every row of {@code written} is in place. */
+    synchronized void commit(int[] written) {
+        tokens = written.clone();
+        length = written.length;
+    }
+
+    /**
+     * Writes logits rows [n, d_vocab] for positions from.., then scores positions from on
+     * (position p by row p − 1: the first of them by the last row before this write).
+     */
+    void writeLogits(int from, float[] fresh, int[] tokens) {
+        int v = cfg.dVocab(), n = tokens.length - from;
+        float[][] chunks = logitChunks;
+        for (int i = 0; i < n; i++) {
+            int p = from + i;
+            System.arraycopy(fresh, i * v, chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, v);
+        }
+        Rows r = rows;
+        if (from == 0) { r.logProb[0] = Double.NaN; r.rank[0] = 0; }
+        org.circuitscope.tensor.WorkerPool.parallelFor(n, i -> {
+            int p = from + i;
+            if (p == 0) return;
+            float[] row = chunks[(p - 1) / LOGIT_CHUNK];
+            double[] lp = LogitOps.logSoftmax(row, ((p - 1) % LOGIT_CHUNK) * v, v);
+            r.logProb[p] = lp[tokens[p]];
+            r.rank[p] = LogitOps.rank(lp, tokens[p]);
+        });
+    }
+
+    /** Writes a per-position array's rows [n, width] for positions from.. (one of the arrays of this cache). */
+    static void writeRows(float[] dst, int from, float[] fresh, int n, int width) {
+        System.arraycopy(fresh, 0, dst, from * width, n * width);
+    }
+
+    /** Grows every per-position array to hold {@code t} rows: a quarter more than asked (up to n_ctx), so appending rarely copies. */
+    private void grow(int t) {
+        int cap = Math.min(Math.max(t, t + t / 4 + 16), Math.max(t, cfg.nCtx()));
+        int w = cfg.nHeads() * cfg.dHead(), layers = cfg.nLayers();
+        Rows r = rows;
+        float[][] k = new float[layers][], v = new float[layers][], q = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            k[l] = Arrays.copyOf(r.keys[l], cap * w);
+            v[l] = Arrays.copyOf(r.values[l], cap * w);
+            q[l] = Arrays.copyOf(r.queries[l], cap * w);
+        }
+        float[] scale = cfg.normalizationType() == Normalization.NONE ? r.finalScale : Arrays.copyOf(r.finalScale, cap);
+        rows = new Rows(k, v, q, scale, Arrays.copyOf(r.logProb, cap), Arrays.copyOf(r.rank, cap), cap);
+    }
+}

@@ -1,0 +1,155 @@
+package org.circuitscope.model;
+
+import static org.circuitscope.model.IncrementalForwardTest.assertClose;
+import static org.circuitscope.model.IncrementalForwardTest.edited;
+import static org.circuitscope.model.IncrementalForwardTest.random;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.circuitscope.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The in-place cache an editor's successive versions share: after any sequence of edits
+ * (appends, replacements at the end, in the middle, at the start, cuts, a writer cancelled
+ * half-way), every cached row equals a full run of the current tokens, and each position's
+ * score equals a float64 log-softmax of the full run's logits computed here.
+ */
+class KeyValueCacheTest {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.circuitscope.model.IncrementalForwardTest#configs")
+    void everyRowEqualsAFullRunAfterEachEdit(ModelConfig cfg) {
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 5, 0.4));
+        KeyValueCache kv = new KeyValueCache(cfg);
+        int v = cfg.dVocab();
+        int[] tokens = random(6, v, 1);
+        extend(model, kv, tokens);
+        int[][] edits = {
+                // {first changed position, new length}
+                {6, 9}, {8, 9}, {8, 12}, {4, 12}, {0, 11}, {11, 15}, {7, 7}, {7, 20},
+        };
+        for (int[] e : edits) {
+            tokens = edited(tokens, e[0], e[1], v);
+            assertEquals(Math.min(e[0], kv.length()), kv.reusablePrefix(tokens), "the first position to compute");
+            extend(model, kv, tokens);
+            assertMatchesFullRun(model, kv, tokens, "edit " + Arrays.toString(e));
+        }
+    }
+
+    @Test
+    void aWriterCancelledHalfWayLeavesOnlyTheUnchangedPrefixValid() {
+        ModelConfig cfg = new ModelConfig("cancel", 3, 16, 2, 8, 24, 31, 24, ActFn.GELU_NEW, Normalization.LN, false, 1e-5, true);
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 2, 0.5));
+        KeyValueCache kv = new KeyValueCache(cfg);
+        int[] a = random(14, cfg.dVocab(), 3);
+        extend(model, kv, a);
+        int[] b = edited(a, 5, 16, cfg.dVocab());
+        AtomicInteger layers = new AtomicInteger();
+        // Cancelled after its first layer: layer 0's rows ≥ 5 already hold b's values.
+        assertThrows(CancellationException.class, () -> IncrementalForward.extend(model, kv, b, 5, n -> false, () -> {
+            if (layers.incrementAndGet() > 1) throw new CancellationException("edited again");
+        }));
+        assertEquals(5, kv.length(), "only the positions before the cancelled edit are valid");
+        // Going back to a (an undo): the cache must not pass b's half-written rows off as a's.
+        assertEquals(5, kv.reusablePrefix(a));
+        extend(model, kv, a);
+        assertMatchesFullRun(model, kv, a, "after the undo");
+    }
+
+    @Test
+    void misuseIsRefusedWithTheReason() {
+        ModelConfig cfg = new ModelConfig("bad", 1, 16, 2, 8, 0, 29, 16, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 6, 0.5));
+        KeyValueCache kv = new KeyValueCache(cfg);
+        int[] t = random(8, cfg.dVocab(), 8);
+        var e = assertThrows(IllegalArgumentException.class, () -> IncrementalForward.extend(model, kv, t, 3, n -> false, null));
+        assertTrue(e.getMessage().contains("agrees with these tokens on 0 positions"), e.getMessage());
+        extend(model, kv, t);
+        int[] other = t.clone();
+        other[2] = (other[2] + 1) % cfg.dVocab();
+        e = assertThrows(IllegalArgumentException.class, () -> IncrementalForward.extend(model, kv, other, 5, n -> false, null));
+        assertTrue(e.getMessage().contains("on 2 positions"), e.getMessage());
+        assertEquals(8, kv.length(), "a refused write changes nothing");
+        ModelConfig bigger = new ModelConfig("bad", 1, 16, 2, 8, 0, 29, 24, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> IncrementalForward.extend(new Transformer(RandomWeights.generate(bigger, 6, 0.5)), kv, t, 0, n -> false, null));
+        assertTrue(e.getMessage().contains("another model"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> kv.logits(8));
+        assertThrows(IllegalArgumentException.class, () -> IncrementalForward.extend(model, kv, random(17, 29, 1), 0, n -> false, null),
+                "longer than the context");
+    }
+
+    @Test
+    void aFullRunRecordsTheNamedActivationsOfTheWholePrompt() {
+        ModelConfig cfg = new ModelConfig("names", 2, 16, 2, 8, 24, 31, 24, ActFn.GELU, Normalization.LN, false, 1e-5, true);
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 4, 0.5));
+        KeyValueCache kv = new KeyValueCache(cfg);
+        int[] t = random(10, cfg.dVocab(), 5);
+        ActivationCache full = model.runWithCache(t);
+        ActivationCache first = IncrementalForward.extend(model, kv, t, 0, n -> true, null);
+        assertFalse(first.contains(HookPoint.LOGITS));
+        for (String n : full.names()) if (!n.equals(HookPoint.LOGITS)) assertClose(n, full.get(n), first.get(n));
+        ActivationCache next = IncrementalForward.extend(model, kv, edited(t, 9, 11, cfg.dVocab()), 9, n -> true, null);
+        assertTrue(next.names().isEmpty(), "an edit records nothing: its old rows are only in the cache");
+        assertArrayEquals(new int[] {2, cfg.dVocab()}, next.logits().shape(), "the new logits rows");
+    }
+
+    static void extend(Transformer model, KeyValueCache kv, int[] tokens) {
+        IncrementalForward.extend(model, kv, tokens, kv.reusablePrefix(tokens), n -> false, null);
+        assertArrayEquals(tokens, kv.tokens());
+    }
+
+    /** K, V, Q, the final scale and the logits rows against a full run; scores against float64 arithmetic on its logits. */
+    static void assertMatchesFullRun(Transformer model, KeyValueCache kv, int[] tokens, String where) {
+        ModelConfig cfg = model.config();
+        int t = tokens.length, w = cfg.nHeads() * cfg.dHead(), v = cfg.dVocab();
+        assertEquals(t, kv.length(), where);
+        ActivationCache full = model.runWithCache(tokens);
+        for (int l = 0; l < cfg.nLayers(); l++) {
+            assertClose(where + " k" + l, full.get(HookPoint.attn(l, "k")), Tensor.of(Arrays.copyOf(kv.keys(l), t * w), t, cfg.nHeads(), cfg.dHead()));
+            assertClose(where + " v" + l, full.get(HookPoint.attn(l, "v")), Tensor.of(Arrays.copyOf(kv.values(l), t * w), t, cfg.nHeads(), cfg.dHead()));
+            assertClose(where + " q" + l, full.get(HookPoint.attn(l, "q")), Tensor.of(Arrays.copyOf(kv.queries(l), t * w), t, cfg.nHeads(), cfg.dHead()));
+        }
+        if (cfg.normalizationType() != Normalization.NONE) {
+            assertClose(where + " final scale", full.get(HookPoint.LN_FINAL_SCALE), Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1));
+        }
+        float[] logits = new float[t * v];
+        for (int p = 0; p < t; p++) {
+            KeyValueCache.LogitRow r = kv.logits(p);
+            System.arraycopy(r.data(), r.offset(), logits, p * v, v);
+        }
+        assertClose(where + " logits", full.logits(), Tensor.of(logits, t, v));
+        double[] lp = kv.logProbs(t);
+        int[] rank = kv.ranks(t);
+        assertTrue(Double.isNaN(lp[0]), "position 0 has no prediction");
+        float[] f = full.logits().data();
+        double scale = 1;
+        for (float x : f) scale = Math.max(scale, Math.abs(x));
+        for (int p = 1; p < t; p++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int i = 0; i < v; i++) max = Math.max(max, f[(p - 1) * v + i]);
+            for (int i = 0; i < v; i++) sum += Math.exp(f[(p - 1) * v + i] - max);
+            double want = f[(p - 1) * v + tokens[p]] - max - Math.log(sum);
+            // The logits agree to 1e-5 of their largest magnitude (assertClose; some random models' run to thousands),
+            // and a log-probability is a difference of two of them.
+            assertEquals(want, lp[p], 2e-5 * scale + 1e-5, where + ": log-probability of position " + p);
+            int higher = 0;
+            float tol = (float) (1e-5 * scale);
+            for (int i = 0; i < v; i++) if (f[(p - 1) * v + i] > f[(p - 1) * v + tokens[p]] + tol) higher++;
+            assertTrue(rank[p] >= higher + 1 && rank[p] <= higher + 1 + countNear(f, (p - 1) * v, v, f[(p - 1) * v + tokens[p]], tol),
+                    where + ": rank of position " + p);
+        }
+    }
+
+    /** Entries within tol of x, other than x's own (ties a float rounding could order either way). */
+    private static int countNear(float[] f, int off, int v, float x, float tol) {
+        int n = -1;
+        for (int i = 0; i < v; i++) if (Math.abs(f[off + i] - x) <= tol) n++;
+        return n;
+    }
+}
