@@ -28,6 +28,12 @@ public record LogitDirection(double[] u, double lnBias, double unembedBias) {
 
     /** {@code contrast} −1 for a plain logit. */
     public static LogitDirection of(Weights w, ActivationCache cache, int pos, int target, int contrast) {
+        boolean scaled = w.config().normalizationType() != Normalization.NONE;
+        return of(w, scaled ? cache.get(HookPoint.LN_FINAL_SCALE).data()[pos] : 1.0, target, contrast);
+    }
+
+    /** As {@link #of(Weights, ActivationCache, int, int, int)}, given the final LayerNorm scale s_f at the position (ignored without normalization). */
+    public static LogitDirection of(Weights w, double finalScale, int target, int contrast) {
         ModelConfig c = w.config();
         int d = c.dModel(), v = c.dVocab();
         checkToken("target", target, v);
@@ -47,9 +53,8 @@ public record LogitDirection(double[] u, double lnBias, double unembedBias) {
                 u[i] *= lw[i];
             }
         }
-        double scale = cache.get(HookPoint.LN_FINAL_SCALE).data()[pos];
         centre(u);
-        for (int i = 0; i < d; i++) u[i] /= scale;
+        for (int i = 0; i < d; i++) u[i] /= finalScale;
         return new LogitDirection(u, lnBias, unembedBias);
     }
 

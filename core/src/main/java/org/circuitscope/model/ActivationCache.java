@@ -21,6 +21,12 @@ public final class ActivationCache {
         this.logits = logits;
     }
 
+    /** A cache of activations computed elsewhere (a caller that keeps the logits apart, say); {@code logits} must not be null. */
+    public static ActivationCache of(int[] tokens, Map<String, Tensor> acts, Tensor logits) {
+        if (logits == null) throw new IllegalArgumentException("a cache always has its logits");
+        return new ActivationCache(tokens, acts, logits);
+    }
+
     public int[] tokens() { return tokens.clone(); }
 
     public Tensor logits() { return logits; }

@@ -46,6 +46,21 @@ public final class KeyValueCache {
 
     public ModelConfig config() { return cfg; }
 
+    /**
+     * Runs {@code work} as this cache's one writer: no other writer starts until it returns, so
+     * the rows it reads stay as they are unless it writes them itself ({@link
+     * IncrementalForward#extend} inside it is the same writer). A caller that publishes the
+     * unchanged prefix before writing does so from here.
+     */
+    public <T> T exclusively(java.util.function.Supplier<T> work) {
+        writer.lock();
+        try {
+            return work.get();
+        } finally {
+            writer.unlock();
+        }
+    }
+
     /** Positions whose rows are all written and agree with {@link #tokens()}. */
     public int length() { return length; }
 

@@ -53,6 +53,13 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < segs; j++) out[outOff + r * segs + j] = dot(a, aOff + r * lda + j * seg, x, xOff + j * seg, seg);
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }

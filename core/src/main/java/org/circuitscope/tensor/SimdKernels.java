@@ -59,6 +59,29 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff) {
+        if (seg > BLOCK) { // long segments: dot keeps its partial sums short
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < segs; j++) out[outOff + r * segs + j] = dot(a, aOff + r * lda + j * seg, x, xOff + j * seg, seg);
+            }
+            return;
+        }
+        int upper = S.loopBound(seg);
+        for (int r = 0; r < rows; r++) {
+            int row = aOff + r * lda;
+            for (int j = 0; j < segs; j++) {
+                int ao = row + j * seg, xo = xOff + j * seg;
+                FloatVector acc = FloatVector.zero(S);
+                int e = 0;
+                for (; e < upper; e += L) acc = FloatVector.fromArray(S, a, ao + e).fma(FloatVector.fromArray(S, x, xo + e), acc);
+                float s = acc.reduceLanes(VectorOperators.ADD);
+                for (; e < seg; e++) s += a[ao + e] * x[xo + e];
+                out[outOff + r * segs + j] = s;
+            }
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         int upper = S.loopBound(n);

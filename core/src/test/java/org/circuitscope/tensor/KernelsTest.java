@@ -156,6 +156,34 @@ class KernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
+    void segmentDotsMatchDoubleLoopsForEveryRowAndSegment(Kernels kern) {
+        SplittableRandom rnd = new SplittableRandom(9);
+        // {rows, segs, seg, extra row padding}: heads of d_head 64 and 8, odd sizes, one long segment (d_model).
+        int[][] cases = {{1, 1, 1, 0}, {7, 12, 64, 0}, {5, 3, 17, 4}, {33, 2, 15, 1}, {3, 1, 769, 2}, {0, 4, 8, 0}};
+        for (int[] c : cases) {
+            int rows = c[0], segs = c[1], seg = c[2], lda = segs * seg + c[3];
+            float[] a = random(rnd, 2 + Math.max(1, rows) * lda, 1f), x = random(rnd, 3 + segs * seg, 1f);
+            float[] out = new float[1 + rows * segs + 2];
+            java.util.Arrays.fill(out, 42f);
+            kern.segmentDots(a, 2, lda, rows, x, 3, segs, seg, out, 1);
+            assertEquals(42f, out[0], "nothing written before outOff");
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < segs; j++) {
+                    double want = 0, mag = 0;
+                    for (int e = 0; e < seg; e++) {
+                        double p = (double) a[2 + r * lda + j * seg + e] * x[3 + j * seg + e];
+                        want += p;
+                        mag += Math.abs(p);
+                    }
+                    assertEquals(want, out[1 + r * segs + j], 1e-6 * mag + 1e-7, kern.name() + " " + java.util.Arrays.toString(c) + " row " + r + " seg " + j);
+                }
+            }
+            assertEquals(42f, out[1 + rows * segs], "nothing written after the last");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
     void softmaxMatchesDoubleFormulaWithMaskedAndHugeEntries(Kernels kern) {
         SplittableRandom rnd = new SplittableRandom(9);
         for (int n : new int[] {1, 7, 15, 16, 17, 63, 65, 769}) {

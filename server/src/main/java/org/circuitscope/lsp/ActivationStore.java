@@ -1,10 +1,12 @@
 package org.circuitscope.lsp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,87 +14,106 @@ import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.IncrementalForward;
+import org.circuitscope.model.KeyValueCache;
+import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
 import org.circuitscope.tensor.Tensor;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 
 /**
- * The activations of one prompt under a memory budget. The forward pass stores the cheap
- * per-position activations (and patterns while they fit); anything else, or anything evicted,
- * is recomputed on demand by a forward pass that records just what was asked for, and kept
- * (least recently used first out) while the budget allows. The logits are always kept.
+ * The activations of one document version under a memory budget. The document's
+ * {@link KeyValueCache} (shared by its versions, written in place by each edit's incremental
+ * pass) holds every layer's keys, values and queries, the final LayerNorm scale and the logits
+ * rows: what the next edit continues from and what hovers read. A full pass also keeps other
+ * per-position activations (and patterns) while they fit the budget; anything else is
+ * recomputed on demand by a forward pass that records just what was asked for, and kept (least
+ * recently used first out) while the budget allows.
+ *
+ * <p>After an edit only the cache is current: the earlier rows of other activations would have
+ * to be copied into new arrays on every keystroke, which is what made long prompts slow to
+ * edit, so they are recomputed when a command asks for them.
  */
 public final class ActivationStore {
     private final Transformer model;
+    private final KeyValueCache kv;
     private final int[] ids;
     private final long budget;
-    private final ActivationCache base;
-    private final LogitRows logits;
+    /** What the first pass kept besides the cache (its logits are in the cache, not here). */
+    private final Map<String, Tensor> base;
     private final long baseBytes;
+    private final int computedFrom;
     private final LinkedHashMap<String, Tensor> memo = new LinkedHashMap<>(16, 0.75f, true);
     private long memoBytes;
     private ActivationCache extra;
     private long extraBytes;
     private int recomputations;
-    private int computedFrom;
+    private Tensor wholeLogits;
 
-    private ActivationStore(Transformer model, int[] ids, long budget, ActivationCache base, LogitRows logits, long baseBytes) {
+    private ActivationStore(Transformer model, KeyValueCache kv, int[] ids, long budget, Map<String, Tensor> base, int computedFrom) {
         this.model = model;
+        this.kv = kv;
         this.ids = ids;
         this.budget = budget;
         this.base = base;
-        this.logits = logits;
-        this.baseBytes = baseBytes;
-    }
-
-    /** Runs the forward pass, keeping what fits in three quarters of {@code budgetBytes}. */
-    public static ActivationStore run(Transformer model, int[] ids, long budgetBytes, CancelChecker cancel) {
-        Set<String> keep = chooseBase(model.config(), ids.length, budgetBytes * 3 / 4);
-        ActivationCache c = model.run(ids, new RunOptions(keep::contains, cancelHooks(model.config(), cancel)));
-        return new ActivationStore(model, ids, budgetBytes, c, LogitRows.of(c.logits()), bytes(model.config(), ids.length, c));
+        this.computedFrom = computedFrom;
+        long b = 0;
+        for (String n : base.keySet()) b += bytes(model.config(), ids.length, n);
+        this.baseBytes = b;
     }
 
     /**
-     * The store of {@code ids}, which agree with {@code previous}'s tokens before position
-     * {@code from}: only positions ≥ from are computed ({@link IncrementalForward}), from the
-     * previous first pass's keys and values. What the previous pass did not keep is left to be
-     * recomputed on demand, as after a full run.
+     * Runs {@code ids} from position {@code from} on, continuing {@code kv} (which holds their
+     * first {@code from} positions; 0 for a full pass). A full pass keeps what fits in three
+     * quarters of the budget beside the cache.
      */
-    public static ActivationStore runFrom(ActivationStore previous, int[] ids, int from, long budgetBytes, CancelChecker cancel) {
-        Transformer model = previous.model;
-        Set<String> keep = chooseBase(model.config(), ids.length, budgetBytes * 3 / 4);
-        // Only the new logit rows are computed and kept; the earlier ones are shared with the previous store.
-        ActivationCache c = IncrementalForward.runNewLogitRows(model, previous.base, ids, from, keep::contains, cancel::checkCanceled);
-        LogitRows rows = LogitRows.edit(previous.logits, from, c.logits());
-        ActivationStore s = new ActivationStore(model, ids, budgetBytes, c, rows, bytes(model.config(), ids.length, c));
-        s.computedFrom = from;
-        return s;
+    public static ActivationStore run(Transformer model, KeyValueCache kv, int[] ids, int from, long budgetBytes, CancelChecker cancel) {
+        ModelConfig c = model.config();
+        Set<String> keep = from == 0 ? chooseBase(c, ids.length, budgetBytes * 3 / 4 - cacheBytes(c, ids.length)) : Set.of();
+        ActivationCache first = IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::checkCanceled);
+        return new ActivationStore(model, kv, ids, budgetBytes, first.asMap(), from);
     }
 
-    /** Whether {@link #runFrom} can start from this store (it kept every layer's K and V) for the same model. */
-    public boolean canContinue(Transformer m) {
-        return m == model && IncrementalForward.required(model.config()).stream().allMatch(base::contains);
-    }
+    /**
+     * A store of the same tokens over the same cache, for a version whose tokens did not change
+     * (front matter, settings): the first pass's activations are shared, what was recomputed or
+     * joined on demand is not (it may have been read while another version wrote the cache).
+     */
+    ActivationStore again() { return new ActivationStore(model, kv, ids, budget, base, ids.length); }
+
+    /** A store of the first {@code prefix.length} positions, which the cache holds for this store's tokens and the prefix's. */
+    ActivationStore prefix(int[] prefix) { return new ActivationStore(model, kv, prefix, budget, Map.of(), prefix.length); }
+
+    /** The document's cache this store reads. */
+    public KeyValueCache kv() { return kv; }
+
+    public Transformer model() { return model; }
 
     /** The first position the first pass computed (0 for a full pass; more after an incremental one). */
     public int computedFrom() { return computedFrom; }
 
-    /** The first pass's cache (tests); after an incremental pass its logits are only the new rows (use {@link #logits()}). */
-    ActivationCache base() { return base; }
-
-    private static long bytes(ModelConfig c, int t, ActivationCache cache) {
-        long b = 0;
-        for (String n : cache.names()) if (!n.equals(HookPoint.LOGITS)) b += bytes(c, t, n);
-        return b;
+    /** The whole [pos, d_vocab] logits (copied out of the cache's rows on first use). */
+    public synchronized Tensor logits() {
+        if (wholeLogits == null) {
+            int v = model.config().dVocab();
+            Tensor out = Tensor.zeros(ids.length, v);
+            for (int p = 0; p < ids.length; p++) {
+                KeyValueCache.LogitRow r = kv.logits(p);
+                System.arraycopy(r.data(), r.offset(), out.data(), p * v, v);
+            }
+            wholeLogits = out;
+        }
+        return wholeLogits;
     }
 
-    /** The whole [pos, d_vocab] logits (joined into one tensor on first use after incremental passes). */
-    public Tensor logits() { return logits.whole(); }
-
-    /** log-softmax of logits row {@code p}, without joining the rows. */
-    public double[] logSoftmax(int p) { return logits.logSoftmax(p); }
+    /** log-softmax of logits row {@code p}. */
+    public double[] logSoftmax(int p) {
+        if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
+        KeyValueCache.LogitRow r = kv.logits(p);
+        return LogitOps.logSoftmax(r.data(), r.offset(), model.config().dVocab());
+    }
 
     public int length() { return ids.length; }
 
@@ -108,7 +129,9 @@ public final class ActivationStore {
         Map<String, Tensor> out = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String n : names) {
-            if (base.contains(n)) out.put(n, base.get(n));
+            Tensor held = fromCache(n);
+            if (held != null) out.put(n, held);
+            else if (base.containsKey(n)) out.put(n, base.get(n));
             else if (memo.containsKey(n)) out.put(n, memo.get(n));
             else missing.add(n);
         }
@@ -130,7 +153,7 @@ public final class ActivationStore {
      * caches: the first pass's when it kept them all, else a fresh pass recording just those.
      */
     public ActivationCache cacheWith(List<String> names, CancelChecker cancel) {
-        if (names.stream().allMatch(base::contains)) return base;
+        if (names.stream().allMatch(base::containsKey)) return ActivationCache.of(ids, base, logits());
         synchronized (this) {
             if (extra != null && names.stream().allMatch(extra::contains)) return extra;
         }
@@ -146,6 +169,21 @@ public final class ActivationStore {
         return c;
     }
 
+    /** A copy of the cache's rows of {@code name} for this version's positions, or null when the cache does not hold it. */
+    private Tensor fromCache(String name) {
+        ModelConfig c = model.config();
+        int t = ids.length, h = c.nHeads(), dh = c.dHead();
+        if (name.equals(HookPoint.LN_FINAL_SCALE) && c.normalizationType() != Normalization.NONE) {
+            return Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1);
+        }
+        for (int l = 0; l < c.nLayers(); l++) {
+            if (name.equals(HookPoint.attn(l, "q"))) return Tensor.of(Arrays.copyOf(kv.queries(l), t * h * dh), t, h, dh);
+            if (name.equals(HookPoint.attn(l, "k"))) return Tensor.of(Arrays.copyOf(kv.keys(l), t * h * dh), t, h, dh);
+            if (name.equals(HookPoint.attn(l, "v"))) return Tensor.of(Arrays.copyOf(kv.values(l), t * h * dh), t, h, dh);
+        }
+        return null;
+    }
+
     private void remember(String name, Tensor t) {
         long size = 4L * t.size(), room = budget - baseBytes - extraBytes;
         if (size > room) return;
@@ -157,8 +195,13 @@ public final class ActivationStore {
         memoBytes += size;
     }
 
-    /** Bytes held (logits excluded). */
-    public synchronized long heldBytes() { return baseBytes + memoBytes + extraBytes; }
+    /** Bytes held (logits excluded): the cache's rows for this prompt, the first pass's other activations and those recomputed. */
+    public synchronized long heldBytes() { return cacheBytes(model.config(), ids.length) + baseBytes + memoBytes + extraBytes; }
+
+    /** What the cache holds for {@code t} positions besides the logits: K, V and Q of every layer and the final scale. */
+    static long cacheBytes(ModelConfig c, int t) {
+        return 4L * t * (3L * c.nLayers() * c.nHeads() * c.dHead() + 1);
+    }
 
     /**
      * Hooks that only check for cancellation, on activations every pass computes anyway (the
@@ -177,27 +220,17 @@ public final class ActivationStore {
     }
 
     /**
-     * The activations stored by the first pass: every layer's K and V whatever the budget (the
-     * next edit's incremental pass starts from them), then what hovers read (every layer's Q, the
-     * final LayerNorm scale), then per-position ones, patterns, MLP, scores while they fit.
+     * What the first pass keeps besides the cache (which holds K, V, Q and the final scale):
+     * per-position activations, then patterns, MLP, scores, while they fit in {@code budget}.
      */
     static Set<String> chooseBase(ModelConfig c, int t, long budget) {
-        Set<String> keep = new java.util.LinkedHashSet<>(IncrementalForward.required(c));
+        Set<String> keep = new LinkedHashSet<>();
         long used = 0;
-        for (String n : keep) used += bytes(c, t, n);
-        // Then what every hover reads (HeadAttribution): it must never need a forward pass.
-        for (String n : HeadAttribution.hooks(c)) {
-            if (keep.contains(n)) continue;
-            long b = bytes(c, t, n);
-            if (used + b > budget) break;
-            keep.add(n);
-            used += b;
-        }
         List<List<String>> tiers = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (String n : HookPoint.all(c)) {
-            if (n.equals(HookPoint.LOGITS) || n.endsWith("hook_result")) continue;
+            if (n.equals(HookPoint.LOGITS) || n.endsWith("hook_result") || heldByCache(c, n)) continue;
             int tier = n.endsWith("hook_pattern") ? 1 : n.contains(".mlp.") ? 2 : n.endsWith("hook_attn_scores") ? 3 : 0;
-            if (!keep.contains(n)) tiers.get(tier).add(n);
+            tiers.get(tier).add(n);
         }
         for (List<String> tier : tiers) {
             for (String n : tier) {
@@ -208,6 +241,12 @@ public final class ActivationStore {
             }
         }
         return keep;
+    }
+
+    /** Whether the document's {@link KeyValueCache} holds this activation (read from there, never stored twice). */
+    static boolean heldByCache(ModelConfig c, String n) {
+        return n.endsWith("attn.hook_q") || n.endsWith("attn.hook_k") || n.endsWith("attn.hook_v")
+                || (n.equals(HookPoint.LN_FINAL_SCALE) && c.normalizationType() != Normalization.NONE);
     }
 
     static long bytes(ModelConfig c, int t, String n) {
@@ -223,6 +262,6 @@ public final class ActivationStore {
         return 4 * elems;
     }
 
-    /** Names filter for tests and callers that want to know what the first pass kept. */
-    public boolean storedByFirstPass(String name) { return base.contains(name); }
+    /** Whether an activation is at hand without a pass: in the cache, or kept by the first pass (tests). */
+    public boolean storedByFirstPass(String name) { return heldByCache(model.config(), name) || base.containsKey(name); }
 }

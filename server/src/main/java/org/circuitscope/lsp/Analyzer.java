@@ -1,7 +1,8 @@
 package org.circuitscope.lsp;
 
 import java.util.Arrays;
-import org.circuitscope.model.IncrementalForward;
+import java.util.function.Consumer;
+import org.circuitscope.model.KeyValueCache;
 import org.circuitscope.model.LogitOps;
 import org.circuitscope.tokenizer.Encoding;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
@@ -10,21 +11,34 @@ import org.eclipse.lsp4j.jsonrpc.CancelChecker;
  * Turns a document version into a {@link PromptRun}: tokenises the body, cuts it to the
  * context, runs the forward pass and scores every token.
  *
- * <p>Incremental: after an edit only positions from the first changed token are computed
- * ({@link ActivationStore#runFrom}, over the previous run's K and V), and only their
- * log-probabilities and ranks are rescored (position i is scored by logits row i − 1 and its
- * own token, both unchanged for i &lt; the first change). An edit that leaves the tokens as they
- * were (front matter, settings) reuses the previous run as it is.
+ * <p>Incremental: the document's {@link KeyValueCache} holds the positions the previous
+ * version shares with this one, and only positions from the first changed token are computed
+ * (and rescored: position i is scored by logits row i − 1 and its own token, both unchanged
+ * for i &lt; the first change). An edit that leaves the tokens as they were (front matter,
+ * settings) reuses the previous run's activations as they are.
+ *
+ * <p>Before that pass, the <em>early</em> run is handed out: the new tokens with every
+ * position up to the first change scored (the first change's own token by the unchanged row
+ * before it). Everything a hover on those positions reads is already computed, so it is
+ * answered without waiting for the pass: after typing at the end of a long prompt, a hover
+ * on any token, the new one included, is answered at once.
  */
 public final class Analyzer {
     private Analyzer() {}
 
-    /**
-     * Analyses {@code doc}; {@code previous} (the last run of this document, or null) is
-     * reused when the model and tokens are unchanged.
-     */
+    /** As {@link #analyze(PromptDocument, FrontMatter, ModelHandle, boolean, long, PromptRun, CancelChecker, Consumer)} without the early run. */
     public static PromptRun analyze(PromptDocument doc, FrontMatter fm, ModelHandle m, boolean prependBos, long budgetBytes,
                                     PromptRun previous, CancelChecker cancel) {
+        return analyze(doc, fm, m, prependBos, budgetBytes, previous, cancel, r -> {});
+    }
+
+    /**
+     * Analyses {@code doc}; {@code previous} (the last run of this document, or null) gives the
+     * document's cache when it was for the same model. {@code early} receives the early run
+     * (positions ≤ {@link PromptRun#ready()} answered) before the pass starts.
+     */
+    public static PromptRun analyze(PromptDocument doc, FrontMatter fm, ModelHandle m, boolean prependBos, long budgetBytes,
+                                    PromptRun previous, CancelChecker cancel, Consumer<PromptRun> early) {
         String body = doc.text().substring(fm.bodyStart());
         int nCtx = m.config().nCtx();
         int bosId = m.tokenizer().bosId().orElse(-1);
@@ -46,29 +60,38 @@ public final class Analyzer {
         int truncatedAt = bodyTokens > kept ? off + e.starts()[kept] : -1;
         cancel.checkCanceled();
         if (n == 0) {
-            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, null, new double[0], new int[0]);
+            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, null, new double[0], new int[0], 0);
         }
-        boolean reusable = previous != null && previous.model() == m && previous.acts() != null && previous.acts().canContinue(m.transformer());
-        if (reusable && Arrays.equals(previous.ids(), ids)) {
-            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous.acts(), previous.logProb(), previous.rank());
+        boolean sameModel = previous != null && previous.model() == m && previous.acts() != null;
+        KeyValueCache kv = sameModel ? previous.acts().kv() : new KeyValueCache(m.config());
+        // As the cache's one writer from here: the rows before from cannot change under the early run.
+        return kv.exclusively(() -> {
+            cancel.checkCanceled();
+            int from = kv.reusablePrefix(ids);
+            if (sameModel && from == n && kv.length() == n && Arrays.equals(previous.ids(), ids)) {
+                return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous.acts().again(),
+                        previous.logProb(), previous.rank(), n);
+            }
+            if (from > 0) early.accept(earlyRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous, kv, from));
+            ActivationStore acts = ActivationStore.run(m.transformer(), kv, ids, from, budgetBytes, cancel);
+            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, acts, kv.logProbs(n), kv.ranks(n), n);
+        });
+    }
+
+    /** The new tokens over the cache's first {@code from} positions: positions ≤ from scored, nothing computed yet. */
+    private static PromptRun earlyRun(PromptDocument doc, FrontMatter fm, ModelHandle m, int[] ids, boolean bos, int[] starts, int[] ends,
+                                      int bodyTokens, int truncatedAt, PromptRun previous, KeyValueCache kv, int from) {
+        int n = ids.length;
+        double[] lp = Arrays.copyOf(kv.logProbs(from), n);
+        int[] rank = Arrays.copyOf(kv.ranks(from), n);
+        // The rows before from are this version's too: wrap them as a store of the first from tokens.
+        ActivationStore prefix = previous.acts().prefix(Arrays.copyOf(ids, from));
+        if (from < n) {
+            double[] row = prefix.logSoftmax(from - 1);
+            lp[from] = row[ids[from]];
+            rank[from] = LogitOps.rank(row, ids[from]);
         }
-        int from = reusable ? firstChange(previous.ids(), ids) : 0;
-        ActivationStore acts = from > 0 ? ActivationStore.runFrom(previous.acts(), ids, from, budgetBytes, cancel)
-                : ActivationStore.run(m.transformer(), ids, budgetBytes, cancel);
-        double[] lp = new double[n];
-        int[] rank = new int[n];
-        lp[0] = Double.NaN;
-        if (from > 0) {
-            System.arraycopy(previous.logProb(), 0, lp, 0, from);
-            System.arraycopy(previous.rank(), 0, rank, 0, from);
-        }
-        for (int p = Math.max(1, from); p < n; p++) {
-            if ((p & 63) == 0) cancel.checkCanceled();
-            double[] row = acts.logSoftmax(p - 1);
-            lp[p] = row[ids[p]];
-            rank[p] = LogitOps.rank(row, ids[p]);
-        }
-        return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, acts, lp, rank);
+        return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, prefix, lp, rank, Math.min(from + 1, n));
     }
 
     /**
@@ -90,10 +113,5 @@ public final class Analyzer {
             }
             len = (int) Math.min(Integer.MAX_VALUE - 8L, 2L * len);
         }
-    }
-
-    /** First model position whose token differs between two runs' ids (where the incremental pass starts). */
-    public static int firstChange(int[] before, int[] after) {
-        return IncrementalForward.firstChange(before, after);
     }
 }

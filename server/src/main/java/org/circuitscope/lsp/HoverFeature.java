@@ -44,7 +44,7 @@ public final class HoverFeature {
                         .append(" | ").append(Show.percent(Math.exp(s.score()))).append(" |\n");
             }
             cancel.checkCanceled();
-            List<HeadAttribution.Head> heads = HeadAttribution.at(run, p - 1, id, true, cancel);
+            List<HeadAttribution.Head> heads = HeadAttribution.at(run, p - 1, id, HEADS_SHOWN, cancel);
             md.append("\n| head | direct logit | top source |\n|---|---:|---|\n");
             for (HeadAttribution.Head h : heads.subList(0, Math.min(HEADS_SHOWN, heads.size()))) {
                 HeadAttribution.Source s = h.sources().isEmpty() ? null : h.sources().get(0);

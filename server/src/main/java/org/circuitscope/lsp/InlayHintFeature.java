@@ -27,11 +27,11 @@ public final class InlayHintFeature {
             String label = switch (mode) {
                 case SURPRISAL -> Show.num(run.surprisalBits(p), 1) + "b";
                 case TOP_HEAD -> {
-                    HeadAttribution.Head h = HeadAttribution.at(run, p - 1, run.ids()[p], false, cancel).get(0);
+                    HeadAttribution.Head h = HeadAttribution.at(run, p - 1, run.ids()[p], 0, cancel).get(0);
                     yield h.label() + " " + Show.signed(h.logit());
                 }
                 case TOP_SOURCE -> {
-                    HeadAttribution.Head h = HeadAttribution.at(run, p - 1, run.ids()[p], true, cancel).get(0);
+                    HeadAttribution.Head h = HeadAttribution.at(run, p - 1, run.ids()[p], 1, cancel).get(0);
                     HeadAttribution.Source s = h.sources().isEmpty() ? null : h.sources().get(0);
                     yield s == null ? h.label() : "←" + Show.token(run.model().tokenText(run.ids()[s.source()])) + " " + h.label();
                 }

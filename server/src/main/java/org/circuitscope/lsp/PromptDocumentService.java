@@ -52,7 +52,11 @@ final class PromptDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<Hover> hover(HoverParams p) {
-        return ws.request(p.getTextDocument().getUri(), null, (a, cancel) -> {
+        // A hover on token i reads only positions < i, so after an edit at or after it the early run answers it.
+        return ws.requestEarly(p.getTextDocument().getUri(), null, a -> {
+            int off = index(a).offset(p.getPosition());
+            return off < 0 || a.run().positionAt(off) < a.run().ready();
+        }, (a, cancel) -> {
             if (a.run() == null) return null;
             LineIndex idx = index(a);
             int off = idx.offset(p.getPosition());

@@ -14,10 +14,16 @@ import org.circuitscope.tensor.Tensor;
  *                     tokenised a little past the context, so then this is a lower bound)
  * @param truncatedAt  document offset where the analysed text stops when the body was longer
  *                     than the context ({@code -1} when it was not cut)
+ * @param ready        positions before this one are scored and everything about them computed:
+ *                     the whole prompt, or (an early run, {@link Analyzer}) up to and including
+ *                     the first token an edit changed
  */
 public record PromptRun(PromptDocument doc, FrontMatter frontMatter, ModelHandle model, int[] ids, boolean bos,
                         int[] starts, int[] ends, int bodyTokens, int truncatedAt,
-                        ActivationStore acts, double[] logProb, int[] rank) {
+                        ActivationStore acts, double[] logProb, int[] rank, int ready) {
+
+    /** Whether this is the whole analysis: every position computed (an early run's store holds only the positions before the edit). */
+    public boolean complete() { return acts == null || acts.length() == ids.length; }
 
     public int length() { return ids.length; }
 

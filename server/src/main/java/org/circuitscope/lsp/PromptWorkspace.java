@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
@@ -26,7 +27,9 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
  * analysis pool; a newer version cancels the older job at its next check. Every request runs
  * through {@link #request} on the request pool: it waits for its document's current analysis,
  * honours {@code $/cancelRequest}, and is answered with {@code ContentModified} instead of a
- * result when the document changed while it ran.
+ * result when the document changed while it ran. A request that reads only the positions an
+ * edit left as they were ({@link #requestEarly}: a hover on a token up to the first changed
+ * one) is answered from the early run without waiting for the pass.
  */
 public final class PromptWorkspace implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PromptWorkspace.class.getName());
@@ -38,13 +41,21 @@ public final class PromptWorkspace implements AutoCloseable {
         AutoCloseable progress(String title);
     }
 
+    /**
+     * One version's analysis job: {@code early} completes first, with the early run (see
+     * {@link Analyzer}) or, when there is none, with the full analysis.
+     */
+    private record Job(CompletableFuture<Analysis> early, CompletableFuture<Analysis> full) {}
+
     private static final class DocState {
         volatile PromptDocument doc;
-        volatile CompletableFuture<Analysis> analysis;
+        volatile Job job;
         volatile PromptRun lastRun;
     }
 
     private final Map<String, DocState> docs = new ConcurrentHashMap<>();
+    /** Requests running their work now (not waiting for an analysis). */
+    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService analysisPool = WorkerThreads.pool("circuitscope-analysis", 2);
     private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
     private final ModelCache models = new ModelCache();
@@ -85,13 +96,11 @@ public final class PromptWorkspace implements AutoCloseable {
                 int[] ids = m.encode("The quick brown fox jumps over the lazy dog. ".repeat(4)).ids();
                 int[] run = java.util.Arrays.copyOf(ids, Math.min(ids.length, m.config().nCtx()));
                 if (run.length < 2) return;
-                ActivationStore first = ActivationStore.run(m.transformer(), run, st.memoryBudgetBytes(), () -> {});
-                first.logSoftmax(run.length - 1);
+                var kv = new org.circuitscope.model.KeyValueCache(m.config());
+                ActivationStore.run(m.transformer(), kv, run, 0, st.memoryBudgetBytes(), () -> {}).logSoftmax(run.length - 1);
                 int[] edited = run.clone();
                 edited[edited.length - 1] = edited[0];
-                if (first.canContinue(m.transformer())) {
-                    ActivationStore.runFrom(first, edited, edited.length - 1, st.memoryBudgetBytes(), () -> {}).logSoftmax(edited.length - 1);
-                }
+                ActivationStore.run(m.transformer(), kv, edited, edited.length - 1, st.memoryBudgetBytes(), () -> {}).logSoftmax(edited.length - 1);
                 LOG.fine(() -> "warmed up " + m.name());
             } catch (Exception | LinkageError e) {
                 LOG.log(Level.FINE, "warm-up of the default model failed (the first analysis will say why)", e);
@@ -131,8 +140,13 @@ public final class PromptWorkspace implements AutoCloseable {
         CancelChecker stale = () -> {
             if (s.doc != doc) throw new CancellationException("document changed");
         };
-        s.analysis = CompletableFuture.supplyAsync(() -> {
-            Analysis a = analyse(s, doc, stale);
+        CompletableFuture<Analysis> early = new CompletableFuture<>();
+        CompletableFuture<Analysis> full = CompletableFuture.supplyAsync(() -> {
+            // Between layers the pass also gives way to requests being answered (they wait on nobody).
+            Analysis a = analyse(s, doc, () -> {
+                stale.checkCanceled();
+                giveWayToRequests();
+            }, early::complete);
             stale.checkCanceled();
             if (a.run() != null) s.lastRun = a.run();
             try {
@@ -142,9 +156,14 @@ public final class PromptWorkspace implements AutoCloseable {
             }
             return a;
         }, analysisPool);
+        full.whenComplete((a, e) -> {
+            if (e != null) early.completeExceptionally(e);
+            else early.complete(a);
+        });
+        s.job = new Job(early, full);
     }
 
-    private Analysis analyse(DocState s, PromptDocument doc, CancelChecker cancel) {
+    private Analysis analyse(DocState s, PromptDocument doc, CancelChecker cancel, Consumer<Analysis> early) {
         FrontMatter fm = FrontMatter.parse(doc.text());
         Settings st = settings;
         try {
@@ -155,14 +174,14 @@ public final class PromptWorkspace implements AutoCloseable {
             PromptRun run;
             if (doc.text().length() - fm.bodyStart() > 20_000) {
                 try (AutoCloseable p = listener.progress("Analysing " + fileName(doc.uri()))) {
-                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel);
+                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, r -> early.accept(new Analysis(doc, fm, r, null)));
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             } else {
-                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel);
+                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, r -> early.accept(new Analysis(doc, fm, r, null)));
             }
             return new Analysis(doc, fm, run, null);
         } catch (ModelCache.ModelProblem p) {
@@ -175,23 +194,54 @@ public final class PromptWorkspace implements AutoCloseable {
      * version. {@code whenNotOpen} is the answer for a document that is not open.
      */
     public <T> CompletableFuture<T> request(String uri, T whenNotOpen, BiFunction<Analysis, CancelChecker, T> work) {
+        return requestEarly(uri, whenNotOpen, a -> false, work);
+    }
+
+    /**
+     * As {@link #request}, but answered from the early run of an edit when {@code earlyEnough}
+     * says it holds everything the work reads (positions before {@link PromptRun#ready()}).
+     */
+    public <T> CompletableFuture<T> requestEarly(String uri, T whenNotOpen, Predicate<Analysis> earlyEnough,
+                                                 BiFunction<Analysis, CancelChecker, T> work) {
         return CompletableFutures.computeAsync(requestPool, cancel -> {
             DocState s = uri == null ? null : docs.get(uri);
             if (s == null) return whenNotOpen;
             PromptDocument doc = s.doc;
-            CompletableFuture<Analysis> f = s.analysis;
-            Analysis a = await(f, cancel);
+            Job job = s.job;
             CancelChecker both = () -> {
                 cancel.checkCanceled();
                 if (s.doc != doc) throw contentModified(uri);
             };
+            Analysis a = await(job.early(), cancel);
+            both.checkCanceled();
+            boolean partial = a != null && a.run() != null && !a.run().complete();
+            if (partial && !earlyEnough.test(a)) a = await(job.full(), cancel);
             both.checkCanceled();
             if (a == null || a.doc() != doc) throw contentModified(uri);
-            T result = work.apply(a, both);
-            both.checkCanceled();
-            return result;
+            answering.incrementAndGet();
+            try {
+                T result = work.apply(a, both);
+                both.checkCanceled();
+                return result;
+            } finally {
+                answering.decrementAndGet();
+            }
         });
     }
+
+    /**
+     * Pauses a background pass while requests are being answered, up to a limit: a hover
+     * answered from the early run while the edit's pass runs would otherwise share the two
+     * cores (and the memory bus) with it. Requests that wait for this pass are not counted,
+     * so it never waits on them.
+     */
+    private void giveWayToRequests() {
+        long deadline = System.nanoTime() + GIVE_WAY_NANOS;
+        while (answering.get() > 0 && System.nanoTime() < deadline) java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    }
+
+    /** The longest a pass pauses at one checkpoint for requests (a long request must not stall the analysis). */
+    private static final long GIVE_WAY_NANOS = 200_000_000L;
 
     /** Runs work that needs no document on the request pool, cancellable. */
     public <T> CompletableFuture<T> background(java.util.function.Function<CancelChecker, T> work) {
@@ -228,9 +278,9 @@ public final class PromptWorkspace implements AutoCloseable {
     public void awaitAnalyses(long timeoutMs) throws Exception {
         for (DocState s : docs.values()) {
             try {
-                s.analysis.get(timeoutMs, TimeUnit.MILLISECONDS);
+                s.job.full().get(timeoutMs, TimeUnit.MILLISECONDS);
             } catch (CancellationException | ExecutionException e) {
-                // a superseded job; the newer one is awaited through s.analysis on the next loop
+                // a superseded job; the newer one is awaited through s.job on the next loop
             }
         }
     }
@@ -253,7 +303,7 @@ public final class PromptWorkspace implements AutoCloseable {
 
     /** Calls {@code c} for the current analysis of each open document once it is done. */
     void forEachAnalysis(Consumer<Analysis> c) {
-        for (DocState s : docs.values()) s.analysis.thenAccept(c);
+        for (DocState s : docs.values()) s.job.full().thenAccept(c);
     }
 
     @Override

@@ -31,7 +31,7 @@ class HeadAttributionTest {
             PromptRun run = Analyzer.analyze(doc, FrontMatter.parse(body), h, true, 7300, null, () -> {});
             assertFalse(run.acts().storedByFirstPass(HookPoint.attn(1, "pattern")), "patterns were not kept");
             int q = 5, target = run.ids()[6];
-            List<HeadAttribution.Head> heads = HeadAttribution.at(run, q, target, true, () -> {});
+            List<HeadAttribution.Head> heads = HeadAttribution.at(run, q, target, Integer.MAX_VALUE, () -> {});
             assertEquals(0, run.acts().recomputations(), "hover needed no extra forward pass");
             assertEquals(2 * 4, heads.size());
             for (int i = 1; i < heads.size(); i++) assertTrue(Math.abs(heads.get(i - 1).logit()) >= Math.abs(heads.get(i).logit()), "sorted by |DLA|");
@@ -56,7 +56,7 @@ class HeadAttributionTest {
                 double change = clean.logits().get(q, target) - ablated.get(q, target);
                 assertEquals(change, c.logit(), 1e-4, c.label() + ": DLA vs the logit change when it is removed (nothing later reads it)");
             }
-            List<HeadAttribution.Head> cheap = HeadAttribution.at(run, q, target, false, () -> {});
+            List<HeadAttribution.Head> cheap = HeadAttribution.at(run, q, target, 0, () -> {});
             assertTrue(cheap.stream().allMatch(x -> x.sources().isEmpty()), "no sources when not asked");
             assertEquals(heads.get(0).logit(), cheap.get(0).logit(), 1e-9);
         }
