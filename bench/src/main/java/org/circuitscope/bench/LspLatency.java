@@ -29,8 +29,11 @@ import org.eclipse.lsp4j.services.LanguageServer;
  * Editor-side latency of the language server, through a real LSP4J client over piped streams
  * (JSON-RPC serialisation included; server in this JVM): time from server start to the first
  * hover of a freshly opened ~1,000-token prompt, and hover latency right after a one-character
- * edit at the end and at the start of it (didChange sent, then hover on the last token; the
- * hover waits for the new version's analysis, so this is edit → answer).
+ * edit at the end and at the start of it (didChange sent, then hover on the last token, at
+ * once, edit after edit; the time is edit → answer). A hover on the edited token reads only the
+ * positions before it, so after an edit at the end the server answers it from the early run
+ * while the pass over the new token runs; the time until that pass is published is measured
+ * too, as is the edit at the start, which recomputes every position.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
  * org.circuitscope.bench.LspLatency [default|gpt2|both] [endEdits] [startEdits]}.
@@ -38,10 +41,24 @@ import org.eclipse.lsp4j.services.LanguageServer;
 public final class LspLatency {
     private LspLatency() {}
 
-    /** A client that ignores what the server sends (diagnostics, progress, configuration → empty). */
+    /**
+     * A client that ignores what the server sends (progress, configuration → empty) but notes
+     * when each document version's analysis was published (its diagnostics, sent after every
+     * analysis).
+     */
     static final class QuietClient implements LanguageClient {
+        final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Long>> published = new java.util.concurrent.ConcurrentHashMap<>();
+
+        CompletableFuture<Long> publishedAt(String uri, int version) {
+            return published.computeIfAbsent(uri + "#" + version, k -> new CompletableFuture<>());
+        }
+
         @Override public void telemetryEvent(Object o) {}
-        @Override public void publishDiagnostics(PublishDiagnosticsParams p) { p.getDiagnostics().forEach(d -> System.err.println("diagnostic: " + d.getMessage())); }
+        @Override public void publishDiagnostics(PublishDiagnosticsParams p) {
+            long now = System.nanoTime();
+            p.getDiagnostics().forEach(d -> System.err.println("diagnostic: " + d.getMessage()));
+            if (p.getVersion() != null) publishedAt(p.getUri(), p.getVersion()).complete(now);
+        }
         @Override public void showMessage(MessageParams p) {}
         @Override public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) { return CompletableFuture.completedFuture(null); }
         @Override public void logMessage(MessageParams p) {}
@@ -54,14 +71,15 @@ public final class LspLatency {
         @Override public void notifyProgress(ProgressParams p) {}
     }
 
-    record Session(LanguageServer remote, long startNanos) {}
+    record Session(LanguageServer remote, QuietClient client, long startNanos) {}
 
     static Session start(String modelDir) throws Exception {
         long t0 = System.nanoTime();
         PipedInputStream serverIn = new PipedInputStream(1 << 16), clientIn = new PipedInputStream(1 << 16);
         PipedOutputStream toServer = new PipedOutputStream(serverIn), toClient = new PipedOutputStream(clientIn);
         LspLauncher.start(serverIn, toClient, new CircuitscopeServer(code -> {}));
-        Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(new QuietClient())
+        QuietClient client = new QuietClient();
+        Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(client)
                 .setRemoteInterface(LanguageServer.class).setInput(clientIn).setOutput(toServer).create();
         l.startListening();
         LanguageServer remote = l.getRemoteProxy();
@@ -72,7 +90,7 @@ public final class LspLatency {
         p.setCapabilities(new ClientCapabilities());
         remote.initialize(p).get(60, TimeUnit.SECONDS);
         remote.initialized(new InitializedParams());
-        return new Session(remote, t0);
+        return new Session(remote, client, t0);
     }
 
     static Hover hover(LanguageServer s, String uri, int line, int ch) throws Exception {
@@ -117,6 +135,17 @@ public final class LspLatency {
             if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
             end[i] = ms(System.nanoTime() - t);
         }
+        // The same edit, but waiting for the new version's whole analysis (published as its diagnostics): the pass over
+        // the new token, which hovers do not wait for, and what semantic tokens and inlay hints show after it.
+        double[] pass = new double[Math.max(1, endEdits / 4)];
+        for (int i = 0; i < pass.length; i++) {
+            String c = String.valueOf((char) ('a' + (i + 7) % 26));
+            Range r = new Range(new Position(lines, lastLine.length() - 1), new Position(lines, lastLine.length()));
+            long t = System.nanoTime();
+            int v = ++version;
+            docs.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, v), List.of(new TextDocumentContentChangeEvent(r, c))));
+            pass[i] = ms(s.client().publishedAt(uri, v).get(600, TimeUnit.SECONDS) - t);
+        }
         double[] start = new double[startEdits];
         for (int i = 0; i < startEdits; i++) {
             String c = String.valueOf((char) ('A' + i % 26));
@@ -127,6 +156,7 @@ public final class LspLatency {
             start[i] = ms(System.nanoTime() - t);
         }
         System.out.printf("%s: edit at the end → hover: %s%n", name, stats(end));
+        System.out.printf("%s: edit at the end → whole analysis published: %s%n", name, stats(pass));
         if (startEdits > 0) System.out.printf("%s: edit at the start → hover: %s%n", name, stats(start));
         s.remote().shutdown().get(30, TimeUnit.SECONDS);
         s.remote().exit();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.circuitscope.io.LoadedModel;
@@ -13,8 +14,15 @@ import org.circuitscope.io.ModelDirectory;
 import org.circuitscope.tensor.Tensor;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;
+import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
 import org.eclipse.lsp4j.InlayHint;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +78,31 @@ class LspFeaturesTest {
         int table = md.indexOf("| top 5");
         assertTrue(md.indexOf("| `" + Show.token(top) + "`", table) > table, "the top prediction " + top + " heads the table:\n" + md);
         assertTrue(md.contains("command:circuitscope.inspectHead?"), "inspect link:\n" + md);
+    }
+
+    @Test
+    void aHoverRightAfterAnEditAtTheEndEqualsTheHoverOnceTheEditIsAnalysedAndADirectForwardPass() throws Exception {
+        String text = "abcabcab";
+        String uri = f.open(text);
+        f.diagnostics(uri, 1);
+        var svc = f.remote.getTextDocumentService();
+        for (int v = 2; v <= 6; v++) {
+            // Append a character, then hover on it at once: the server may answer before the pass over it ends.
+            String c = String.valueOf("cabxa".charAt(v - 2));
+            Position end = new Position(0, text.length());
+            svc.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, v),
+                    List.of(new TextDocumentContentChangeEvent(new Range(end, end), c))));
+            text += c;
+            HoverParams at = new HoverParams(new TextDocumentIdentifier(uri), new Position(0, text.length() - 1));
+            String early = svc.hover(at).get(20, TimeUnit.SECONDS).getContents().getRight().getValue();
+            f.diagnostics(uri, v);
+            String settled = svc.hover(at).get(20, TimeUnit.SECONDS).getContents().getRight().getValue();
+            assertEquals(settled, early, "version " + v + ": the same card before and after the pass over the new token");
+            int[] ids = ids(text);
+            double[] lp = Reference.logSoftmax(model.transformer().forward(ids), ids.length - 2);
+            assertEquals(100 * Math.exp(lp[ids[ids.length - 1]]), number(early, "p = ([0-9.eE+-]+)%"),
+                    Math.max(0.051, 100 * Math.exp(lp[ids[ids.length - 1]]) * 0.006), "version " + v + ": probability of the new token");
+        }
     }
 
     @Test
