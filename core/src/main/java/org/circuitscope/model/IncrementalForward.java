@@ -121,7 +121,7 @@ public final class IncrementalForward {
                                  Runnable checkpoint, boolean newRowsOnly) {
         int t = tokens.length, n = t - from, d = cfg.dModel();
         if (kv == null) check(previous, tokens, from);
-        State s = new State(previous, kv, t, from, names);
+        State s = new State(previous, kv, t, from, names, checkpoint);
         if (n == 0) {
             // Only a shortened prompt: every row is an old one.
             for (String name : HookPoint.all(cfg)) if (!name.equals(HookPoint.LOGITS)) s.keep(name, null, rowWidth(name));
@@ -188,6 +188,7 @@ public final class IncrementalForward {
             return residMid;
         }
         s.keep(HookPoint.residMid(l), residMid, d);
+        s.checkpoint.run();
         Tensor x2 = norm(s, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), pre + "ln2.w", pre + "ln2.b");
         Tensor mlpOut = mlp(s, l, x2);
         Tensor post = RowOps.add(k, residMid, mlpOut);
@@ -347,9 +348,12 @@ public final class IncrementalForward {
         final KeyValueCache kv;
         final int t, from;
         final Predicate<String> names;
+        /** Also run between a block's attention and MLP, so a long pass answers cancellation twice a layer. */
+        final Runnable checkpoint;
         final Map<String, Tensor> stored = new LinkedHashMap<>();
 
-        State(ActivationCache previous, KeyValueCache kv, int t, int from, Predicate<String> names) {
+        State(ActivationCache previous, KeyValueCache kv, int t, int from, Predicate<String> names, Runnable checkpoint) {
+            this.checkpoint = checkpoint;
             this.previous = previous;
             this.kv = kv;
             this.t = t;

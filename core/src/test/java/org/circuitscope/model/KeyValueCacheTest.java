@@ -50,7 +50,7 @@ class KeyValueCacheTest {
         extend(model, kv, a);
         int[] b = edited(a, 5, 16, cfg.dVocab());
         AtomicInteger layers = new AtomicInteger();
-        // Cancelled after its first layer: layer 0's rows ≥ 5 already hold b's values.
+        // Cancelled at its second checkpoint: layer 0's K, V and Q rows ≥ 5 already hold b's values.
         assertThrows(CancellationException.class, () -> IncrementalForward.extend(model, kv, b, 5, n -> false, () -> {
             if (layers.incrementAndGet() > 1) throw new CancellationException("edited again");
         }));
