@@ -39,7 +39,7 @@ public final class LspLatency {
     private LspLatency() {}
 
     /** A client that ignores what the server sends (diagnostics, progress, configuration → empty). */
-    static final class QuietClient implements LanguageClient {
+    static class QuietClient implements LanguageClient {
         @Override public void telemetryEvent(Object o) {}
         @Override public void publishDiagnostics(PublishDiagnosticsParams p) { p.getDiagnostics().forEach(d -> System.err.println("diagnostic: " + d.getMessage())); }
         @Override public void showMessage(MessageParams p) {}

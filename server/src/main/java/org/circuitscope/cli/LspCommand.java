@@ -87,7 +87,10 @@ final class LspCommand implements Callable<Integer> {
         h.setFormatter(new SimpleFormatter());
         h.setLevel(level);
         root.addHandler(h);
-        root.setLevel(level);
+        // FINE is for circuitscope's own messages: libraries (JNA, DJL, LSP4J) stay at INFO, their
+        // debug output (stack traces included) is noise and costs start-up time.
+        root.setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+        Logger.getLogger("org.circuitscope").setLevel(level);
         // LSP4J logs every unmatched message at WARNING; keep those, but not its debug chatter.
         Logger.getLogger("org.eclipse.lsp4j").setLevel(level.intValue() < Level.INFO.intValue() ? level : Level.WARNING);
     }
