@@ -25,7 +25,9 @@ import org.eclipse.lsp4j.services.LanguageServer;
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.circuitscope.bench.LspColdStart [--runs N]
  * [--jar server/target/circuitscope.jar] [--java PATH] [--breakdown] [--launcher FILE]
- * [--jvm-arg ARG]...}. {@code --breakdown} starts the server with {@code --log-level FINE}
+ * [--aot-cache FILE] [--jvm-arg ARG]...}. {@code --aot-cache} uses a start-up cache as the
+ * extension does (made first when missing: the server would make it in the background on its
+ * first start). {@code --breakdown} starts the server with {@code --log-level FINE}
  * and prints its log lines stamped with the time since spawn (the stamps are when the line
  * reached the client). {@code --launcher} spawns {@code FILE lsp} (e.g. the {@code ./circuitscope}
  * script) instead of java. {@code --jvm-arg} adds a JVM option before {@code -jar}, for experiments.
@@ -33,11 +35,19 @@ import org.eclipse.lsp4j.services.LanguageServer;
 public final class LspColdStart {
     private LspColdStart() {}
 
-    record Run(double initializeMs, double hoverMs, List<String> log) {}
+    record Run(double initializeMs, double hoverMs, double cpuMs, List<String> log) {}
 
-    /** The extension's command line (vscode-extension/src/java.ts, serverArgs), plus any extra JVM options. */
-    static List<String> command(String java, String jar, List<String> jvmArgs, boolean fine) {
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC"));
+    /**
+     * The extension's command line (vscode-extension/src/java.ts, serverArgs), plus any extra JVM
+     * options; with {@code aotCache}, its start-up cache options (loaded when the file exists).
+     */
+    static List<String> command(String java, String jar, Path aotCache, List<String> jvmArgs, boolean fine) {
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+                "-Xlog:disable", "-Xlog:all=warning:stderr"));
+        if (aotCache != null) {
+            if (Files.exists(aotCache)) cmd.add("-XX:AOTCache=" + aotCache);
+            cmd.add("-Dcircuitscope.aotCache=" + aotCache);
+        }
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar, "lsp"));
         if (fine) cmd.addAll(List.of("--log-level", "FINE"));
@@ -96,13 +106,15 @@ public final class LspColdStart {
             int ch = Math.max(0, lines[last].length() - 1);
             Hover h = LspLatency.hover(remote, uri, last, ch);
             long hovered = System.nanoTime();
+            // CPU time of the server (all its threads) up to the answer: less disturbed by a busy machine than wall time.
+            double cpu = p.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
             log.add(stamp(t0, "client: hover answered"));
             if (h == null) throw new IllegalStateException("no hover at " + last + ":" + ch + "; server log:\n" + String.join("\n", log));
             remote.shutdown().get(30, TimeUnit.SECONDS);
             remote.exit();
             p.waitFor(30, TimeUnit.SECONDS);
             err.join(2000);
-            return new Run(LspLatency.ms(initialized - t0), LspLatency.ms(hovered - t0), List.copyOf(log));
+            return new Run(LspLatency.ms(initialized - t0), LspLatency.ms(hovered - t0), cpu, List.copyOf(log));
         } finally {
             p.destroyForcibly();
         }
@@ -115,6 +127,7 @@ public final class LspColdStart {
         String launcher = null;
         boolean breakdown = false;
         List<String> jvmArgs = new ArrayList<>();
+        Path aotCache = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -123,29 +136,44 @@ public final class LspColdStart {
                 case "--launcher" -> launcher = args[++i];
                 case "--breakdown" -> breakdown = true;
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
+                case "--aot-cache" -> aotCache = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --breakdown, --jvm-arg ARG)");
+                        + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --aot-cache FILE, --breakdown, --jvm-arg ARG)");
             }
         }
+        jar = Path.of(jar).toAbsolutePath().toString(); // as the extension passes it (an AOT cache records the class path)
         if (launcher == null && !Files.isRegularFile(Path.of(jar))) throw new IllegalArgumentException("no server jar at " + jar + " (--jar FILE)");
+        if (launcher == null && aotCache != null && !Files.exists(aotCache)) {
+            // What the server does in the background on its first start, done here up front so every run loads it.
+            List<String> train = new ArrayList<>(command(javaExe, jar, null, jvmArgs, false));
+            train.subList(train.size() - 3, train.size()).clear();
+            train.addAll(List.of("-XX:AOTCacheOutput=" + aotCache, "-jar", jar, "aot-train"));
+            System.out.println("making the start-up cache: " + String.join(" ", train));
+            Files.createDirectories(aotCache.getParent());
+            Path log = Files.createTempFile("circuitscope-aot-training", ".log");
+            int rc = new ProcessBuilder(train).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+            if (rc != 0 || !Files.exists(aotCache)) throw new IllegalStateException("the training run failed (exit " + rc + "); its output is in " + log);
+        }
         List<String> cmd = launcher != null
                 ? new ArrayList<>(breakdown ? List.of(launcher, "lsp", "--log-level", "FINE") : List.of(launcher, "lsp"))
-                : command(javaExe, jar, jvmArgs, breakdown);
+                : command(javaExe, jar, aotCache, jvmArgs, breakdown);
         String body = LspLatency.text(600, 7);
         System.out.printf("cores %d, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println("server: " + String.join(" ", cmd));
         System.out.printf("prompt: %d characters, %d lines; hover on the last line%n", body.length(), body.split("\n", -1).length);
-        double[] init = new double[runs], hover = new double[runs];
+        double[] init = new double[runs], hover = new double[runs], cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
             Run r = once(cmd, body);
             init[i] = r.initializeMs();
             hover[i] = r.hoverMs();
-            System.out.printf("run %d: spawn → initialize %.0f ms, spawn → first hover %.0f ms%n", i + 1, r.initializeMs(), r.hoverMs());
+            cpu[i] = r.cpuMs();
+            System.out.printf("run %d: spawn → initialize %.0f ms, spawn → first hover %.0f ms (server CPU %.0f ms)%n", i + 1, r.initializeMs(), r.hoverMs(), r.cpuMs());
             if (breakdown) r.log().forEach(line -> System.out.println("    " + line));
         }
         System.out.printf("spawn → initialize:  median %.0f ms, min %.0f ms%n", median(init), Arrays.stream(init).min().orElseThrow());
         System.out.printf("spawn → first hover: median %.0f ms, min %.0f ms%n", median(hover), Arrays.stream(hover).min().orElseThrow());
+        System.out.printf("server CPU time to the hover: median %.0f ms%n", median(cpu));
         System.out.printf("load average after: %.2f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.exit(0);
     }

@@ -27,9 +27,20 @@ final class WarmingKernels implements Kernels {
         this.current = first;
     }
 
-    /** Starts {@link #warmUp} on a daemon thread (it ends with the switch). */
-    WarmingKernels startInBackground(long limitNanos) {
-        Thread t = new Thread(() -> warmUp(limitNanos), "circuitscope-kernel-warm-up");
+    /**
+     * Starts {@link #warmUp} on a daemon thread after {@code delayNanos} (it ends with the
+     * switch). The delay leaves the cores to the first calls, which are short on scalar code;
+     * racing during them would slow them down on a two-core machine.
+     */
+    WarmingKernels startInBackground(long delayNanos, long limitNanos) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(java.time.Duration.ofNanos(delayNanos));
+            } catch (InterruptedException e) {
+                return;
+            }
+            warmUp(limitNanos);
+        }, "circuitscope-kernel-warm-up");
         t.setDaemon(true);
         t.start();
         return this;

@@ -27,15 +27,24 @@ final class AotCache {
 
     private AotCache() {}
 
-    /** The cache file to make: the one the launcher named, unless it exists or an earlier try failed. */
+    /** The cache file to make: the one the launcher named, unless it exists or a try failed in the last day. */
     static Optional<Path> wanted(String property) {
         if (property == null || property.isBlank()) return Optional.empty();
         Path p = Path.of(property);
-        if (Files.exists(p) || Files.exists(failedMarker(p))) return Optional.empty();
+        if (Files.exists(p) || failedRecently(failedMarker(p))) return Optional.empty();
         return Optional.of(p);
     }
 
-    /** Written when a training run failed, so that every later start does not try again. */
+    /** A training run failed less than a day ago: not every start should pay for another. */
+    private static boolean failedRecently(Path marker) {
+        try {
+            return Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Written when a training run failed, so that the next starts do not try again at once. */
     static Path failedMarker(Path cache) { return cache.resolveSibling(cache.getFileName() + ".failed"); }
 
     /**

@@ -54,12 +54,21 @@ final class AotTrainCommand implements Callable<Integer> {
         String[] lines = PROMPT.split("\n", -1);
         int last = lines.length - 2; // the text ends with a newline
         TextDocumentIdentifier doc = new TextDocumentIdentifier(uri);
-        Hover h = docs.hover(new HoverParams(doc, new Position(last, 5))).get(2, TimeUnit.MINUTES);
-        if (h == null) throw new IllegalStateException("the training prompt got no hover");
         Range all = new Range(new Position(0, 0), new Position(last, lines[last].length()));
-        docs.inlayHint(new InlayHintParams(doc, all)).get(2, TimeUnit.MINUTES);
-        docs.codeLens(new CodeLensParams(doc)).get(2, TimeUnit.MINUTES);
-        docs.semanticTokensFull(new SemanticTokensParams(doc)).get(2, TimeUnit.MINUTES);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Hover h = docs.hover(new HoverParams(doc, new Position(last, 5))).get(2, TimeUnit.MINUTES);
+                if (h == null) throw new IllegalStateException("the training prompt got no hover");
+                docs.inlayHint(new InlayHintParams(doc, all)).get(2, TimeUnit.MINUTES);
+                docs.codeLens(new CodeLensParams(doc)).get(2, TimeUnit.MINUTES);
+                docs.semanticTokensFull(new SemanticTokensParams(doc)).get(2, TimeUnit.MINUTES);
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // A request answered with an error (ContentModified when settings arrived and the
+                // document was analysed again): ask again; a session that keeps failing is a failure.
+                if (attempt == 3) throw e;
+            }
+        }
         s.shutdown().get(1, TimeUnit.MINUTES);
         return 0;
     }

@@ -20,6 +20,8 @@ class AotCacheTest {
         assertEquals(Optional.of(c), AotCache.wanted(c.toString()));
         Files.writeString(AotCache.failedMarker(c), "failed");
         assertEquals(Optional.empty(), AotCache.wanted(c.toString()), "a failed training run is not repeated at every start");
+        Files.setLastModifiedTime(AotCache.failedMarker(c), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 25L * 3600 * 1000));
+        assertEquals(Optional.of(c), AotCache.wanted(c.toString()), "but it is tried again a day later");
         Files.delete(AotCache.failedMarker(c));
         Files.write(c, new byte[] {1});
         assertEquals(Optional.empty(), AotCache.wanted(c.toString()), "an existing cache is not made again");
