@@ -3,11 +3,12 @@
 // this file only launches, asks and draws.
 import * as cp from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as vscode from 'vscode';
 import {
     CloseAction, ErrorAction, LanguageClient, LanguageClientOptions, ServerOptions, State,
 } from 'vscode-languageclient/node';
-import { findJava, javaCandidates, serverArgs } from './java';
+import { AotCache, aotCacheFile, cacheRoot, findJava, javaCandidates, serverArgs } from './java';
 import { parseLensSummary, statusText } from './status';
 import { headDescription, HeadRow, layersAndHeads } from './views/draw';
 import { VIEW_NAME, VIEW_OF_COMMAND } from './views/pages';
@@ -76,6 +77,17 @@ const probe = {
     }),
 };
 
+/** The server's start-up cache for this jar and java, or none when the jar cannot be read. */
+function startupCache(jar: string, javaExecutable: string): AotCache | undefined {
+    try {
+        const st = fs.statSync(jar);
+        const file = aotCacheFile(cacheRoot(process.env, os.homedir()), jar, st.size, st.mtimeMs, javaExecutable);
+        return { file, exists: fs.existsSync(file) };
+    } catch {
+        return undefined;
+    }
+}
+
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const jar = serverJar(context);
     if (!jar) {
@@ -90,8 +102,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
         if (act) void vscode.commands.executeCommand('workbench.action.openSettings', 'circuitscope.java.home');
         return;
     }
-    output.appendLine(`Starting the server with Java ${java.major} (${java.source}): ${java.executable} ${serverArgs(jar).join(' ')}`);
-    const serverOptions: ServerOptions = { command: java.executable, args: serverArgs(jar), options: { env: process.env } };
+    const args = serverArgs(jar, startupCache(jar, java.executable));
+    output.appendLine(`Starting the server with Java ${java.major} (${java.source}): ${java.executable} ${args.join(' ')}`);
+    const serverOptions: ServerOptions = { command: java.executable, args, options: { env: process.env } };
     let restarts = 0;
     const clientOptions: LanguageClientOptions = {
         documentSelector: [{ language: 'prompt' }],

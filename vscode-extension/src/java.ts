@@ -1,6 +1,7 @@
 // Finding a Java 25 runtime for the language server: the setting circuitscope.java.home, then
 // JAVA_HOME, then `java` on the PATH. Pure logic with the file system and process calls passed
 // in, so the order and the version rules are unit-tested without a JDK.
+import { createHash } from 'crypto';
 import * as path from 'path';
 
 export const REQUIRED_JAVA = 25;
@@ -91,7 +92,35 @@ export function javaMissingMessage(tried: JavaTried[]): string {
         ` Install a JDK ${REQUIRED_JAVA} and set circuitscope.java.home to its folder.`;
 }
 
-/** The command line that starts the bundled server (the Vector API is an incubator module). */
-export function serverArgs(jar: string): string[] {
-    return ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:+UseParallelGC', '-jar', jar, 'lsp'];
+/** The server's start-up cache (see aotCacheFile) and whether it has been made yet. */
+export interface AotCache {
+    file: string;
+    exists: boolean;
+}
+
+/**
+ * The command line that starts the bundled server (the Vector API is an incubator module).
+ * JVM warnings go to stderr, never into the protocol on stdout. With `aot`, the server is told
+ * its start-up cache file (it makes it in the background when missing), and a made one is loaded.
+ */
+export function serverArgs(jar: string, aot?: AotCache): string[] {
+    const cache = aot ? [...(aot.exists ? [`-XX:AOTCache=${aot.file}`] : []), `-Dcircuitscope.aotCache=${aot.file}`] : [];
+    return ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:+UseParallelGC',
+        '-Xlog:disable', '-Xlog:all=warning:stderr', ...cache, '-jar', jar, 'lsp'];
+}
+
+/** $CIRCUITSCOPE_CACHE, else $XDG_CACHE_HOME/circuitscope, else ~/.cache/circuitscope (as the server's own cache). */
+export function cacheRoot(env: NodeJS.ProcessEnv, home: string): string {
+    if (env.CIRCUITSCOPE_CACHE?.trim()) return env.CIRCUITSCOPE_CACHE.trim();
+    return path.join(env.XDG_CACHE_HOME?.trim() ? env.XDG_CACHE_HOME.trim() : path.join(home, '.cache'), 'circuitscope');
+}
+
+/**
+ * The JDK ahead-of-time cache file (JEP 483/515) for this jar and this java: its name changes
+ * with the jar's path, size and modification time and with the java executable, so a new jar or
+ * JDK never loads an old cache (the JDK would refuse it anyway, and run without it).
+ */
+export function aotCacheFile(root: string, jar: string, jarSize: number, jarMtimeMs: number, javaExecutable: string): string {
+    const key = createHash('sha256').update([jar, String(jarSize), String(Math.floor(jarMtimeMs)), javaExecutable].join('\n')).digest('hex').slice(0, 16);
+    return path.join(root, 'aot', `server-${key}.aot`);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs } from '../src/java';
+import { aotCacheFile, cacheRoot, findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs } from '../src/java';
 
 test('parseJavaMajor reads modern, legacy 1.x and early-access version strings', () => {
     assert.equal(parseJavaMajor('openjdk version "25.0.1" 2025-10-21 LTS\nOpenJDK Runtime Environment Temurin-25.0.1+8'), 25);
@@ -80,4 +80,40 @@ test('the server starts with the Vector API module and the lsp subcommand', () =
     const a = serverArgs('/x/circuitscope.jar');
     assert.deepEqual(a.slice(0, 2), ['--add-modules', 'jdk.incubator.vector']);
     assert.deepEqual(a.slice(-3), ['-jar', '/x/circuitscope.jar', 'lsp']);
+    assert.ok(!a.some(x => x.includes('AOTCache') || x.includes('aotCache')), 'no start-up cache unless asked');
+});
+
+test('JVM warnings go to stderr, never into the protocol on stdout', () => {
+    const a = serverArgs('/x/circuitscope.jar', { file: '/c/s.aot', exists: true });
+    const disable = a.indexOf('-Xlog:disable'), stderr = a.indexOf('-Xlog:all=warning:stderr');
+    assert.ok(disable >= 0 && stderr > disable, a.join(' '));
+    assert.ok(stderr < a.indexOf('-jar'), 'JVM options come before -jar');
+});
+
+test('a start-up cache is loaded only once it exists, and the server is always told where it goes', () => {
+    const missing = serverArgs('/x/circuitscope.jar', { file: '/c/s.aot', exists: false });
+    assert.ok(missing.includes('-Dcircuitscope.aotCache=/c/s.aot'));
+    assert.ok(!missing.some(x => x.startsWith('-XX:AOTCache')), 'a missing cache file would make the JVM print errors');
+    const made = serverArgs('/x/circuitscope.jar', { file: '/c/s.aot', exists: true });
+    assert.ok(made.includes('-XX:AOTCache=/c/s.aot'));
+    assert.ok(made.includes('-Dcircuitscope.aotCache=/c/s.aot'));
+    assert.ok(made.indexOf('-XX:AOTCache=/c/s.aot') < made.indexOf('-jar'));
+});
+
+test('the start-up cache file changes with the jar and the java, and only with them', () => {
+    const f = (jar: string, size: number, mtime: number, java: string) => aotCacheFile('/home/u/.cache/circuitscope', jar, size, mtime, java);
+    const base = f('/x/circuitscope.jar', 100, 1700000000000, '/jdk25/bin/java');
+    assert.equal(path.dirname(base), path.join('/home/u/.cache/circuitscope', 'aot'));
+    assert.match(path.basename(base), /^server-[0-9a-f]{16}\.aot$/);
+    assert.equal(f('/x/circuitscope.jar', 100, 1700000000000.4, '/jdk25/bin/java'), base, 'sub-millisecond mtime noise is ignored');
+    const variants = [f('/y/circuitscope.jar', 100, 1700000000000, '/jdk25/bin/java'), f('/x/circuitscope.jar', 101, 1700000000000, '/jdk25/bin/java'),
+        f('/x/circuitscope.jar', 100, 1700000001000, '/jdk25/bin/java'), f('/x/circuitscope.jar', 100, 1700000000000, '/jdk26/bin/java')];
+    for (const v of variants) assert.notEqual(v, base);
+    assert.equal(new Set(variants).size, variants.length);
+});
+
+test('the cache folder follows CIRCUITSCOPE_CACHE, then XDG_CACHE_HOME, then ~/.cache', () => {
+    assert.equal(cacheRoot({ CIRCUITSCOPE_CACHE: '/cs', XDG_CACHE_HOME: '/xdg' }, '/home/u'), '/cs');
+    assert.equal(cacheRoot({ XDG_CACHE_HOME: '/xdg' }, '/home/u'), path.join('/xdg', 'circuitscope'));
+    assert.equal(cacheRoot({ XDG_CACHE_HOME: ' ' }, '/home/u'), path.join('/home/u', '.cache', 'circuitscope'));
 });

@@ -46,7 +46,7 @@ public final class LspLatency {
      * when each document version's analysis was published (its diagnostics, sent after every
      * analysis).
      */
-    static final class QuietClient implements LanguageClient {
+    static class QuietClient implements LanguageClient {
         final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Long>> published = new java.util.concurrent.ConcurrentHashMap<>();
 
         CompletableFuture<Long> publishedAt(String uri, int version) {

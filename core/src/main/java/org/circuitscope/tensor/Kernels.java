@@ -3,14 +3,16 @@ package org.circuitscope.tensor;
 /**
  * The numeric kernels the model, the analyses and the trainer are built on. Two
  * implementations do the same arithmetic: {@link SimdKernels} (Vector API, the default) and
- * {@link ScalarKernels} (plain loops), chosen once by {@code -Dcircuitscope.simd=false}.
+ * {@link ScalarKernels} (plain loops), chosen once by {@code -Dcircuitscope.simd=false}. By
+ * default the SIMD ones are used once they are compiled, the scalar ones until then
+ * ({@link WarmingKernels}).
  *
  * <p>All matrices are row-major float arrays addressed by (array, offset, leading dimension),
  * so per-head slices of {@code [pos, head, d_head]} tensors are used in place.
  */
 public interface Kernels {
 
-    /** The kernels chosen for this JVM: SIMD unless {@code circuitscope.simd} is {@code false}. */
+    /** The kernels chosen for this JVM: SIMD (after a scalar start) unless {@code circuitscope.simd} is {@code false}. */
     static Kernels get() { return KernelsHolder.INSTANCE; }
 
     /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */

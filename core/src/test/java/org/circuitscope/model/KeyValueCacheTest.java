@@ -1,6 +1,5 @@
 package org.circuitscope.model;
 
-import static org.circuitscope.model.IncrementalForwardTest.assertClose;
 import static org.circuitscope.model.IncrementalForwardTest.edited;
 import static org.circuitscope.model.IncrementalForwardTest.random;
 import static org.junit.jupiter.api.Assertions.*;
@@ -99,6 +98,20 @@ class KeyValueCacheTest {
         assertArrayEquals(new int[] {2, cfg.dVocab()}, next.logits().shape(), "the new logits rows");
     }
 
+    /**
+     * Element-wise within 5e-5 of the tensor's largest magnitude: rows of one cache come from
+     * passes over different row counts, possibly some on the scalar kernels and some on SIMD
+     * (a fresh JVM switches when SIMD is compiled), so their float roundings differ by more than
+     * one pass's; a wrong row is off by far more.
+     */
+    static void assertClose(String name, Tensor want, Tensor got) {
+        assertArrayEquals(want.shape(), got.shape(), name + ": shape");
+        float[] a = want.data(), b = got.data();
+        double max = 1e-6;
+        for (float v : a) max = Math.max(max, Math.abs(v));
+        for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 5e-5 * max, name + "[" + i + "]");
+    }
+
     static void extend(Transformer model, KeyValueCache kv, int[] tokens) {
         IncrementalForward.extend(model, kv, tokens, kv.reusablePrefix(tokens), n -> false, null);
         assertArrayEquals(tokens, kv.tokens());
@@ -135,11 +148,11 @@ class KeyValueCacheTest {
             for (int i = 0; i < v; i++) max = Math.max(max, f[(p - 1) * v + i]);
             for (int i = 0; i < v; i++) sum += Math.exp(f[(p - 1) * v + i] - max);
             double want = f[(p - 1) * v + tokens[p]] - max - Math.log(sum);
-            // The logits agree to 1e-5 of their largest magnitude (assertClose; some random models' run to thousands),
+            // The logits agree to 5e-5 of their largest magnitude (assertClose; some random models' run to thousands),
             // and a log-probability is a difference of two of them.
-            assertEquals(want, lp[p], 2e-5 * scale + 1e-5, where + ": log-probability of position " + p);
+            assertEquals(want, lp[p], 1e-4 * scale + 1e-5, where + ": log-probability of position " + p);
             int higher = 0;
-            float tol = (float) (1e-5 * scale);
+            float tol = (float) (5e-5 * scale);
             for (int i = 0; i < v; i++) if (f[(p - 1) * v + i] > f[(p - 1) * v + tokens[p]] + tol) higher++;
             assertTrue(rank[p] >= higher + 1 && rank[p] <= higher + 1 + countNear(f, (p - 1) * v, v, f[(p - 1) * v + tokens[p]], tol),
                     where + ": rank of position " + p);

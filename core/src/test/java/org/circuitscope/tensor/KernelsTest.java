@@ -19,7 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KernelsTest {
 
-    static Stream<Kernels> kernels() { return Stream.of(new ScalarKernels(), new SimdKernels()); }
+    /** Both implementations, and the default's switching wrapper before and after its switch. */
+    static Stream<Kernels> kernels() {
+        WarmingKernels switched = new WarmingKernels(new ScalarKernels(), new SimdKernels());
+        switched.warmUp(0);
+        return Stream.of(new ScalarKernels(), new SimdKernels(), new WarmingKernels(new ScalarKernels(), new SimdKernels()), switched);
+    }
 
     /** (m, n, k) triples: 1, tile-size neighbours (6, 16, 32), and a block-crossing depth (769 > 256·3). */
     static final int[][] GEMM_SHAPES = {

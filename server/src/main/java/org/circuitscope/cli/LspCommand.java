@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "lsp", mixinStandardHelpOptions = true,
         description = "Run the language server (LSP) for .prompt files over stdio, or over a socket with --port.")
 final class LspCommand implements Callable<Integer> {
+    /** Long enough for the first document's analysis to be over on a two-core machine. */
+    static final long AOT_TRAINING_DELAY_MS = 15_000;
+
     @Option(names = "--port", paramLabel = "N", description = "Listen on 127.0.0.1:N for one client instead of using stdio (0: any free port, printed to stderr).")
     Integer port;
 
@@ -44,6 +47,8 @@ final class LspCommand implements Callable<Integer> {
         // Anything a library prints must not corrupt the protocol stream.
         System.setOut(System.err);
         configureLogging();
+        // Once per jar and JDK: the cache the launcher asked for, made after this server's own start.
+        AotCache.wanted(System.getProperty(AotCache.PROPERTY)).ifPresent(c -> AotCache.createLater(c, AOT_TRAINING_DELAY_MS));
         if (port == null) return serve(System.in, stdout);
         try (ServerSocket ss = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             System.err.println("circuitscope lsp: listening on 127.0.0.1:" + ss.getLocalPort());
@@ -87,7 +92,10 @@ final class LspCommand implements Callable<Integer> {
         h.setFormatter(new SimpleFormatter());
         h.setLevel(level);
         root.addHandler(h);
-        root.setLevel(level);
+        // FINE is for circuitscope's own messages: libraries (JNA, DJL, LSP4J) stay at INFO, their
+        // debug output (stack traces included) is noise and costs start-up time.
+        root.setLevel(level.intValue() < Level.INFO.intValue() ? Level.INFO : level);
+        Logger.getLogger("org.circuitscope").setLevel(level);
         // LSP4J logs every unmatched message at WARNING; keep those, but not its debug chatter.
         Logger.getLogger("org.eclipse.lsp4j").setLevel(level.intValue() < Level.INFO.intValue() ? level : Level.WARNING);
     }

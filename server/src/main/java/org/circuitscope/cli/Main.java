@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             TokenizerCommand.class,
             RandomModelCommand.class,
+            AotTrainCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

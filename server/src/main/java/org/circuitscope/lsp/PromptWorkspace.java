@@ -83,24 +83,25 @@ public final class PromptWorkspace implements AutoCloseable {
     }
 
     /**
-     * Loads the default model and runs one short prompt through it on the analysis pool, so
-     * the first real hover finds the weights loaded and the kernels JIT-compiled (a cold first
-     * forward pass is more than ten times slower than the next). Failures are left for the
-     * first document's analysis to report.
+     * Loads the default model and runs one short prompt, an edit and hovers through it on the
+     * analysis pool, so the first real hover finds the weights loaded and its code compiled.
+     * Failures are left for the first document's analysis to report.
      */
     void warmUp() {
         Settings st = settings;
         analysisPool.execute(() -> {
             try {
                 ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), listener::progress);
-                int[] ids = m.encode("The quick brown fox jumps over the lazy dog. ".repeat(4)).ids();
-                int[] run = java.util.Arrays.copyOf(ids, Math.min(ids.length, m.config().nCtx()));
-                if (run.length < 2) return;
-                var kv = new org.circuitscope.model.KeyValueCache(m.config());
-                ActivationStore.run(m.transformer(), kv, run, 0, st.memoryBudgetBytes(), () -> {}).logSoftmax(run.length - 1);
-                int[] edited = run.clone();
-                edited[edited.length - 1] = edited[0];
-                ActivationStore.run(m.transformer(), kv, edited, edited.length - 1, st.memoryBudgetBytes(), () -> {}).logSoftmax(edited.length - 1);
+                // A document, an edit at its end and a hover on the new token: the path of a real first hover.
+                String text = "The quick brown fox jumps over the lazy dog. ".repeat(4);
+                boolean bos = m.config().defaultPrependBos();
+                PromptDocument d1 = new PromptDocument("warm-up:1", "prompt", 1, text);
+                PromptRun first = Analyzer.analyze(d1, FrontMatter.parse(text), m, bos, st.memoryBudgetBytes(), null, () -> {});
+                PromptDocument d2 = new PromptDocument("warm-up:1", "prompt", 2, text + "The");
+                LineIndex idx = new LineIndex(d2.text(), PositionEncoding.UTF16);
+                PromptRun second = Analyzer.analyze(d2, FrontMatter.parse(d2.text()), m, bos, st.memoryBudgetBytes(), first, () -> {},
+                        early -> HoverFeature.hover(early, d2.text().length() - 1, idx, st, () -> {}));
+                HoverFeature.hover(second, d2.text().length() - 1, idx, st, () -> {});
                 LOG.fine(() -> "warmed up " + m.name());
             } catch (Exception | LinkageError e) {
                 LOG.log(Level.FINE, "warm-up of the default model failed (the first analysis will say why)", e);

@@ -1,0 +1,190 @@
+package org.circuitscope.bench;
+
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.*;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.services.LanguageServer;
+
+/**
+ * What a user waits for when the editor starts the language server: the server is spawned as
+ * a separate process with the command line the VS Code extension uses, an LSP4J client talks
+ * to it over the process's stdin/stdout, and each run times spawn → {@code initialize}
+ * answered and spawn → the first hover answered. The prompt (~600 characters, no model
+ * setting, so the embedded attn-only-2l) is opened right after {@code initialized}, and the
+ * hover asks for a token on its last line, so the whole prompt must have been analysed.
+ * Every run is a fresh process.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar org.circuitscope.bench.LspColdStart [--runs N]
+ * [--jar server/target/circuitscope.jar] [--java PATH] [--breakdown] [--launcher FILE]
+ * [--aot-cache FILE] [--jvm-arg ARG]...}. {@code --aot-cache} uses a start-up cache as the
+ * extension does (made first when missing: the server would make it in the background on its
+ * first start). {@code --breakdown} starts the server with {@code --log-level FINE}
+ * and prints its log lines stamped with the time since spawn (the stamps are when the line
+ * reached the client). {@code --launcher} spawns {@code FILE lsp} (e.g. the {@code ./circuitscope}
+ * script) instead of java. {@code --jvm-arg} adds a JVM option before {@code -jar}, for experiments.
+ */
+public final class LspColdStart {
+    private LspColdStart() {}
+
+    record Run(double initializeMs, double hoverMs, double cpuMs, List<String> log) {}
+
+    /**
+     * The extension's command line (vscode-extension/src/java.ts, serverArgs), plus any extra JVM
+     * options; with {@code aotCache}, its start-up cache options (loaded when the file exists).
+     */
+    static List<String> command(String java, String jar, Path aotCache, List<String> jvmArgs, boolean fine) {
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+                "-Xlog:disable", "-Xlog:all=warning:stderr"));
+        if (aotCache != null) {
+            if (Files.exists(aotCache)) cmd.add("-XX:AOTCache=" + aotCache);
+            cmd.add("-Dcircuitscope.aotCache=" + aotCache);
+        }
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar, "lsp"));
+        if (fine) cmd.addAll(List.of("--log-level", "FINE"));
+        return cmd;
+    }
+
+    static Run once(List<String> cmd, String body) throws Exception {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).start();
+        Thread err = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    // SimpleFormatter's first line of a record is the wall-clock date and the logger: noise here.
+                    if (!line.matches("^[A-Z][a-z]{2} \\d{1,2}, \\d{4} .*")) log.add(stamp(t0, line));
+                }
+            } catch (java.io.IOException ignored) {
+                // The process ended.
+            }
+        }, "server-stderr");
+        err.setDaemon(true);
+        err.start();
+        try {
+            // What the server sends while it starts goes into the breakdown too (diagnostics: an analysis is done).
+            LspLatency.QuietClient client = new LspLatency.QuietClient() {
+                @Override public void publishDiagnostics(PublishDiagnosticsParams d) { log.add(stamp(t0, "client: diagnostics for version " + d.getVersion())); }
+                @Override public void notifyProgress(ProgressParams pp) {
+                    Object v = pp.getValue().isLeft() ? pp.getValue().getLeft() : pp.getValue().getRight();
+                    log.add(stamp(t0, "client: progress " + (v instanceof WorkDoneProgressBegin b ? "begin " + b.getTitle() : v instanceof WorkDoneProgressEnd ? "end" : "report")));
+                }
+            };
+            Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(client)
+                    .setRemoteInterface(LanguageServer.class).setInput(p.getInputStream()).setOutput(p.getOutputStream()).create();
+            l.startListening();
+            LanguageServer remote = l.getRemoteProxy();
+            InitializeParams init = new InitializeParams();
+            init.setProcessId((int) ProcessHandle.current().pid());
+            // As VS Code: the settings section (here all defaults), and progress support.
+            JsonObject options = new JsonObject();
+            options.add("circuitscope", new JsonObject());
+            init.setInitializationOptions(options);
+            ClientCapabilities caps = new ClientCapabilities();
+            WindowClientCapabilities window = new WindowClientCapabilities();
+            window.setWorkDoneProgress(true);
+            caps.setWindow(window);
+            init.setCapabilities(caps);
+            init.setClientInfo(new ClientInfo("LspColdStart"));
+            remote.initialize(init).get(120, TimeUnit.SECONDS);
+            long initialized = System.nanoTime();
+            log.add(stamp(t0, "client: initialize answered"));
+            remote.initialized(new InitializedParams());
+            String uri = "file:///bench/cold.prompt";
+            remote.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "prompt", 1, body)));
+            String[] lines = body.split("\n", -1);
+            int last = lines.length - 1;
+            int ch = Math.max(0, lines[last].length() - 1);
+            Hover h = LspLatency.hover(remote, uri, last, ch);
+            long hovered = System.nanoTime();
+            // CPU time of the server (all its threads) up to the answer: less disturbed by a busy machine than wall time.
+            double cpu = p.info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
+            log.add(stamp(t0, "client: hover answered"));
+            if (h == null) throw new IllegalStateException("no hover at " + last + ":" + ch + "; server log:\n" + String.join("\n", log));
+            remote.shutdown().get(30, TimeUnit.SECONDS);
+            remote.exit();
+            p.waitFor(30, TimeUnit.SECONDS);
+            err.join(2000);
+            return new Run(LspLatency.ms(initialized - t0), LspLatency.ms(hovered - t0), cpu, List.copyOf(log));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = 7;
+        String jar = "server/target/circuitscope.jar";
+        String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String launcher = null;
+        boolean breakdown = false;
+        List<String> jvmArgs = new ArrayList<>();
+        Path aotCache = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--jar" -> jar = args[++i];
+                case "--java" -> javaExe = args[++i];
+                case "--launcher" -> launcher = args[++i];
+                case "--breakdown" -> breakdown = true;
+                case "--jvm-arg" -> jvmArgs.add(args[++i]);
+                case "--aot-cache" -> aotCache = Path.of(args[++i]).toAbsolutePath();
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --aot-cache FILE, --breakdown, --jvm-arg ARG)");
+            }
+        }
+        jar = Path.of(jar).toAbsolutePath().toString(); // as the extension passes it (an AOT cache records the class path)
+        if (launcher == null && !Files.isRegularFile(Path.of(jar))) throw new IllegalArgumentException("no server jar at " + jar + " (--jar FILE)");
+        if (launcher == null && aotCache != null && !Files.exists(aotCache)) {
+            // What the server does in the background on its first start, done here up front so every run loads it.
+            List<String> train = new ArrayList<>(command(javaExe, jar, null, jvmArgs, false));
+            train.subList(train.size() - 3, train.size()).clear();
+            train.addAll(List.of("-XX:AOTCacheOutput=" + aotCache, "-jar", jar, "aot-train"));
+            System.out.println("making the start-up cache: " + String.join(" ", train));
+            Files.createDirectories(aotCache.getParent());
+            Path log = Files.createTempFile("circuitscope-aot-training", ".log");
+            int rc = new ProcessBuilder(train).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+            if (rc != 0 || !Files.exists(aotCache)) throw new IllegalStateException("the training run failed (exit " + rc + "); its output is in " + log);
+        }
+        List<String> cmd = launcher != null
+                ? new ArrayList<>(breakdown ? List.of(launcher, "lsp", "--log-level", "FINE") : List.of(launcher, "lsp"))
+                : command(javaExe, jar, aotCache, jvmArgs, breakdown);
+        String body = LspLatency.text(600, 7);
+        System.out.printf("cores %d, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.println("server: " + String.join(" ", cmd));
+        System.out.printf("prompt: %d characters, %d lines; hover on the last line%n", body.length(), body.split("\n", -1).length);
+        double[] init = new double[runs], hover = new double[runs], cpu = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            Run r = once(cmd, body);
+            init[i] = r.initializeMs();
+            hover[i] = r.hoverMs();
+            cpu[i] = r.cpuMs();
+            System.out.printf("run %d: spawn → initialize %.0f ms, spawn → first hover %.0f ms (server CPU %.0f ms)%n", i + 1, r.initializeMs(), r.hoverMs(), r.cpuMs());
+            if (breakdown) r.log().forEach(line -> System.out.println("    " + line));
+        }
+        System.out.printf("spawn → initialize:  median %.0f ms, min %.0f ms%n", median(init), Arrays.stream(init).min().orElseThrow());
+        System.out.printf("spawn → first hover: median %.0f ms, min %.0f ms%n", median(hover), Arrays.stream(hover).min().orElseThrow());
+        System.out.printf("server CPU time to the hover: median %.0f ms%n", median(cpu));
+        System.out.printf("load average after: %.2f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.exit(0);
+    }
+
+    static String stamp(long t0, String line) {
+        return String.format("%7.0f ms  %s", LspLatency.ms(System.nanoTime() - t0), line);
+    }
+
+    static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,46 @@
+package org.circuitscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AotCacheTest {
+
+    @Test
+    void aCacheIsWantedOnlyWhenNamedMissingAndNotFailedBefore(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("server-1.aot");
+        assertEquals(Optional.empty(), AotCache.wanted(null));
+        assertEquals(Optional.empty(), AotCache.wanted(" "));
+        assertEquals(Optional.of(c), AotCache.wanted(c.toString()));
+        Files.writeString(AotCache.failedMarker(c), "failed");
+        assertEquals(Optional.empty(), AotCache.wanted(c.toString()), "a failed training run is not repeated at every start");
+        Files.setLastModifiedTime(AotCache.failedMarker(c), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 25L * 3600 * 1000));
+        assertEquals(Optional.of(c), AotCache.wanted(c.toString()), "but it is tried again a day later");
+        Files.delete(AotCache.failedMarker(c));
+        Files.write(c, new byte[] {1});
+        assertEquals(Optional.empty(), AotCache.wanted(c.toString()), "an existing cache is not made again");
+    }
+
+    @Test
+    void theTrainingRunIsAWholeSessionOnTheEmbeddedModel() {
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        int code = Main.run(new String[] {AotTrainCommand.NAME}, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+        assertEquals(0, code, "aot-train failed: " + err);
+    }
+
+    @Test
+    void theTrainingRunKeepsTheServersOptionsButNotItsCacheOnes() {
+        List<String> cmd = AotCache.trainingCommand("/jdk/bin/java",
+                List.of("--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-XX:AOTCache=/c/old.aot", "-Dcircuitscope.aotCache=/c/s.aot", "-Dx=1", "-Xlog:disable"),
+                "/x/circuitscope.jar", Path.of("/c/s.aot.tmp"));
+        assertEquals(List.of("/jdk/bin/java", "--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Dx=1", "-Xlog:disable",
+                "-XX:AOTCacheOutput=" + Path.of("/c/s.aot.tmp"), "-jar", "/x/circuitscope.jar", "aot-train"), cmd);
+        assertTrue(cmd.stream().noneMatch(o -> o.startsWith("-XX:AOTCache=")), "AOTCache and AOTCacheOutput together stop the JVM");
+    }
+}
