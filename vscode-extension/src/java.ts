@@ -99,13 +99,14 @@ export interface AotCache {
 }
 
 /**
- * The command line that starts the bundled server (the Vector API is an incubator module).
+ * The command line that starts the bundled server (the Vector API is an incubator module; G1,
+ * the default collector, with short pauses for hover latency).
  * JVM warnings go to stderr, never into the protocol on stdout. With `aot`, the server is told
  * its start-up cache file (it makes it in the background when missing), and a made one is loaded.
  */
 export function serverArgs(jar: string, aot?: AotCache): string[] {
     const cache = aot ? [...(aot.exists ? [`-XX:AOTCache=${aot.file}`] : []), `-Dcircuitscope.aotCache=${aot.file}`] : [];
-    return ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:+UseParallelGC',
+    return ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10',
         '-Xlog:disable', '-Xlog:all=warning:stderr', ...cache, '-jar', jar, 'lsp'];
 }
 

@@ -42,7 +42,7 @@ public final class LspColdStart {
      * options; with {@code aotCache}, its start-up cache options (loaded when the file exists).
      */
     static List<String> command(String java, String jar, Path aotCache, List<String> jvmArgs, boolean fine) {
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=10",
                 "-Xlog:disable", "-Xlog:all=warning:stderr"));
         if (aotCache != null) {
             if (Files.exists(aotCache)) cmd.add("-XX:AOTCache=" + aotCache);

@@ -34,6 +34,8 @@ public final class IncrementalForward {
     /** Up to this many new rows, products stream the weights instead of packing them (see {@link #product}). */
     private static final int FEW_ROWS = 8;
     private static final int CHUNK = 2048;
+    /** Vocabulary columns of the unembedding between two checkpoints. */
+    private static final int UNEMBED_BLOCK = 8192;
     private final ModelConfig cfg;
     private final Weights w;
     private final Kernels k = Kernels.get();
@@ -142,7 +144,7 @@ public final class IncrementalForward {
         }
         Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
         Tensor logits = Tensor.zeros(n, cfg.dVocab());
-        affine(x, "unembed.W_U", "unembed.b_U", logits);
+        unembed(s, x, logits);
         if (kv != null) kv.writeLogits(from, logits.data(), tokens);
         return s.done(tokens, newRowsOnly ? logits : s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
     }
@@ -206,6 +208,7 @@ public final class IncrementalForward {
             product(h, n, dh, d, x.data(), 0, d, 0, w.data(pre + "W_" + which[i]), 0, dh, d * dh, out.data(), 0, hd, dh);
             RowOps.addRowBias(k, out.data(), n, w.data(pre + "b_" + which[i]));
             qkv[i] = out;
+            s.checkpoint.run();
         }
         s.keep(HookPoint.attn(l, "q"), qkv[0], hd);
         // Keys and values of every position: the old rows are what the new queries attend to.
@@ -246,6 +249,7 @@ public final class IncrementalForward {
         Tensor z = Tensor.zeros(n, h, dh);
         k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values, 0, hd, dh, z.data(), 0, hd, dh, false);
         s.keep(HookPoint.attn(l, "z"), z, hd);
+        if (s.kv != null) KeyValueCache.writeRows(s.kv.z(l), from, z.data(), n, hd);
 
         Tensor attnOut = Tensor.zeros(n, d);
         String resultName = HookPoint.attn(l, "result");
@@ -271,6 +275,7 @@ public final class IncrementalForward {
         Tensor hPre = Tensor.zeros(n, dm);
         affine(x, pre + "W_in", pre + "b_in", hPre);
         s.keep(HookPoint.mlp(l, "pre"), hPre, dm);
+        s.checkpoint.run();
         Tensor post = hPre.copy();
         float[] pd = post.data();
         WorkerPool.parallelFor(n, i -> {
@@ -298,6 +303,24 @@ public final class IncrementalForward {
         s.keep(scaleName, scale, 1);
         s.keep(normName, out, d);
         return out;
+    }
+
+    /**
+     * logits = x·W_U + b_U, in blocks of vocabulary columns with a checkpoint after each: for a
+     * few new rows the unembedding streams all of W_U (154 MB for GPT-2), the longest stretch
+     * of a pass without one otherwise.
+     */
+    private void unembed(State s, Tensor x, Tensor logits) {
+        int n = x.dim(0), in = x.dim(1), v = cfg.dVocab();
+        float[] wu = w.data("unembed.W_U"), bu = w.data("unembed.b_U"), out = logits.data();
+        for (int c0 = 0; c0 < v; c0 += UNEMBED_BLOCK) {
+            int len = Math.min(UNEMBED_BLOCK, v - c0);
+            product(1, n, len, in, x.data(), 0, in, 0, wu, c0, v, 0, out, c0, v, 0);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < len; j++) out[i * v + c0 + j] += bu[c0 + j];
+            }
+            s.checkpoint.run();
+        }
     }
 
     private void affine(Tensor x, String wName, String bName, Tensor out) {
@@ -348,7 +371,10 @@ public final class IncrementalForward {
         final KeyValueCache kv;
         final int t, from;
         final Predicate<String> names;
-        /** Also run between a block's attention and MLP, so a long pass answers cancellation twice a layer. */
+        /**
+         * Also run after each large product (Q, K, V, the MLP's first half) and between a block's
+         * attention and MLP: a pass answers cancellation (and a server's requests) several times a layer.
+         */
         final Runnable checkpoint;
         final Map<String, Tensor> stored = new LinkedHashMap<>();
 

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * One prompt's per-position state, kept between edits and grown in place: every layer's keys
- * and values (what {@link IncrementalForward} continues from), its queries and the final
- * LayerNorm scale (what a hover's head attribution reads), and the logits rows.
+ * and values (what {@link IncrementalForward} continues from), its queries, per-head attention
+ * outputs and the final LayerNorm scale (what a hover's head attribution reads), and the
+ * logits rows with each position's score.
  *
  * <p>Why mutable and in place: an editor edits a long prompt near its end many times a
  * second. Copying the earlier rows into new arrays on every edit (110 MB of K, V and Q for
@@ -28,7 +29,7 @@ public final class KeyValueCache {
      * The arrays, replaced as a whole when they grow: readers that took the old ones keep
      * valid rows, and the volatile field publishes the copied contents with the new ones.
      */
-    private record Rows(float[][] keys, float[][] values, float[][] queries, float[] finalScale, double[] logProb, int[] rank, int capacity) {}
+    private record Rows(float[][] keys, float[][] values, float[][] queries, float[][] zs, float[] finalScale, double[] logProb, int[] rank, double[] logSumExp, int capacity) {}
 
     /** Held by the one writer ({@link IncrementalForward#extend}) for its whole pass. */
     final java.util.concurrent.locks.ReentrantLock writer = new java.util.concurrent.locks.ReentrantLock();
@@ -41,7 +42,7 @@ public final class KeyValueCache {
     public KeyValueCache(ModelConfig cfg) {
         this.cfg = cfg;
         int l = cfg.nLayers();
-        rows = new Rows(new float[l][0], new float[l][0], new float[l][0], new float[0], new double[0], new int[0], 0);
+        rows = new Rows(new float[l][0], new float[l][0], new float[l][0], new float[l][0], new float[0], new double[0], new int[0], new double[0], 0);
     }
 
     public ModelConfig config() { return cfg; }
@@ -86,6 +87,9 @@ public final class KeyValueCache {
     /** Layer {@code l}'s queries, as {@link #keys}. */
     public float[] queries(int l) { return rows.queries[l]; }
 
+    /** Layer {@code l}'s attention outputs per head before W_O (hook_z), as {@link #keys}: a head's direct effect at a position is its z row times W_O. */
+    public float[] z(int l) { return rows.zs[l]; }
+
     /** ln_final.hook_scale per position (empty for models without normalisation). */
     public float[] finalScale() { return rows.finalScale; }
 
@@ -109,6 +113,12 @@ public final class KeyValueCache {
         return new LogitRow(logitChunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * cfg.dVocab());
     }
 
+    /** log Σ exp of logits row {@code p} (its log_softmax is the row minus this), computed once when the row was written. */
+    public double logSumExp(int p) {
+        if (p < 0 || p >= length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (length - 1));
+        return rows.logSumExp[p];
+    }
+
     /** One row of logits inside a chunk: {@code data[offset .. offset + d_vocab)}. */
     public record LogitRow(float[] data, int offset) {}
 
@@ -116,7 +126,7 @@ public final class KeyValueCache {
     public synchronized long bytes() {
         Rows r = rows;
         long b = 4L * r.finalScale.length;
-        for (int l = 0; l < cfg.nLayers(); l++) b += 4L * (r.keys[l].length + r.values[l].length + r.queries[l].length);
+        for (int l = 0; l < cfg.nLayers(); l++) b += 4L * (r.keys[l].length + r.values[l].length + r.queries[l].length + r.zs[l].length);
         for (float[] c : logitChunks) if (c != null) b += 4L * c.length;
         return b;
     }
@@ -155,12 +165,15 @@ public final class KeyValueCache {
         if (from == 0) { r.logProb[0] = Double.NaN; r.rank[0] = 0; }
         org.circuitscope.tensor.WorkerPool.parallelFor(n, i -> {
             int p = from + i;
-            if (p == 0) return;
-            float[] row = chunks[(p - 1) / LOGIT_CHUNK];
-            double[] lp = LogitOps.logSoftmax(row, ((p - 1) % LOGIT_CHUNK) * v, v);
-            r.logProb[p] = lp[tokens[p]];
-            r.rank[p] = LogitOps.rank(lp, tokens[p]);
+            r.logSumExp[p] = LogitOps.logSumExp(chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, v);
         });
+        // Scores after every new row's logSumExp: position p reads row p − 1.
+        for (int p = Math.max(1, from); p < from + n; p++) {
+            float[] row = chunks[(p - 1) / LOGIT_CHUNK];
+            int off = ((p - 1) % LOGIT_CHUNK) * v;
+            r.logProb[p] = row[off + tokens[p]] - r.logSumExp[p - 1];
+            r.rank[p] = LogitOps.rank(row, off, v, tokens[p]);
+        }
     }
 
     /** Writes a per-position array's rows [n, width] for positions from.. (one of the arrays of this cache). */
@@ -173,13 +186,14 @@ public final class KeyValueCache {
         int cap = Math.min(Math.max(t, t + t / 4 + 16), Math.max(t, cfg.nCtx()));
         int w = cfg.nHeads() * cfg.dHead(), layers = cfg.nLayers();
         Rows r = rows;
-        float[][] k = new float[layers][], v = new float[layers][], q = new float[layers][];
+        float[][] k = new float[layers][], v = new float[layers][], q = new float[layers][], z = new float[layers][];
         for (int l = 0; l < layers; l++) {
             k[l] = Arrays.copyOf(r.keys[l], cap * w);
             v[l] = Arrays.copyOf(r.values[l], cap * w);
             q[l] = Arrays.copyOf(r.queries[l], cap * w);
+            z[l] = Arrays.copyOf(r.zs[l], cap * w);
         }
         float[] scale = cfg.normalizationType() == Normalization.NONE ? r.finalScale : Arrays.copyOf(r.finalScale, cap);
-        rows = new Rows(k, v, q, scale, Arrays.copyOf(r.logProb, cap), Arrays.copyOf(r.rank, cap), cap);
+        rows = new Rows(k, v, q, z, scale, Arrays.copyOf(r.logProb, cap), Arrays.copyOf(r.rank, cap), Arrays.copyOf(r.logSumExp, cap), cap);
     }
 }

@@ -16,6 +16,23 @@ public final class LogitOps {
         return logSoftmax(logits.data(), pos * v, v);
     }
 
+    /** log Σ exp of {@code d[off .. off + v)} in float64: log_softmax is d[i] − this. */
+    public static double logSumExp(float[] d, int off, int v) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < v; i++) max = Math.max(max, d[off + i]);
+        double sum = 0;
+        for (int i = 0; i < v; i++) sum += Math.exp(d[off + i] - max);
+        return max + Math.log(sum);
+    }
+
+    /** 1-based rank of {@code token} in the row {@code d[off .. off + v)} (ties by lower id, as {@link #rank(double[], int)}). */
+    public static int rank(float[] d, int off, int v, int token) {
+        float x = d[off + token];
+        int r = 1;
+        for (int i = 0; i < v; i++) if (d[off + i] > x || (d[off + i] == x && i < token)) r++;
+        return r;
+    }
+
     /** log_softmax of {@code d[off .. off + v)}. */
     public static double[] logSoftmax(float[] d, int off, int v) {
         double max = Double.NEGATIVE_INFINITY;

@@ -45,12 +45,13 @@ public interface Kernels {
 
     /**
      * Dot products of every row's segments with one vector's:
-     * out[outOff + r·segs + j] = Σ_{e &lt; seg} a[aOff + r·lda + j·seg + e] · x[xOff + j·seg + e]
-     * for r &lt; rows, j &lt; segs. With segments of d_head this is one query against every
-     * position's key in every head at once (a row of attention scores per head), without a
-     * call per position and head.
+     * out[outOff + j·ldo + r] = Σ_{e &lt; seg} a[aOff + r·lda + j·seg + e] · x[xOff + j·seg + e]
+     * for r &lt; rows, j &lt; segs (segment-major: each segment's results contiguous when
+     * ldo = rows). With segments of d_head this is one query against every position's key in
+     * every head at once (a row of attention scores per head), without a call per position and
+     * head.
      */
-    void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff);
+    void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff, int ldo);
 
     /** y[i] += alpha·x[i] over n elements. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);

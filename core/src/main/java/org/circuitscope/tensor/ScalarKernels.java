@@ -53,9 +53,9 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff) {
+    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff, int ldo) {
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < segs; j++) out[outOff + r * segs + j] = dot(a, aOff + r * lda + j * seg, x, xOff + j * seg, seg);
+            for (int j = 0; j < segs; j++) out[outOff + j * ldo + r] = dot(a, aOff + r * lda + j * seg, x, xOff + j * seg, seg);
         }
     }
 

@@ -59,10 +59,10 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
-    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff) {
+    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff, int ldo) {
         if (seg > BLOCK) { // long segments: dot keeps its partial sums short
             for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < segs; j++) out[outOff + r * segs + j] = dot(a, aOff + r * lda + j * seg, x, xOff + j * seg, seg);
+                for (int j = 0; j < segs; j++) out[outOff + j * ldo + r] = dot(a, aOff + r * lda + j * seg, x, xOff + j * seg, seg);
             }
             return;
         }
@@ -76,7 +76,7 @@ public final class SimdKernels implements Kernels {
                 for (; e < upper; e += L) acc = FloatVector.fromArray(S, a, ao + e).fma(FloatVector.fromArray(S, x, xo + e), acc);
                 float s = acc.reduceLanes(VectorOperators.ADD);
                 for (; e < seg; e++) s += a[ao + e] * x[xo + e];
-                out[outOff + r * segs + j] = s;
+                out[outOff + j * ldo + r] = s;
             }
         }
     }

@@ -109,7 +109,7 @@ final class WarmingKernels implements Kernels {
             }
             k.gemmBatched(BATCH, false, true, M, N, K, a, 0, K, 0, b, 0, K, K * N, c, 0, N, M * N, false);
             float s = k.dot(x, 0, y, 0, ROW);
-            k.segmentDots(a, 0, K, M, x, 0, 2, K / 2, c, 0);
+            k.segmentDots(a, 0, K, M, x, 0, 2, K / 2, c, 0, M);
             k.axpy(s * 1e-3f, x, 0, y, 0, ROW);
             System.arraycopy(x, 0, out, 0, ROW);
             k.softmax(out, 0, ROW);
@@ -139,8 +139,8 @@ final class WarmingKernels implements Kernels {
     @Override public float dot(float[] a, int aOff, float[] b, int bOff, int n) { return current.dot(a, aOff, b, bOff, n); }
 
     @Override
-    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff) {
-        current.segmentDots(a, aOff, lda, rows, x, xOff, segs, seg, out, outOff);
+    public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff, int ldo) {
+        current.segmentDots(a, aOff, lda, rows, x, xOff, segs, seg, out, outOff, ldo);
     }
 
     @Override public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { current.axpy(alpha, x, xOff, y, yOff, n); }

@@ -49,9 +49,9 @@ class KeyValueCacheTest {
         extend(model, kv, a);
         int[] b = edited(a, 5, 16, cfg.dVocab());
         AtomicInteger layers = new AtomicInteger();
-        // Cancelled at its second checkpoint: layer 0's K, V and Q rows ≥ 5 already hold b's values.
+        // Cancelled at the start of layer 1 (its seventh checkpoint): layer 0's K, V and Q rows ≥ 5 already hold b's values.
         assertThrows(CancellationException.class, () -> IncrementalForward.extend(model, kv, b, 5, n -> false, () -> {
-            if (layers.incrementAndGet() > 1) throw new CancellationException("edited again");
+            if (layers.incrementAndGet() > 6) throw new CancellationException("edited again");
         }));
         assertEquals(5, kv.length(), "only the positions before the cancelled edit are valid");
         // Going back to a (an undo): the cache must not pass b's half-written rows off as a's.
@@ -117,7 +117,7 @@ class KeyValueCacheTest {
         assertArrayEquals(tokens, kv.tokens());
     }
 
-    /** K, V, Q, the final scale and the logits rows against a full run; scores against float64 arithmetic on its logits. */
+    /** K, V, Q, z, the final scale and the logits rows against a full run; scores against float64 arithmetic on its logits. */
     static void assertMatchesFullRun(Transformer model, KeyValueCache kv, int[] tokens, String where) {
         ModelConfig cfg = model.config();
         int t = tokens.length, w = cfg.nHeads() * cfg.dHead(), v = cfg.dVocab();
@@ -127,6 +127,7 @@ class KeyValueCacheTest {
             assertClose(where + " k" + l, full.get(HookPoint.attn(l, "k")), Tensor.of(Arrays.copyOf(kv.keys(l), t * w), t, cfg.nHeads(), cfg.dHead()));
             assertClose(where + " v" + l, full.get(HookPoint.attn(l, "v")), Tensor.of(Arrays.copyOf(kv.values(l), t * w), t, cfg.nHeads(), cfg.dHead()));
             assertClose(where + " q" + l, full.get(HookPoint.attn(l, "q")), Tensor.of(Arrays.copyOf(kv.queries(l), t * w), t, cfg.nHeads(), cfg.dHead()));
+            assertClose(where + " z" + l, full.get(HookPoint.attn(l, "z")), Tensor.of(Arrays.copyOf(kv.z(l), t * w), t, cfg.nHeads(), cfg.dHead()));
         }
         if (cfg.normalizationType() != Normalization.NONE) {
             assertClose(where + " final scale", full.get(HookPoint.LN_FINAL_SCALE), Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1));

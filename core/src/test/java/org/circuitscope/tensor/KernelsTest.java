@@ -168,9 +168,10 @@ class KernelsTest {
         for (int[] c : cases) {
             int rows = c[0], segs = c[1], seg = c[2], lda = segs * seg + c[3];
             float[] a = random(rnd, 2 + Math.max(1, rows) * lda, 1f), x = random(rnd, 3 + segs * seg, 1f);
-            float[] out = new float[1 + rows * segs + 2];
+            int ldo = rows + 2; // a gap after each segment's results
+            float[] out = new float[1 + segs * ldo];
             java.util.Arrays.fill(out, 42f);
-            kern.segmentDots(a, 2, lda, rows, x, 3, segs, seg, out, 1);
+            kern.segmentDots(a, 2, lda, rows, x, 3, segs, seg, out, 1, ldo);
             assertEquals(42f, out[0], "nothing written before outOff");
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < segs; j++) {
@@ -180,10 +181,10 @@ class KernelsTest {
                         want += p;
                         mag += Math.abs(p);
                     }
-                    assertEquals(want, out[1 + r * segs + j], 1e-6 * mag + 1e-7, kern.name() + " " + java.util.Arrays.toString(c) + " row " + r + " seg " + j);
+                    assertEquals(want, out[1 + j * ldo + r], 1e-6 * mag + 1e-7, kern.name() + " " + java.util.Arrays.toString(c) + " row " + r + " seg " + j);
                 }
             }
-            assertEquals(42f, out[1 + rows * segs], "nothing written after the last");
+            for (int j = 0; j < segs; j++) assertEquals(42f, out[1 + j * ldo + rows], "nothing written in the gap after segment " + j);
         }
     }
 

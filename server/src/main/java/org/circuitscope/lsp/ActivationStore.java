@@ -15,7 +15,6 @@ import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.IncrementalForward;
 import org.circuitscope.model.KeyValueCache;
-import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
@@ -108,11 +107,14 @@ public final class ActivationStore {
         return wholeLogits;
     }
 
-    /** log-softmax of logits row {@code p}. */
+    /** log-softmax of logits row {@code p} (its log Σ exp was computed with the row). */
     public double[] logSoftmax(int p) {
         if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
         KeyValueCache.LogitRow r = kv.logits(p);
-        return LogitOps.logSoftmax(r.data(), r.offset(), model.config().dVocab());
+        double lse = kv.logSumExp(p);
+        double[] out = new double[model.config().dVocab()];
+        for (int i = 0; i < out.length; i++) out[i] = r.data()[r.offset() + i] - lse;
+        return out;
     }
 
     public int length() { return ids.length; }
@@ -180,6 +182,7 @@ public final class ActivationStore {
             if (name.equals(HookPoint.attn(l, "q"))) return Tensor.of(Arrays.copyOf(kv.queries(l), t * h * dh), t, h, dh);
             if (name.equals(HookPoint.attn(l, "k"))) return Tensor.of(Arrays.copyOf(kv.keys(l), t * h * dh), t, h, dh);
             if (name.equals(HookPoint.attn(l, "v"))) return Tensor.of(Arrays.copyOf(kv.values(l), t * h * dh), t, h, dh);
+            if (name.equals(HookPoint.attn(l, "z"))) return Tensor.of(Arrays.copyOf(kv.z(l), t * h * dh), t, h, dh);
         }
         return null;
     }
@@ -198,9 +201,9 @@ public final class ActivationStore {
     /** Bytes held (logits excluded): the cache's rows for this prompt, the first pass's other activations and those recomputed. */
     public synchronized long heldBytes() { return cacheBytes(model.config(), ids.length) + baseBytes + memoBytes + extraBytes; }
 
-    /** What the cache holds for {@code t} positions besides the logits: K, V and Q of every layer and the final scale. */
+    /** What the cache holds for {@code t} positions besides the logits: K, V, Q and z of every layer and the final scale. */
     static long cacheBytes(ModelConfig c, int t) {
-        return 4L * t * (3L * c.nLayers() * c.nHeads() * c.dHead() + 1);
+        return 4L * t * (4L * c.nLayers() * c.nHeads() * c.dHead() + 1);
     }
 
     /**
@@ -245,7 +248,7 @@ public final class ActivationStore {
 
     /** Whether the document's {@link KeyValueCache} holds this activation (read from there, never stored twice). */
     static boolean heldByCache(ModelConfig c, String n) {
-        return n.endsWith("attn.hook_q") || n.endsWith("attn.hook_k") || n.endsWith("attn.hook_v")
+        return n.endsWith("attn.hook_q") || n.endsWith("attn.hook_k") || n.endsWith("attn.hook_v") || n.endsWith("attn.hook_z")
                 || (n.equals(HookPoint.LN_FINAL_SCALE) && c.normalizationType() != Normalization.NONE);
     }
 

@@ -87,9 +87,9 @@ public final class Analyzer {
         // The rows before from are this version's too: wrap them as a store of the first from tokens.
         ActivationStore prefix = previous.acts().prefix(Arrays.copyOf(ids, from));
         if (from < n) {
-            double[] row = prefix.logSoftmax(from - 1);
-            lp[from] = row[ids[from]];
-            rank[from] = LogitOps.rank(row, ids[from]);
+            KeyValueCache.LogitRow row = kv.logits(from - 1);
+            lp[from] = row.data()[row.offset() + ids[from]] - kv.logSumExp(from - 1);
+            rank[from] = LogitOps.rank(row.data(), row.offset(), m.config().dVocab(), ids[from]);
         }
         return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, prefix, lp, rank, Math.min(from + 1, n));
     }

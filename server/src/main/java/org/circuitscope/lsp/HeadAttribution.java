@@ -21,10 +21,12 @@ import org.eclipse.lsp4j.jsonrpc.CancelChecker;
  * <p>Why not call {@link SourceAttribution#compute} on a cache: it reads hook_pattern
  * [head, pos, pos] of every layer, 576 MB for a 1,000-token prompt on GPT-2 small, which does
  * not fit a document's memory budget and would cost a full forward pass per hover. Row p of
- * the pattern is softmax_s(q_p·k_s/√d_head) over s ≤ p, so it is recomputed here from the
- * queries, keys and values in the document's {@link KeyValueCache} by the kernels'
- * {@code segmentDots}, layers in parallel, in O(layers·pos·d_model): it reads every layer's
- * keys and values once (74 MB at 1,000 tokens of GPT-2 small, a few milliseconds).
+ * the pattern is softmax_s(q_p·k_s/√d_head) over s ≤ p, and a head's total over its sources is
+ * Σ_s A[p, s]·v_s·W_O[h]·u = z_p,h·(W_O[h]·u) with z_p,h its attention output (hook_z). So the
+ * totals of every head read only W_O and the z rows at p from the document's
+ * {@link KeyValueCache}, and the per-source split, built for the few heads that show it, reads
+ * those heads' slices of the cached queries, keys and values: about 30 MB per hover at 1,000
+ * tokens of GPT-2 small (W_O), not the 74 MB of every key and value.
  * The per-source split is built only for the heads that show it. The test
  * {@code HeadAttributionTest} checks the results equal the library's on a full cache and the
  * effect of removing the head.
@@ -54,18 +56,15 @@ final class HeadAttribution {
         double[] u = LogitDirection.of(w, scale, target, -1).u();
         float[] uf = new float[u.length];
         for (int i = 0; i < u.length; i++) uf[i] = (float) u[i];
-        int nh = c.nHeads(), layers = c.nLayers();
-        // Per layer, [pos + 1, n_heads]: each source's score against the query, and its value read out along u.
-        float[][] scores = new float[layers][], readOut = new float[layers][];
-        double[] totals = new double[layers * nh];
+        int nh = c.nHeads(), dh = c.dHead(), hd = nh * dh, layers = c.nLayers();
+        // Per layer: W_O[h]·u for every head, and each head's total z_pos,h · (W_O[h]·u).
+        float[][] ou = new float[layers][hd];
+        float[] totals = new float[layers * nh];
         cancel.checkCanceled();
         WorkerPool.parallelFor(layers, l -> {
-            layer(c, w, kv, l, pos, uf, scores[l] = new float[(pos + 1) * nh], readOut[l] = new float[(pos + 1) * nh]);
-            for (int h = 0; h < nh; h++) {
-                double t = 0;
-                for (double x : parts(c, scores[l], readOut[l], h, pos)) t += x;
-                totals[l * nh + h] = t;
-            }
+            Kernels k = Kernels.get();
+            k.segmentDots(w.data("blocks." + l + ".attn.W_O"), 0, c.dModel(), hd, uf, 0, 1, c.dModel(), ou[l], 0, hd);
+            k.segmentDots(kv.z(l), pos * hd, hd, 1, ou[l], 0, nh, dh, totals, l * nh, 1);
         });
         cancel.checkCanceled();
         List<Head> heads = new ArrayList<>();
@@ -75,9 +74,9 @@ final class HeadAttribution {
         heads.sort(Comparator.comparingDouble((Head x) -> -Math.abs(x.logit())));
         for (int i = 0; i < Math.min(withSources, heads.size()); i++) {
             Head x = heads.get(i);
-            double[] parts = parts(c, scores[x.layer()], readOut[x.layer()], x.head(), pos);
-            List<Source> src = new ArrayList<>(parts.length);
-            for (int s = 0; s < parts.length; s++) src.add(new Source(s, parts[s]));
+            double[] parts = parts(c, kv, x.layer(), x.head(), pos, ou[x.layer()]);
+            List<Source> src = new ArrayList<>(pos + 1);
+            for (int s = 0; s <= pos; s++) src.add(new Source(s, parts[s]));
             src.sort(Comparator.comparingDouble((Source y) -> -Math.abs(y.logit())));
             heads.set(i, new Head(x.layer(), x.head(), x.label(), x.logit(), List.copyOf(src)));
         }
@@ -85,26 +84,20 @@ final class HeadAttribution {
     }
 
     /**
-     * Layer l's scores q_pos·k_s (every head, s ≤ pos) and read-outs v_s·(W_O[h]·u), each
-     * [pos + 1, n_heads]: three products of the kernels, no call per source and head.
+     * Head (l, h)'s part through each source s ≤ pos, A[pos, s]·(v_s·W_O[h]·u): its pattern row
+     * (softmax of q_pos·k_s/√d_head) and read-outs from the head's slices of the cached rows.
      */
-    private static void layer(ModelConfig c, Weights w, KeyValueCache kv, int l, int pos, float[] u, float[] scores, float[] readOut) {
+    private static double[] parts(ModelConfig c, KeyValueCache kv, int l, int h, int pos, float[] ou) {
         Kernels k = Kernels.get();
-        int d = c.dModel(), nh = c.nHeads(), dh = c.dHead(), hd = nh * dh;
-        float[] ou = new float[hd];
-        k.segmentDots(w.data("blocks." + l + ".attn.W_O"), 0, d, hd, u, 0, 1, d, ou, 0);
-        k.segmentDots(kv.keys(l), 0, hd, pos + 1, kv.queries(l), pos * hd, nh, dh, scores, 0);
-        k.segmentDots(kv.values(l), 0, hd, pos + 1, ou, 0, nh, dh, readOut, 0);
-    }
-
-    /** Head h's part through each source s ≤ pos: A[pos, s] · (v_s · W_O[h] · u), the pattern row a softmax of the scores. */
-    private static double[] parts(ModelConfig c, float[] scores, float[] readOut, int h, int pos) {
-        int nh = c.nHeads();
-        double inv = 1 / Math.sqrt(c.dHead()), max = Double.NEGATIVE_INFINITY, sum = 0;
-        double[] a = new double[pos + 1];
-        for (int s = 0; s <= pos; s++) max = Math.max(max, a[s] = scores[s * nh + h] * inv);
-        for (int s = 0; s <= pos; s++) sum += (a[s] = Math.exp(a[s] - max));
-        for (int s = 0; s <= pos; s++) a[s] = a[s] / sum * readOut[s * nh + h];
-        return a;
+        int dh = c.dHead(), hd = c.nHeads() * dh, n = pos + 1;
+        float[] a = new float[n], r = new float[n];
+        k.segmentDots(kv.keys(l), h * dh, hd, n, kv.queries(l), pos * hd + h * dh, 1, dh, a, 0, n);
+        k.segmentDots(kv.values(l), h * dh, hd, n, ou, h * dh, 1, dh, r, 0, n);
+        float inv = (float) (1 / Math.sqrt(dh));
+        for (int s = 0; s < n; s++) a[s] *= inv;
+        k.softmax(a, 0, n);
+        double[] parts = new double[n];
+        for (int s = 0; s < n; s++) parts[s] = (double) a[s] * r[s];
+        return parts;
     }
 }

@@ -143,11 +143,8 @@ public final class PromptWorkspace implements AutoCloseable {
         };
         CompletableFuture<Analysis> early = new CompletableFuture<>();
         CompletableFuture<Analysis> full = CompletableFuture.supplyAsync(() -> {
-            // Between layers the pass also gives way to requests being answered (they wait on nobody).
-            Analysis a = analyse(s, doc, () -> {
-                stale.checkCanceled();
-                giveWayToRequests();
-            }, early::complete);
+            // At its checkpoints the pass also gives way to requests being answered (they wait on nobody).
+            Analysis a = analyse(s, doc, () -> giveWayToRequests(stale), early::complete);
             stale.checkCanceled();
             if (a.run() != null) s.lastRun = a.run();
             try {
@@ -236,9 +233,13 @@ public final class PromptWorkspace implements AutoCloseable {
      * cores (and the memory bus) with it. Requests that wait for this pass are not counted,
      * so it never waits on them.
      */
-    private void giveWayToRequests() {
+    private void giveWayToRequests(CancelChecker stale) {
+        stale.checkCanceled();
         long deadline = System.nanoTime() + GIVE_WAY_NANOS;
-        while (answering.get() > 0 && System.nanoTime() < deadline) java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        while (answering.get() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            stale.checkCanceled(); // a pass for an old version stops at once, freeing the cache for the new one
+        }
     }
 
     /** The longest a pass pauses at one checkpoint for requests (a long request must not stall the analysis). */
