@@ -58,6 +58,27 @@ public final class LogitOps {
         return out;
     }
 
+    /**
+     * The k largest log-probabilities of the row {@code d[off .. off + v)} whose log Σ exp is
+     * {@code logSumExp}, largest first (ties by lower id), without building the whole row of
+     * log-probabilities: the order of logits is the order of their log-probabilities.
+     */
+    public static Scored[] topK(float[] d, int off, int v, double logSumExp, int k) {
+        k = Math.min(k, v);
+        int[] best = new int[k];
+        int n = 0;
+        for (int i = 0; i < v; i++) {
+            float x = d[off + i];
+            if (n == k && x <= d[off + best[n - 1]]) continue; // ties keep the lower id already held
+            int j = n < k ? n++ : n - 1;
+            while (j > 0 && d[off + best[j - 1]] < x) { best[j] = best[j - 1]; j--; }
+            best[j] = i;
+        }
+        Scored[] out = new Scored[n];
+        for (int i = 0; i < n; i++) out[i] = new Scored(best[i], d[off + best[i]] - logSumExp);
+        return out;
+    }
+
     /** 1-based rank of {@code token} among {@code scores} (1 = the top prediction). */
     public static int rank(double[] scores, int token) {
         int r = 1;

@@ -15,6 +15,7 @@ import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.IncrementalForward;
 import org.circuitscope.model.KeyValueCache;
+import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
@@ -105,6 +106,13 @@ public final class ActivationStore {
             wholeLogits = out;
         }
         return wholeLogits;
+    }
+
+    /** The k most likely next tokens after position {@code p} with their log-probabilities, largest first. */
+    public LogitOps.Scored[] topK(int p, int k) {
+        if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
+        KeyValueCache.LogitRow r = kv.logits(p);
+        return LogitOps.topK(r.data(), r.offset(), model.config().dVocab(), kv.logSumExp(p), k);
     }
 
     /** log-softmax of logits row {@code p} (its log Σ exp was computed with the row). */

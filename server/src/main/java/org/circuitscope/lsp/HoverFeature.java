@@ -36,10 +36,9 @@ public final class HoverFeature {
             md.append("\np = ").append(Show.percent(Math.exp(run.logProb()[p])))
                     .append(" · surprisal ").append(Show.num(run.surprisalBits(p), 2)).append(" bits")
                     .append(" · rank ").append(run.rank()[p]).append('\n');
-            double[] lp = run.nextLogProbs(p - 1);
             md.append("\n| top ").append(settings.topK()).append(" after ").append(Show.tokenMd(m.tokenText(run.ids()[p - 1])))
                     .append(" | p |\n|---|---:|\n");
-            for (LogitOps.Scored s : LogitOps.topK(lp, settings.topK())) {
+            for (LogitOps.Scored s : run.acts().topK(p - 1, settings.topK())) {
                 md.append("| ").append(Show.tokenMd(m.tokenText(s.token()))).append(s.token() == id ? " ◀" : "")
                         .append(" | ").append(Show.percent(Math.exp(s.score()))).append(" |\n");
             }

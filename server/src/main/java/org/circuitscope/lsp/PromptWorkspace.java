@@ -143,8 +143,11 @@ public final class PromptWorkspace implements AutoCloseable {
         };
         CompletableFuture<Analysis> early = new CompletableFuture<>();
         CompletableFuture<Analysis> full = CompletableFuture.supplyAsync(() -> {
-            // At its checkpoints the pass also gives way to requests being answered (they wait on nobody).
-            Analysis a = analyse(s, doc, () -> giveWayToRequests(stale), early::complete);
+            // Only the pass after the early run gives way: before it, a counted request may be waiting for this very job.
+            Analysis a = analyse(s, doc, () -> {
+                if (early.isDone()) giveWayToRequests(stale);
+                else stale.checkCanceled();
+            }, early::complete);
             stale.checkCanceled();
             if (a.run() != null) s.lastRun = a.run();
             try {
@@ -192,12 +195,14 @@ public final class PromptWorkspace implements AutoCloseable {
      * version. {@code whenNotOpen} is the answer for a document that is not open.
      */
     public <T> CompletableFuture<T> request(String uri, T whenNotOpen, BiFunction<Analysis, CancelChecker, T> work) {
-        return requestEarly(uri, whenNotOpen, a -> false, work);
+        return requestEarly(uri, whenNotOpen, null, work);
     }
 
     /**
      * As {@link #request}, but answered from the early run of an edit when {@code earlyEnough}
      * says it holds everything the work reads (positions before {@link PromptRun#ready()}).
+     * While such a request waits for the early run and while it works, the edit's pass gives
+     * way to it at its checkpoints.
      */
     public <T> CompletableFuture<T> requestEarly(String uri, T whenNotOpen, Predicate<Analysis> earlyEnough,
                                                  BiFunction<Analysis, CancelChecker, T> work) {
@@ -210,28 +215,41 @@ public final class PromptWorkspace implements AutoCloseable {
                 cancel.checkCanceled();
                 if (s.doc != doc) throw contentModified(uri);
             };
-            Analysis a = await(job.early(), cancel);
-            both.checkCanceled();
-            boolean partial = a != null && a.run() != null && !a.run().complete();
-            if (partial && !earlyEnough.test(a)) a = await(job.full(), cancel);
-            both.checkCanceled();
-            if (a == null || a.doc() != doc) throw contentModified(uri);
-            answering.incrementAndGet();
+            // Counted while it cannot be waiting for the pass (the pass gives way to what is counted).
+            boolean counted = earlyEnough != null;
+            if (counted) answering.incrementAndGet();
             try {
+                Analysis a;
+                if (earlyEnough == null) {
+                    a = await(job.full(), cancel);
+                } else {
+                    a = await(job.early(), cancel);
+                    both.checkCanceled();
+                    if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) {
+                        answering.decrementAndGet();
+                        counted = false;
+                        a = await(job.full(), cancel);
+                    }
+                }
+                both.checkCanceled();
+                if (a == null || a.doc() != doc) throw contentModified(uri);
+                if (!counted) answering.incrementAndGet();
+                counted = true;
                 T result = work.apply(a, both);
                 both.checkCanceled();
                 return result;
             } finally {
-                answering.decrementAndGet();
+                if (counted) answering.decrementAndGet();
             }
         });
     }
 
     /**
-     * Pauses a background pass while requests are being answered, up to a limit: a hover
-     * answered from the early run while the edit's pass runs would otherwise share the two
-     * cores (and the memory bus) with it. Requests that wait for this pass are not counted,
-     * so it never waits on them.
+     * Pauses a background pass while requests are being answered (or wait for an early run,
+     * which is out before the pass's first checkpoint), up to a limit: a hover answered from
+     * the early run while the edit's pass runs would otherwise share the two cores (and the
+     * memory bus) with it. Requests that wait for this pass are not counted, so it never waits
+     * on them.
      */
     private void giveWayToRequests(CancelChecker stale) {
         stale.checkCanceled();
