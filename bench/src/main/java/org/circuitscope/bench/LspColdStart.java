@@ -1,6 +1,5 @@
 package org.circuitscope.bench;
 
-import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -83,17 +82,8 @@ public final class LspColdStart {
                     .setRemoteInterface(LanguageServer.class).setInput(p.getInputStream()).setOutput(p.getOutputStream()).create();
             l.startListening();
             LanguageServer remote = l.getRemoteProxy();
-            InitializeParams init = new InitializeParams();
+            InitializeParams init = org.circuitscope.lsp.SilentClient.initializeParams();
             init.setProcessId((int) ProcessHandle.current().pid());
-            // As VS Code: the settings section (here all defaults), and progress support.
-            JsonObject options = new JsonObject();
-            options.add("circuitscope", new JsonObject());
-            init.setInitializationOptions(options);
-            ClientCapabilities caps = new ClientCapabilities();
-            WindowClientCapabilities window = new WindowClientCapabilities();
-            window.setWorkDoneProgress(true);
-            caps.setWindow(window);
-            init.setCapabilities(caps);
             init.setClientInfo(new ClientInfo("LspColdStart"));
             remote.initialize(init).get(120, TimeUnit.SECONDS);
             long initialized = System.nanoTime();

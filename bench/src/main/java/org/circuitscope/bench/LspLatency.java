@@ -4,7 +4,6 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,7 +21,6 @@ import org.circuitscope.model.RandomWeights;
 import org.circuitscope.tokenizer.TokenizerJsonWriter;
 import org.eclipse.lsp4j.*;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
-import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 
 /**
@@ -46,29 +44,18 @@ public final class LspLatency {
      * when each document version's analysis was published (its diagnostics, sent after every
      * analysis).
      */
-    static class QuietClient implements LanguageClient {
+    static class QuietClient extends org.circuitscope.lsp.SilentClient {
         final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Long>> published = new java.util.concurrent.ConcurrentHashMap<>();
 
         CompletableFuture<Long> publishedAt(String uri, int version) {
             return published.computeIfAbsent(uri + "#" + version, k -> new CompletableFuture<>());
         }
 
-        @Override public void telemetryEvent(Object o) {}
         @Override public void publishDiagnostics(PublishDiagnosticsParams p) {
             long now = System.nanoTime();
             p.getDiagnostics().forEach(d -> System.err.println("diagnostic: " + d.getMessage()));
             if (p.getVersion() != null) publishedAt(p.getUri(), p.getVersion()).complete(now);
         }
-        @Override public void showMessage(MessageParams p) {}
-        @Override public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) { return CompletableFuture.completedFuture(null); }
-        @Override public void logMessage(MessageParams p) {}
-        @Override public CompletableFuture<List<Object>> configuration(ConfigurationParams p) {
-            List<Object> out = new ArrayList<>();
-            p.getItems().forEach(i -> out.add(new JsonObject()));
-            return CompletableFuture.completedFuture(out);
-        }
-        @Override public CompletableFuture<Void> createProgress(WorkDoneProgressCreateParams p) { return CompletableFuture.completedFuture(null); }
-        @Override public void notifyProgress(ProgressParams p) {}
     }
 
     record Session(LanguageServer remote, QuietClient client, long startNanos) {}

@@ -1,17 +1,13 @@
 package org.circuitscope.cli;
 
-import com.google.gson.JsonObject;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.circuitscope.lsp.LspLauncher;
+import org.circuitscope.lsp.SilentClient;
 import org.eclipse.lsp4j.*;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
-import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 import picocli.CommandLine.Command;
 
@@ -33,20 +29,11 @@ final class AotTrainCommand implements Callable<Integer> {
         PipedInputStream serverIn = new PipedInputStream(1 << 16), clientIn = new PipedInputStream(1 << 16);
         PipedOutputStream toServer = new PipedOutputStream(serverIn), toClient = new PipedOutputStream(clientIn);
         LspLauncher.start(serverIn, toClient, code -> {});
-        Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(new Client())
+        Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(new SilentClient())
                 .setRemoteInterface(LanguageServer.class).setInput(clientIn).setOutput(toServer).create();
         l.startListening();
         LanguageServer s = l.getRemoteProxy();
-        InitializeParams init = new InitializeParams();
-        JsonObject options = new JsonObject();
-        options.add("circuitscope", new JsonObject());
-        init.setInitializationOptions(options);
-        ClientCapabilities caps = new ClientCapabilities();
-        WindowClientCapabilities window = new WindowClientCapabilities();
-        window.setWorkDoneProgress(true);
-        caps.setWindow(window);
-        init.setCapabilities(caps);
-        s.initialize(init).get(2, TimeUnit.MINUTES);
+        s.initialize(SilentClient.initializeParams()).get(2, TimeUnit.MINUTES);
         s.initialized(new InitializedParams());
         String uri = "file:///circuitscope-aot-training/train.prompt";
         var docs = s.getTextDocumentService();
@@ -71,21 +58,5 @@ final class AotTrainCommand implements Callable<Integer> {
         }
         s.shutdown().get(1, TimeUnit.MINUTES);
         return 0;
-    }
-
-    /** Answers what the server asks (settings: defaults) and ignores what it tells. */
-    private static final class Client implements LanguageClient {
-        @Override public void telemetryEvent(Object o) {}
-        @Override public void publishDiagnostics(PublishDiagnosticsParams p) {}
-        @Override public void showMessage(MessageParams p) {}
-        @Override public CompletableFuture<MessageActionItem> showMessageRequest(ShowMessageRequestParams p) { return CompletableFuture.completedFuture(null); }
-        @Override public void logMessage(MessageParams p) {}
-        @Override public CompletableFuture<List<Object>> configuration(ConfigurationParams p) {
-            List<Object> out = new ArrayList<>();
-            p.getItems().forEach(i -> out.add(new JsonObject()));
-            return CompletableFuture.completedFuture(out);
-        }
-        @Override public CompletableFuture<Void> createProgress(WorkDoneProgressCreateParams p) { return CompletableFuture.completedFuture(null); }
-        @Override public void notifyProgress(ProgressParams p) {}
     }
 }
