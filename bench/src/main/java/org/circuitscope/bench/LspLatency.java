@@ -161,7 +161,7 @@ public final class LspLatency {
     }
 
     /** Edits at the end made (and answered) before the measured ones. */
-    static final int WARM_UP_EDITS = 100;
+    static final int WARM_UP_EDITS = Integer.getInteger("circuitscope.bench.warmUpEdits", 100);
 
     static double ms(long nanos) { return nanos / 1e6; }
 
