@@ -109,27 +109,41 @@ public final class KeyValueCache {
 
     /** Logits row {@code p} (the prediction for position p + 1): its array and the row's offset in it. */
     public LogitRow logits(int p) {
-        if (p < 0 || p >= length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (length - 1));
+        checkRow(p);
         return new LogitRow(logitChunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * cfg.dVocab());
     }
 
     /** log Σ exp of logits row {@code p} (its log_softmax is the row minus this), computed once when the row was written. */
     public double logSumExp(int p) {
-        if (p < 0 || p >= length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (length - 1));
+        checkRow(p);
         return rows.logSumExp[p];
+    }
+
+    /**
+     * How row {@code p} scores {@code token} (the token at position p + 1): its log-probability
+     * and 1-based rank. The pass scores its new positions with this, and an edit's early run the
+     * first changed one.
+     */
+    public Score score(int p, int token) {
+        checkRow(p);
+        return scoreOf(p, token);
+    }
+
+    private Score scoreOf(int p, int token) {
+        float[] row = logitChunks[p / LOGIT_CHUNK];
+        int off = (p % LOGIT_CHUNK) * cfg.dVocab();
+        return new Score(row[off + token] - rows.logSumExp[p], LogitOps.rank(row, off, cfg.dVocab(), token));
+    }
+
+    /** A token's log-probability and rank under one row. */
+    public record Score(double logProb, int rank) {}
+
+    private void checkRow(int p) {
+        if (p < 0 || p >= length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (length - 1));
     }
 
     /** One row of logits inside a chunk: {@code data[offset .. offset + d_vocab)}. */
     public record LogitRow(float[] data, int offset) {}
-
-    /** Bytes held (allocated capacity of every array). */
-    public synchronized long bytes() {
-        Rows r = rows;
-        long b = 4L * r.finalScale.length;
-        for (int l = 0; l < cfg.nLayers(); l++) b += 4L * (r.keys[l].length + r.values[l].length + r.queries[l].length + r.zs[l].length);
-        for (float[] c : logitChunks) if (c != null) b += 4L * c.length;
-        return b;
-    }
 
     /** Starts a write of positions ≥ {@code from} for a prompt of {@code t} positions: cuts the length, makes room. */
     synchronized void begin(int from, int t) {
@@ -167,12 +181,11 @@ public final class KeyValueCache {
             int p = from + i;
             r.logSumExp[p] = LogitOps.logSumExp(chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, v);
         });
-        // Scores after every new row's logSumExp: position p reads row p − 1.
+        // Scores after every new row's logSumExp: position p reads row p − 1 (not yet committed, so unchecked).
         for (int p = Math.max(1, from); p < from + n; p++) {
-            float[] row = chunks[(p - 1) / LOGIT_CHUNK];
-            int off = ((p - 1) % LOGIT_CHUNK) * v;
-            r.logProb[p] = row[off + tokens[p]] - r.logSumExp[p - 1];
-            r.rank[p] = LogitOps.rank(row, off, v, tokens[p]);
+            Score sc = scoreOf(p - 1, tokens[p]);
+            r.logProb[p] = sc.logProb();
+            r.rank[p] = sc.rank();
         }
     }
 

@@ -108,17 +108,21 @@ public final class ActivationStore {
         return wholeLogits;
     }
 
+    /** Logits row p of this store's positions (the cache may hold more, of another version, past them). */
+    private KeyValueCache.LogitRow row(int p) {
+        if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
+        return kv.logits(p);
+    }
+
     /** The k most likely next tokens after position {@code p} with their log-probabilities, largest first. */
     public LogitOps.Scored[] topK(int p, int k) {
-        if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
-        KeyValueCache.LogitRow r = kv.logits(p);
+        KeyValueCache.LogitRow r = row(p);
         return LogitOps.topK(r.data(), r.offset(), model.config().dVocab(), kv.logSumExp(p), k);
     }
 
     /** log-softmax of logits row {@code p} (its log Σ exp was computed with the row). */
     public double[] logSoftmax(int p) {
-        if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
-        KeyValueCache.LogitRow r = kv.logits(p);
+        KeyValueCache.LogitRow r = row(p);
         double lse = kv.logSumExp(p);
         double[] out = new double[model.config().dVocab()];
         for (int i = 0; i < out.length; i++) out[i] = r.data()[r.offset() + i] - lse;

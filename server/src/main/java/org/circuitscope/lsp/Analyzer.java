@@ -3,7 +3,6 @@ package org.circuitscope.lsp;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.circuitscope.model.KeyValueCache;
-import org.circuitscope.model.LogitOps;
 import org.circuitscope.tokenizer.Encoding;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 
@@ -87,9 +86,9 @@ public final class Analyzer {
         // The rows before from are this version's too: wrap them as a store of the first from tokens.
         ActivationStore prefix = previous.acts().prefix(Arrays.copyOf(ids, from));
         if (from < n) {
-            KeyValueCache.LogitRow row = kv.logits(from - 1);
-            lp[from] = row.data()[row.offset() + ids[from]] - kv.logSumExp(from - 1);
-            rank[from] = LogitOps.rank(row.data(), row.offset(), m.config().dVocab(), ids[from]);
+            KeyValueCache.Score sc = kv.score(from - 1, ids[from]);
+            lp[from] = sc.logProb();
+            rank[from] = sc.rank();
         }
         return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, prefix, lp, rank, Math.min(from + 1, n));
     }

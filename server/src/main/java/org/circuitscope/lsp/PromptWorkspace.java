@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -54,8 +56,8 @@ public final class PromptWorkspace implements AutoCloseable {
     }
 
     private final Map<String, DocState> docs = new ConcurrentHashMap<>();
-    /** Requests running their work now (not waiting for an analysis). */
-    private final java.util.concurrent.atomic.AtomicInteger answering = new java.util.concurrent.atomic.AtomicInteger();
+    /** Requests running their work now, or waiting for an early run (never those waiting for a whole analysis). */
+    private final AtomicInteger answering = new AtomicInteger();
     private final ExecutorService analysisPool = WorkerThreads.pool("circuitscope-analysis", 2);
     private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
     private final ModelCache models = new ModelCache();
@@ -172,17 +174,18 @@ public final class PromptWorkspace implements AutoCloseable {
             ModelHandle m = models.get(dir, listener::progress);
             cancel.checkCanceled();
             boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
+            Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null));
             PromptRun run;
             if (doc.text().length() - fm.bodyStart() > 20_000) {
                 try (AutoCloseable p = listener.progress("Analysing " + fileName(doc.uri()))) {
-                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, r -> early.accept(new Analysis(doc, fm, r, null)));
+                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             } else {
-                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, r -> early.accept(new Analysis(doc, fm, r, null)));
+                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
             }
             return new Analysis(doc, fm, run, null);
         } catch (ModelCache.ModelProblem p) {
@@ -255,7 +258,7 @@ public final class PromptWorkspace implements AutoCloseable {
         stale.checkCanceled();
         long deadline = System.nanoTime() + GIVE_WAY_NANOS;
         while (answering.get() > 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            LockSupport.parkNanos(100_000);
             stale.checkCanceled(); // a pass for an old version stops at once, freeing the cache for the new one
         }
     }
