@@ -1,9 +1,7 @@
 package org.circuitscope.model;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.circuitscope.tensor.Kernels;
@@ -15,20 +13,14 @@ import org.circuitscope.tensor.WorkerPool;
  * token on (a KV cache, as in generation, but for edits).
  *
  * <p>Why this is exact: attention is causal, so the activations at position i depend only on
- * tokens 0..i. If the new prompt agrees with the previous one on positions &lt; p, every
+ * tokens 0..i. If the new prompt agrees with the cached one on positions &lt; p, every
  * activation of those positions is unchanged, and positions ≥ p read the earlier ones only
- * through each layer's keys and values (hook_k, hook_v). So the pass takes the previous run's
- * K and V for positions &lt; p, computes positions ≥ p with the same arithmetic as
- * {@link Transformer} (queries of the new rows against the keys of all rows), and assembles
- * full-length activations: rows &lt; p copied from the previous cache, rows ≥ p fresh. The
- * result equals a full run to float rounding (the kernels may sum in another order for a
- * different row count).
- *
- * <p>Per-position activations are [pos, ...]; attention scores and patterns are
- * [head, query_pos, key_pos], whose rows &lt; p are copied (masked columns refilled for a
- * longer prompt). An activation can only be recorded when the previous cache holds it (its
- * rows &lt; p come from there) or when p = 0; others asked for are left out (callers that
- * need them run {@link Transformer#run} or keep them in the previous cache).
+ * through each layer's keys and values. So the pass reads K and V for positions &lt; p from the
+ * document's {@link KeyValueCache}, computes positions ≥ p with the same arithmetic as
+ * {@link Transformer} (queries of the new rows against the keys of all rows), and writes the
+ * new rows into the cache in place. The result equals a full run to float rounding (the
+ * kernels may sum in another order for a different row count); with p = 0 it is a full run
+ * that can also record named activations.
  */
 public final class IncrementalForward {
     /** Up to this many new rows, products stream the weights instead of packing them (see {@link #product}). */
@@ -43,42 +35,6 @@ public final class IncrementalForward {
     private IncrementalForward(Transformer model) {
         this.cfg = model.config();
         this.w = model.weights();
-    }
-
-    /** What a cache must hold to be {@code previous} for any p &gt; 0: every layer's hook_k and hook_v. */
-    public static List<String> required(ModelConfig c) {
-        List<String> out = new ArrayList<>();
-        for (int l = 0; l < c.nLayers(); l++) {
-            out.add(HookPoint.attn(l, "k"));
-            out.add(HookPoint.attn(l, "v"));
-        }
-        return List.copyOf(out);
-    }
-
-    /**
-     * Runs {@code tokens}, reusing {@code previous} (a run whose tokens agree with these on
-     * positions &lt; {@code from}) for the positions before {@code from}.
-     *
-     * @param previous   null only when {@code from} is 0
-     * @param from       first position to compute, 0 ≤ from ≤ tokens.length and ≤ previous's length
-     * @param names      which activations to record (as {@link RunOptions#names()})
-     * @param checkpoint called between layers (throw from it to cancel); may be null
-     */
-    public static ActivationCache run(Transformer model, ActivationCache previous, int[] tokens, int from,
-                                      Predicate<String> names, Runnable checkpoint) {
-        return new IncrementalForward(model).pass(previous, null, tokens, from, names, checkpoint == null ? () -> {} : checkpoint, false);
-    }
-
-    /**
-     * As {@link #run}, but the cache's {@link ActivationCache#logits() logits} are only the new
-     * rows, [tokens.length − from, d_vocab] for positions from.. (and hook_logits is not
-     * recorded). For callers that keep the earlier rows themselves: copying a long prompt's
-     * [pos, d_vocab] logits on every edit costs far more than computing one new row.
-     */
-    public static ActivationCache runNewLogitRows(Transformer model, ActivationCache previous, int[] tokens, int from,
-                                                  Predicate<String> names, Runnable checkpoint) {
-        return new IncrementalForward(model).pass(previous, null, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
-                checkpoint == null ? () -> {} : checkpoint, true);
     }
 
     /**
@@ -103,8 +59,8 @@ public final class IncrementalForward {
             IncrementalForward f = new IncrementalForward(model);
             f.checkTokens(tokens, from);
             kv.begin(from, tokens.length);
-            ActivationCache c = f.pass(null, kv, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
-                    checkpoint == null ? () -> {} : checkpoint, true);
+            ActivationCache c = f.pass(kv, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
+                    checkpoint == null ? () -> {} : checkpoint);
             kv.commit(tokens);
             return c;
         } finally {
@@ -112,31 +68,18 @@ public final class IncrementalForward {
         }
     }
 
-    /** The first position where two token sequences differ (the shorter length when one is a prefix of the other). */
-    public static int firstChange(int[] before, int[] after) {
-        int n = Math.min(before.length, after.length), i = 0;
-        while (i < n && before[i] == after[i]) i++;
-        return i;
-    }
-
-    private ActivationCache pass(ActivationCache previous, KeyValueCache kv, int[] tokens, int from, Predicate<String> names,
-                                 Runnable checkpoint, boolean newRowsOnly) {
+    private ActivationCache pass(KeyValueCache kv, int[] tokens, int from, Predicate<String> names, Runnable checkpoint) {
         int t = tokens.length, n = t - from, d = cfg.dModel();
-        if (kv == null) check(previous, tokens, from);
-        State s = new State(previous, kv, t, from, names, checkpoint);
-        if (n == 0) {
-            // Only a shortened prompt: every row is an old one.
-            for (String name : HookPoint.all(cfg)) if (!name.equals(HookPoint.LOGITS)) s.keep(name, null, rowWidth(name));
-            return s.done(tokens, newRowsOnly ? Tensor.zeros(0, cfg.dVocab()) : s.assemble(previous.logits(), null, cfg.dVocab()));
-        }
+        State s = new State(kv, t, from, names, checkpoint);
+        if (n == 0) return s.done(tokens, Tensor.zeros(0, cfg.dVocab())); // only a shortened prompt: every row is an old one
         float[] we = w.data("embed.W_E"), wp = w.data("pos_embed.W_pos");
         Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
         for (int i = 0; i < n; i++) {
             System.arraycopy(we, tokens[from + i] * d, embed.data(), i * d, d);
             System.arraycopy(wp, (from + i) * d, posEmbed.data(), i * d, d);
         }
-        s.keep(HookPoint.EMBED, embed, d);
-        s.keep(HookPoint.POS_EMBED, posEmbed, d);
+        s.keep(HookPoint.EMBED, embed);
+        s.keep(HookPoint.POS_EMBED, posEmbed);
         Tensor resid = RowOps.add(k, embed, posEmbed);
         for (int l = 0; l < cfg.nLayers(); l++) {
             checkpoint.run();
@@ -145,24 +88,8 @@ public final class IncrementalForward {
         Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
         Tensor logits = Tensor.zeros(n, cfg.dVocab());
         unembed(s, x, logits);
-        if (kv != null) kv.writeLogits(from, logits.data(), tokens);
-        return s.done(tokens, newRowsOnly ? logits : s.assemble(previous == null ? null : previous.logits(), logits, cfg.dVocab()));
-    }
-
-    private void check(ActivationCache previous, int[] tokens, int from) {
-        checkTokens(tokens, from);
-        if (from == 0) return;
-        if (previous == null) throw new IllegalArgumentException("starting at position " + from + " needs the previous run's cache");
-        int[] old = previous.tokens();
-        if (from > old.length) throw new IllegalArgumentException("the previous run has only " + old.length + " positions; cannot start at " + from);
-        int diff = firstChange(Arrays.copyOf(old, from), Arrays.copyOf(tokens, from));
-        if (diff < from) {
-            throw new IllegalArgumentException("token " + diff + " differs from the previous run (" + old[diff] + " then, " + tokens[diff]
-                    + " now), so positions from " + diff + " must be recomputed, not from " + from);
-        }
-        for (String r : required(cfg)) {
-            if (!previous.contains(r)) throw new IllegalArgumentException("the previous cache lacks " + r + ", which positions ≥ " + from + " attend to");
-        }
+        kv.writeLogits(from, logits.data(), tokens);
+        return s.done(tokens, logits);
     }
 
     private void checkTokens(int[] tokens, int from) {
@@ -181,20 +108,20 @@ public final class IncrementalForward {
     private Tensor block(State s, int l, Tensor residIn) {
         String pre = "blocks." + l + ".";
         int d = cfg.dModel();
-        s.keep(HookPoint.residPre(l), residIn, d);
+        s.keep(HookPoint.residPre(l), residIn);
         Tensor x = norm(s, residIn, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), pre + "ln1.w", pre + "ln1.b");
         Tensor attnOut = attention(s, l, x);
         Tensor residMid = RowOps.add(k, residIn, attnOut);
         if (cfg.attnOnly()) {
-            s.keep(HookPoint.residPost(l), residMid, d);
+            s.keep(HookPoint.residPost(l), residMid);
             return residMid;
         }
-        s.keep(HookPoint.residMid(l), residMid, d);
+        s.keep(HookPoint.residMid(l), residMid);
         s.checkpoint.run();
         Tensor x2 = norm(s, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), pre + "ln2.w", pre + "ln2.b");
         Tensor mlpOut = mlp(s, l, x2);
         Tensor post = RowOps.add(k, residMid, mlpOut);
-        s.keep(HookPoint.residPost(l), post, d);
+        s.keep(HookPoint.residPost(l), post);
         return post;
     }
 
@@ -210,22 +137,14 @@ public final class IncrementalForward {
             qkv[i] = out;
             s.checkpoint.run();
         }
-        s.keep(HookPoint.attn(l, "q"), qkv[0], hd);
+        s.keep(HookPoint.attn(l, "q"), qkv[0]);
         // Keys and values of every position: the old rows are what the new queries attend to.
-        float[] keys, values;
-        if (s.kv != null) {
-            KeyValueCache.writeRows(s.kv.queries(l), from, qkv[0].data(), n, hd);
-            KeyValueCache.writeRows(keys = s.kv.keys(l), from, qkv[1].data(), n, hd);
-            KeyValueCache.writeRows(values = s.kv.values(l), from, qkv[2].data(), n, hd);
-            s.keep(HookPoint.attn(l, "k"), qkv[1], hd);
-            s.keep(HookPoint.attn(l, "v"), qkv[2], hd);
-        } else {
-            Tensor kt = s.full(HookPoint.attn(l, "k"), qkv[1], hd), vt = s.full(HookPoint.attn(l, "v"), qkv[2], hd);
-            s.keepFull(HookPoint.attn(l, "k"), kt);
-            s.keepFull(HookPoint.attn(l, "v"), vt);
-            keys = kt.data();
-            values = vt.data();
-        }
+        float[] keys = s.kv.keys(l), values = s.kv.values(l);
+        KeyValueCache.writeRows(s.kv.queries(l), from, qkv[0].data(), n, hd);
+        KeyValueCache.writeRows(keys, from, qkv[1].data(), n, hd);
+        KeyValueCache.writeRows(values, from, qkv[2].data(), n, hd);
+        s.keep(HookPoint.attn(l, "k"), qkv[1]);
+        s.keep(HookPoint.attn(l, "v"), qkv[2]);
 
         Tensor scores = Tensor.zeros(h, n, t);
         k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys, 0, hd, dh, scores.data(), 0, t, n * t, false);
@@ -236,7 +155,7 @@ public final class IncrementalForward {
             for (int j = 0; j <= q; j++) sd[off + j] *= inv;
             for (int j = q + 1; j < t; j++) sd[off + j] = Float.NEGATIVE_INFINITY;
         });
-        s.keepSquare(HookPoint.attn(l, "attn_scores"), scores, Float.NEGATIVE_INFINITY);
+        s.keepSquare(HookPoint.attn(l, "attn_scores"), scores);
         Tensor pattern = scores.copy();
         float[] pd = pattern.data();
         WorkerPool.parallelFor(h * n, r -> {
@@ -244,19 +163,19 @@ public final class IncrementalForward {
             k.softmax(pd, off, q + 1);
             Arrays.fill(pd, off + q + 1, off + t, 0f);
         });
-        s.keepSquare(HookPoint.attn(l, "pattern"), pattern, 0f);
+        s.keepSquare(HookPoint.attn(l, "pattern"), pattern);
 
         Tensor z = Tensor.zeros(n, h, dh);
         k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values, 0, hd, dh, z.data(), 0, hd, dh, false);
-        s.keep(HookPoint.attn(l, "z"), z, hd);
-        if (s.kv != null) KeyValueCache.writeRows(s.kv.z(l), from, z.data(), n, hd);
+        s.keep(HookPoint.attn(l, "z"), z);
+        KeyValueCache.writeRows(s.kv.z(l), from, z.data(), n, hd);
 
         Tensor attnOut = Tensor.zeros(n, d);
         String resultName = HookPoint.attn(l, "result");
         if (s.wants(resultName)) {
             Tensor result = Tensor.zeros(n, h, d);
             k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, w.data(pre + "W_O"), 0, d, dh * d, result.data(), 0, h * d, d, false);
-            s.keep(resultName, result, h * d);
+            s.keep(resultName, result);
             float[] rd = result.data(), od = attnOut.data();
             WorkerPool.parallelFor(n, i -> {
                 for (int hh = 0; hh < h; hh++) k.axpy(1f, rd, (i * h + hh) * d, od, i * d, d);
@@ -265,7 +184,7 @@ public final class IncrementalForward {
             product(1, n, d, hd, z.data(), 0, hd, 0, w.data(pre + "W_O"), 0, d, 0, attnOut.data(), 0, d, 0);
         }
         RowOps.addRowBias(k, attnOut.data(), n, w.data(pre + "b_O"));
-        s.keep(HookPoint.attnOut(l), attnOut, d);
+        s.keep(HookPoint.attnOut(l), attnOut);
         return attnOut;
     }
 
@@ -274,7 +193,7 @@ public final class IncrementalForward {
         int n = x.dim(0), dm = cfg.dMlp();
         Tensor hPre = Tensor.zeros(n, dm);
         affine(x, pre + "W_in", pre + "b_in", hPre);
-        s.keep(HookPoint.mlp(l, "pre"), hPre, dm);
+        s.keep(HookPoint.mlp(l, "pre"), hPre);
         s.checkpoint.run();
         Tensor post = hPre.copy();
         float[] pd = post.data();
@@ -285,10 +204,10 @@ public final class IncrementalForward {
                 case RELU -> k.relu(pd, i * dm, dm);
             }
         });
-        s.keep(HookPoint.mlp(l, "post"), post, dm);
+        s.keep(HookPoint.mlp(l, "post"), post);
         Tensor out = Tensor.zeros(n, cfg.dModel());
         affine(post, pre + "W_out", pre + "b_out", out);
-        s.keep(HookPoint.mlpOut(l), out, cfg.dModel());
+        s.keep(HookPoint.mlpOut(l), out);
         return out;
     }
 
@@ -300,8 +219,8 @@ public final class IncrementalForward {
         Tensor scale = Tensor.zeros(n, 1), out = Tensor.zeros(n, d);
         float[] xs = x.data(), os = out.data(), ss = scale.data();
         WorkerPool.parallelFor(n, i -> ss[i] = k.layerNorm(xs, i * d, os, i * d, d, (float) cfg.eps(), lw, lb));
-        s.keep(scaleName, scale, 1);
-        s.keep(normName, out, d);
+        s.keep(scaleName, scale);
+        s.keep(normName, out);
         return out;
     }
 
@@ -355,19 +274,8 @@ public final class IncrementalForward {
 
 
 
-    /** Row width of a per-position activation (elements per position). */
-    private int rowWidth(String name) {
-        int d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead();
-        if (name.endsWith("hook_scale")) return 1;
-        if (name.endsWith("hook_q") || name.endsWith("hook_k") || name.endsWith("hook_v") || name.endsWith("hook_z")) return h * dh;
-        if (name.endsWith("hook_result")) return h * d;
-        if (name.endsWith("mlp.hook_pre") || name.endsWith("mlp.hook_post")) return cfg.dMlp();
-        return d;
-    }
-
-    /** What is recorded, and how old rows are joined to new ones. */
+    /** What is recorded: a full pass's activations when asked for (an edit's earlier rows are only in the cache). */
     private final class State {
-        final ActivationCache previous;
         final KeyValueCache kv;
         final int t, from;
         final Predicate<String> names;
@@ -378,76 +286,32 @@ public final class IncrementalForward {
         final Runnable checkpoint;
         final Map<String, Tensor> stored = new LinkedHashMap<>();
 
-        State(ActivationCache previous, KeyValueCache kv, int t, int from, Predicate<String> names, Runnable checkpoint) {
-            this.checkpoint = checkpoint;
-            this.previous = previous;
+        State(KeyValueCache kv, int t, int from, Predicate<String> names, Runnable checkpoint) {
             this.kv = kv;
             this.t = t;
             this.from = from;
             this.names = names;
+            this.checkpoint = checkpoint;
         }
 
-        /** The cache, logits recorded under their hook name too when asked for (as a full run does). */
         ActivationCache done(int[] tokens, Tensor logits) {
-            if (wants(HookPoint.LOGITS)) stored.put(HookPoint.LOGITS, logits);
             return new ActivationCache(tokens, stored, logits);
         }
 
-        /** Recorded when asked for and its old rows are known. */
+        /** Recorded only by a full pass (from 0), when asked for. */
         boolean wants(String name) {
-            return names.test(name) && (from == 0 || (previous != null && previous.contains(name)));
+            return from == 0 && names.test(name);
         }
 
-        /** Records a per-position activation given its new rows [n, ...] (null when there are none). */
-        void keep(String name, Tensor fresh, int width) {
-            if (kv != null && fresh != null && name.equals(HookPoint.LN_FINAL_SCALE)) KeyValueCache.writeRows(kv.finalScale(), from, fresh.data(), fresh.dim(0), 1);
-            if (name.endsWith("attn_scores") || name.endsWith("hook_pattern")) {
-                if (wants(name)) stored.put(name, square(previous.get(name), fresh, name.endsWith("hook_pattern") ? 0f : Float.NEGATIVE_INFINITY));
-                return;
-            }
-            if (wants(name)) stored.put(name, assemble(previous == null ? null : previous.get(name), fresh, width));
+        /** Records a per-position activation [t, ...] of a full pass; the final scale's new rows also go to the cache. */
+        void keep(String name, Tensor fresh) {
+            if (name.equals(HookPoint.LN_FINAL_SCALE)) KeyValueCache.writeRows(kv.finalScale(), from, fresh.data(), fresh.dim(0), 1);
+            if (wants(name)) stored.put(name, fresh);
         }
 
-        void keepFull(String name, Tensor full) {
-            if (wants(name)) stored.put(name, full);
-        }
-
-        void keepSquare(String name, Tensor fresh, float masked) {
-            if (wants(name)) stored.put(name, square(from == 0 ? null : previous.get(name), fresh, masked));
-        }
-
-        /** The full [t, ...] tensor of a per-position activation whose old rows the previous cache must hold. */
-        Tensor full(String name, Tensor fresh, int width) {
-            return assemble(from == 0 ? null : previous.get(name), fresh, width);
-        }
-
-        /** Rows &lt; from of {@code old} then the rows of {@code fresh}, shaped like fresh with t rows. */
-        Tensor assemble(Tensor old, Tensor fresh, int width) {
-            if (from == 0) return fresh;
-            int[] shape = (fresh != null ? fresh : old).shape();
-            shape[0] = t;
-            // copyOf, not zeros + arraycopy: the old rows are written once, never zeroed first.
-            float[] data = Arrays.copyOf(old.data(), Math.multiplyExact(t, width));
-            if (fresh != null) System.arraycopy(fresh.data(), 0, data, from * width, fresh.size());
-            return Tensor.of(data, shape);
-        }
-
-        /** [head, t, t] from the old [head, t', t'] rows &lt; from and the new [head, n, t] rows. */
-        Tensor square(Tensor old, Tensor fresh, float masked) {
-            int h = cfg.nHeads(), n = t - from;
-            if (from == 0) return fresh.reshape(h, t, t);
-            int tp = old.dim(1);
-            Tensor out = Tensor.zeros(h, t, t);
-            float[] o = out.data(), od = old.data();
-            for (int hh = 0; hh < h; hh++) {
-                for (int q = 0; q < from; q++) {
-                    int dst = (hh * t + q) * t;
-                    System.arraycopy(od, (hh * tp + q) * tp, o, dst, q + 1);
-                    if (masked != 0f) Arrays.fill(o, dst + q + 1, dst + t, masked);
-                }
-                if (fresh != null) System.arraycopy(fresh.data(), hh * n * t, o, (hh * t + from) * t, n * t);
-            }
-            return out;
+        /** Records [head, t, t] scores or pattern of a full pass (computed as [head, n = t, t]). */
+        void keepSquare(String name, Tensor fresh) {
+            if (wants(name)) stored.put(name, fresh.reshape(cfg.nHeads(), t, t));
         }
     }
 }

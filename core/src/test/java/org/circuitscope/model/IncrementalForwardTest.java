@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.circuitscope.tensor.Tensor;
@@ -46,91 +44,45 @@ class IncrementalForwardTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
-    void everyActivationEqualsAFullRunOfTheEditedPromptForEdgeAndMiddleStarts(ModelConfig cfg) {
+    void aFullPassRecordsEveryActivationOfAFullRunAndEditsGiveItsLogitsRowsForEdgeAndMiddleStarts(ModelConfig cfg) {
         Transformer model = new Transformer(RandomWeights.generate(cfg, 5, 0.4));
         int[] before = random(T, cfg.dVocab(), 1);
-        ActivationCache previous = model.runWithCache(before);
-        for (int p : new int[] {0, 1, T / 2, T - 1}) {
+        ActivationCache full = model.runWithCache(before);
+        KeyValueCache first = new KeyValueCache(cfg);
+        ActivationCache c = IncrementalForward.extend(model, first, before, 0, n -> true, null);
+        List<String> names = new ArrayList<>(full.names());
+        names.remove(HookPoint.LOGITS);
+        assertEquals(names, List.copyOf(c.names()), "the same activations, in forward order (logits apart)");
+        for (String n : names) assertClose(n, full.get(n), c.get(n));
+        assertClose("logits", full.logits(), c.logits());
+        int v = cfg.dVocab();
+        for (int p : new int[] {1, T / 2, T - 1, T}) {
             for (int newLength : new int[] {T, T + 3, Math.max(p + 1, T - 2)}) {
-                int[] after = edited(before, p, newLength, cfg.dVocab());
-                ActivationCache full = model.runWithCache(after);
-                ActivationCache inc = IncrementalForward.run(model, previous, after, p, n -> true, null);
+                KeyValueCache kv = new KeyValueCache(cfg);
+                IncrementalForward.extend(model, kv, before, 0, n -> false, null);
+                int[] after = edited(before, p, newLength, v);
                 String where = "p=" + p + ", length " + T + "→" + newLength;
-                assertEquals(List.copyOf(full.names()), List.copyOf(inc.names()), where + ": the same activations, in forward order");
-                for (String n : full.names()) assertClose(where + ", " + n, full.get(n), inc.get(n));
-                assertClose(where + ", logits", full.logits(), inc.logits());
-                assertArrayEquals(after, inc.tokens(), where);
+                ActivationCache inc = IncrementalForward.extend(model, kv, after, p, n -> true, null);
+                float[] want = model.forward(after).data();
+                assertArrayEquals(new int[] {newLength - p, v}, inc.logits().shape(), where + ": only the rows from p on");
+                assertClose(where + ", logits rows from p", Tensor.of(Arrays.copyOfRange(want, p * v, newLength * v), newLength - p, v), inc.logits());
+                assertTrue(inc.names().isEmpty(), where + ": an edit records nothing (its earlier rows are only in the cache)");
+                assertArrayEquals(after, kv.tokens(), where);
             }
         }
     }
 
     @Test
-    void aCacheHoldingOnlyKeysAndValuesIsEnoughAndOnlyWhatItHoldsIsRecorded() {
-        ModelConfig cfg = new ModelConfig("kv", 2, 16, 2, 8, 32, 29, 16, ActFn.GELU, Normalization.LN, false, 1e-5, true);
-        Transformer model = new Transformer(RandomWeights.generate(cfg, 3, 0.5));
-        int[] before = random(10, cfg.dVocab(), 4), after = edited(before, 7, 11, cfg.dVocab());
-        Set<String> kv = new HashSet<>(IncrementalForward.required(cfg));
-        kv.add(HookPoint.LN_FINAL_SCALE);
-        ActivationCache previous = model.run(before, new RunOptions(kv::contains, java.util.Map.of()));
-        ActivationCache inc = IncrementalForward.run(model, previous, after, 7, n -> true, null);
-        assertEquals(kv, inc.names(), "activations whose old rows are unknown are left out");
-        ActivationCache full = model.runWithCache(after);
-        for (String n : kv) assertClose(n, full.get(n), inc.get(n));
-        assertClose("logits", full.logits(), inc.logits());
-    }
-
-    @Test
-    void aShortenedPromptReusesEveryRow() {
+    void aShortenedPromptComputesNothingAndKeepsTheRowsBeforeTheCut() {
         ModelConfig cfg = new ModelConfig("cut", 2, 16, 2, 8, 0, 29, 16, ActFn.GELU_NEW, Normalization.LN_PRE, true, 1e-5, true);
         Transformer model = new Transformer(RandomWeights.generate(cfg, 6, 0.5));
         int[] before = random(10, cfg.dVocab(), 8), after = Arrays.copyOf(before, 6);
-        ActivationCache inc = IncrementalForward.run(model, model.runWithCache(before), after, 6, n -> true, null);
-        ActivationCache full = model.runWithCache(after);
-        for (String n : full.names()) assertClose(n, full.get(n), inc.get(n));
-        assertClose("logits", full.logits(), inc.logits());
-    }
-
-    @Test
-    void misuseIsRefusedWithTheReason() {
-        ModelConfig cfg = new ModelConfig("bad", 1, 16, 2, 8, 0, 29, 16, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
-        Transformer model = new Transformer(RandomWeights.generate(cfg, 6, 0.5));
-        int[] before = random(8, cfg.dVocab(), 8);
-        ActivationCache prev = model.runWithCache(before);
-        int[] other = before.clone();
-        other[2] = (other[2] + 1) % cfg.dVocab();
-        var e = assertThrows(IllegalArgumentException.class, () -> IncrementalForward.run(model, prev, other, 5, n -> true, null));
-        assertTrue(e.getMessage().contains("token 2 differs"), e.getMessage());
-        ActivationCache noKv = model.run(before, RunOptions.none());
-        e = assertThrows(IllegalArgumentException.class, () -> IncrementalForward.run(model, noKv, before, 4, n -> true, null));
-        assertTrue(e.getMessage().contains("lacks blocks.0.attn.hook_k"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> IncrementalForward.run(model, prev, random(9, 29, 1), 9, n -> true, null));
-        assertTrue(e.getMessage().contains("only 8 positions") || e.getMessage().contains("differs"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> IncrementalForward.run(model, null, before, 1, n -> true, null));
-    }
-
-    @Test
-    void firstChangeIsTheFirstDifferingPositionOrTheShorterLength() {
-        assertEquals(2, IncrementalForward.firstChange(new int[] {1, 2, 3}, new int[] {1, 2, 4, 5}));
-        assertEquals(3, IncrementalForward.firstChange(new int[] {1, 2, 3}, new int[] {1, 2, 3, 5}));
-        assertEquals(0, IncrementalForward.firstChange(new int[] {}, new int[] {1}));
-    }
-
-    /** Element-wise within 1e-4 of the largest finite magnitude; −∞ (masked scores) must match exactly. */
-    @Test
-    void newLogitRowsAreTheFullRunsRowsFromTheFirstChangeOn() {
-        ModelConfig cfg = new ModelConfig("inc", 2, 24, 3, 8, 40, 37, 20, ActFn.GELU_NEW, Normalization.LN, false, 1e-5, true);
-        Transformer model = new Transformer(RandomWeights.generate(cfg, 6, 0.4));
-        int[] before = random(T, cfg.dVocab(), 2);
-        ActivationCache previous = model.runWithCache(before);
-        for (int p : new int[] {1, T - 1, T}) {
-            int[] after = edited(before, p, T + 2, cfg.dVocab());
-            float[] full = model.forward(after).data();
-            ActivationCache inc = IncrementalForward.runNewLogitRows(model, previous, after, p, n -> true, null);
-            int v = cfg.dVocab();
-            assertArrayEquals(new int[] {T + 2 - p, v}, inc.logits().shape(), "p=" + p + ": only the rows from p on");
-            assertFalse(inc.contains(HookPoint.LOGITS), "p=" + p + ": hook_logits is not recorded for partial logits");
-            assertClose("p=" + p + ", logits rows from p", Tensor.of(Arrays.copyOfRange(full, p * v, (T + 2) * v), T + 2 - p, v), inc.logits());
-        }
+        KeyValueCache kv = new KeyValueCache(cfg);
+        IncrementalForward.extend(model, kv, before, 0, n -> false, null);
+        ActivationCache inc = IncrementalForward.extend(model, kv, after, 6, n -> true, null);
+        assertEquals(0, inc.logits().dim(0), "no new rows");
+        assertEquals(6, kv.length());
+        KeyValueCacheTest.assertMatchesFullRun(model, kv, after, "after the cut");
     }
 
     static void assertClose(String name, Tensor want, Tensor got) {
