@@ -1,9 +1,8 @@
 package org.circuitscope.cli;
 
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.circuitscope.lsp.LoopbackStreams;
 import org.circuitscope.lsp.LspLauncher;
 import org.circuitscope.lsp.SilentClient;
 import org.eclipse.lsp4j.*;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code circuitscope aot-train} (hidden): the training run of {@link AotCache}. One
- * language-server session in this process, over pipes and JSON-RPC as with an editor: start,
+ * language-server session in this process, over a loopback socket and JSON-RPC as with an editor: start,
  * open a prompt on the embedded default model, ask for the hover, inlay hints, code lenses and
  * semantic tokens the editor asks for first, shut down. What it loads and runs is what the
  * cache holds.
@@ -26,11 +25,15 @@ final class AotTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipedInputStream serverIn = new PipedInputStream(1 << 16), clientIn = new PipedInputStream(1 << 16);
-        PipedOutputStream toServer = new PipedOutputStream(serverIn), toClient = new PipedOutputStream(clientIn);
-        LspLauncher.start(serverIn, toClient, code -> {});
+        try (LoopbackStreams streams = LoopbackStreams.open()) {
+            return session(streams);
+        }
+    }
+
+    private static int session(LoopbackStreams streams) throws Exception {
+        LspLauncher.start(streams.serverIn(), streams.serverOut(), code -> {});
         Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(new SilentClient())
-                .setRemoteInterface(LanguageServer.class).setInput(clientIn).setOutput(toServer).create();
+                .setRemoteInterface(LanguageServer.class).setInput(streams.clientIn()).setOutput(streams.clientOut()).create();
         l.startListening();
         LanguageServer s = l.getRemoteProxy();
         s.initialize(SilentClient.initializeParams()).get(2, TimeUnit.MINUTES);

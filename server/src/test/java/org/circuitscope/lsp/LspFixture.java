@@ -3,8 +3,6 @@ package org.circuitscope.lsp;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,7 @@ import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 
 /**
- * A real LSP4J client connected to an in-process server through piped streams, so every
+ * A real LSP4J client connected to an in-process server through a loopback socket, so every
  * request and answer goes through JSON-RPC serialisation as with an editor.
  */
 final class LspFixture implements AutoCloseable {
@@ -48,6 +46,7 @@ final class LspFixture implements AutoCloseable {
     final InitializeResult init;
     final List<Integer> exitCodes = new CopyOnWriteArrayList<>();
     private final AtomicInteger docs = new AtomicInteger();
+    private final LoopbackStreams streams = LoopbackStreams.open();
 
     /** The client side: records what the server sends and answers workspace/configuration. */
     static final class Client implements LanguageClient {
@@ -74,13 +73,11 @@ final class LspFixture implements AutoCloseable {
     }
 
     LspFixture(JsonObject settings, List<String> positionEncodings) throws Exception {
-        PipedInputStream serverIn = new PipedInputStream(1 << 16), clientIn = new PipedInputStream(1 << 16);
-        PipedOutputStream toServer = new PipedOutputStream(serverIn), toClient = new PipedOutputStream(clientIn);
         server = new CircuitscopeServer(exitCodes::add);
-        LspLauncher.start(serverIn, toClient, server);
+        LspLauncher.start(streams.serverIn(), streams.serverOut(), server);
         client.configuration = settings;
         clientLauncher = new Launcher.Builder<Remote>().setLocalService(client).setRemoteInterface(Remote.class)
-                .setInput(clientIn).setOutput(toServer).create();
+                .setInput(streams.clientIn()).setOutput(streams.clientOut()).create();
         clientLauncher.startListening();
         remote = clientLauncher.getRemoteProxy();
         InitializeParams p = new InitializeParams();
@@ -137,6 +134,8 @@ final class LspFixture implements AutoCloseable {
             remote.exit();
         } catch (Exception e) {
             throw new IOException(e);
+        } finally {
+            streams.close();
         }
     }
 }
