@@ -18,18 +18,30 @@ public final class WorkerPool {
         return t;
     }, null, false);
 
+    /** Bound while the caller wants its kernels on its own thread (see {@link #serially}). */
+    private static final ScopedValue<Boolean> SERIAL = ScopedValue.newInstance();
+
     private WorkerPool() {}
+
+    /**
+     * Runs {@code work} with every kernel it calls on the calling thread. For short work that
+     * shares the cores with latency-bound work: forking it would take every core for a moment
+     * and make the other work wait for the scheduler.
+     */
+    public static <T, X extends Throwable> T serially(ScopedValue.CallableOp<T, X> work) throws X {
+        return ScopedValue.where(SERIAL, Boolean.TRUE).call(work);
+    }
 
     public static int threads() { return THREADS; }
 
     /**
      * Runs {@code body(i)} for i in [0, n), split into about {@code threads × 4} chunks. Runs
-     * inline when n is 1 or when already on a pool thread (nested parallelism would only add
-     * overhead on a machine this size).
+     * inline when n is 1, when already on a pool thread (nested parallelism would only add
+     * overhead on a machine this size) and inside {@link #serially}.
      */
     public static void parallelFor(int n, IntConsumer body) {
         if (n <= 0) return;
-        if (n == 1 || THREADS == 1 || onPool()) {
+        if (n == 1 || THREADS == 1 || onPool() || SERIAL.isBound()) {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
         }

@@ -20,6 +20,7 @@ import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
+import org.circuitscope.tensor.WorkerPool;
 import org.circuitscope.tensor.Tensor;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 
@@ -64,6 +65,9 @@ public final class ActivationStore {
         this.baseBytes = b;
     }
 
+    /** Passes over at most this many new positions run their kernels on the analysis thread alone. */
+    static final int SERIAL_ROWS = 16;
+
     /**
      * Runs {@code ids} from position {@code from} on, continuing {@code kv} (which holds their
      * first {@code from} positions; 0 for a full pass). A full pass keeps what fits in three
@@ -72,7 +76,10 @@ public final class ActivationStore {
     public static ActivationStore run(Transformer model, KeyValueCache kv, int[] ids, int from, long budgetBytes, CancelChecker cancel) {
         ModelConfig c = model.config();
         Set<String> keep = from == 0 ? chooseBase(c, ids.length, budgetBytes * 3 / 4 - cacheBytes(c, ids.length)) : Set.of();
-        ActivationCache first = IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::checkCanceled);
+        // A few new rows (typing) take one core: a request answered meanwhile keeps the other.
+        ActivationCache first = ids.length - from <= SERIAL_ROWS
+                ? WorkerPool.serially(() -> IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::checkCanceled))
+                : IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::checkCanceled);
         return new ActivationStore(model, kv, ids, budgetBytes, first.asMap(), from);
     }
 

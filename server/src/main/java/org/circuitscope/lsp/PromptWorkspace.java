@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.circuitscope.tensor.WorkerPool;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 import org.eclipse.lsp4j.jsonrpc.CompletableFutures;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
@@ -58,6 +59,8 @@ public final class PromptWorkspace implements AutoCloseable {
     private final Map<String, DocState> docs = new ConcurrentHashMap<>();
     /** Requests running their work now, or waiting for an early run (never those waiting for a whole analysis). */
     private final AtomicInteger answering = new AtomicInteger();
+    /** When the last counted request finished its work ({@link System#nanoTime()}). */
+    private volatile long lastAnswerNanos = System.nanoTime() - ANSWER_WRITE_NANOS;
     private final ExecutorService analysisPool = WorkerThreads.pool("circuitscope-analysis", 2);
     private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
     private final ModelCache models = new ModelCache();
@@ -238,11 +241,17 @@ public final class PromptWorkspace implements AutoCloseable {
                 if (a == null || a.doc() != doc) throw contentModified(uri);
                 if (!counted) answering.incrementAndGet();
                 counted = true;
-                T result = work.apply(a, both);
+                Analysis ready = a;
+                // Work answered beside a running pass is small (a hover): its kernels stay on this thread, as
+                // handing them to the kernel pool would make it wait for cores the pass holds.
+                T result = earlyEnough != null ? WorkerPool.serially(() -> work.apply(ready, both)) : work.apply(a, both);
                 both.checkCanceled();
                 return result;
             } finally {
-                if (counted) answering.decrementAndGet();
+                if (counted) {
+                    lastAnswerNanos = System.nanoTime();
+                    answering.decrementAndGet();
+                }
             }
         });
     }
@@ -257,11 +266,17 @@ public final class PromptWorkspace implements AutoCloseable {
     private void giveWayToRequests(CancelChecker stale) {
         stale.checkCanceled();
         long deadline = System.nanoTime() + GIVE_WAY_NANOS;
-        while (answering.get() > 0 && System.nanoTime() < deadline) {
+        while ((answering.get() > 0 || System.nanoTime() - lastAnswerNanos < ANSWER_WRITE_NANOS) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(100_000);
             stale.checkCanceled(); // a pass for an old version stops at once, freeing the cache for the new one
         }
     }
+
+    /**
+     * How long a pass still waits after a request's work: its answer is serialised and written
+     * after the work returns, and the client reads it meanwhile.
+     */
+    private static final long ANSWER_WRITE_NANOS = 2_000_000L;
 
     /** The longest a pass pauses at one checkpoint for requests (a long request must not stall the analysis). */
     private static final long GIVE_WAY_NANOS = 200_000_000L;
