@@ -79,7 +79,8 @@ class InterventionsTest {
         for (InterventionMetric.PositionEffect e : r.positions()) {
             int p = e.position(), V = CFG.dVocab();
             assertEquals(A[p + 1], e.token());
-            assertEquals(logprob(clean, p, A[p + 1], V), e.clean(), 1e-9);
+            // Float32 passes: the kernels may switch from scalar to SIMD (WarmingKernels) between the two runs.
+            assertEquals(logprob(clean, p, A[p + 1], V), e.clean(), 1e-5);
             assertEquals(logprob(abl, p, A[p + 1], V), e.intervened(), 1e-4);
             assertEquals(e.intervened() - e.clean(), e.change(), 1e-12);
             mean += e.change() / r.positions().size();
