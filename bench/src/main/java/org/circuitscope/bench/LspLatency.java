@@ -1,7 +1,5 @@
 package org.circuitscope.bench;
 
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +11,7 @@ import com.google.gson.JsonObject;
 import org.circuitscope.io.EmbeddedModel;
 import org.circuitscope.io.ModelDirectory;
 import org.circuitscope.lsp.CircuitscopeServer;
+import org.circuitscope.lsp.LoopbackStreams;
 import org.circuitscope.lsp.LspLauncher;
 import org.circuitscope.model.ActFn;
 import org.circuitscope.model.ModelConfig;
@@ -24,14 +23,16 @@ import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.services.LanguageServer;
 
 /**
- * Editor-side latency of the language server, through a real LSP4J client over piped streams
- * (JSON-RPC serialisation included; server in this JVM): time from server start to the first
- * hover of a freshly opened ~1,000-token prompt, and hover latency right after a one-character
- * edit at the end and at the start of it (didChange sent, then hover on the last token, at
- * once, edit after edit; the time is edit → answer). A hover on the edited token reads only the
- * positions before it, so after an edit at the end the server answers it from the early run
- * while the pass over the new token runs; the time until that pass is published is measured
- * too, as is the edit at the start, which recomputes every position.
+ * Editor-side latency of the language server, through a real LSP4J client (JSON-RPC
+ * serialisation included): time from server start to the first hover of a freshly opened
+ * ~1,000-token prompt, and hover latency right after a one-character edit at the end (back to
+ * back, and at typing pace: each edit after the last one's pass is published) and at the start
+ * of it (the time is edit → answer). A hover on the edited token reads only the positions before
+ * it, so after an edit at the end the server answers it from the early run while the pass over
+ * the new token runs; the time until that pass is published is measured too, as is the edit at
+ * the start, which recomputes every position. The server runs in its own process, as an editor
+ * starts it, when {@code -Dcircuitscope.bench.serverJar} names its jar; else in this JVM over a
+ * loopback socket. Method and options: bench/README.md.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
  * org.circuitscope.bench.LspLatency [default|gpt2|both] [endEdits] [startEdits]}.
@@ -58,16 +59,38 @@ public final class LspLatency {
         }
     }
 
-    record Session(LanguageServer remote, QuietClient client, long startNanos) {}
+    /** A server and the client talking to it; {@code process} is null for a server in this JVM. */
+    record Session(LanguageServer remote, QuietClient client, long startNanos, Process process) {}
+
+    /**
+     * The server as an editor runs it, when {@code -Dcircuitscope.bench.serverJar} names the
+     * server jar: its own process, started with the VS Code extension's command line, over
+     * stdio. Then nothing of the client (its JSON-RPC, its threads, its JIT profile) shares the
+     * server's JVM. Without it, the server runs in this JVM.
+     */
+    static final String SERVER_JAR = System.getProperty("circuitscope.bench.serverJar");
 
     static Session start(String modelDir) throws Exception {
         long t0 = System.nanoTime();
-        PipedInputStream serverIn = new PipedInputStream(1 << 16), clientIn = new PipedInputStream(1 << 16);
-        PipedOutputStream toServer = new PipedOutputStream(serverIn), toClient = new PipedOutputStream(clientIn);
-        LspLauncher.start(serverIn, toClient, new CircuitscopeServer(code -> {}));
+        java.io.InputStream in;
+        java.io.OutputStream out;
+        Process process = null;
+        if (SERVER_JAR != null) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            process = new ProcessBuilder(LspColdStart.command(java, Path.of(SERVER_JAR).toAbsolutePath().toString(), null,
+                    List.of(System.getProperty("circuitscope.bench.serverJvmArgs", "").split(" ")).stream().filter(a -> !a.isBlank()).toList(), false))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = process.getInputStream();
+            out = process.getOutputStream();
+        } else {
+            LoopbackStreams streams = LoopbackStreams.open();
+            LspLauncher.start(streams.serverIn(), streams.serverOut(), new CircuitscopeServer(code -> {}));
+            in = streams.clientIn();
+            out = streams.clientOut();
+        }
         QuietClient client = new QuietClient();
         Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(client)
-                .setRemoteInterface(LanguageServer.class).setInput(clientIn).setOutput(toServer).create();
+                .setRemoteInterface(LanguageServer.class).setInput(in).setOutput(out).create();
         l.startListening();
         LanguageServer remote = l.getRemoteProxy();
         InitializeParams p = new InitializeParams();
@@ -77,7 +100,7 @@ public final class LspLatency {
         p.setCapabilities(new ClientCapabilities());
         remote.initialize(p).get(60, TimeUnit.SECONDS);
         remote.initialized(new InitializedParams());
-        return new Session(remote, client, t0);
+        return new Session(remote, client, t0, process);
     }
 
     static Hover hover(LanguageServer s, String uri, int line, int ch) throws Exception {
@@ -114,34 +137,42 @@ public final class LspLatency {
         int version = 1;
         // Steady state: the kernels start scalar and switch to the Vector API once it is compiled (a race on a
         // background thread for a few seconds after start; the first hovers above ran during it).
-        long switchWait = System.nanoTime();
-        while (org.circuitscope.tensor.Kernels.get().name().contains("until compiled") && System.nanoTime() - switchWait < 60_000_000_000L) {
-            Thread.sleep(50);
+        // (A server in its own process switches during the warm-up edits below.)
+        if (s.process() == null) {
+            long switchWait = System.nanoTime();
+            while (org.circuitscope.tensor.Kernels.get().name().contains("until compiled") && System.nanoTime() - switchWait < 60_000_000_000L) {
+                Thread.sleep(50);
+            }
+            System.out.printf("%s: kernels %s (waited %.1f s for the switch)%n", name, org.circuitscope.tensor.Kernels.get().name(), (System.nanoTime() - switchWait) / 1e9);
         }
-        System.out.printf("%s: kernels %s (waited %.1f s for the switch)%n", name, org.circuitscope.tensor.Kernels.get().name(), (System.nanoTime() - switchWait) / 1e9);
-        // Unmeasured edits first, as JMH warms up: the first ones compile the edit and early-hover paths.
-        int warm = WARM_UP_EDITS;
+        // Unmeasured edits first, as JMH warms up: a count and a time, both, of the two kinds measured below. The first edits run while the JIT still
+        // compiles the edit and hover paths (the compiler threads share the two cores with them); their latency is
+        // reported on its own, as the first minutes of a session.
+        double[] cold = new double[WARM_UP_EDITS];
+        long warmUntil = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
+        int warmed = 0;
+        for (; warmed < WARM_UP_EDITS || System.nanoTime() < warmUntil; warmed++) {
+            int v = ++version;
+            double t = editAtEndThenHover(s, uri, v, lines, lastLine, warmed);
+            if (warmed < cold.length) cold[warmed] = t;
+            // Both paces below, so both are compiled: every other edit lets its pass finish and be published.
+            if (warmed % 2 == 1) s.client().publishedAt(uri, v).get(600, TimeUnit.SECONDS);
+        }
+        if (cold.length > 0) System.out.printf("%s: edit at the end → hover, the first %d edits of the session: %s%n", name, cold.length, stats(cold));
+        System.out.printf("%s: %d unmeasured edits in %.0f s of warm-up%n", name, warmed, WARM_UP_SECONDS);
         double[] end = new double[endEdits];
-        for (int i = -warm; i < endEdits; i++) {
-            // Replace the last character: one token changes (the edit is incremental; the new token is the last).
-            String c = String.valueOf((char) ('a' + (i + 26) % 26));
-            Range r = new Range(new Position(lines, lastLine.length() - 1), new Position(lines, lastLine.length()));
-            long t = System.nanoTime();
-            docs.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, ++version), List.of(new TextDocumentContentChangeEvent(r, c))));
-            if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
-            if (i < 0) continue;
-            end[i] = ms(System.nanoTime() - t);
+        for (int i = 0; i < endEdits; i++) {
+            end[i] = editAtEndThenHover(s, uri, ++version, lines, lastLine, i);
             if (Boolean.getBoolean("circuitscope.bench.each")) System.out.printf("end %d %.1f at %d%n", i, end[i], java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         }
-        // The same edit, but waiting for the new version's whole analysis (published as its diagnostics): the pass over
-        // the new token, which hovers do not wait for, and what semantic tokens and inlay hints show after it.
-        double[] pass = new double[Math.max(1, endEdits / 4)];
+        // At typing pace: the same edit and hover, but the next edit only once this version's whole analysis is published
+        // (its diagnostics): the pass over the new token, which the hover does not wait for, and what semantic tokens and
+        // inlay hints show after it. Back to back above, every hover also shares the cores with the last edit's pass.
+        double[] pass = new double[Math.max(1, endEdits / 2)], paced = new double[pass.length];
         for (int i = 0; i < pass.length; i++) {
-            String c = String.valueOf((char) ('a' + (i + 7) % 26));
-            Range r = new Range(new Position(lines, lastLine.length() - 1), new Position(lines, lastLine.length()));
             long t = System.nanoTime();
             int v = ++version;
-            docs.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, v), List.of(new TextDocumentContentChangeEvent(r, c))));
+            paced[i] = editAtEndThenHover(s, uri, v, lines, lastLine, i + 7);
             pass[i] = ms(s.client().publishedAt(uri, v).get(600, TimeUnit.SECONDS) - t);
         }
         double[] start = new double[startEdits];
@@ -153,15 +184,29 @@ public final class LspLatency {
             if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
             start[i] = ms(System.nanoTime() - t);
         }
-        System.out.printf("%s: edit at the end → hover: %s%n", name, stats(end));
+        System.out.printf("%s: edit at the end → hover, back to back (each edit as soon as the last hover is answered): %s%n", name, stats(end));
+        System.out.printf("%s: edit at the end → hover, at typing pace (each edit after the last one's pass): %s%n", name, stats(paced));
         System.out.printf("%s: edit at the end → whole analysis published: %s%n", name, stats(pass));
         if (startEdits > 0) System.out.printf("%s: edit at the start → hover: %s%n", name, stats(start));
         s.remote().shutdown().get(30, TimeUnit.SECONDS);
         s.remote().exit();
+        if (s.process() != null) s.process().waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** Edits at the end made (and answered) before the measured ones. */
+    /** Replaces the last character (one token changes, the new token is the last), then hovers on it: edit → answer in ms. */
+    static double editAtEndThenHover(Session s, String uri, int version, int lines, String lastLine, int i) throws Exception {
+        String c = String.valueOf((char) ('a' + i % 26));
+        Range r = new Range(new Position(lines, lastLine.length() - 1), new Position(lines, lastLine.length()));
+        long t = System.nanoTime();
+        s.remote().getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, version),
+                List.of(new TextDocumentContentChangeEvent(r, c))));
+        if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
+        return ms(System.nanoTime() - t);
+    }
+
+    /** Edits at the end made (and answered) before the measured ones: at least this many, for at least this long. */
     static final int WARM_UP_EDITS = Integer.getInteger("circuitscope.bench.warmUpEdits", 100);
+    static final double WARM_UP_SECONDS = Double.parseDouble(System.getProperty("circuitscope.bench.warmUpSeconds", "30"));
 
     static double ms(long nanos) { return nanos / 1e6; }
 
@@ -186,7 +231,17 @@ public final class LspLatency {
         return dir;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            measure(args);
+            System.exit(0);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            System.exit(1); // the LSP threads would keep a failed run alive
+        }
+    }
+
+    static void measure(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "both";
         int endEdits = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int startEdits = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -215,6 +270,5 @@ public final class LspLatency {
         if (which.equals("gpt2") || which.equals("both")) {
             run("gpt2-small-shape", gpt2Shaped().toString(), 1000, endEdits, startEdits);
         }
-        System.exit(0);
     }
 }
