@@ -20,8 +20,8 @@ import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
-import org.circuitscope.tensor.WorkerPool;
 import org.circuitscope.tensor.Tensor;
+import org.circuitscope.tensor.WorkerPool;
 import org.eclipse.lsp4j.jsonrpc.CancelChecker;
 
 /**
