@@ -145,9 +145,9 @@ public final class LspLatency {
             }
             System.out.printf("%s: kernels %s (waited %.1f s for the switch)%n", name, org.circuitscope.tensor.Kernels.get().name(), (System.nanoTime() - switchWait) / 1e9);
         }
-        // Unmeasured edits first, as JMH warms up: a count and a time, both, of the two kinds measured below. The first edits run while the JIT still
-        // compiles the edit and hover paths (the compiler threads share the two cores with them); their latency is
-        // reported on its own, as the first minutes of a session.
+        // Unmeasured edits first, as JMH warms up: a count and a time, both, of the two kinds measured below. The
+        // first edits run while the JIT still compiles the edit and hover paths (the compiler threads share the two
+        // cores with them); their latency is reported on its own, as the first minutes of a session.
         double[] cold = new double[WARM_UP_EDITS];
         long warmUntil = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
         int warmed = 0;
@@ -177,12 +177,9 @@ public final class LspLatency {
         }
         double[] start = new double[startEdits];
         for (int i = 0; i < startEdits; i++) {
-            String c = String.valueOf((char) ('A' + i % 26));
+            // Replaces the first character: every position is recomputed before the hover on the last token.
             Range r = new Range(new Position(0, 0), new Position(0, 1));
-            long t = System.nanoTime();
-            docs.didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, ++version), List.of(new TextDocumentContentChangeEvent(r, c))));
-            if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
-            start[i] = ms(System.nanoTime() - t);
+            start[i] = editThenHover(s, uri, ++version, r, String.valueOf((char) ('A' + i % 26)), new Position(lines, lastLine.length() - 1));
         }
         System.out.printf("%s: edit at the end → hover, back to back (each edit as soon as the last hover is answered): %s%n", name, stats(end));
         System.out.printf("%s: edit at the end → hover, at typing pace (each edit after the last one's pass): %s%n", name, stats(paced));
@@ -195,12 +192,16 @@ public final class LspLatency {
 
     /** Replaces the last character (one token changes, the new token is the last), then hovers on it: edit → answer in ms. */
     static double editAtEndThenHover(Session s, String uri, int version, int lines, String lastLine, int i) throws Exception {
-        String c = String.valueOf((char) ('a' + i % 26));
         Range r = new Range(new Position(lines, lastLine.length() - 1), new Position(lines, lastLine.length()));
+        return editThenHover(s, uri, version, r, String.valueOf((char) ('a' + i % 26)), new Position(lines, lastLine.length() - 1));
+    }
+
+    /** Sends one change, then at once a hover at {@code at}: the time from sending the change to the answer, in ms. */
+    static double editThenHover(Session s, String uri, int version, Range r, String text, Position at) throws Exception {
         long t = System.nanoTime();
         s.remote().getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, version),
-                List.of(new TextDocumentContentChangeEvent(r, c))));
-        if (hover(s.remote(), uri, lines, lastLine.length() - 1) == null) throw new IllegalStateException("no hover after an edit");
+                List.of(new TextDocumentContentChangeEvent(r, text))));
+        if (hover(s.remote(), uri, at.getLine(), at.getCharacter()) == null) throw new IllegalStateException("no hover after an edit");
         return ms(System.nanoTime() - t);
     }
 
