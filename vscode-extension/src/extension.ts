@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import {
     CloseAction, ErrorAction, LanguageClient, LanguageClientOptions, ServerOptions, State,
 } from 'vscode-languageclient/node';
-import { AotCache, aotCacheFile, cacheRoot, findJava, javaCandidates, serverArgs } from './java';
+import { AotCache, aotCacheFile, cacheRoot, findJava, javaCandidates, serverArgs, THP_SETTING, transparentHugePages } from './java';
 import { parseLensSummary, statusText } from './status';
 import { headDescription, HeadRow, layersAndHeads } from './views/draw';
 import { VIEW_NAME, VIEW_OF_COMMAND } from './views/pages';
@@ -88,6 +88,15 @@ function startupCache(jar: string, javaExecutable: string): AotCache | undefined
     }
 }
 
+/** A small system file's text, or undefined where there is none (e.g. Linux's sysfs elsewhere). */
+function readIfThere(file: string): string | undefined {
+    try {
+        return fs.readFileSync(file, 'utf8');
+    } catch {
+        return undefined;
+    }
+}
+
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const jar = serverJar(context);
     if (!jar) {
@@ -102,7 +111,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
         if (act) void vscode.commands.executeCommand('workbench.action.openSettings', 'circuitscope.java.home');
         return;
     }
-    const args = serverArgs(jar, startupCache(jar, java.executable));
+    const args = serverArgs(jar, startupCache(jar, java.executable), transparentHugePages(readIfThere(THP_SETTING)));
     output.appendLine(`Starting the server with Java ${java.major} (${java.source}): ${java.executable} ${args.join(' ')}`);
     const serverOptions: ServerOptions = { command: java.executable, args, options: { env: process.env } };
     let restarts = 0;

@@ -100,14 +100,31 @@ export interface AotCache {
 
 /**
  * The command line that starts the bundled server (the Vector API is an incubator module; G1,
- * the default collector, with short pauses for hover latency).
+ * the default collector, with short pauses for hover latency). With `hugePages` (see
+ * transparentHugePages), the heap is in transparent huge pages: a hover reads tens of MB of
+ * weights and cache, and in 2 MB pages that is a few dozen page-table entries instead of
+ * thousands (docs/DECISIONS.md).
  * JVM warnings go to stderr, never into the protocol on stdout. With `aot`, the server is told
  * its start-up cache file (it makes it in the background when missing), and a made one is loaded.
  */
-export function serverArgs(jar: string, aot?: AotCache): string[] {
+export function serverArgs(jar: string, aot?: AotCache, hugePages = false): string[] {
     const cache = aot ? [...(aot.exists ? [`-XX:AOTCache=${aot.file}`] : []), `-Dcircuitscope.aotCache=${aot.file}`] : [];
-    return ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10',
+    const pages = hugePages ? ['-XX:+UseTransparentHugePages'] : [];
+    return ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10', ...pages,
         '-Xlog:disable', '-Xlog:all=warning:stderr', ...cache, '-jar', jar, 'lsp'];
+}
+
+/** Where Linux says whether transparent huge pages may be used. */
+export const THP_SETTING = '/sys/kernel/mm/transparent_hugepage/enabled';
+
+/**
+ * Whether the server may ask for transparent huge pages, from the text of THP_SETTING (undefined
+ * where it cannot be read: not Linux, whose JVMs do not know the option). Linux shows the modes
+ * with the chosen one in brackets, e.g. `always [madvise] never`; the JVM asks with madvise, so
+ * anything but `[never]` will do.
+ */
+export function transparentHugePages(setting: string | undefined): boolean {
+    return setting !== undefined && /\[(always|madvise)\]/.test(setting);
 }
 
 /** $CIRCUITSCOPE_CACHE, else $XDG_CACHE_HOME/circuitscope, else ~/.cache/circuitscope (as the server's own cache). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { aotCacheFile, cacheRoot, findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs } from '../src/java';
+import { aotCacheFile, cacheRoot, findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs, transparentHugePages } from '../src/java';
 
 test('parseJavaMajor reads modern, legacy 1.x and early-access version strings', () => {
     assert.equal(parseJavaMajor('openjdk version "25.0.1" 2025-10-21 LTS\nOpenJDK Runtime Environment Temurin-25.0.1+8'), 25);
@@ -81,6 +81,17 @@ test('the server starts with the Vector API module and the lsp subcommand', () =
     assert.deepEqual(a.slice(0, 2), ['--add-modules', 'jdk.incubator.vector']);
     assert.deepEqual(a.slice(-3), ['-jar', '/x/circuitscope.jar', 'lsp']);
     assert.ok(!a.some(x => x.includes('AOTCache') || x.includes('aotCache')), 'no start-up cache unless asked');
+});
+
+test('the heap is in transparent huge pages only where Linux allows them', () => {
+    const pages = serverArgs('/x/circuitscope.jar', undefined, true);
+    const at = pages.indexOf('-XX:+UseTransparentHugePages');
+    assert.ok(at >= 0 && at < pages.indexOf('-jar'), pages.join(' '));
+    assert.ok(!serverArgs('/x/circuitscope.jar').some(x => x.includes('TransparentHugePages')), 'off unless asked');
+    assert.equal(transparentHugePages('always [madvise] never\n'), true);
+    assert.equal(transparentHugePages('[always] madvise never\n'), true);
+    assert.equal(transparentHugePages('always madvise [never]\n'), false);
+    assert.equal(transparentHugePages(undefined), false, 'no setting: not Linux, whose JVMs refuse the option');
 });
 
 test('JVM warnings go to stderr, never into the protocol on stdout', () => {

@@ -43,6 +43,7 @@ public final class LspColdStart {
     static List<String> command(String java, String jar, Path aotCache, List<String> jvmArgs, boolean fine) {
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=10",
                 "-Xlog:disable", "-Xlog:all=warning:stderr"));
+        if (transparentHugePages()) cmd.add(4, "-XX:+UseTransparentHugePages");
         if (aotCache != null) {
             if (Files.exists(aotCache)) cmd.add("-XX:AOTCache=" + aotCache);
             cmd.add("-Dcircuitscope.aotCache=" + aotCache);
@@ -51,6 +52,16 @@ public final class LspColdStart {
         cmd.addAll(List.of("-jar", jar, "lsp"));
         if (fine) cmd.addAll(List.of("--log-level", "FINE"));
         return cmd;
+    }
+
+    /** As the extension decides (java.ts, transparentHugePages): Linux allows them, always or on madvise. */
+    static boolean transparentHugePages() {
+        try {
+            return java.util.regex.Pattern.compile("\\[(always|madvise)]")
+                    .matcher(Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"))).find();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     static Run once(List<String> cmd, String body) throws Exception {
