@@ -162,8 +162,9 @@ public final class LspLatency {
         System.out.printf("%s: %d unmeasured edits in %.0f s of warm-up%n", name, warmed, WARM_UP_SECONDS);
         double[] end = new double[endEdits];
         for (int i = 0; i < endEdits; i++) {
+            long t = System.nanoTime();
             end[i] = editAtEndThenHover(s, uri, ++version, lines, lastLine, i);
-            if (Boolean.getBoolean("circuitscope.bench.each")) System.out.printf("end %d %.1f at %d%n", i, end[i], java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+            each("end", i, t, end[i]);
         }
         // At typing pace: the same edit and hover, but the next edit only once this version's whole analysis is published
         // (its diagnostics): the pass over the new token, which the hover does not wait for, and what semantic tokens and
@@ -174,6 +175,7 @@ public final class LspLatency {
             int v = ++version;
             paced[i] = editAtEndThenHover(s, uri, v, lines, lastLine, i + 7);
             pass[i] = ms(s.client().publishedAt(uri, v).get(600, TimeUnit.SECONDS) - t);
+            each("paced", i, t, paced[i]);
         }
         double[] start = new double[startEdits];
         for (int i = 0; i < startEdits; i++) {
@@ -204,6 +206,17 @@ public final class LspLatency {
         if (hover(s.remote(), uri, at.getLine(), at.getCharacter()) == null) throw new IllegalStateException("no hover after an edit");
         return ms(System.nanoTime() - t);
     }
+
+    /**
+     * With {@code -Dcircuitscope.bench.each=true}, one line per measured edit: series, index, when
+     * it was sent ({@link System#nanoTime()} in seconds: CLOCK_MONOTONIC on Linux, the clock of
+     * {@code perf record -k CLOCK_MONOTONIC}, so a slow hover can be found in a system trace) and ms.
+     */
+    static void each(String series, int i, long sentNanos, double ms) {
+        if (EACH) System.out.printf("each %s %d %.6f %.2f%n", series, i, sentNanos / 1e9, ms);
+    }
+
+    static final boolean EACH = Boolean.getBoolean("circuitscope.bench.each");
 
     /** Edits at the end made (and answered) before the measured ones: at least this many, for at least this long. */
     static final int WARM_UP_EDITS = Integer.getInteger("circuitscope.bench.warmUpEdits", 100);
