@@ -181,7 +181,9 @@ public final class LspLatency {
         for (int i = 0; i < startEdits; i++) {
             // Replaces the first character: every position is recomputed before the hover on the last token.
             Range r = new Range(new Position(0, 0), new Position(0, 1));
+            long t = System.nanoTime();
             start[i] = editThenHover(s, uri, ++version, r, String.valueOf((char) ('A' + i % 26)), new Position(lines, lastLine.length() - 1));
+            each("start", i, t, start[i]);
         }
         System.out.printf("%s: edit at the end → hover, back to back (each edit as soon as the last hover is answered): %s%n", name, stats(end));
         System.out.printf("%s: edit at the end → hover, at typing pace (each edit after the last one's pass): %s%n", name, stats(paced));
