@@ -90,6 +90,66 @@ class LspLauncherTest {
         }
     }
 
+    /** initialize with a processId, answered; returns the answer's JSON. */
+    static String initialize(OutputStream out, InputStream in, long clientPid) throws Exception {
+        send(out, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"processId\":" + clientPid
+                + ",\"rootUri\":null,\"capabilities\":{}}}");
+        return readResponse(in, 1);
+    }
+
+    @Test
+    void portServesOneClientOnLoopbackAndStdoutStaysEmpty() throws Exception {
+        Path root = repositoryRoot();
+        Process p = new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp", "--port", "0").directory(root.toFile()).start();
+        try {
+            // stderr: the launcher's build messages, if any, then the address (0: any free port).
+            var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            Matcher m = null;
+            for (String line; (line = err.readLine()) != null; ) {
+                m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(line);
+                if (m.find()) break;
+                m = null;
+            }
+            assertNotNull(m, "the server says where it listens");
+            Thread drain = Thread.ofVirtual().start(() -> { try { err.transferTo(java.io.Writer.nullWriter()); } catch (java.io.IOException e) { } });
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)))) {
+                String init = initialize(s.getOutputStream(), s.getInputStream(), ProcessHandle.current().pid());
+                assertTrue(init.contains("\"hoverProvider\":true"), init);
+                send(s.getOutputStream(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"shutdown\",\"params\":null}");
+                readResponse(s.getInputStream(), 2);
+                send(s.getOutputStream(), "{\"jsonrpc\":\"2.0\",\"method\":\"exit\",\"params\":null}");
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server exits after exit");
+            }
+            assertEquals(0, p.exitValue());
+            assertEquals("", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), "with --port, stdout carries nothing");
+            drain.join(5000);
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void serverExitsWhenItsClientsProcessEnds() throws Exception {
+        Path root = repositoryRoot();
+        // The editor's process, as the server knows it: the processId of initialize.
+        Process editor = new ProcessBuilder("sleep", "600").start();
+        Process p = new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp").directory(root.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String init = initialize(p.getOutputStream(), p.getInputStream(), editor.pid());
+            assertTrue(init.contains("\"capabilities\""), init);
+            assertFalse(p.waitFor(3, TimeUnit.SECONDS), "the server serves while its client's process lives");
+            editor.destroy();
+            editor.waitFor();
+            // Its input stays open: only the watch on the client's process can end it.
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server exits once its client's process is gone");
+            assertNotEquals(0, p.exitValue(), "no shutdown came first, so the exit code says so");
+        } finally {
+            editor.destroyForcibly();
+            if (p.isAlive()) p.destroyForcibly();
+        }
+    }
+
     @Test
     void serverExitsWhenStdinCloses() throws Exception {
         Path root = repositoryRoot();
