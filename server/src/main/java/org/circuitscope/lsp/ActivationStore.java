@@ -185,7 +185,7 @@ public final class ActivationStore {
         for (String n : c.names()) if (!n.equals(HookPoint.LOGITS)) size += 4L * c.get(n).size();
         synchronized (this) {
             // The last such cache is kept while it fits beside the first pass (commands often ask twice).
-            if (size <= budget - baseBytes - memoBytes) { extra = c; extraBytes = size; }
+            if (size <= room() - memoBytes) { extra = c; extraBytes = size; }
         }
         return c;
     }
@@ -206,8 +206,15 @@ public final class ActivationStore {
         return null;
     }
 
+    /**
+     * What the budget leaves for activations recomputed on demand: the cache's rows and the
+     * first pass's activations count first (the cache alone may exceed a small budget; then
+     * nothing else is kept).
+     */
+    private long room() { return budget - cacheBytes(model.config(), ids.length) - baseBytes; }
+
     private void remember(String name, Tensor t) {
-        long size = 4L * t.size(), room = budget - baseBytes - extraBytes;
+        long size = 4L * t.size(), room = room() - extraBytes;
         if (size > room) return;
         for (Iterator<Map.Entry<String, Tensor>> it = memo.entrySet().iterator(); memoBytes + size > room && it.hasNext(); ) {
             memoBytes -= 4L * it.next().getValue().size();
