@@ -146,7 +146,11 @@ public final class IncrementalForward {
         s.keep(HookPoint.attn(l, "k"), qkv[1]);
         s.keep(HookPoint.attn(l, "v"), qkv[2]);
 
-        Tensor scores = Tensor.zeros(h, n, t);
+        String scoresName = HookPoint.attn(l, "attn_scores"), patternName = HookPoint.attn(l, "pattern");
+        // [head, pos, pos] is ~50 MB a layer at 1,000 tokens of GPT-2 small: unless the scores or the pattern are
+        // recorded, every layer of the pass writes them into one buffer (the product overwrites it), and the softmax
+        // works in place unless the scores are recorded.
+        Tensor scores = s.wants(scoresName) || s.wants(patternName) ? Tensor.zeros(h, n, t) : s.scoresBuffer(h, n, t);
         k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys, 0, hd, dh, scores.data(), 0, t, n * t, false);
         float inv = (float) (1.0 / Math.sqrt(dh));
         float[] sd = scores.data();
@@ -155,15 +159,15 @@ public final class IncrementalForward {
             for (int j = 0; j <= q; j++) sd[off + j] *= inv;
             for (int j = q + 1; j < t; j++) sd[off + j] = Float.NEGATIVE_INFINITY;
         });
-        s.keepSquare(HookPoint.attn(l, "attn_scores"), scores);
-        Tensor pattern = scores.copy();
+        s.keepSquare(scoresName, scores);
+        Tensor pattern = s.wants(scoresName) ? scores.copy() : scores;
         float[] pd = pattern.data();
         WorkerPool.parallelFor(h * n, r -> {
             int q = from + r % n, off = r * t;
             k.softmax(pd, off, q + 1);
             Arrays.fill(pd, off + q + 1, off + t, 0f);
         });
-        s.keepSquare(HookPoint.attn(l, "pattern"), pattern);
+        s.keepSquare(patternName, pattern);
 
         Tensor z = Tensor.zeros(n, h, dh);
         k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values, 0, hd, dh, z.data(), 0, hd, dh, false);
@@ -193,9 +197,10 @@ public final class IncrementalForward {
         int n = x.dim(0), dm = cfg.dMlp();
         Tensor hPre = Tensor.zeros(n, dm);
         affine(x, pre + "W_in", pre + "b_in", hPre);
-        s.keep(HookPoint.mlp(l, "pre"), hPre);
+        String preName = HookPoint.mlp(l, "pre");
+        s.keep(preName, hPre);
         s.checkpoint.run();
-        Tensor post = hPre.copy();
+        Tensor post = s.wants(preName) ? hPre.copy() : hPre; // the activation in place unless hook_pre is recorded
         float[] pd = post.data();
         WorkerPool.parallelFor(n, i -> {
             switch (cfg.actFn()) {
@@ -310,6 +315,14 @@ public final class IncrementalForward {
         }
 
         /** Records [head, t, t] scores or pattern of a full pass (computed as [head, n = t, t]). */
+        /** Attention scores of this pass that nobody records: one buffer for every layer. */
+        private float[] scores;
+
+        Tensor scoresBuffer(int h, int n, int t) {
+            if (scores == null) scores = new float[h * n * t];
+            return Tensor.of(scores, h, n, t);
+        }
+
         void keepSquare(String name, Tensor fresh) {
             if (wants(name)) stored.put(name, fresh.reshape(cfg.nHeads(), t, t));
         }

@@ -72,6 +72,31 @@ class IncrementalForwardTest {
         }
     }
 
+    /**
+     * A pass that records a pattern but not the scores it came from (the softmax then overwrites
+     * them) or a post-activation but not the pre-activation, and the other way round, records
+     * what the model's own forward pass records when asked for the same (a run that records
+     * every head's result sums the attention output in another order, so not runWithCache).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void recordingOnlySomeActivationsGivesTheFullRunsValues(ModelConfig cfg) {
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 7, 0.4));
+        int[] tokens = random(T, cfg.dVocab(), 3);
+        for (String kind : new String[] {"output", "input"}) {
+            List<String> want = new ArrayList<>();
+            for (int l = 0; l < cfg.nLayers(); l++) {
+                want.add(kind.equals("output") ? HookPoint.attn(l, "pattern") : HookPoint.attn(l, "attn_scores"));
+                if (!cfg.attnOnly()) want.add(kind.equals("output") ? HookPoint.mlp(l, "post") : HookPoint.mlp(l, "pre"));
+            }
+            ActivationCache full = model.run(tokens, new RunOptions(want::contains, java.util.Map.of()));
+            ActivationCache c = IncrementalForward.extend(model, new KeyValueCache(cfg), tokens, 0, want::contains, null);
+            assertEquals(want, List.copyOf(c.names()), kind + ": what was asked, nothing else");
+            for (String n : want) assertClose(kind + ": " + n, full.get(n), c.get(n));
+            assertClose(kind + ": logits", full.logits(), c.logits());
+        }
+    }
+
     @Test
     void aShortenedPromptComputesNothingAndKeepsTheRowsBeforeTheCut() {
         ModelConfig cfg = new ModelConfig("cut", 2, 16, 2, 8, 0, 29, 16, ActFn.GELU_NEW, Normalization.LN_PRE, true, 1e-5, true);
