@@ -147,9 +147,8 @@ public final class IncrementalForward {
         s.keep(HookPoint.attn(l, "v"), qkv[2]);
 
         String scoresName = HookPoint.attn(l, "attn_scores"), patternName = HookPoint.attn(l, "pattern");
-        // [head, pos, pos] is ~50 MB a layer at 1,000 tokens of GPT-2 small: unless the scores or the pattern are
-        // recorded, every layer of the pass writes them into one buffer (the product overwrites it), and the softmax
-        // works in place unless the scores are recorded.
+        // Scores nobody records go into one buffer that every layer of the pass overwrites ([head, pos, pos] is
+        // ~50 MB a layer at 1,000 tokens of GPT-2 small), and the softmax works in place unless they are recorded.
         Tensor scores = s.wants(scoresName) || s.wants(patternName) ? Tensor.zeros(h, n, t) : s.scoresBuffer(h, n, t);
         k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys, 0, hd, dh, scores.data(), 0, t, n * t, false);
         float inv = (float) (1.0 / Math.sqrt(dh));
@@ -314,7 +313,6 @@ public final class IncrementalForward {
             if (wants(name)) stored.put(name, fresh);
         }
 
-        /** Records [head, t, t] scores or pattern of a full pass (computed as [head, n = t, t]). */
         /** Attention scores of this pass that nobody records: one buffer for every layer. */
         private float[] scores;
 
@@ -323,6 +321,7 @@ public final class IncrementalForward {
             return Tensor.of(scores, h, n, t);
         }
 
+        /** Records [head, t, t] scores or pattern of a full pass (computed as [head, n = t, t]). */
         void keepSquare(String name, Tensor fresh) {
             if (wants(name)) stored.put(name, fresh.reshape(cfg.nHeads(), t, t));
         }
