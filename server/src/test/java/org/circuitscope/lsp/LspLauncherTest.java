@@ -97,21 +97,27 @@ class LspLauncherTest {
         return readResponse(in, 1);
     }
 
+    /** The first match in a file a process writes, waited for while it runs (at most 3 minutes: the launcher may build first). */
+    static Matcher awaitMatch(Path file, Pattern pattern, Process p) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (true) {
+            String text = Files.exists(file) ? Files.readString(file) : "";
+            Matcher m = pattern.matcher(text);
+            if (m.find()) return m;
+            if (!p.isAlive() || System.nanoTime() > end) throw new AssertionError("no match for " + pattern + " in " + file + ":\n" + text);
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void portServesOneClientOnLoopbackAndStdoutStaysEmpty() throws Exception {
         Path root = repositoryRoot();
-        Process p = new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp", "--port", "0").directory(root.toFile()).start();
+        Path stderr = tmp.resolve("stderr.txt");
+        Process p = new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp", "--port", "0").directory(root.toFile())
+                .redirectError(stderr.toFile()).start();
         try {
             // stderr: the launcher's build messages, if any, then the address (0: any free port).
-            var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-            Matcher m = null;
-            for (String line; (line = err.readLine()) != null; ) {
-                m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(line);
-                if (m.find()) break;
-                m = null;
-            }
-            assertNotNull(m, "the server says where it listens");
-            Thread drain = Thread.ofVirtual().start(() -> { try { err.transferTo(java.io.Writer.nullWriter()); } catch (java.io.IOException e) { } });
+            Matcher m = awaitMatch(stderr, Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)"), p);
             try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)))) {
                 String init = initialize(s.getOutputStream(), s.getInputStream(), ProcessHandle.current().pid());
                 assertTrue(init.contains("\"hoverProvider\":true"), init);
@@ -122,7 +128,6 @@ class LspLauncherTest {
             }
             assertEquals(0, p.exitValue());
             assertEquals("", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), "with --port, stdout carries nothing");
-            drain.join(5000);
         } finally {
             if (p.isAlive()) p.destroyForcibly();
         }
