@@ -117,12 +117,16 @@ class LspLauncherTest {
                 .redirectError(stderr.toFile()).start();
         try {
             // stderr: the launcher's build messages, if any, then the address (0: any free port).
-            Matcher m = awaitMatch(stderr, Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)"), p);
+            Matcher m = awaitMatch(stderr, Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)\\R"), p);
             try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)))) {
                 String init = initialize(s.getOutputStream(), s.getInputStream(), ProcessHandle.current().pid());
                 assertTrue(init.contains("\"hoverProvider\":true"), init);
                 send(s.getOutputStream(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"shutdown\",\"params\":null}");
-                readResponse(s.getInputStream(), 2);
+                try {
+                    readResponse(s.getInputStream(), 2);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; the server's stderr:\n" + Files.readString(stderr), e);
+                }
                 send(s.getOutputStream(), "{\"jsonrpc\":\"2.0\",\"method\":\"exit\",\"params\":null}");
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server exits after exit");
             }
