@@ -29,7 +29,7 @@ class ActivationStoreBudgetTest {
             String text = "the cat sat on the mat and the dog sat on";
             PromptDocument doc = new PromptDocument("file:///budget.prompt", "prompt", 1, text);
             int t = text.length() + 1; // byte-level tokens and a BOS
-            // Room for the cache's rows, a few per-position activations, and one pattern on demand; not for everything.
+            // Room for the cache's rows, a few per-position activations and about two patterns on demand; not for everything.
             long cache = ActivationStore.cacheBytes(c, t), pattern = 4L * c.nHeads() * t * t;
             long budget = (cache + 3 * 4L * t * c.dModel()) * 4 / 3 + pattern + 4L * t * c.dMlp();
             PromptRun run = Analyzer.analyze(doc, FrontMatter.parse(text), h, true, budget, null, () -> {});
