@@ -56,6 +56,7 @@ writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({
     'editor.fontSize': 15,
     'editor.minimap.enabled': false,
     'editor.wordWrap': 'on',
+    'files.autoSave': 'off', // code-server saves by default: a stray key must leave the tab dirty, where palette() sees it
     'editor.hover.delay': 200,
     'window.commandCenter': false,
     'circuitscope.trace.server': process.env.E2E_TRACE ?? 'off',
@@ -139,12 +140,31 @@ function webview(titlePrefix, timeoutMs) {
 }
 
 async function palette(command, picks) {
-    // Keys typed while a webview has the focus stay in the webview: focus the prompt's editor first.
-    await page.locator('.tabs-container .tab', { hasText: 'dursley.prompt' }).click();
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await poll('the command palette', async () => (await input.isVisible()) && (await input.inputValue()).startsWith('>'), 10000);
+    const focused = sel => page.evaluate(sel => !!document.activeElement?.closest(sel), sel);
+    // Keys typed while a webview has the focus stay in the webview: focus the prompt's editor
+    // first. The palette closes when it loses the focus, and the tab click hands the focus to the
+    // editor a moment later: F1 only once the editor has it, and type only into a palette that
+    // holds the focus, or the keys land in the prompt. A busy workbench (a slow CI machine, the
+    // server's start-up cache being made beside it) can also drop a key press: press F1 again,
+    // up to four times, rather than fail on the first.
+    const paletteReady = async () => (await focused('.quick-input-widget')) && (await input.inputValue()).startsWith('>');
+    for (let attempt = 1; ; attempt++) {
+        await page.locator('.tabs-container .tab', { hasText: 'dursley.prompt' }).click();
+        await poll('the prompt\'s editor to take the focus', () => focused('.editor-instance .monaco-editor'), 10000);
+        await page.keyboard.press('F1');
+        try {
+            await poll('the command palette', async () => (await paletteReady()) && (await page.waitForTimeout(300), await paletteReady()), 8000);
+            break;
+        } catch (e) {
+            const focus = await page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}.${a.className}`.slice(0, 120) : 'none'; }).catch(() => '?');
+            log(`F1 press ${attempt}: no command palette with the focus after 8 s (focus on ${focus})`);
+            if (attempt === 4) throw e;
+            if (await focused('.quick-input-widget')) await page.keyboard.press('Escape');
+        }
+    }
     await input.fill(`>${command}`);
+    if ((await input.inputValue()) !== `>${command}` || !(await focused('.quick-input-widget'))) throw new Error(`the palette lost the focus while "${command}" was typed`);
     await poll(`the palette to list "${command}"`, async () => (await page.locator('.quick-input-list .monaco-list-row').first().innerText()).includes(command), 10000);
     await page.keyboard.press('Enter');
     for (const [title, pick] of picks) {
@@ -156,6 +176,7 @@ async function palette(command, picks) {
         await page.keyboard.press('Enter');
     }
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+    if (await page.locator('.tabs-container .tab.dirty').count()) throw new Error('keys meant for the palette changed the prompt');
     await page.mouse.move(600, 800); // off the tab, so no tab tooltip in the screenshots
 }
 
