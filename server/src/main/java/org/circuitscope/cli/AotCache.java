@@ -63,6 +63,29 @@ final class AotCache {
         return cmd;
     }
 
+    /**
+     * {@code cmd} under {@code nice -n 19} where {@code nice} exists: the training run is a
+     * second JVM busy for seconds beside the editor that just started the server, and on a
+     * machine with few cores it should take only the CPU nobody else wants.
+     */
+    static List<String> atLowPriority(List<String> cmd, Optional<Path> nice) {
+        if (nice.isEmpty()) return cmd;
+        List<String> out = new ArrayList<>(List.of(nice.get().toString(), "-n", "19"));
+        out.addAll(cmd);
+        return out;
+    }
+
+    /** The {@code nice} program on {@code PATH}, if any (none on Windows). */
+    static Optional<Path> nice(String pathVariable) {
+        if (pathVariable == null) return Optional.empty();
+        for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, "nice");
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
     /** Makes {@code cache} with a training run of this jar; false (and a marker) when that failed. */
     static boolean create(Path cache) {
         try {
@@ -72,7 +95,9 @@ final class AotCache {
             Files.delete(tmp);
             String jar = Path.of(AotCache.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
             String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = trainingCommand(javaExe, java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(), jar, tmp);
+            List<String> cmd = atLowPriority(
+                    trainingCommand(javaExe, java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(), jar, tmp),
+                    nice(System.getenv("PATH")));
             Path log = cache.resolveSibling(cache.getFileName() + ".log");
             LOG.info(() -> "creating the start-up cache " + cache + " (once for this jar; log in " + log + ")");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -43,4 +43,21 @@ class AotCacheTest {
                 "-XX:AOTCacheOutput=" + Path.of("/c/s.aot.tmp"), "-jar", "/x/circuitscope.jar", "aot-train"), cmd);
         assertTrue(cmd.stream().noneMatch(o -> o.startsWith("-XX:AOTCache=")), "AOTCache and AOTCacheOutput together stop the JVM");
     }
+
+    @Test
+    void theTrainingRunGoesUnderNiceWhereThereIsOne(@TempDir Path dir) throws Exception {
+        List<String> cmd = List.of("/jdk/bin/java", "-jar", "/x/circuitscope.jar", "aot-train");
+        assertEquals(cmd, AotCache.atLowPriority(cmd, Optional.empty()));
+        assertEquals(List.of("/usr/bin/nice", "-n", "19", "/jdk/bin/java", "-jar", "/x/circuitscope.jar", "aot-train"),
+                AotCache.atLowPriority(cmd, Optional.of(Path.of("/usr/bin/nice"))));
+
+        Path empty = Files.createDirectory(dir.resolve("empty")), bin = Files.createDirectory(dir.resolve("bin"));
+        Path nice = Files.writeString(bin.resolve("nice"), "#!/bin/sh\nexec \"$@\"\n");
+        String path = empty + java.io.File.pathSeparator + bin;
+        assertEquals(Optional.empty(), AotCache.nice(path), "a file that cannot be run is not a nice to use");
+        assertTrue(nice.toFile().setExecutable(true));
+        assertEquals(Optional.of(nice), AotCache.nice(path));
+        assertEquals(Optional.empty(), AotCache.nice(empty.toString()));
+        assertEquals(Optional.empty(), AotCache.nice(null));
+    }
 }
