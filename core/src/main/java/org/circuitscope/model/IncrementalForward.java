@@ -41,14 +41,14 @@ public final class IncrementalForward {
      * Runs {@code tokens} from position {@code from} on, continuing {@code kv} (which must hold
      * these tokens' first {@code from} positions), and writes the new positions' keys, values,
      * queries, final LayerNorm scale, logits rows and scores into it, in place: no earlier row
-     * is copied. Activations named by {@code names} are recorded only when {@code from} is 0
-     * (then they are the whole prompt's, as from {@link Transformer#run}); the returned cache's
-     * logits are the new rows, [tokens.length − from, d_vocab]. Writers of one cache run one
-     * at a time; one that throws (cancelled) leaves the cache holding the first {@code from}
-     * positions.
+     * is copied. Returns the activations named by {@code names}, in forward order, which are
+     * recorded only when {@code from} is 0 (then they are the whole prompt's, as from {@link
+     * Transformer#run}); the logits are only in the cache ({@link KeyValueCache#logitRows}).
+     * Writers of one cache run one at a time; one that throws (cancelled) leaves the cache
+     * holding the first {@code from} positions.
      */
-    public static ActivationCache extend(Transformer model, KeyValueCache kv, int[] tokens, int from,
-                                         Predicate<String> names, Runnable checkpoint) {
+    public static Map<String, Tensor> extend(Transformer model, KeyValueCache kv, int[] tokens, int from,
+                                             Predicate<String> names, Runnable checkpoint) {
         if (!kv.config().equals(model.config())) throw new IllegalArgumentException("the cache belongs to another model");
         kv.writer.lock();
         try {
@@ -59,19 +59,19 @@ public final class IncrementalForward {
             IncrementalForward f = new IncrementalForward(model);
             f.checkTokens(tokens, from);
             kv.begin(from, tokens.length);
-            ActivationCache c = f.pass(kv, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
+            Map<String, Tensor> recorded = f.pass(kv, tokens, from, names.and(n -> !n.equals(HookPoint.LOGITS)),
                     checkpoint == null ? () -> {} : checkpoint);
             kv.commit(tokens);
-            return c;
+            return recorded;
         } finally {
             kv.writer.unlock();
         }
     }
 
-    private ActivationCache pass(KeyValueCache kv, int[] tokens, int from, Predicate<String> names, Runnable checkpoint) {
+    private Map<String, Tensor> pass(KeyValueCache kv, int[] tokens, int from, Predicate<String> names, Runnable checkpoint) {
         int t = tokens.length, n = t - from, d = cfg.dModel();
         State s = new State(kv, t, from, names, checkpoint);
-        if (n == 0) return s.done(tokens, Tensor.zeros(0, cfg.dVocab())); // only a shortened prompt: every row is an old one
+        if (n == 0) return s.done(); // only a shortened prompt: every row is an old one
         float[] we = w.data("embed.W_E"), wp = w.data("pos_embed.W_pos");
         Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
         for (int i = 0; i < n; i++) {
@@ -86,10 +86,9 @@ public final class IncrementalForward {
             resid = block(s, l, resid);
         }
         Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
-        Tensor logits = Tensor.zeros(n, cfg.dVocab());
-        unembed(s, x, logits);
-        kv.writeLogits(from, logits.data(), tokens);
-        return s.done(tokens, logits);
+        unembed(s, x);
+        kv.scoreNewRows(from, tokens);
+        return s.done();
     }
 
     private void checkTokens(int[] tokens, int from) {
@@ -229,19 +228,22 @@ public final class IncrementalForward {
     }
 
     /**
-     * logits = x·W_U + b_U, in blocks of vocabulary columns with a checkpoint after each: for a
-     * few new rows the unembedding streams all of W_U (154 MB for GPT-2), the longest stretch
-     * of a pass without one otherwise.
+     * The new positions' logits rows, x·W_U + b_U, into the cache, in blocks of vocabulary
+     * columns with a checkpoint after each: for a few new rows the unembedding streams all of
+     * W_U (154 MB for GPT-2), the longest stretch of a pass without one otherwise. Each block
+     * goes through one [n, block] buffer rather than a whole [n, d_vocab] array, which a full
+     * pass over 1,000 tokens of GPT-2 would allocate (201 MB) only to copy into the cache.
      */
-    private void unembed(State s, Tensor x, Tensor logits) {
+    private void unembed(State s, Tensor x) {
         int n = x.dim(0), in = x.dim(1), v = cfg.dVocab();
-        float[] wu = w.data("unembed.W_U"), bu = w.data("unembed.b_U"), out = logits.data();
+        float[] wu = w.data("unembed.W_U"), bu = w.data("unembed.b_U");
+        // Rows 8,192 floats apart would map to the same cache sets: pad the stride off a power of two.
+        int stride = Math.min(UNEMBED_BLOCK, v) + 16;
+        float[] block = new float[n * stride];
         for (int c0 = 0; c0 < v; c0 += UNEMBED_BLOCK) {
             int len = Math.min(UNEMBED_BLOCK, v - c0);
-            product(1, n, len, in, x.data(), 0, in, 0, wu, c0, v, 0, out, c0, v, 0);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < len; j++) out[i * v + c0 + j] += bu[c0 + j];
-            }
+            product(1, n, len, in, x.data(), 0, in, 0, wu, c0, v, 0, block, 0, stride, 0);
+            s.kv.writeLogitColumns(s.from, n, c0, len, block, stride, bu);
             s.checkpoint.run();
         }
     }
@@ -298,8 +300,8 @@ public final class IncrementalForward {
             this.checkpoint = checkpoint;
         }
 
-        ActivationCache done(int[] tokens, Tensor logits) {
-            return new ActivationCache(tokens, stored, logits);
+        Map<String, Tensor> done() {
+            return java.util.Collections.unmodifiableMap(stored);
         }
 
         /** Recorded only by a full pass (from 0), when asked for. */

@@ -1,6 +1,7 @@
 package org.circuitscope.model;
 
 import java.util.Arrays;
+import org.circuitscope.tensor.Tensor;
 
 /**
  * One prompt's per-position state, kept between edits and grown in place: every layer's keys
@@ -164,17 +165,39 @@ public final class KeyValueCache {
         length = written.length;
     }
 
+    /** The logits rows of positions [from, to), [to − from, d_vocab], copied out of the cache. */
+    public Tensor logitRows(int from, int to) {
+        if (from < 0 || from > to || to > length) throw new IndexOutOfBoundsException("logits rows " + from + ".." + to + " of " + length + " cached");
+        int v = cfg.dVocab();
+        Tensor out = Tensor.zeros(to - from, v);
+        float[][] chunks = logitChunks;
+        for (int p = from; p < to; p++) System.arraycopy(chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, out.data(), (p - from) * v, v);
+        return out;
+    }
+
     /**
-     * Writes logits rows [n, d_vocab] for positions from.., then scores positions from on
-     * (position p by row p − 1: the first of them by the last row before this write).
+     * Writes columns [c0, c0 + len) of the logits rows of positions from.. from + n: {@code
+     * block} holds them without the bias, row i at {@code i · stride}; {@code bias} is b_U over
+     * all columns.
      */
-    void writeLogits(int from, float[] fresh, int[] tokens) {
-        int v = cfg.dVocab(), n = tokens.length - from;
+    void writeLogitColumns(int from, int n, int c0, int len, float[] block, int stride, float[] bias) {
+        int v = cfg.dVocab();
         float[][] chunks = logitChunks;
         for (int i = 0; i < n; i++) {
-            int p = from + i;
-            System.arraycopy(fresh, i * v, chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, v);
+            int p = from + i, off = (p % LOGIT_CHUNK) * v + c0, src = i * stride;
+            float[] dst = chunks[p / LOGIT_CHUNK];
+            for (int j = 0; j < len; j++) dst[off + j] = block[src + j] + bias[c0 + j];
         }
+    }
+
+    /**
+     * Once every new logits row (positions from..) is written: their log Σ exp, then the scores
+     * of positions from on (position p by row p − 1: the first of them by the last row before
+     * this write).
+     */
+    void scoreNewRows(int from, int[] tokens) {
+        int v = cfg.dVocab(), n = tokens.length - from;
+        float[][] chunks = logitChunks;
         Rows r = rows;
         if (from == 0) { r.logProb[0] = Double.NaN; r.rank[0] = 0; }
         org.circuitscope.tensor.WorkerPool.parallelFor(n, i -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.circuitscope.tensor.Tensor;
@@ -24,6 +25,8 @@ class IncrementalForwardTest {
                 args.add(Arguments.of(new ModelConfig("inc", 3, 24, 3, 8, attnOnly ? 0 : 40, 37, 20, ActFn.GELU_NEW, n, attnOnly, 1e-5, true)));
             }
         }
+        // A vocabulary of more than two unembedding blocks (8,192 columns each), the last one partial.
+        args.add(Arguments.of(new ModelConfig("wide-vocab", 1, 16, 2, 8, 32, 2 * 8192 + 37, 20, ActFn.GELU_NEW, Normalization.LN_PRE, false, 1e-5, true)));
         return args.stream();
     }
 
@@ -49,12 +52,12 @@ class IncrementalForwardTest {
         int[] before = random(T, cfg.dVocab(), 1);
         ActivationCache full = model.runWithCache(before);
         KeyValueCache first = new KeyValueCache(cfg);
-        ActivationCache c = IncrementalForward.extend(model, first, before, 0, n -> true, null);
+        Map<String, Tensor> c = IncrementalForward.extend(model, first, before, 0, n -> true, null);
         List<String> names = new ArrayList<>(full.names());
         names.remove(HookPoint.LOGITS);
-        assertEquals(names, List.copyOf(c.names()), "the same activations, in forward order (logits apart)");
+        assertEquals(names, List.copyOf(c.keySet()), "the same activations, in forward order (logits apart)");
         for (String n : names) assertClose(n, full.get(n), c.get(n));
-        assertClose("logits", full.logits(), c.logits());
+        assertClose("logits", full.logits(), first.logitRows(0, T));
         int v = cfg.dVocab();
         for (int p : new int[] {1, T / 2, T - 1, T}) {
             for (int newLength : new int[] {T, T + 3, Math.max(p + 1, T - 2)}) {
@@ -62,11 +65,12 @@ class IncrementalForwardTest {
                 IncrementalForward.extend(model, kv, before, 0, n -> false, null);
                 int[] after = edited(before, p, newLength, v);
                 String where = "p=" + p + ", length " + T + "→" + newLength;
-                ActivationCache inc = IncrementalForward.extend(model, kv, after, p, n -> true, null);
+                Tensor rowsBefore = kv.logitRows(0, p);
+                Map<String, Tensor> inc = IncrementalForward.extend(model, kv, after, p, n -> true, null);
                 float[] want = model.forward(after).data();
-                assertArrayEquals(new int[] {newLength - p, v}, inc.logits().shape(), where + ": only the rows from p on");
-                assertClose(where + ", logits rows from p", Tensor.of(Arrays.copyOfRange(want, p * v, newLength * v), newLength - p, v), inc.logits());
-                assertTrue(inc.names().isEmpty(), where + ": an edit records nothing (its earlier rows are only in the cache)");
+                assertClose(where + ", logits rows from p", Tensor.of(Arrays.copyOfRange(want, p * v, newLength * v), newLength - p, v), kv.logitRows(p, newLength));
+                assertArrayEquals(rowsBefore.data(), kv.logitRows(0, p).data(), where + ": rows before p are not touched");
+                assertTrue(inc.isEmpty(), where + ": an edit records nothing (its earlier rows are only in the cache)");
                 assertArrayEquals(after, kv.tokens(), where);
             }
         }
@@ -90,10 +94,11 @@ class IncrementalForwardTest {
                 if (!cfg.attnOnly()) want.add(kind.equals("output") ? HookPoint.mlp(l, "post") : HookPoint.mlp(l, "pre"));
             }
             ActivationCache full = model.run(tokens, new RunOptions(want::contains, java.util.Map.of()));
-            ActivationCache c = IncrementalForward.extend(model, new KeyValueCache(cfg), tokens, 0, want::contains, null);
-            assertEquals(want, List.copyOf(c.names()), kind + ": what was asked, nothing else");
+            KeyValueCache kv = new KeyValueCache(cfg);
+            Map<String, Tensor> c = IncrementalForward.extend(model, kv, tokens, 0, want::contains, null);
+            assertEquals(want, List.copyOf(c.keySet()), kind + ": what was asked, nothing else");
             for (String n : want) assertClose(kind + ": " + n, full.get(n), c.get(n));
-            assertClose(kind + ": logits", full.logits(), c.logits());
+            assertClose(kind + ": logits", full.logits(), kv.logitRows(0, T));
         }
     }
 
@@ -104,8 +109,8 @@ class IncrementalForwardTest {
         int[] before = random(10, cfg.dVocab(), 8), after = Arrays.copyOf(before, 6);
         KeyValueCache kv = new KeyValueCache(cfg);
         IncrementalForward.extend(model, kv, before, 0, n -> false, null);
-        ActivationCache inc = IncrementalForward.extend(model, kv, after, 6, n -> true, null);
-        assertEquals(0, inc.logits().dim(0), "no new rows");
+        Map<String, Tensor> inc = IncrementalForward.extend(model, kv, after, 6, n -> true, null);
+        assertTrue(inc.isEmpty(), "nothing computed, nothing recorded");
         assertEquals(6, kv.length());
         KeyValueCacheTest.assertMatchesFullRun(model, kv, after, "after the cut");
     }

@@ -5,6 +5,7 @@ import static org.circuitscope.model.IncrementalForwardTest.random;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.circuitscope.tensor.Tensor;
@@ -90,12 +91,12 @@ class KeyValueCacheTest {
         KeyValueCache kv = new KeyValueCache(cfg);
         int[] t = random(10, cfg.dVocab(), 5);
         ActivationCache full = model.runWithCache(t);
-        ActivationCache first = IncrementalForward.extend(model, kv, t, 0, n -> true, null);
-        assertFalse(first.contains(HookPoint.LOGITS));
+        Map<String, Tensor> first = IncrementalForward.extend(model, kv, t, 0, n -> true, null);
+        assertFalse(first.containsKey(HookPoint.LOGITS), "the logits are in the cache's rows");
         for (String n : full.names()) if (!n.equals(HookPoint.LOGITS)) assertClose(n, full.get(n), first.get(n));
-        ActivationCache next = IncrementalForward.extend(model, kv, edited(t, 9, 11, cfg.dVocab()), 9, n -> true, null);
-        assertTrue(next.names().isEmpty(), "an edit records nothing: its old rows are only in the cache");
-        assertArrayEquals(new int[] {2, cfg.dVocab()}, next.logits().shape(), "the new logits rows");
+        Map<String, Tensor> next = IncrementalForward.extend(model, kv, edited(t, 9, 11, cfg.dVocab()), 9, n -> true, null);
+        assertTrue(next.isEmpty(), "an edit records nothing: its old rows are only in the cache");
+        assertArrayEquals(new int[] {2, cfg.dVocab()}, kv.logitRows(9, 11).shape(), "the new logits rows");
     }
 
     /**
@@ -138,6 +139,7 @@ class KeyValueCacheTest {
             System.arraycopy(r.data(), r.offset(), logits, p * v, v);
         }
         assertClose(where + " logits", full.logits(), Tensor.of(logits, t, v));
+        assertArrayEquals(logits, kv.logitRows(0, t).data(), where + ": the rows copied out are the rows read one by one");
         double[] lp = kv.logProbs(t);
         int[] rank = kv.ranks(t);
         assertTrue(Double.isNaN(lp[0]), "position 0 has no prediction");

@@ -77,10 +77,10 @@ public final class ActivationStore {
         ModelConfig c = model.config();
         Set<String> keep = from == 0 ? chooseBase(c, ids.length, budgetBytes * 3 / 4 - cacheBytes(c, ids.length)) : Set.of();
         // A few new rows (typing) take one core: a request answered meanwhile keeps the other.
-        ActivationCache first = ids.length - from <= SERIAL_ROWS
+        Map<String, Tensor> first = ids.length - from <= SERIAL_ROWS
                 ? WorkerPool.serially(() -> IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::checkCanceled))
                 : IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::checkCanceled);
-        return new ActivationStore(model, kv, ids, budgetBytes, first.asMap(), from);
+        return new ActivationStore(model, kv, ids, budgetBytes, first, from);
     }
 
     /**
@@ -103,15 +103,7 @@ public final class ActivationStore {
 
     /** The whole [pos, d_vocab] logits (copied out of the cache's rows on first use). */
     public synchronized Tensor logits() {
-        if (wholeLogits == null) {
-            int v = model.config().dVocab();
-            Tensor out = Tensor.zeros(ids.length, v);
-            for (int p = 0; p < ids.length; p++) {
-                KeyValueCache.LogitRow r = kv.logits(p);
-                System.arraycopy(r.data(), r.offset(), out.data(), p * v, v);
-            }
-            wholeLogits = out;
-        }
+        if (wholeLogits == null) wholeLogits = kv.logitRows(0, ids.length);
         return wholeLogits;
     }
 
