@@ -80,7 +80,17 @@ async function check(name, f) {
     } catch (e) {
         failed++;
         log(`not ok - ${name}: ${e?.message ?? e}`);
-        if (page) await page.screenshot({ path: join(outDir, `failed-${String(++shot).padStart(2, '0')}.png`) }).catch(() => {});
+        if (page) {
+            await page.screenshot({ path: join(outDir, `failed-${String(++shot).padStart(2, '0')}.png`) }).catch(() => {});
+            // CI keeps only the output: say what the screenshot would have shown.
+            const seen = await page.evaluate(() => ({
+                focus: (a => a ? `${a.tagName}.${a.className}`.slice(0, 120) : 'none')(document.activeElement),
+                quickInput: (q => q && getComputedStyle(q).display !== 'none' ? q.innerText.slice(0, 200) : 'hidden')(document.querySelector('.quick-input-widget')),
+                notifications: [...document.querySelectorAll('.notifications-toasts .notification-list-item')].map(n => n.innerText.slice(0, 200)),
+                tabs: [...document.querySelectorAll('.tabs-container .tab')].map(t => t.innerText.trim() + (t.classList.contains('dirty') ? ' (dirty)' : '')),
+            })).catch(x => ({ error: String(x) }));
+            log(`page at the failure: ${JSON.stringify(seen)}`);
+        }
         throw e;
     }
 }
