@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ./circuitscope lsp} as an editor starts it: raw JSON-RPC over the process's stdin and
  * stdout, initialize → didOpen → hover → shutdown → exit, and the process ends with 0.
- * (When the server jar is older than the sources the launcher rebuilds it first, which takes a
- * minute; hence the long timeouts.)
+ * An integration test (failsafe, after the package phase): run earlier, the launcher would
+ * find no jar and build one with a second Maven inside the running build, over its target
+ * folders. Run alone from an IDE it may still build first, hence the long timeouts.
  */
-class LspLauncherTest {
+class LspLauncherIT {
     @TempDir Path tmp;
 
     static Path repositoryRoot() {
