@@ -72,6 +72,9 @@ const elapsed = () => ((Date.now() - started) / 1000).toFixed(1) + 's';
 const log = (...a) => console.log(`[e2e ${elapsed()}]`, ...a);
 let server, browser, page, shot = 0;
 
+/** The element holding the keyboard focus, as tag.classes. */
+const describeFocus = () => page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}.${a.className}`.slice(0, 120) : 'none'; }).catch(() => '?');
+
 async function check(name, f) {
     try {
         await f();
@@ -84,12 +87,11 @@ async function check(name, f) {
             await page.screenshot({ path: join(outDir, `failed-${String(++shot).padStart(2, '0')}.png`) }).catch(() => {});
             // CI keeps only the output: say what the screenshot would have shown.
             const seen = await page.evaluate(() => ({
-                focus: (a => a ? `${a.tagName}.${a.className}`.slice(0, 120) : 'none')(document.activeElement),
                 quickInput: (q => q && getComputedStyle(q).display !== 'none' ? q.innerText.slice(0, 200) : 'hidden')(document.querySelector('.quick-input-widget')),
                 notifications: [...document.querySelectorAll('.notifications-toasts .notification-list-item')].map(n => n.innerText.slice(0, 200)),
                 tabs: [...document.querySelectorAll('.tabs-container .tab')].map(t => t.innerText.trim() + (t.classList.contains('dirty') ? ' (dirty)' : '')),
             })).catch(x => ({ error: String(x) }));
-            log(`page at the failure: ${JSON.stringify(seen)}`);
+            log(`page at the failure: ${JSON.stringify({ focus: await describeFocus(), ...seen })}`);
         }
         throw e;
     }
@@ -167,8 +169,7 @@ async function palette(command, picks) {
             await poll('the command palette', async () => (await paletteReady()) && (await page.waitForTimeout(300), await paletteReady()), 8000);
             break;
         } catch (e) {
-            const focus = await page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}.${a.className}`.slice(0, 120) : 'none'; }).catch(() => '?');
-            log(`F1 press ${attempt}: no command palette with the focus after 8 s (focus on ${focus})`);
+            log(`F1 press ${attempt}: no command palette with the focus after 8 s (focus on ${await describeFocus()})`);
             if (attempt === 4) throw e;
             if (await focused('.quick-input-widget')) await page.keyboard.press('Escape');
         }
