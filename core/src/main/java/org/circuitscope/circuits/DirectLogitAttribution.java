@@ -44,6 +44,17 @@ public final class DirectLogitAttribution {
      * On {@code cache} holding hook_embed, hook_pos_embed, every attn.hook_result, hook_mlp_out
      * (models with MLPs) and ln_final.hook_scale (normalized models); {@code contrast} −1 for none.
      */
+    /** The activations {@link #compute} reads. */
+    public static List<String> hooks(ModelConfig c) {
+        List<String> n = new ArrayList<>(List.of(HookPoint.EMBED, HookPoint.POS_EMBED));
+        if (c.normalizationType() != Normalization.NONE) n.add(HookPoint.LN_FINAL_SCALE);
+        for (int l = 0; l < c.nLayers(); l++) {
+            n.add(HookPoint.attn(l, "result"));
+            if (!c.attnOnly()) n.add(HookPoint.mlpOut(l));
+        }
+        return n;
+    }
+
     public static Result compute(Transformer model, ActivationCache cache, int pos, int target, int contrast) {
         Weights w = model.weights();
         ModelConfig c = model.config();

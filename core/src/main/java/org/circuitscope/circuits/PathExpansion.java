@@ -67,6 +67,20 @@ public final class PathExpansion {
     public record Result(int position, int target, double logit, double sum, List<Term> terms) {}
 
     /** Expands on a fresh forward pass over {@code tokens}. */
+    /** The activations {@link #expand(Transformer, ActivationCache, int, int)} reads. */
+    public static List<String> hooks(ModelConfig c) {
+        List<String> n = new ArrayList<>(List.of(HookPoint.EMBED, HookPoint.POS_EMBED));
+        boolean norm = c.normalizationType() != Normalization.NONE;
+        if (norm) n.add(HookPoint.LN_FINAL_SCALE);
+        for (int l = 0; l < c.nLayers(); l++) {
+            n.add(HookPoint.attn(l, "pattern"));
+            n.add(HookPoint.attn(l, "z"));
+            if (norm) n.add(HookPoint.ln(l, "ln1", "scale"));
+            if (!c.attnOnly()) n.add(HookPoint.mlpOut(l));
+        }
+        return n;
+    }
+
     public static Result expand(Transformer model, int[] tokens, int pos, int target) {
         return expand(model, model.runWithCache(tokens), pos, target);
     }

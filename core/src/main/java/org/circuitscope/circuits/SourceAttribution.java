@@ -5,6 +5,7 @@ import java.util.List;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
 import org.circuitscope.model.Transformer;
 
 /**
@@ -28,6 +29,17 @@ public final class SourceAttribution {
     public record HeadSources(int layer, int head, String label, double total, List<Source> sources) {}
 
     /** On {@code cache} holding every hook_pattern and hook_v (and ln_final.hook_scale when normalized). */
+    /** The activations {@link #compute} reads. */
+    public static List<String> hooks(ModelConfig c) {
+        List<String> n = new ArrayList<>();
+        if (c.normalizationType() != Normalization.NONE) n.add(HookPoint.LN_FINAL_SCALE);
+        for (int l = 0; l < c.nLayers(); l++) {
+            n.add(HookPoint.attn(l, "pattern"));
+            n.add(HookPoint.attn(l, "v"));
+        }
+        return n;
+    }
+
     public static List<HeadSources> compute(Transformer model, ActivationCache cache, int pos, int target, int contrast) {
         ModelConfig c = model.config();
         int[] tokens = cache.tokens();

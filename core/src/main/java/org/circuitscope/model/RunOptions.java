@@ -20,6 +20,12 @@ public record RunOptions(Predicate<String> names, Map<String, Hook> hooks) {
     public static RunOptions cacheAll() { return new RunOptions(n -> true, Map.of()); }
 
     /** Store nothing but run; the logits are still returned. */
+    /** Stores exactly these hook points (an analysis's list of what it reads). */
+    public static RunOptions names(java.util.Collection<String> names) {
+        java.util.Set<String> keep = java.util.Set.copyOf(names);
+        return new RunOptions(keep::contains, Map.of());
+    }
+
     public static RunOptions none() { return new RunOptions(n -> false, Map.of()); }
 
     /** Store the hook points whose names match {@code regex} entirely. */

@@ -241,6 +241,27 @@ public final class Tokenizer implements AutoCloseable {
         return decode(new int[] {id});
     }
 
+    /**
+     * The token as a user should see it: {@link #tokenText}, except that a byte-level token
+     * holding bytes that are not whole UTF-8 characters shows them as {@code <0xF0>} where the
+     * decoder would show U+FFFD.
+     */
+    public String displayText(int id) {
+        String text = tokenText(id);
+        if (text.indexOf('\uFFFD') < 0 || idToString[id] == null) return text;
+        byte[] bytes = ByteDisplay.bytes(idToString[id]);
+        return bytes == null ? text : ByteDisplay.show(bytes);
+    }
+
+    /**
+     * {@link #displayText}, or {@code <id 50256>} for an id this vocabulary lacks (a model whose
+     * d_vocab is padded past its tokenizer, as GPT-2-shaped test models are).
+     */
+    public String label(int id) {
+        if (id < 0 || id >= idToString.length || idToString[id] == null) return "<id " + id + ">";
+        return displayText(id);
+    }
+
     /** Raw vocabulary string of a token, e.g. {@code "Ġthe"}. */
     public String tokenString(int id) {
         checkId(id, "tokenString");

@@ -1,13 +1,13 @@
 package org.circuitscope.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.circuitscope.circuits.Ablation;
 import org.circuitscope.circuits.HeadIndex;
 import org.circuitscope.circuits.InterventionMetric;
 import org.circuitscope.io.LoadedModel;
+import org.circuitscope.report.AblationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,9 +26,6 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
 
-    record Position(int position, int id, String text, int next_id, String next_text, double logprob, double ablated_logprob, double change) {}
-    record Result(String model, List<String> heads, String mode, double mean_change, List<Position> positions) {}
-
     @Override
     public Integer call() throws Exception {
         try (LoadedModel m = modelOptions.load()) {
@@ -36,14 +33,9 @@ final class AblateCommand implements Callable<Integer> {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
             if (ids.length < 2) throw new IllegalArgumentException("the prompt has one token, so there is no next token to measure; give at least two");
-            Ablation.Result a = Ablation.run(m.transformer(), ids, hs, mean ? Ablation.Mode.MEAN : Ablation.Mode.ZERO,
-                    InterventionMetric.nextTokenLogprob());
-            List<Position> ps = new ArrayList<>();
-            for (InterventionMetric.PositionEffect e : a.positions()) {
-                int p = e.position();
-                ps.add(new Position(p, ids[p], prompt.texts()[p], ids[p + 1], prompt.texts()[p + 1], e.clean(), e.intervened(), e.change()));
-            }
-            Result r = new Result(m.name(), a.heads(), a.mode(), a.meanChange(), ps);
+            Ablation.Mode mode = mean ? Ablation.Mode.MEAN : Ablation.Mode.ZERO;
+            Ablation.Result a = Ablation.run(m.transformer(), ids, hs, mode, InterventionMetric.nextTokenLogprob());
+            AblationReport r = AblationReport.of(Prompts.of(m, ids), hs, mode, a.positions());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 JsonOut.print(out, r);
@@ -52,8 +44,8 @@ final class AblateCommand implements Callable<Integer> {
             out.printf("model %s, %s-ablating %s: mean change in next-token log-probability %+.4f%n", r.model(), r.mode(),
                     String.join(",", r.heads()), r.mean_change());
             out.printf("%4s  %-16s %-16s %9s %9s %9s%n", "pos", "token", "next", "logprob", "ablated", "change");
-            for (Position p : ps) {
-                out.printf("%4d  %-16s %-16s %9.4f %9.4f %+9.4f%n", p.position(), Text.quote(p.text()), Text.quote(p.next_text()),
+            for (AblationReport.Row p : r.positions()) {
+                out.printf("%4d  %-16s %-16s %9.4f %9.4f %+9.4f%n", p.token().position(), Text.quote(p.token().text()), Text.quote(p.next().text()),
                         p.logprob(), p.ablated_logprob(), p.change());
             }
         }

@@ -1,14 +1,11 @@
 package org.circuitscope.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import java.io.PrintWriter;
+import org.circuitscope.report.ReportJson;
 
-/** The one way commands print {@code --json}: pretty, with NaN and infinities kept readable. */
+/** The one way commands print {@code --json}: the report's {@link ReportJson} form, pretty. */
 final class JsonOut {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-
     private JsonOut() {}
 
-    static void print(PrintWriter out, Object result) { out.println(GSON.toJson(result)); }
+    static void print(PrintWriter out, Object result) { out.println(ReportJson.pretty(result)); }
 }

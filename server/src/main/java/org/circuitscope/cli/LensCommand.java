@@ -1,13 +1,12 @@
 package org.circuitscope.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.circuitscope.circuits.LogitLens;
 import org.circuitscope.io.LoadedModel;
-import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.RunOptions;
+import org.circuitscope.report.LensReport;
+import org.circuitscope.report.Prediction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,27 +24,13 @@ final class LensCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
 
-    record Prediction(int id, String text, double logit, double prob) {}
-    record Layer(int index, String hook, List<Prediction> top, double target_logit, double target_logprob, int target_rank) {}
-    record Result(String model, int position, TargetTokens.Tok token, TargetTokens.Tok target, List<Layer> layers) {}
-
     @Override
     public Integer call() throws Exception {
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
         try (LoadedModel m = modelOptions.load()) {
-            PositionOptions.Explained e = at.explain(m, input, RunOptions.matching("blocks\\.\\d+\\.hook_resid_p(re|ost)"));
-            InputOptions.Prompt prompt = e.prompt();
-            int[] ids = e.ids();
+            PositionOptions.Explained e = at.explain(m, input, RunOptions.names(LogitLens.hooks(m.config())));
             int p = e.position(), t = e.target();
-            ActivationCache cache = e.cache();
-            LogitLens.Result lens = LogitLens.compute(m.transformer(), cache, p, top, t);
-            List<Layer> layers = new ArrayList<>();
-            for (LogitLens.Layer l : lens.layers()) {
-                List<Prediction> preds = new ArrayList<>();
-                for (LogitLens.Prediction q : l.top()) preds.add(new Prediction(q.token(), TargetTokens.tok(m, q.token()).text(), q.logit(), Math.exp(q.logprob())));
-                layers.add(new Layer(l.index(), l.hook(), preds, l.targetLogit(), l.targetLogprob(), l.targetRank()));
-            }
-            Result r = new Result(m.name(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), layers);
+            LensReport r = LensReport.of(Prompts.of(m, e.ids()), e.cache(), p, t, top);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 JsonOut.print(out, r);
@@ -53,7 +38,7 @@ final class LensCommand implements Callable<Integer> {
             }
             out.printf("model %s, position %d %s, target %s (id %d)%n", r.model(), p, Text.quote(r.token().text()), Text.quote(r.target().text()), t);
             out.printf("%-28s %6s %9s   %s%n", "residual", "rank", "logprob", "top tokens");
-            for (Layer l : layers) {
+            for (LensReport.Layer l : r.layers()) {
                 StringBuilder sb = new StringBuilder();
                 for (Prediction q : l.top()) sb.append(String.format("%s %.1f%%  ", Text.quote(q.text()), 100 * q.prob()));
                 out.printf("%-28s %6d %9.4f   %s%n", l.hook(), l.target_rank(), l.target_logprob(), sb.toString().trim());

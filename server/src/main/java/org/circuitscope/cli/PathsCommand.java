@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.circuitscope.circuits.PathExpansion;
 import org.circuitscope.io.LoadedModel;
-import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.RunOptions;
+import org.circuitscope.report.PathsReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,20 +23,13 @@ final class PathsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
 
-    record Result(String model, int position, TargetTokens.Tok token, TargetTokens.Tok target, double logit, double sum, int n_terms,
-                  java.util.List<PathExpansion.Term> terms) {}
-
     @Override
     public Integer call() throws Exception {
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
         try (LoadedModel m = modelOptions.load()) {
-            PositionOptions.Explained e = at.explain(m, input, RunOptions.cacheAll());
-            InputOptions.Prompt prompt = e.prompt();
-            int[] ids = e.ids();
+            PositionOptions.Explained e = at.explain(m, input, RunOptions.names(PathExpansion.hooks(m.config())));
             int p = e.position(), t = e.target();
-            ActivationCache cache = e.cache();
-            PathExpansion.Result x = PathExpansion.expand(m.transformer(), cache, p, t);
-            Result r = new Result(m.name(), p, TargetTokens.tok(m, ids[p]), TargetTokens.tok(m, t), x.logit(), x.sum(), x.terms().size(), x.terms());
+            PathsReport r = PathsReport.of(Prompts.of(m, e.ids()), e.cache(), p, t, Integer.MAX_VALUE);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 JsonOut.print(out, r);
@@ -46,11 +39,11 @@ final class PathsCommand implements Callable<Integer> {
                     Text.quote(r.token().text()), Text.quote(r.target().text()), t, r.logit(), r.n_terms(), r.sum());
             out.printf("%-12s %-24s %10s%n", "kind", "term", "value");
             int shown = 0;
-            for (PathExpansion.Term term : x.terms()) {
+            for (PathExpansion.Term term : r.terms()) {
                 if (shown++ == top) break;
                 out.printf("%-12s %-24s %10.4f%n", term.kind(), term.label(), term.value());
             }
-            if (x.terms().size() > top) out.printf("… %d more terms (--top or --json to see them)%n", x.terms().size() - top);
+            if (r.n_terms() > top) out.printf("… %d more terms (--top or --json to see them)%n", r.n_terms() - top);
         }
         return 0;
     }

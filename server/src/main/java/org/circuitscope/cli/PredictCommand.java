@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.circuitscope.io.LoadedModel;
+import org.circuitscope.report.Prediction;
+import org.circuitscope.report.PredictReport;
 import org.circuitscope.model.LogitOps;
 import org.circuitscope.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -23,33 +25,12 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
 
-    record Prediction(int id, String text, double logprob) {}
-    record Position(int position, int id, String text, Double logprob, List<Prediction> top) {}
-    record Result(String model, int n_tokens, Double mean_loss, List<Position> positions) {}
-
     @Override
     public Integer call() throws Exception {
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1");
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
-            Tensor logits = m.transformer().forward(prompt.tokens());
-            List<Position> positions = new ArrayList<>();
-            double[] prev = null;
-            double loss = 0;
-            for (int i = 0; i < prompt.tokens().length; i++) {
-                int id = prompt.tokens()[i];
-                Double lp = prev == null ? null : prev[id];
-                if (lp != null) loss -= lp;
-                double[] cur = LogitOps.logSoftmax(logits, i);
-                List<Prediction> preds = new ArrayList<>();
-                for (LogitOps.Scored s : LogitOps.topK(cur, top)) {
-                    preds.add(new Prediction(s.token(), m.tokenizer().map(t -> t.tokenText(s.token())).orElse("#" + s.token()), s.score()));
-                }
-                positions.add(new Position(i, id, prompt.texts()[i], lp, preds));
-                prev = cur;
-            }
-            int n = prompt.tokens().length;
-            Result r = new Result(m.name(), n, n > 1 ? loss / (n - 1) : null, positions);
+            PredictReport r = PredictReport.of(Prompts.of(m, prompt.tokens()), m.transformer().forward(prompt.tokens()), top);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 JsonOut.print(out, r);
@@ -60,14 +41,14 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(PrintWriter out, Result r) {
+    private static void print(PrintWriter out, PredictReport r) {
         out.printf("model %s, %d tokens%s%n", r.model(), r.n_tokens(),
                 r.mean_loss() == null ? "" : String.format(", mean loss %.3f nats", r.mean_loss()));
         out.printf("%4s  %-16s %8s   %s%n", "pos", "token", "logprob", "top next tokens");
-        for (Position p : r.positions()) {
+        for (PredictReport.Row p : r.positions()) {
             StringBuilder sb = new StringBuilder();
             for (Prediction q : p.top()) sb.append(String.format("%s %.1f%%  ", Text.quote(q.text()), 100 * Math.exp(q.logprob())));
-            out.printf("%4d  %-16s %8s   %s%n", p.position(), Text.quote(p.text()),
+            out.printf("%4d  %-16s %8s   %s%n", p.token().position(), Text.quote(p.token().text()),
                     p.logprob() == null ? "" : String.format("%.3f", p.logprob()), sb.toString().trim());
         }
     }

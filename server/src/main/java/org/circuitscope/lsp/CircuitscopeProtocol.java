@@ -2,6 +2,7 @@ package org.circuitscope.lsp;
 
 import com.google.gson.JsonElement;
 import java.util.concurrent.CompletableFuture;
+import org.circuitscope.lsp.feature.DocumentStatusFeature;
 import org.eclipse.lsp4j.jsonrpc.services.JsonRequest;
 
 /**
@@ -30,4 +31,11 @@ public interface CircuitscopeProtocol {
 
     @JsonRequest("circuitscope/logitLens")
     CompletableFuture<Object> logitLens(JsonElement params);
+
+    @JsonRequest("circuitscope/predict")
+    CompletableFuture<Object> predict(JsonElement params);
+
+    /** The model, loss and problem of a document ({@code {"uri"}}), for status bars. */
+    @JsonRequest("circuitscope/documentStatus")
+    CompletableFuture<DocumentStatusFeature.DocumentStatus> documentStatus(JsonElement params);
 }

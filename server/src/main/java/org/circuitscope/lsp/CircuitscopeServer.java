@@ -13,6 +13,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.circuitscope.engine.Analysis;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.PositionEncoding;
+import org.circuitscope.engine.PromptWorkspace;
+import org.circuitscope.engine.Settings;
+import org.circuitscope.lsp.command.CommandRegistry;
+import org.circuitscope.lsp.feature.DiagnosticsFeature;
+import org.circuitscope.lsp.feature.DocumentStatusFeature;
+import org.circuitscope.lsp.feature.HoverFeature;
+import org.circuitscope.lsp.feature.SemanticTokensFeature;
+import org.circuitscope.lsp.protocol.CommandIds;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CodeLensOptions;
 import org.eclipse.lsp4j.CompletionOptions;
@@ -52,7 +63,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
 
     private final IntConsumer exit;
     private final PromptWorkspace ws;
-    private final Commands commands;
+    private final CommandRegistry commands;
     private final PromptDocumentService documents;
     private final PromptWorkspaceService workspace;
     private final AtomicInteger progressIds = new AtomicInteger();
@@ -68,7 +79,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
             @Override public void analysed(Analysis a) { publish(a); }
             @Override public AutoCloseable progress(String title) { return startProgress(title); }
         });
-        this.commands = new Commands(ws);
+        this.commands = new CommandRegistry(ws);
         this.documents = new PromptDocumentService(ws);
         this.workspace = new PromptWorkspaceService(this, commands);
     }
@@ -87,7 +98,8 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         ws.setRoots(roots(params));
         if (params.getInitializationOptions() instanceof JsonElement j) ws.setSettings(ws.settings().with(j));
         if (params.getProcessId() != null) watchParent(params.getProcessId());
-        ws.warmUp();
+        ws.warmUp((run, offset) -> HoverFeature.hover(run, offset, new LineIndex(run.doc().text(), PositionEncoding.UTF16), ws.settings(),
+                org.circuitscope.engine.Cancel.NEVER));
 
         ServerCapabilities sc = new ServerCapabilities();
         sc.setPositionEncoding(enc.kind());
@@ -97,7 +109,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         sc.setCodeLensProvider(new CodeLensOptions(false));
         sc.setCompletionProvider(new CompletionOptions(false, List.of()));
         sc.setSemanticTokensProvider(new SemanticTokensWithRegistrationOptions(SemanticTokensFeature.legend(), true));
-        sc.setExecuteCommandProvider(new ExecuteCommandOptions(Commands.ALL));
+        sc.setExecuteCommandProvider(new ExecuteCommandOptions(commands.ids()));
         LOG.info(() -> "initialized for " + (params.getClientInfo() == null ? "an unnamed client" : params.getClientInfo().getName())
                 + ", positions in " + enc.kind());
         return CompletableFuture.completedFuture(new InitializeResult(sc, new ServerInfo("circuitscope", "0.1.0")));
@@ -240,23 +252,29 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
     // Custom requests: the commands, reachable without executeCommand (clients that draw webviews call these).
 
     @Override
-    public CompletableFuture<Object> inspectHead(JsonElement params) { return commands.execute(Commands.INSPECT_HEAD, params); }
+    public CompletableFuture<Object> inspectHead(JsonElement params) { return commands.execute(CommandIds.INSPECT_HEAD, params); }
 
     @Override
-    public CompletableFuture<Object> attentionPattern(JsonElement params) { return commands.execute(Commands.ATTENTION_PATTERN, params); }
+    public CompletableFuture<Object> attentionPattern(JsonElement params) { return commands.execute(CommandIds.ATTENTION_PATTERN, params); }
 
     @Override
-    public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(Commands.PATH_EXPANSION, params); }
+    public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(CommandIds.PATH_EXPANSION, params); }
 
     @Override
-    public CompletableFuture<Object> attribute(JsonElement params) { return commands.execute(Commands.ATTRIBUTE, params); }
+    public CompletableFuture<Object> attribute(JsonElement params) { return commands.execute(CommandIds.ATTRIBUTE, params); }
 
     @Override
-    public CompletableFuture<Object> ablate(JsonElement params) { return commands.execute(Commands.ABLATE, params); }
+    public CompletableFuture<Object> ablate(JsonElement params) { return commands.execute(CommandIds.ABLATE, params); }
 
     @Override
-    public CompletableFuture<Object> detectHeads(JsonElement params) { return commands.execute(Commands.DETECT_HEADS, params); }
+    public CompletableFuture<Object> detectHeads(JsonElement params) { return commands.execute(CommandIds.DETECT_HEADS, params); }
 
     @Override
-    public CompletableFuture<Object> logitLens(JsonElement params) { return commands.execute(Commands.LOGIT_LENS, params); }
+    public CompletableFuture<Object> logitLens(JsonElement params) { return commands.execute(CommandIds.LOGIT_LENS, params); }
+
+    @Override
+    public CompletableFuture<Object> predict(JsonElement params) { return commands.execute(CommandIds.PREDICT, params); }
+
+    @Override
+    public CompletableFuture<DocumentStatusFeature.DocumentStatus> documentStatus(JsonElement params) { return DocumentStatusFeature.status(ws, params); }
 }

@@ -1,5 +1,6 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.engine.WorkerThreads;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;

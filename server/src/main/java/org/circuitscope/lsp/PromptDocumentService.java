@@ -1,5 +1,20 @@
 package org.circuitscope.lsp;
 
+import java.util.ArrayList;
+import org.circuitscope.engine.Analysis;
+import org.circuitscope.engine.AnnotationMode;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.PromptDocument;
+import org.circuitscope.engine.PromptWorkspace;
+import org.circuitscope.engine.TextChange;
+import org.circuitscope.lsp.feature.CodeLensFeature;
+import org.circuitscope.lsp.feature.CompletionFeature;
+import org.circuitscope.lsp.feature.HoverFeature;
+import org.circuitscope.lsp.feature.InlayHintFeature;
+import org.circuitscope.lsp.feature.SemanticTokensFeature;
+import org.circuitscope.lsp.protocol.Answers;
+import org.circuitscope.lsp.protocol.Positions;
+import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.CodeLens;
@@ -39,7 +54,13 @@ final class PromptDocumentService implements TextDocumentService {
     @Override
     public void didChange(DidChangeTextDocumentParams p) {
         if (p.getTextDocument() == null || p.getContentChanges() == null) return;
-        ws.change(p.getTextDocument().getUri(), p.getTextDocument().getVersion(), p.getContentChanges());
+        List<TextChange> changes = new ArrayList<>(p.getContentChanges().size());
+        for (TextDocumentContentChangeEvent c : p.getContentChanges()) {
+            if (c == null || c.getText() == null) continue; // a change without text changes nothing
+            changes.add(c.getRange() == null ? TextChange.whole(c.getText())
+                    : new TextChange(Positions.of(c.getRange().getStart()), Positions.of(c.getRange().getEnd()), c.getText()));
+        }
+        ws.change(p.getTextDocument().getUri(), p.getTextDocument().getVersion(), changes);
     }
 
     @Override
@@ -53,50 +74,50 @@ final class PromptDocumentService implements TextDocumentService {
     @Override
     public CompletableFuture<Hover> hover(HoverParams p) {
         // A hover on token i reads only positions < i, so after an edit at or after it the early run answers it.
-        return ws.requestEarly(p.getTextDocument().getUri(), null, a -> {
-            int off = index(a).offset(p.getPosition());
+        return Answers.of(ws.requestEarly(p.getTextDocument().getUri(), null, a -> {
+            int off = index(a).offset(Positions.of(p.getPosition()));
             return off < 0 || a.run().positionAt(off) < a.run().ready();
         }, (a, cancel) -> {
             if (a.run() == null) return null;
             LineIndex idx = index(a);
-            int off = idx.offset(p.getPosition());
+            int off = idx.offset(Positions.of(p.getPosition()));
             return off < 0 ? null : HoverFeature.hover(a.run(), off, idx, ws.settings(), cancel);
-        });
+        }));
     }
 
     @Override
     public CompletableFuture<List<InlayHint>> inlayHint(InlayHintParams p) {
-        return ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) -> {
+        return Answers.of(ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) -> {
             if (a.run() == null) return List.of();
             LineIndex idx = index(a);
             AnnotationMode mode = a.frontMatter().annotations() != null ? a.frontMatter().annotations() : ws.settings().annotationMode();
-            int from = p.getRange() == null ? 0 : idx.offsetClamped(p.getRange().getStart());
-            int to = p.getRange() == null ? a.doc().text().length() : idx.offsetClamped(p.getRange().getEnd());
+            int from = p.getRange() == null ? 0 : idx.offsetClamped(Positions.of(p.getRange().getStart()));
+            int to = p.getRange() == null ? a.doc().text().length() : idx.offsetClamped(Positions.of(p.getRange().getEnd()));
             return InlayHintFeature.hints(a.run(), from, to, mode, idx, cancel);
-        });
+        }));
     }
 
     @Override
     public CompletableFuture<SemanticTokens> semanticTokensFull(SemanticTokensParams p) {
-        return ws.request(p.getTextDocument().getUri(), new SemanticTokens(List.of()), (a, cancel) ->
-                a.run() == null ? new SemanticTokens(List.of()) : SemanticTokensFeature.tokens(a.run(), index(a)));
+        return Answers.of(ws.request(p.getTextDocument().getUri(), new SemanticTokens(List.of()), (a, cancel) ->
+                a.run() == null ? new SemanticTokens(List.of()) : SemanticTokensFeature.tokens(a.run(), index(a))));
     }
 
     @Override
     public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams p) {
-        return ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) ->
-                a.run() == null ? List.of() : CodeLensFeature.lenses(a.run(), index(a)));
+        return Answers.of(ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) ->
+                a.run() == null ? List.of() : CodeLensFeature.lenses(a.run(), index(a))));
     }
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams p) {
-        return ws.request(p.getTextDocument().getUri(), Either.forRight(new CompletionList(List.of())), (a, cancel) -> {
+        return Answers.of(ws.request(p.getTextDocument().getUri(), Either.forRight(new CompletionList(List.of())), (a, cancel) -> {
             if (a.run() == null) return Either.forRight(new CompletionList(List.of()));
             LineIndex idx = index(a);
-            int off = idx.offset(p.getPosition());
+            int off = idx.offset(Positions.of(p.getPosition()));
             if (off < 0) return Either.forRight(new CompletionList(List.of()));
             return Either.forRight(CompletionFeature.complete(a.run(), off, idx, Math.max(10, ws.settings().topK()), cancel));
-        });
+        }));
     }
 
     private LineIndex index(Analysis a) { return new LineIndex(a.doc().text(), ws.encoding()); }

@@ -1,5 +1,6 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.lsp.command.CommandRegistry;
 import com.google.gson.JsonElement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,9 +12,9 @@ import org.eclipse.lsp4j.services.WorkspaceService;
 /** workspace/*: settings changes and executeCommand (one JSON object argument per command). */
 final class PromptWorkspaceService implements WorkspaceService {
     private final CircuitscopeServer server;
-    private final Commands commands;
+    private final CommandRegistry commands;
 
-    PromptWorkspaceService(CircuitscopeServer server, Commands commands) {
+    PromptWorkspaceService(CircuitscopeServer server, CommandRegistry commands) {
         this.server = server;
         this.commands = commands;
     }

@@ -1,10 +1,8 @@
 /**
- * The language server: LSP4J glue ({@link org.circuitscope.lsp.CircuitscopeServer},
- * {@link org.circuitscope.lsp.PromptDocumentService}, {@link org.circuitscope.lsp.PromptWorkspaceService}),
- * prompt documents (front matter, positions in the negotiated encoding), the per-document analysis on
- * a dedicated worker pool, and one small class per editor feature. Features read a
- * {@link org.circuitscope.lsp.PromptRun} and return protocol types; the analyses themselves are the
- * circuits library's ({@code org.circuitscope.circuits}), which features call and map to JSON or
- * Markdown. Edits are analysed incrementally ({@link org.circuitscope.model.IncrementalForward}).
+ * The language server's protocol glue: capabilities and lifecycle ({@link org.circuitscope.lsp.CircuitscopeServer}),
+ * the text document and workspace services that turn protocol types into engine calls, the custom
+ * requests ({@link org.circuitscope.lsp.CircuitscopeProtocol}) and the launchers. What a request
+ * answers is one class in {@code feature} (editor features) or {@code command} (commands); the
+ * per-document analysis is core's {@code org.circuitscope.engine}.
  */
 package org.circuitscope.lsp;

@@ -1,5 +1,10 @@
 package org.circuitscope.cli;
 
+import org.circuitscope.engine.*;
+import org.circuitscope.lsp.command.*;
+import org.circuitscope.lsp.feature.*;
+import org.circuitscope.lsp.protocol.*;
+import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
@@ -50,7 +55,7 @@ class CliTest {
         assertEquals(6, pos.size(), "BOS + 5 byte tokens");
         try (LoadedModel m = ModelDirectory.load(model)) {
             int[] ids = new int[6];
-            for (int i = 0; i < 6; i++) ids[i] = pos.get(i).getAsJsonObject().get("id").getAsInt();
+            for (int i = 0; i < 6; i++) ids[i] = pos.get(i).getAsJsonObject().getAsJsonObject("token").get("id").getAsInt();
             assertEquals(m.tokenizer().orElseThrow().bosId().getAsInt(), ids[0]);
             Tensor logits = m.transformer().forward(ids);
             for (int i = 1; i < 6; i++) {

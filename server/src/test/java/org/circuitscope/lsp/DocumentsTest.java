@@ -1,5 +1,10 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.engine.*;
+import org.circuitscope.lsp.command.*;
+import org.circuitscope.lsp.feature.*;
+import org.circuitscope.lsp.protocol.*;
+import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
@@ -15,9 +20,9 @@ class DocumentsTest {
     @Test
     void positionsCountUtf16UnitsUtf8BytesOrCodePointsAsNegotiated() {
         int afterCjk = "a😀日".length(); // 4 UTF-16 units
-        assertEquals(new Position(0, 4), new LineIndex(TEXT, PositionEncoding.UTF16).position(afterCjk));
-        assertEquals(new Position(0, 1 + 4 + 3), new LineIndex(TEXT, PositionEncoding.UTF8).position(afterCjk));
-        assertEquals(new Position(0, 3), new LineIndex(TEXT, PositionEncoding.UTF32).position(afterCjk));
+        assertEquals(new TextPosition(0, 4), new LineIndex(TEXT, PositionEncoding.UTF16).position(afterCjk));
+        assertEquals(new TextPosition(0, 1 + 4 + 3), new LineIndex(TEXT, PositionEncoding.UTF8).position(afterCjk));
+        assertEquals(new TextPosition(0, 3), new LineIndex(TEXT, PositionEncoding.UTF32).position(afterCjk));
         for (PositionEncoding e : PositionEncoding.values()) {
             LineIndex idx = new LineIndex(TEXT, e);
             for (int off = 0; off <= TEXT.length(); off++) {
@@ -33,10 +38,10 @@ class DocumentsTest {
     void crLfAndLoneCrEndLines() {
         LineIndex idx = new LineIndex(TEXT, PositionEncoding.UTF16);
         assertEquals(4, idx.lineCount());
-        assertEquals(TEXT.indexOf('b'), idx.offset(new Position(1, 0)));
-        assertEquals(TEXT.indexOf('c'), idx.offset(new Position(2, 0)));
-        assertEquals(TEXT.indexOf('\r'), idx.offset(new Position(0, 99)), "past the end of a line is its end");
-        assertEquals(-1, idx.offset(new Position(9, 0)), "no such line");
+        assertEquals(TEXT.indexOf('b'), idx.offset(new TextPosition(1, 0)));
+        assertEquals(TEXT.indexOf('c'), idx.offset(new TextPosition(2, 0)));
+        assertEquals(TEXT.indexOf('\r'), idx.offset(new TextPosition(0, 99)), "past the end of a line is its end");
+        assertEquals(-1, idx.offset(new TextPosition(9, 0)), "no such line");
     }
 
     @Test
@@ -44,10 +49,10 @@ class DocumentsTest {
         PromptDocument d = new PromptDocument("u", "prompt", 1, TEXT);
         // UTF-8: replace 日 (bytes 5..8 of line 0) by "x", then insert "!" at the start of line 1.
         PromptDocument e = d.apply(2, List.of(
-                new TextDocumentContentChangeEvent(new Range(new Position(0, 5), new Position(0, 8)), "x"),
-                new TextDocumentContentChangeEvent(new Range(new Position(1, 0), new Position(1, 0)), "!")), PositionEncoding.UTF8);
+                new TextChange(new TextPosition(0, 5), new TextPosition(0, 8), "x"),
+                new TextChange(new TextPosition(1, 0), new TextPosition(1, 0), "!")), PositionEncoding.UTF8);
         assertEquals("a😀x\r\n!b\rc\nd", e.text());
-        assertEquals("new", e.apply(3, List.of(new TextDocumentContentChangeEvent("new")), PositionEncoding.UTF8).text());
+        assertEquals("new", e.apply(3, List.of(TextChange.whole("new")), PositionEncoding.UTF8).text());
     }
 
     @Test

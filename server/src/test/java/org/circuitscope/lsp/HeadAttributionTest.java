@@ -1,5 +1,10 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.engine.*;
+import org.circuitscope.lsp.command.*;
+import org.circuitscope.lsp.feature.*;
+import org.circuitscope.lsp.protocol.*;
+import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -31,17 +36,17 @@ class HeadAttributionTest {
             PromptRun run = Analyzer.analyze(doc, FrontMatter.parse(body), h, true, 7300, null, () -> {});
             assertFalse(run.acts().storedByFirstPass(HookPoint.attn(1, "pattern")), "patterns were not kept");
             int q = 5, target = run.ids()[6];
-            List<HeadAttribution.Head> heads = HeadAttribution.at(run, q, target, Integer.MAX_VALUE, () -> {});
+            List<org.circuitscope.circuits.HeadAttribution.Head> heads = run.heads(q, target, Integer.MAX_VALUE, Cancel.NEVER);
             assertEquals(0, run.acts().recomputations(), "hover needed no extra forward pass");
             assertEquals(2 * 4, heads.size());
             for (int i = 1; i < heads.size(); i++) assertTrue(Math.abs(heads.get(i - 1).logit()) >= Math.abs(heads.get(i).logit()), "sorted by |DLA|");
             ActivationCache clean = m.transformer().runWithCache(run.ids());
             List<SourceAttribution.HeadSources> lib = SourceAttribution.compute(m.transformer(), clean, q, target, -1);
             Tensor scale = clean.get(HookPoint.LN_FINAL_SCALE);
-            for (HeadAttribution.Head c : heads) {
+            for (org.circuitscope.circuits.HeadAttribution.Head c : heads) {
                 SourceAttribution.HeadSources want = lib.stream().filter(x -> x.label().equals(c.label())).findFirst().orElseThrow();
                 assertEquals(want.total(), c.logit(), 1e-5, c.label() + ": total as the library's");
-                for (HeadAttribution.Source s : c.sources()) {
+                for (org.circuitscope.circuits.HeadAttribution.Source s : c.sources()) {
                     assertEquals(want.sources().get(s.source()).value(), s.logit(), 1e-5, c.label() + " source " + s.source());
                 }
                 if (c.layer() != 1) continue;
@@ -56,7 +61,7 @@ class HeadAttributionTest {
                 double change = clean.logits().get(q, target) - ablated.get(q, target);
                 assertEquals(change, c.logit(), 1e-4, c.label() + ": DLA vs the logit change when it is removed (nothing later reads it)");
             }
-            List<HeadAttribution.Head> cheap = HeadAttribution.at(run, q, target, 0, () -> {});
+            List<org.circuitscope.circuits.HeadAttribution.Head> cheap = run.heads(q, target, 0, Cancel.NEVER);
             assertTrue(cheap.stream().allMatch(x -> x.sources().isEmpty()), "no sources when not asked");
             assertEquals(heads.get(0).logit(), cheap.get(0).logit(), 1e-9);
         }

@@ -1,5 +1,10 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.engine.*;
+import org.circuitscope.lsp.command.*;
+import org.circuitscope.lsp.feature.*;
+import org.circuitscope.lsp.protocol.*;
+import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
@@ -89,7 +94,7 @@ class LspCommandsTest {
     @Test
     void inspectHeadReturnsThePatternOfADirectRunAndDetectorScores() throws Exception {
         ActivationCache c = direct();
-        JsonObject r = exec(Commands.INSPECT_HEAD, args("{\"layer\": 1, \"head\": 2}"));
+        JsonObject r = exec(CommandIds.INSPECT_HEAD, args("{\"layer\": 1, \"head\": 2}"));
         assertEquals("L1H2", r.get("label").getAsString());
         JsonArray pattern = r.getAsJsonArray("pattern");
         int t = ids().length;
@@ -177,7 +182,7 @@ class LspCommandsTest {
     @Test
     void detectHeadsScoresEveryHeadLikeTheLibraryOnADirectRun() throws Exception {
         ActivationCache c = direct();
-        JsonObject r = exec(Commands.DETECT_HEADS, args("{}"));
+        JsonObject r = exec(CommandIds.DETECT_HEADS, args("{}"));
         JsonArray heads = r.getAsJsonArray("heads");
         assertEquals(model.config().nLayers() * model.config().nHeads(), heads.size());
         double[][] ind = HeadDetectors.score(model.config(), c, HeadDetectors.Detector.INDUCTION);
@@ -198,44 +203,47 @@ class LspCommandsTest {
             return out;
         });
         Tensor clean = model.transformer().forward(ids), ablated = model.transformer().run(ids, new RunOptions(x -> false, hooks)).logits();
-        JsonObject r = exec(Commands.ABLATE, args("{\"heads\": [\"L0H3\"]}"));
-        JsonArray toks = r.getAsJsonArray("tokens");
+        JsonObject r = exec(CommandIds.ABLATE, args("{\"heads\": [\"L0H3\"]}"));
+        JsonArray toks = r.getAsJsonArray("positions");
         assertEquals(ids.length - 1, toks.size());
         for (int p = 1; p < ids.length; p++) {
             double d = Reference.logSoftmax(ablated, p - 1)[ids[p]] - Reference.logSoftmax(clean, p - 1)[ids[p]];
-            assertEquals(d, toks.get(p - 1).getAsJsonObject().get("delta").getAsDouble(), 1e-4, "delta at " + p);
+            JsonObject row = toks.get(p - 1).getAsJsonObject();
+            assertEquals(p, row.getAsJsonObject("next").get("position").getAsInt());
+            assertTrue(row.getAsJsonObject("next").has("range"), "a prompt token carries its document range");
+            assertEquals(d, row.get("change").getAsDouble(), 1e-4, "change at " + p);
         }
     }
 
     @Test
     void logitLensLastEntryIsTheModelsOwnPrediction() throws Exception {
         int[] ids = ids();
-        JsonObject r = exec(Commands.LOGIT_LENS, args("{\"position\": {\"line\": 0, \"character\": 7}}"));
+        JsonObject r = exec(CommandIds.LOGIT_LENS, args("{\"position\": {\"line\": 0, \"character\": 7}}"));
         JsonArray layers = r.getAsJsonArray("layers");
         JsonObject last = layers.get(layers.size() - 1).getAsJsonObject();
-        assertEquals(HookPoint.residPost(model.config().nLayers() - 1), last.get("name").getAsString());
+        assertEquals(HookPoint.residPost(model.config().nLayers() - 1), last.get("hook").getAsString());
         double expected = Reference.logSoftmax(model.transformer().forward(ids), 7)[ids[8]];
         assertEquals(expected, last.get("target_logprob").getAsDouble(), 1e-4, "log P of the token at 0:7 ('b')");
         assertEquals(1 + model.config().nLayers(), layers.size(), "the embeddings, then after each layer");
-        assertEquals(HookPoint.residPre(0), layers.get(0).getAsJsonObject().get("name").getAsString());
+        assertEquals(HookPoint.residPre(0), layers.get(0).getAsJsonObject().get("hook").getAsString());
     }
 
     @Test
     void directAttributionComponentsSumToTheForwardLogitAndSourcesToTheirHead() throws Exception {
         int[] ids = ids();
-        JsonObject r = exec(Commands.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 5}}"));
+        JsonObject r = exec(CommandIds.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 5}}"));
         assertEquals("direct", r.get("method").getAsString());
         // 0:5 is the body's 6th token, model position 6, predicted by logits row 5.
         double logit = model.transformer().forward(ids).get(5, ids[6]);
-        assertEquals(logit, r.get("logit").getAsDouble(), 1e-4, "the logit explained");
+        assertEquals(logit, r.get("value").getAsDouble(), 1e-4, "the logit explained");
         double sum = 0;
-        for (JsonElement e : r.getAsJsonArray("components")) sum += e.getAsJsonObject().get("logit").getAsDouble();
+        for (JsonElement e : r.getAsJsonArray("components")) sum += e.getAsJsonObject().get("value").getAsDouble();
         assertEquals(logit, sum, 1e-3, "components add up to the forward pass's logit");
         for (JsonElement e : r.getAsJsonArray("heads")) {
             JsonObject h = e.getAsJsonObject();
             double s = 0;
-            for (JsonElement x : h.getAsJsonArray("sources")) s += x.getAsJsonObject().get("logit").getAsDouble();
-            assertEquals(h.get("logit").getAsDouble(), s, 1e-5, h.get("label").getAsString());
+            for (JsonElement x : h.getAsJsonArray("sources")) s += x.getAsJsonObject().get("value").getAsDouble();
+            assertEquals(h.get("total").getAsDouble(), s, 1e-5, h.get("label").getAsString());
         }
     }
 
@@ -254,19 +262,19 @@ class LspCommandsTest {
             sum += v;
         }
         assertEquals(logit, sum, 1e-3, "listed terms + rest = the forward pass's logit");
-        assertTrue(r.get("term_count").getAsInt() > 5, "more terms than listed");
+        assertTrue(r.get("n_terms").getAsInt() > 5, "more terms than listed");
     }
 
     @Test
     void gradientAttributionMethodsAnswerAndUnknownMethodsAreInvalid() throws Exception {
-        JsonObject ig = exec(Commands.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"integrated-gradients\", \"steps\": 64}"));
+        JsonObject ig = exec(CommandIds.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"integrated-gradients\", \"steps\": 64}"));
         double sum = 0;
         for (var e : ig.getAsJsonArray("tokens")) sum += e.getAsJsonObject().get("value").getAsDouble();
         double f0 = ig.get("logprob").getAsDouble(), base = ig.get("baseline_logprob").getAsDouble();
         // Completeness: the attributions add up to f(x) − f(0) up to the reported (small) error.
         assertEquals(sum - (f0 - base), ig.get("completeness_error").getAsDouble(), 1e-9);
         assertTrue(Math.abs(ig.get("completeness_error").getAsDouble()) < 0.05 * Math.max(1, Math.abs(f0 - base)), ig.toString());
-        JsonObject sal = exec(Commands.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"saliency\"}"));
+        JsonObject sal = exec(CommandIds.ATTRIBUTE, args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"saliency\"}"));
         for (var e : sal.getAsJsonArray("tokens")) assertTrue(e.getAsJsonObject().get("value").getAsDouble() >= 0, "saliency is a norm");
         ResponseErrorException u = error(f.request("circuitscope/attribute", args("{\"position\": {\"line\": 0, \"character\": 3}, \"method\": \"magic\"}")));
         assertEquals(ResponseErrorCode.InvalidParams.getValue(), u.getResponseError().getCode());
@@ -286,8 +294,8 @@ class LspCommandsTest {
         assertTrue(error(f.request("circuitscope/logitLens", args("{\"position\": {\"line\": 40, \"character\": 0}}"))).getMessage().contains("outside the document"));
         assertTrue(error(f.request("circuitscope/ablate", args("{\"heads\": [\"L9H9\"]}"))).getMessage().contains("does not exist"));
         assertTrue(error(f.request("circuitscope/ablate", args("{\"heads\": \"L0H0\"}"))).getMessage().contains("non-empty array"));
-        assertTrue(error(ws.executeCommand(new ExecuteCommandParams(Commands.DETECT_HEADS, List.of()))).getMessage().contains("one JSON object"));
+        assertTrue(error(ws.executeCommand(new ExecuteCommandParams(CommandIds.DETECT_HEADS, List.of()))).getMessage().contains("one JSON object"));
         // Still serving:
-        assertEquals("L0H1", exec(Commands.INSPECT_HEAD, args("{\"layer\": 0, \"head\": 1}")).get("label").getAsString());
+        assertEquals("L0H1", exec(CommandIds.INSPECT_HEAD, args("{\"layer\": 0, \"head\": 1}")).get("label").getAsString());
     }
 }

@@ -1,5 +1,10 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.engine.*;
+import org.circuitscope.lsp.command.*;
+import org.circuitscope.lsp.feature.*;
+import org.circuitscope.lsp.protocol.*;
+import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonElement;
@@ -20,7 +25,7 @@ class LspDefaultModelTest {
             String uri = f.open("The cat sat on the mat. The cat sat on the mat.");
             JsonObject arg = new JsonObject();
             arg.addProperty("uri", uri);
-            Object r = f.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(Commands.DETECT_HEADS, List.of(arg)))
+            Object r = f.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(CommandIds.DETECT_HEADS, List.of(arg)))
                     .get(60, TimeUnit.SECONDS);
             JsonObject o = new com.google.gson.Gson().toJsonTree(r).getAsJsonObject();
             assertEquals(EmbeddedModel.DEFAULT, o.get("model").getAsString());

@@ -1,5 +1,10 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.engine.*;
+import org.circuitscope.lsp.command.*;
+import org.circuitscope.lsp.feature.*;
+import org.circuitscope.lsp.protocol.*;
+import org.circuitscope.report.*;
 import static org.circuitscope.lsp.PromptAssert.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -207,7 +212,7 @@ class LspFeaturesTest {
         loss /= ids.length - 1;
         String title = lenses.get(0).getCommand().getTitle();
         assertTrue(title.startsWith("m2 · mean loss " + String.format(Locale.ROOT, "%.3f", loss) + " nats"), title);
-        assertEquals(List.of("", Commands.DETECT_HEADS, Commands.ATTENTION_PATTERN, Commands.PATH_EXPANSION),
+        assertEquals(List.of("", CommandIds.DETECT_HEADS, CommandIds.ATTENTION_PATTERN, CommandIds.PATH_EXPANSION),
                 lenses.stream().map(l -> l.getCommand().getCommand()).toList());
     }
 

@@ -1,5 +1,10 @@
 package org.circuitscope.lsp;
 
+import org.circuitscope.engine.*;
+import org.circuitscope.lsp.command.*;
+import org.circuitscope.lsp.feature.*;
+import org.circuitscope.lsp.protocol.*;
+import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

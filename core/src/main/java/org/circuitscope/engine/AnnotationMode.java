@@ -1,0 +1,22 @@
+package org.circuitscope.engine;
+
+import java.util.Locale;
+
+/** What the inlay hints after each token show. */
+public enum AnnotationMode {
+    OFF("off"), SURPRISAL("surprisal"), TOP_HEAD("top-head"), TOP_SOURCE("top-source");
+
+    private final String id;
+
+    AnnotationMode(String id) { this.id = id; }
+
+    public String id() { return id; }
+
+    /** Parses {@code off | surprisal | top-head | top-source}; null when it is none of them. */
+    public static AnnotationMode parse(String s) {
+        if (s == null) return null;
+        String k = s.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (AnnotationMode m : values()) if (m.id.equals(k)) return m;
+        return null;
+    }
+}

@@ -1,0 +1,116 @@
+package org.circuitscope.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The optional YAML block between {@code ---} lines at the top of a prompt file. Other tools'
+ * keys (Prompty, Dotprompt) are left alone; ours sit under {@code circuitscope:}:
+ * {@code model} (a directory, relative to the file, then the workspace), {@code target} and
+ * {@code contrast} (token strings), {@code prepend_bos} and {@code annotations}.
+ *
+ * @param bodyStart UTF-16 offset where the analysed body starts (0 without front matter)
+ * @param problems  what was wrong in the block, each with the offset range it concerns
+ */
+public record FrontMatter(int bodyStart, String model, String target, String contrast, Boolean prependBos,
+                          AnnotationMode annotations, List<Problem> problems) {
+
+    public record Problem(int start, int end, String message) {}
+
+    static final FrontMatter NONE = new FrontMatter(0, null, null, null, null, null, List.of());
+
+    /** Splits off and reads the front matter of a document's text. */
+    public static FrontMatter parse(String text) {
+        int first = lineEnd(text, 0);
+        if (!text.substring(0, first).strip().equals("---") || first == text.length()) return NONE;
+        int pos = next(text, first);
+        int blockStart = pos;
+        while (pos < text.length()) {
+            int end = lineEnd(text, pos);
+            String line = text.substring(pos, end).strip();
+            if (line.equals("---") || line.equals("...")) {
+                return read(text.substring(blockStart, pos), blockStart, next(text, end));
+            }
+            pos = next(text, end);
+        }
+        return NONE; // no closing line: not front matter, all of it is prompt
+    }
+
+    private static FrontMatter read(String yaml, int at, int bodyStart) {
+        List<Problem> problems = new ArrayList<>();
+        Object root;
+        try {
+            LoaderOptions lo = new LoaderOptions();
+            lo.setAllowDuplicateKeys(true);
+            lo.setMaxAliasesForCollections(20);
+            root = new Yaml(new SafeConstructor(lo)).load(yaml);
+        } catch (YAMLException e) {
+            problems.add(new Problem(at, at + yaml.length(), "front matter is not valid YAML: " + firstLine(e.getMessage())));
+            return new FrontMatter(bodyStart, null, null, null, null, null, problems);
+        }
+        if (!(root instanceof Map<?, ?> top) || !(top.get("circuitscope") instanceof Map<?, ?> ours)) {
+            if (root instanceof Map<?, ?> t && t.containsKey("circuitscope") && t.get("circuitscope") != null) {
+                problems.add(new Problem(at, at + yaml.length(), "front matter key 'circuitscope' must hold a mapping (model:, target:, ...)"));
+            }
+            return new FrontMatter(bodyStart, null, null, null, null, null, problems);
+        }
+        String model = string(ours, "model", yaml, at, problems);
+        String target = string(ours, "target", yaml, at, problems);
+        String contrast = string(ours, "contrast", yaml, at, problems);
+        Boolean bos = null;
+        Object b = ours.get("prepend_bos");
+        if (b instanceof Boolean x) bos = x;
+        else if (b != null) problems.add(problem(yaml, at, "prepend_bos", "circuitscope.prepend_bos must be true or false, not '" + b + "'"));
+        AnnotationMode mode = null;
+        Object a = ours.get("annotations");
+        if (a instanceof Boolean on) {
+            // YAML 1.1 reads a bare off/on as a boolean.
+            mode = on ? AnnotationMode.SURPRISAL : AnnotationMode.OFF;
+        } else if (a != null) {
+            mode = AnnotationMode.parse(String.valueOf(a));
+            if (mode == null) problems.add(problem(yaml, at, "annotations",
+                    "circuitscope.annotations must be off, surprisal, top-head or top-source, not '" + a + "'"));
+        }
+        return new FrontMatter(bodyStart, model, target, contrast, bos, mode, List.copyOf(problems));
+    }
+
+    private static String string(Map<?, ?> m, String key, String yaml, int at, List<Problem> problems) {
+        Object v = m.get(key);
+        if (v == null) return null;
+        if (v instanceof Map || v instanceof List) {
+            problems.add(problem(yaml, at, key, "circuitscope." + key + " must be a single value"));
+            return null;
+        }
+        return String.valueOf(v);
+    }
+
+    /** A problem placed on the line that names the key, else on the whole block. */
+    private static Problem problem(String yaml, int at, String key, String msg) {
+        int i = yaml.indexOf(key + ":");
+        return i < 0 ? new Problem(at, at + yaml.length(), msg) : new Problem(at + i, at + lineEnd(yaml, i), msg);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+
+    private static int lineEnd(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) != '\n' && s.charAt(i) != '\r') i++;
+        return i;
+    }
+
+    /** Offset of the next line's start given the offset where a line's content ends. */
+    private static int next(String s, int lineEnd) {
+        if (lineEnd >= s.length()) return s.length();
+        if (s.charAt(lineEnd) == '\r' && lineEnd + 1 < s.length() && s.charAt(lineEnd + 1) == '\n') return lineEnd + 2;
+        return lineEnd + 1;
+    }
+}

@@ -1,0 +1,145 @@
+package org.circuitscope.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.circuitscope.io.EmbeddedModel;
+import org.circuitscope.io.LoadedModel;
+import org.circuitscope.io.ModelDirectory;
+
+/**
+ * Finds and loads model directories once, shared between documents; reloads a model whose
+ * files changed on disk. Loading failures come back as {@link ModelProblem}s a user can act on.
+ */
+public final class ModelCache implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ModelCache.class.getName());
+
+    /** Why no model could be used; {@code kind} picks the diagnostic. */
+    public static final class ModelProblem extends Exception {
+        public enum Kind { NOT_SET, MISSING, UNREADABLE, NO_TOKENIZER }
+
+        private final Kind kind;
+
+        ModelProblem(Kind kind, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+        }
+
+        public Kind kind() { return kind; }
+    }
+
+    /** Reports the start and end of a model load (drawn as {@code $/progress}). */
+    public interface LoadListener {
+        AutoCloseable loading(String what);
+    }
+
+    private final Map<Path, ModelHandle> loaded = new ConcurrentHashMap<>();
+    private final List<ModelHandle> retired = new ArrayList<>();
+
+    /**
+     * The model directory a prompt names: the front matter's {@code model} relative to the
+     * prompt file's folder, then to each workspace root; else the default model setting
+     * ({@code circuitscope.defaultModel}, else {@code CIRCUITSCOPE_MODEL}); else the model
+     * embedded in the server jar ({@link EmbeddedModel#DEFAULT}, extracted once).
+     */
+    public static Path resolve(String fromFrontMatter, Path documentDir, List<Path> roots, String defaultModel) throws ModelProblem {
+        String name = fromFrontMatter != null ? fromFrontMatter : defaultModel;
+        if (name == null && org.circuitscope.io.EmbeddedModel.available()) {
+            // The jar's own attn-only-2l, as the CLI uses it: a prompt works with no setting at all.
+            try {
+                return org.circuitscope.io.EmbeddedModel.directory();
+            } catch (java.io.IOException e) {
+                throw new ModelProblem(ModelProblem.Kind.UNREADABLE, "the embedded default model could not be extracted: " + e.getMessage(), e);
+            }
+        }
+        if (name == null) {
+            if (!EmbeddedModel.available()) {
+                throw new ModelProblem(ModelProblem.Kind.NOT_SET, "no model chosen and this build carries no embedded default model: add"
+                        + " 'circuitscope:\\n  model: <directory>' to the front matter, or set the circuitscope.defaultModel setting", null);
+            }
+            try {
+                return EmbeddedModel.directory();
+            } catch (IOException e) {
+                throw new ModelProblem(ModelProblem.Kind.UNREADABLE, "the embedded default model " + EmbeddedModel.DEFAULT
+                        + " could not be extracted: " + e.getMessage() + "; set circuitscope.defaultModel to a model directory", e);
+            }
+        }
+        List<Path> tried = new ArrayList<>();
+        try {
+            Path p = Path.of(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
+            if (p.isAbsolute()) {
+                tried.add(p);
+            } else {
+                if (fromFrontMatter != null && documentDir != null) tried.add(documentDir.resolve(p));
+                for (Path r : roots) tried.add(r.resolve(p));
+                if (tried.isEmpty()) tried.add(p.toAbsolutePath());
+            }
+        } catch (InvalidPathException e) {
+            throw new ModelProblem(ModelProblem.Kind.MISSING, "model '" + name + "' is not a valid path: " + e.getMessage(), e);
+        }
+        for (Path p : tried) if (Files.isDirectory(p)) return p.normalize();
+        throw new ModelProblem(ModelProblem.Kind.MISSING, "model directory '" + name + "' not found (looked in "
+                + tried.stream().map(Path::toString).toList() + "); it must hold config.json, model.safetensors and tokenizer.json", null);
+    }
+
+    /** The model in {@code dir}, loading it (and telling {@code listener}) when it is new or changed. */
+    public ModelHandle get(Path dir, LoadListener listener) throws ModelProblem {
+        Path key;
+        try {
+            key = dir.toRealPath();
+        } catch (IOException e) {
+            throw new ModelProblem(ModelProblem.Kind.MISSING, "model directory " + dir + " cannot be read: " + e.getMessage(), e);
+        }
+        long stamp = stamp(key);
+        ModelHandle h = loaded.get(key);
+        if (h != null && h.stamp() == stamp) return h;
+        synchronized (this) {
+            h = loaded.get(key);
+            if (h != null && h.stamp() == stamp) return h;
+            LoadedModel m;
+            try (AutoCloseable ignored = listener.loading("Loading model " + key.getFileName())) {
+                m = ModelDirectory.load(key);
+            } catch (Exception e) {
+                throw new ModelProblem(ModelProblem.Kind.UNREADABLE, "model " + key + " could not be loaded: " + e.getMessage(), e);
+            }
+            if (m.tokenizerOrNull() == null) {
+                m.close();
+                throw new ModelProblem(ModelProblem.Kind.NO_TOKENIZER, "model " + key + " has no " + ModelDirectory.TOKENIZER
+                        + "; the server needs it to tokenise prompts (copy the tokenizer the model was trained with there)", null);
+            }
+            LOG.info(() -> "loaded model " + m.name() + " from " + key);
+            ModelHandle fresh = new ModelHandle(m, stamp);
+            // A replaced model may still be read by running work; it is closed with the server.
+            ModelHandle old = loaded.put(key, fresh);
+            if (old != null) retired.add(old);
+            return fresh;
+        }
+    }
+
+    private static long stamp(Path dir) {
+        long s = 17;
+        for (String f : new String[] {ModelDirectory.CONFIG, ModelDirectory.WEIGHTS, ModelDirectory.TOKENIZER}) {
+            try {
+                s = s * 31 + Files.getLastModifiedTime(dir.resolve(f)).toMillis();
+                s = s * 31 + Files.size(dir.resolve(f));
+            } catch (IOException e) {
+                s = s * 31;
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public synchronized void close() {
+        loaded.values().forEach(h -> h.loaded().close());
+        retired.forEach(h -> h.loaded().close());
+        loaded.clear();
+        retired.clear();
+    }
+}

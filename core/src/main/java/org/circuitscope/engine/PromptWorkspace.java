@@ -1,0 +1,373 @@
+package org.circuitscope.engine;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.circuitscope.tensor.WorkerPool;
+
+/**
+ * The open documents and their analyses. Every document version gets one analysis job on the
+ * analysis pool; a newer version cancels the older job at its next check. Every request runs
+ * through {@link #request} on the request pool: it waits for its document's current analysis,
+ * honours {@code $/cancelRequest}, and is answered with {@code ContentModified} instead of a
+ * result when the document changed while it ran. A request that reads only the positions an
+ * edit left as they were ({@link #requestEarly}: a hover on a token up to the first changed
+ * one) is answered from the early run without waiting for the pass.
+ */
+public final class PromptWorkspace implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PromptWorkspace.class.getName());
+
+    /** Where analyses report to the client. */
+    public interface Listener {
+        void analysed(Analysis a);
+
+        AutoCloseable progress(String title);
+    }
+
+    /**
+     * One version's analysis job: {@code early} completes first, with the early run (see
+     * {@link Analyzer}) or, when there is none, with the full analysis.
+     */
+    private record Job(CompletableFuture<Analysis> early, CompletableFuture<Analysis> full) {}
+
+    private static final class DocState {
+        volatile PromptDocument doc;
+        volatile Job job;
+        volatile PromptRun lastRun;
+    }
+
+    private final Map<String, DocState> docs = new ConcurrentHashMap<>();
+    /** Requests running their work now, or waiting for an early run (never those waiting for a whole analysis). */
+    private final AtomicInteger answering = new AtomicInteger();
+    /** When the last counted request finished its work ({@link System#nanoTime()}). */
+    private volatile long lastAnswerNanos = System.nanoTime() - ANSWER_WRITE_NANOS;
+    private final ExecutorService analysisPool = WorkerThreads.pool("circuitscope-analysis", 2);
+    private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
+    private final ModelCache models = new ModelCache();
+    private final Listener listener;
+    private volatile Settings settings = Settings.defaults();
+    private volatile List<Path> roots = List.of();
+    private volatile PositionEncoding encoding = PositionEncoding.UTF16;
+
+    public PromptWorkspace(Listener listener) { this.listener = listener; }
+
+    public Settings settings() { return settings; }
+
+    public PositionEncoding encoding() { return encoding; }
+
+    public void setEncoding(PositionEncoding e) { encoding = e; }
+
+    public void setRoots(List<Path> r) { roots = List.copyOf(r); }
+
+    /** Replaces the settings; documents are re-analysed when what their analysis depends on changed. */
+    public void setSettings(Settings s) {
+        Settings old = settings;
+        settings = s;
+        boolean reanalyse = !java.util.Objects.equals(old.defaultModel(), s.defaultModel()) || old.memoryBudgetMb() != s.memoryBudgetMb();
+        if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
+    }
+
+    /**
+     * Loads the default model and runs one short prompt and an edit at its end through it on the
+     * analysis pool, handing each run to {@code reader} (the server hovers on the new token), so
+     * the first real request finds the weights loaded and its code compiled. Failures are left
+     * for the first document's analysis to report.
+     */
+    public void warmUp(BiConsumer<PromptRun, Integer> reader) {
+        Settings st = settings;
+        analysisPool.execute(() -> {
+            try {
+                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), listener::progress);
+                // A document, an edit at its end and a read of the new token: the path of a real first hover.
+                String text = "The quick brown fox jumps over the lazy dog. ".repeat(4);
+                boolean bos = m.config().defaultPrependBos();
+                PromptDocument d1 = new PromptDocument("warm-up:1", "prompt", 1, text);
+                PromptRun first = Analyzer.analyze(d1, FrontMatter.parse(text), m, bos, st.memoryBudgetBytes(), null, Cancel.NEVER);
+                PromptDocument d2 = new PromptDocument("warm-up:1", "prompt", 2, text + "The");
+                int last = d2.text().length() - 1;
+                PromptRun second = Analyzer.analyze(d2, FrontMatter.parse(d2.text()), m, bos, st.memoryBudgetBytes(), first, Cancel.NEVER,
+                        early -> reader.accept(early, last));
+                reader.accept(second, last);
+                LOG.fine(() -> "warmed up " + m.name());
+            } catch (Exception | LinkageError e) {
+                LOG.log(Level.FINE, "warm-up of the default model failed (the first analysis will say why)", e);
+            }
+        });
+    }
+
+    public void open(PromptDocument doc) {
+        DocState s = new DocState();
+        s.doc = doc;
+        DocState old = docs.put(doc.uri(), s);
+        if (old != null) old.doc = new PromptDocument(doc.uri(), doc.languageId(), Integer.MIN_VALUE, "");
+        schedule(s);
+    }
+
+    public void change(String uri, int version, List<TextChange> changes) {
+        DocState s = docs.get(uri);
+        if (s == null) return;
+        synchronized (s) {
+            s.doc = s.doc.apply(version, changes, encoding);
+        }
+        schedule(s);
+    }
+
+    public void close(String uri) {
+        DocState s = docs.remove(uri);
+        if (s != null) s.doc = new PromptDocument(uri, s.doc.languageId(), Integer.MIN_VALUE, "");
+    }
+
+    public PromptDocument document(String uri) {
+        DocState s = docs.get(uri);
+        return s == null ? null : s.doc;
+    }
+
+    private void schedule(DocState s) {
+        PromptDocument doc = s.doc;
+        Cancel stale = () -> {
+            if (s.doc != doc) throw new CancellationException("document changed");
+        };
+        CompletableFuture<Analysis> early = new CompletableFuture<>();
+        CompletableFuture<Analysis> full = CompletableFuture.supplyAsync(() -> {
+            // Only the pass after the early run gives way: before it, a counted request may be waiting for this very job.
+            Analysis a = analyse(s, doc, () -> {
+                if (early.isDone()) giveWayToRequests(stale);
+                else stale.check();
+            }, early::complete);
+            stale.check();
+            if (a.run() != null) s.lastRun = a.run();
+            try {
+                listener.analysed(a);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "publishing the analysis of " + doc.uri() + " failed", e);
+            }
+            return a;
+        }, analysisPool);
+        full.whenComplete((a, e) -> {
+            if (e != null) early.completeExceptionally(e);
+            else early.complete(a);
+        });
+        s.job = new Job(early, full);
+    }
+
+    private Analysis analyse(DocState s, PromptDocument doc, Cancel cancel, Consumer<Analysis> early) {
+        FrontMatter fm = FrontMatter.parse(doc.text());
+        Settings st = settings;
+        try {
+            Path dir = ModelCache.resolve(fm.model(), documentDir(doc.uri()), roots, st.defaultModel());
+            ModelHandle m = models.get(dir, listener::progress);
+            cancel.check();
+            boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
+            Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null));
+            PromptRun run;
+            if (doc.text().length() - fm.bodyStart() > 20_000) {
+                try (AutoCloseable p = listener.progress("Analysing " + fileName(doc.uri()))) {
+                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
+            }
+            return new Analysis(doc, fm, run, null);
+        } catch (ModelCache.ModelProblem p) {
+            return new Analysis(doc, fm, null, p);
+        }
+    }
+
+    /**
+     * Runs {@code work} on the request pool against the analysis of the document's current
+     * version. {@code whenNotOpen} is the answer for a document that is not open.
+     */
+    public <T> CompletableFuture<T> request(String uri, T whenNotOpen, BiFunction<Analysis, Cancel, T> work) {
+        return requestEarly(uri, whenNotOpen, null, work);
+    }
+
+    /**
+     * As {@link #request}, but answered from the early run of an edit when {@code earlyEnough}
+     * says it holds everything the work reads (positions before {@link PromptRun#ready()}).
+     * While such a request waits for the early run and while it works, the edit's pass gives
+     * way to it at its checkpoints.
+     */
+    public <T> CompletableFuture<T> requestEarly(String uri, T whenNotOpen, Predicate<Analysis> earlyEnough,
+                                                 BiFunction<Analysis, Cancel, T> work) {
+        return async(requestPool, cancel -> {
+            DocState s = uri == null ? null : docs.get(uri);
+            if (s == null) return whenNotOpen;
+            PromptDocument doc = s.doc;
+            Job job = s.job;
+            Cancel both = () -> {
+                cancel.check();
+                if (s.doc != doc) throw contentModified(uri);
+            };
+            // Counted while it cannot be waiting for the pass (the pass gives way to what is counted).
+            boolean counted = earlyEnough != null;
+            if (counted) answering.incrementAndGet();
+            try {
+                Analysis a;
+                if (earlyEnough == null) {
+                    a = await(job.full(), cancel);
+                } else {
+                    a = await(job.early(), cancel);
+                    both.check();
+                    if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) {
+                        answering.decrementAndGet();
+                        counted = false;
+                        a = await(job.full(), cancel);
+                    }
+                }
+                both.check();
+                if (a == null || a.doc() != doc) throw contentModified(uri);
+                if (!counted) answering.incrementAndGet();
+                counted = true;
+                Analysis ready = a;
+                // Work answered beside a running pass is small (a hover): its kernels stay on this thread, as
+                // handing them to the kernel pool would make it wait for cores the pass holds.
+                T result = earlyEnough != null ? WorkerPool.serially(() -> work.apply(ready, both)) : work.apply(a, both);
+                both.check();
+                return result;
+            } finally {
+                if (counted) {
+                    lastAnswerNanos = System.nanoTime();
+                    answering.decrementAndGet();
+                }
+            }
+        });
+    }
+
+    /**
+     * Pauses a background pass while requests are being answered (or wait for an early run,
+     * which is out before the pass's first checkpoint), up to a limit: a hover answered from
+     * the early run while the edit's pass runs would otherwise share the two cores (and the
+     * memory bus) with it. Requests that wait for this pass are not counted, so it never waits
+     * on them.
+     */
+    private void giveWayToRequests(Cancel stale) {
+        stale.check();
+        long deadline = System.nanoTime() + GIVE_WAY_NANOS;
+        while ((answering.get() > 0 || System.nanoTime() - lastAnswerNanos < ANSWER_WRITE_NANOS) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000);
+            stale.check(); // a pass for an old version stops at once, freeing the cache for the new one
+        }
+    }
+
+    /**
+     * How long a pass still waits after a request's work: its answer is serialised and written
+     * after the work returns, and the client reads it meanwhile.
+     */
+    private static final long ANSWER_WRITE_NANOS = 2_000_000L;
+
+    /** The longest a pass pauses at one checkpoint for requests (a long request must not stall the analysis). */
+    private static final long GIVE_WAY_NANOS = 200_000_000L;
+
+    /** Runs work that needs no document on the request pool, cancellable. */
+    public <T> CompletableFuture<T> background(Function<Cancel, T> work) {
+        return async(requestPool, work);
+    }
+
+    /**
+     * Runs {@code work} on {@code pool}; cancelling the returned future (as the server does on
+     * {@code $/cancelRequest}) makes the work's next {@link Cancel#check()} throw.
+     */
+    static <T> CompletableFuture<T> async(ExecutorService pool, Function<Cancel, T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Cancel cancel = () -> {
+            if (result.isCancelled()) throw new CancellationException("cancelled by the client");
+        };
+        try {
+            pool.execute(() -> {
+                if (result.isDone()) return;
+                try {
+                    result.complete(work.apply(cancel));
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private static Analysis await(CompletableFuture<Analysis> f, Cancel cancel) {
+        while (true) {
+            cancel.check();
+            try {
+                return f.get(50, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // poll cancellation again
+            } catch (CancellationException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof CancellationException) return null;
+                LOG.log(Level.WARNING, "analysis failed", e.getCause());
+                throw new AnalysisFailedException("this document", e.getCause());
+            }
+        }
+    }
+
+    static ContentModifiedException contentModified(String uri) {
+        return new ContentModifiedException(uri);
+    }
+
+    /** Waits for the current analysis of every open document (tests and benchmarks). */
+    public void awaitAnalyses(long timeoutMs) throws Exception {
+        for (DocState s : docs.values()) {
+            try {
+                s.job.full().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (CancellationException | ExecutionException e) {
+                // a superseded job; the newer one is awaited through s.job on the next loop
+            }
+        }
+    }
+
+    static Path documentDir(String uri) {
+        try {
+            URI u = URI.create(uri);
+            if (!"file".equals(u.getScheme())) return null;
+            Path p = Path.of(u).getParent();
+            return p;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String fileName(String uri) {
+        int i = uri.lastIndexOf('/');
+        return i < 0 ? uri : uri.substring(i + 1);
+    }
+
+    /** Calls {@code c} for the current analysis of each open document once it is done. */
+    public void forEachAnalysis(Consumer<Analysis> c) {
+        for (DocState s : docs.values()) s.job.full().thenAccept(c);
+    }
+
+    @Override
+    public void close() {
+        analysisPool.shutdownNow();
+        requestPool.shutdownNow();
+        models.close();
+    }
+}

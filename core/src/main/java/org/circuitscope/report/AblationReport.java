@@ -1,0 +1,39 @@
+package org.circuitscope.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.circuitscope.circuits.Ablation;
+import org.circuitscope.circuits.HeadIndex;
+import org.circuitscope.circuits.InterventionMetric;
+
+/**
+ * {@code ablate}: zero or mean {@link Ablation} of heads, measured per position by the change
+ * in log-probability of the actual next token.
+ *
+ * @param mode              {@code zero} or {@code mean}
+ * @param mean_change       mean of {@code change} over the positions
+ * @param mean_loss         mean next-token loss (nats) of the clean run
+ * @param ablated_mean_loss the same with the heads ablated
+ * @param positions         every position but the last
+ */
+public record AblationReport(String model, List<String> heads, String mode, double mean_change, double mean_loss, double ablated_mean_loss,
+                             List<Row> positions) {
+
+    /** {@code token} at a position, the {@code next} token it predicts, and that prediction's log-probability clean and ablated. */
+    public record Row(TokenRef token, TokenRef next, double logprob, double ablated_logprob, double change) {}
+
+    public static AblationReport of(Prompt p, List<HeadIndex> heads, Ablation.Mode mode, List<InterventionMetric.PositionEffect> effects) {
+        List<Row> rows = new ArrayList<>();
+        double change = 0, clean = 0, ablated = 0;
+        for (InterventionMetric.PositionEffect e : effects) {
+            int q = e.position();
+            rows.add(new Row(p.token(q), p.token(q + 1), e.clean(), e.intervened(), e.change()));
+            change += e.change();
+            clean -= e.clean();
+            ablated -= e.intervened();
+        }
+        int n = Math.max(1, rows.size());
+        return new AblationReport(p.model(), heads.stream().map(HeadIndex::label).toList(), mode.name().toLowerCase(java.util.Locale.ROOT),
+                change / n, clean / n, ablated / n, List.copyOf(rows));
+    }
+}

@@ -1,0 +1,26 @@
+package org.circuitscope.lsp.command;
+
+import com.google.gson.JsonObject;
+import org.circuitscope.engine.Cancel;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.ModelHandle;
+import org.circuitscope.engine.PromptRun;
+import org.circuitscope.engine.Settings;
+import org.circuitscope.report.Prompt;
+
+/** One call of a command: its JSON argument and the document's run it reads. */
+public record CommandCall(String command, JsonObject args, PromptRun run, LineIndex index, Settings settings, Cancel cancel) {
+
+    public ModelHandle model() { return run.model(); }
+
+    /** The run as the reports see it: model, token ids and token texts. */
+    public Prompt prompt() { return new Prompt(run.model().name(), run.model().transformer(), run.ids(), run.model()::tokenText); }
+
+    /** An optional positive integer argument. */
+    public int optInt(String key, int def) {
+        if (!args.has(key) || args.get(key).isJsonNull()) return def;
+        int v = org.circuitscope.lsp.protocol.Params.integer(args, key, command);
+        if (v < 1) throw org.circuitscope.lsp.protocol.Params.invalid(command + ": '" + key + "' must be at least 1, got " + v);
+        return v;
+    }
+}
