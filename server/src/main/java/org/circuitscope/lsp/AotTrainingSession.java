@@ -1,0 +1,68 @@
+package org.circuitscope.lsp;
+
+import java.util.concurrent.TimeUnit;
+import org.eclipse.lsp4j.CodeLensParams;
+import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.Hover;
+import org.eclipse.lsp4j.HoverParams;
+import org.eclipse.lsp4j.InitializedParams;
+import org.eclipse.lsp4j.InlayHintParams;
+import org.eclipse.lsp4j.Position;
+import org.eclipse.lsp4j.Range;
+import org.eclipse.lsp4j.SemanticTokensParams;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
+import org.eclipse.lsp4j.TextDocumentItem;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.services.LanguageServer;
+
+/**
+ * The start-up cache's training session: one language-server session in this process, over a
+ * loopback socket and JSON-RPC as with an editor: start, open a prompt on the embedded default
+ * model, ask for the hover, inlay hints, code lenses and semantic tokens the editor asks for
+ * first, shut down. What it loads and runs is what the cache holds.
+ */
+public final class AotTrainingSession {
+    private AotTrainingSession() {}
+
+    private static final String PROMPT = "The model attends to earlier tokens and copies what followed them before.\n"
+            + "When a name appears twice, the head that saw it first looks back and predicts what came next.\n".repeat(4);
+
+    public static int run() throws Exception {
+        try (LoopbackStreams streams = LoopbackStreams.open()) {
+            return session(streams);
+        }
+    }
+
+    private static int session(LoopbackStreams streams) throws Exception {
+        LspLauncher.start(streams.serverIn(), streams.serverOut(), code -> {});
+        Launcher<LanguageServer> l = new Launcher.Builder<LanguageServer>().setLocalService(new SilentClient())
+                .setRemoteInterface(LanguageServer.class).setInput(streams.clientIn()).setOutput(streams.clientOut()).create();
+        l.startListening();
+        LanguageServer s = l.getRemoteProxy();
+        s.initialize(SilentClient.initializeParams()).get(2, TimeUnit.MINUTES);
+        s.initialized(new InitializedParams());
+        String uri = "file:///circuitscope-aot-training/train.prompt";
+        var docs = s.getTextDocumentService();
+        docs.didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "prompt", 1, PROMPT)));
+        String[] lines = PROMPT.split("\n", -1);
+        int last = lines.length - 2; // the text ends with a newline
+        TextDocumentIdentifier doc = new TextDocumentIdentifier(uri);
+        Range all = new Range(new Position(0, 0), new Position(last, lines[last].length()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Hover h = docs.hover(new HoverParams(doc, new Position(last, 5))).get(2, TimeUnit.MINUTES);
+                if (h == null) throw new IllegalStateException("the training prompt got no hover");
+                docs.inlayHint(new InlayHintParams(doc, all)).get(2, TimeUnit.MINUTES);
+                docs.codeLens(new CodeLensParams(doc)).get(2, TimeUnit.MINUTES);
+                docs.semanticTokensFull(new SemanticTokensParams(doc)).get(2, TimeUnit.MINUTES);
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // A request answered with an error (ContentModified when settings arrived and the
+                // document was analysed again): ask again; a session that keeps failing is a failure.
+                if (attempt == 3) throw e;
+            }
+        }
+        s.shutdown().get(1, TimeUnit.MINUTES);
+        return 0;
+    }
+}
