@@ -12,7 +12,7 @@ final class DetectHeadsCommand implements ServerCommand {
     record HeadScores(int layer, int head, String label, double previous_token, double duplicate_token, double induction,
                       double induction_repeated_random, double copying_score) {}
 
-    record Result(String model, int tokens, List<HeadScores> heads) {}
+    record Result(String model, List<org.circuitscope.report.TokenRef> tokens, List<HeadScores> heads) {}
 
     @Override public String id() { return CommandIds.DETECT_HEADS; }
 
@@ -28,6 +28,6 @@ final class DetectHeadsCommand implements ServerCommand {
                         det.get(Detector.DUPLICATE_TOKEN)[l][h], det.get(Detector.INDUCTION)[l][h], ind[l][h], cop[l][h]));
             }
         }
-        return new Result(call.model().name(), call.run().length(), out);
+        return new Result(call.model().name(), HeadData.tokens(call.run()), out);
     }
 }
