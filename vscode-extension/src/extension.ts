@@ -9,6 +9,7 @@ import {
     CloseAction, ErrorAction, LanguageClient, LanguageClientOptions, ServerOptions, State,
 } from 'vscode-languageclient/node';
 import { AotCache, aotCacheFile, cacheRoot, findJava, javaCandidates, serverArgs, THP_SETTING, transparentHugePages } from './java';
+import { BUILT_IN_JVM_OPTIONS, jvmOptions } from './jvmOptions';
 import { parseLensSummary, statusText } from './status';
 import { headDescription, HeadRow, layersAndHeads } from './views/draw';
 import { VIEW_NAME, VIEW_OF_COMMAND } from './views/pages';
@@ -62,12 +63,12 @@ export async function deactivate(): Promise<void> {
 
 // ------------------------------------------------------------------ launching the server
 
-function serverJar(context: vscode.ExtensionContext): string | undefined {
-    // Packaged: server/circuitscope.jar inside the extension. From a checkout: the Maven build's jar.
-    for (const p of [context.asAbsolutePath('server/circuitscope.jar'), context.asAbsolutePath('../server/target/circuitscope.jar')]) {
-        if (fs.existsSync(p)) return p;
-    }
-    return undefined;
+/** The server jar and its JVM options file (see jvmOptions.ts), or undefined when the jar is missing. */
+function serverFiles(context: vscode.ExtensionContext): { jar: string; options: string } | undefined {
+    // Packaged: server/ inside the extension holds both. From a checkout: the Maven build's jar and the repository's file.
+    const packaged = { jar: context.asAbsolutePath('server/circuitscope.jar'), options: context.asAbsolutePath('server/jvm.options') };
+    const checkout = { jar: context.asAbsolutePath('../server/target/circuitscope.jar'), options: context.asAbsolutePath('../server/jvm.options') };
+    return [packaged, checkout].find(f => fs.existsSync(f.jar));
 }
 
 const probe = {
@@ -98,8 +99,8 @@ function readIfThere(file: string): string | undefined {
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
-    const jar = serverJar(context);
-    if (!jar) {
+    const files = serverFiles(context);
+    if (!files) {
         void vscode.window.showErrorMessage('Circuitscope: the server jar is missing from the extension (server/circuitscope.jar); reinstall the .vsix.');
         return;
     }
@@ -111,7 +112,14 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
         if (act) void vscode.commands.executeCommand('workbench.action.openSettings', 'circuitscope.java.home');
         return;
     }
-    const args = serverArgs(jar, startupCache(jar, java.executable), transparentHugePages(readIfThere(THP_SETTING)));
+    const { jar } = files;
+    let optionsText = readIfThere(files.options);
+    if (optionsText === undefined) {
+        output.appendLine(`${files.options} is missing: starting the server with the built-in JVM options.`);
+        optionsText = BUILT_IN_JVM_OPTIONS;
+    }
+    const options = jvmOptions(optionsText, { lsp: true, thp: transparentHugePages(readIfThere(THP_SETTING)) }, files.options);
+    const args = serverArgs(jar, options, startupCache(jar, java.executable));
     output.appendLine(`Starting the server with Java ${java.major} (${java.source}): ${java.executable} ${args.join(' ')}`);
     const serverOptions: ServerOptions = { command: java.executable, args, options: { env: process.env } };
     let restarts = 0;
