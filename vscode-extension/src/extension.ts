@@ -10,7 +10,8 @@ import {
 } from 'vscode-languageclient/node';
 import { AotCache, aotCacheFile, cacheRoot, findJava, javaCandidates, serverArgs, THP_SETTING, transparentHugePages } from './java';
 import { BUILT_IN_JVM_OPTIONS, jvmOptions } from './jvmOptions';
-import { parseLensSummary, statusText } from './status';
+import { DocumentStatus, DocumentStatusMethod } from './protocol';
+import { isStale, statusView } from './status';
 import { headDescription, HeadRow, layersAndHeads } from './views/draw';
 import { VIEW_NAME, VIEW_OF_COMMAND } from './views/pages';
 import { Panels } from './views/panels';
@@ -29,7 +30,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     statusItem = vscode.window.createStatusBarItem('circuitscope.status', vscode.StatusBarAlignment.Right, 100);
     statusItem.name = 'Circuitscope';
     statusItem.command = 'circuitscope.ui.detectHeads';
-    statusItem.tooltip = 'Circuitscope: model and mean loss of this prompt — click for the heads overview';
     context.subscriptions.push(output, panels, statusItem);
 
     const reg = (id: string, f: (...a: any[]) => any) => context.subscriptions.push(vscode.commands.registerCommand(id, f));
@@ -281,26 +281,30 @@ async function guarded<T>(p: Promise<T>): Promise<T | undefined> {
 // ------------------------------------------------------------------ status bar
 
 let statusTimer: NodeJS.Timeout | undefined;
+let statusAsked = 0;
 
-function scheduleStatus(delay = 800): void {
+function scheduleStatus(delay = 800, retries = 10): void {
     if (statusTimer) clearTimeout(statusTimer);
-    statusTimer = setTimeout(() => void updateStatus(), delay);
+    statusTimer = setTimeout(() => void updateStatus(retries), delay);
 }
 
-async function updateStatus(): Promise<void> {
+async function updateStatus(retries: number): Promise<void> {
     const e = vscode.window.activeTextEditor;
     if (!e || e.document.languageId !== 'prompt') {
         // Keep the item while a picture has the focus; hide it in other editors.
         if (e) statusItem.hide();
         return;
     }
-    statusItem.text = statusText(undefined);
-    statusItem.show();
+    const show = (v: { text: string; tooltip: string }) => { statusItem.text = v.text; statusItem.tooltip = v.tooltip; statusItem.show(); };
+    show(statusView(undefined));
     if (!client || client.state !== State.Running) return;
+    const ask = ++statusAsked;
     try {
-        const lenses: any[] = await client.sendRequest('textDocument/codeLens', { textDocument: { uri: uriOf(e) } }) ?? [];
-        const summary = lenses.map(l => l?.command?.title).filter(Boolean).map(parseLensSummary).find(Boolean);
-        statusItem.text = statusText(summary);
+        const s = await client.sendRequest<DocumentStatus>(DocumentStatusMethod, { uri: uriOf(e) });
+        if (ask !== statusAsked) return;
+        show(statusView(s));
+        // The server may answer for the version before the last edits: ask again.
+        if (isStale(s, e.document.version) && retries > 0) scheduleStatus(800, retries - 1);
     } catch (err: any) {
         output.appendLine(`status: ${err?.message ?? err}`);
     }
