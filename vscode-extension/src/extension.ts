@@ -13,10 +13,10 @@ import { BUILT_IN_JVM_OPTIONS, jvmOptions } from './jvmOptions';
 import { DocumentStatus, DocumentStatusMethod } from './protocol';
 import { isStale, statusView } from './status';
 import { headDescription, HeadRow, layersAndHeads } from './views/draw';
-import { VIEW_NAME, VIEW_OF_COMMAND } from './views/pages';
+import { isViewCommand, VIEW_COMMANDS } from './views/pages';
 import { Panels } from './views/panels';
 
-const SERVER_COMMANDS = Object.keys(VIEW_OF_COMMAND);
+const SERVER_COMMANDS = VIEW_COMMANDS;
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -146,7 +146,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
         middleware: {
             // Code lenses and hover links name server commands: draw their results instead of discarding them.
             executeCommand: async (command, args, next) => {
-                if (VIEW_OF_COMMAND[command]) return showServerCommand(command, args?.[0] ?? {});
+                if (isViewCommand(command)) return showServerCommand(command, args?.[0] ?? {});
                 return next(command, args);
             },
         },
@@ -194,11 +194,10 @@ function request(command: string, args: any): Promise<any> {
 
 /** Runs a server command and draws its result (or error) in the panel for its kind. */
 async function showServerCommand(command: string, args: any): Promise<any> {
-    const view = VIEW_OF_COMMAND[command];
-    if (!view) return undefined;
+    if (!isViewCommand(command)) return undefined;
     const work = request(command, args);
     work.catch(e => output.appendLine(`${command} ${JSON.stringify(args)}: ${e?.message ?? e}`));
-    await panels.show(view, VIEW_NAME[view], args, work);
+    await panels.show(command, args, work);
     return work.catch(() => undefined);
 }
 
