@@ -99,19 +99,13 @@ export interface AotCache {
 }
 
 /**
- * The command line that starts the bundled server (the Vector API is an incubator module; G1,
- * the default collector, with short pauses for hover latency). With `hugePages` (see
- * transparentHugePages), the heap is in transparent huge pages: a hover reads tens of MB of
- * weights and cache, and in 2 MB pages that is a few dozen page-table entries instead of
- * thousands (docs/DECISIONS.md).
- * JVM warnings go to stderr, never into the protocol on stdout. With `aot`, the server is told
- * its start-up cache file (it makes it in the background when missing), and a made one is loaded.
+ * The command line that starts the bundled server: `jvmOptions` (server/jvm.options, see
+ * jvmOptions.ts, which says why each is there), then with `aot` the start-up cache: the server
+ * is told its file (it makes it in the background when missing), and a made one is loaded.
  */
-export function serverArgs(jar: string, aot?: AotCache, hugePages = false): string[] {
+export function serverArgs(jar: string, jvmOptions: string[], aot?: AotCache): string[] {
     const cache = aot ? [...(aot.exists ? [`-XX:AOTCache=${aot.file}`] : []), `-Dcircuitscope.aotCache=${aot.file}`] : [];
-    const pages = hugePages ? ['-XX:+UseTransparentHugePages'] : [];
-    return ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10', ...pages,
-        '-Xlog:disable', '-Xlog:all=warning:stderr', ...cache, '-jar', jar, 'lsp'];
+    return [...jvmOptions, ...cache, '-jar', jar, 'lsp'];
 }
 
 /** Where Linux says whether transparent huge pages may be used. */

@@ -1,22 +1,23 @@
-// The status bar text, read from the server's first code lens ("attn-only-2l · mean loss 3.123
-// nats (4.51 bits) over 41 tokens"): the server has no separate request for it.
+// The status bar item's text and tooltip for a prompt, from the server's documentStatus answer.
+// Pure (no vscode import), so it is unit-tested in Node.
+import type { DocumentStatus } from './protocol';
 
-export interface PromptSummary {
-    model: string;
-    meanLossNats?: number;
-    tokens?: number;
+export interface StatusView { text: string; tooltip: string }
+
+const CLICK = 'click for the heads overview';
+
+/** `undefined`: no answer yet (the server is starting, or the request failed). */
+export function statusView(s: DocumentStatus | undefined): StatusView {
+    if (s?.problem) return { text: '$(warning) circuitscope', tooltip: s.problem };
+    if (!s?.model) return { text: '$(pulse) circuitscope', tooltip: `Circuitscope: model and mean loss of this prompt — ${CLICK}` };
+    if (s.mean_loss === null) return { text: `$(pulse) ${s.model}`, tooltip: `Circuitscope: ${s.model}, no scored token in this prompt — ${CLICK}` };
+    return {
+        text: `$(pulse) ${s.model} · loss ${s.mean_loss.toFixed(2)}`,
+        tooltip: `Circuitscope: ${s.model}, mean loss ${s.mean_loss.toFixed(3)} nats over ${s.scored} of ${s.n_tokens} tokens — ${CLICK}`,
+    };
 }
 
-export function parseLensSummary(title: string): PromptSummary | undefined {
-    const parts = title.split(' · ');
-    if (parts.length < 2 || !parts[0].trim()) return undefined;
-    const m = /mean loss (-?[\d.]+) nats.*?over (\d+) tokens/.exec(parts.slice(1).join(' · '));
-    if (!m) return /no scored tokens/.test(title) ? { model: parts[0].trim(), tokens: 0 } : undefined;
-    return { model: parts[0].trim(), meanLossNats: Number(m[1]), tokens: Number(m[2]) };
-}
-
-export function statusText(s: PromptSummary | undefined): string {
-    if (!s) return '$(pulse) circuitscope';
-    if (s.meanLossNats === undefined) return `$(pulse) ${s.model}`;
-    return `$(pulse) ${s.model} · loss ${s.meanLossNats.toFixed(2)}`;
+/** Whether an answer is for an older version of the document than the editor shows (ask again later). */
+export function isStale(s: DocumentStatus, documentVersion: number): boolean {
+    return s.version < documentVersion;
 }

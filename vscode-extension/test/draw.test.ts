@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { AblateResult, DetectHeadsResult, GradientAttributionResult } from '../src/protocol';
 import {
-    ablationTokens, attributionTokens, barChartSvg, coloredTokensHtml, compositionBars, heatLevel, heatmapModel, heatmapSvg,
-    headDescription, layersAndHeads, pathExpansionBars, patternCells, skipTrigramLines, sortedBars, tokenLabel,
+    ablationTokens, attributionTokens, barChartSvg, coloredTokensHtml, compositionBars, gradientTokens, heatLevel, heatmapModel, heatmapSvg,
+    headDescription, layersAndHeads, pathExpansionBars, patternCells, scoreBars, skipTrigramLines, sortedBars, tokenLabel,
 } from '../src/views/draw';
-
-const tokens = (texts: string[]) => texts.map((text, index) => ({ index, id: 100 + index, text }));
+import { DIRECT, PATHS, tok, tokensOf } from './fixtures';
 
 /** Every rect.cell of an SVG string as {q, k, w, opacity}. */
 function cells(svg: string) {
@@ -31,16 +31,24 @@ test('full square rows are cut to the causal part', () => {
 });
 
 test('attentionPattern without head gives every head; inspectHead gives its one pattern', () => {
-    const layer = heatmapModel({ layer: 1, tokens: tokens(['a', 'b']), heads: [{ head: 0, label: 'L1H0', pattern: [[1], [0.3, 0.7]] }, { head: 1, label: 'L1H1', pattern: [[1], [0.9, 0.1]] }] });
+    const layer = heatmapModel({ model: 'm', layer: 1, tokens: tokensOf(['a', 'b']), heads: [{ head: 0, label: 'L1H0', pattern: [[1], [0.3, 0.7]] }, { head: 1, label: 'L1H1', pattern: [[1], [0.9, 0.1]] }] });
     assert.deepEqual(layer.heads.map(h => h.label), ['L1H0', 'L1H1']);
     assert.deepEqual(layer.tokens, ['a', 'b']);
-    const one = heatmapModel({ label: 'L0H1', tokens: tokens(['x', 'y']), pattern: [[1], [0.6, 0.4]] });
+    const one = heatmapModel(inspectHead(tokensOf(['x', 'y']), [[1], [0.6, 0.4]]));
     assert.equal(one.heads.length, 1);
     assert.equal(one.heads[0].cells[2].weight, 0.4);
 });
 
+function inspectHead(tokens: ReturnType<typeof tokensOf>, pattern: number[][]) {
+    return {
+        model: 'm', layer: 1, head: 0, label: 'L1H0', tokens, pattern,
+        scores: { previous_token: 0, duplicate_token: 0, induction: 0.9, induction_repeated_random: 0.8 }, copying_score: 0.5,
+        skip_trigrams: [], composition: { baseline: 0.1, reads_from: [], writes_to: [] },
+    };
+}
+
 test('heatmap cells carry their weight as opacity and a tooltip naming destination, source and weight', () => {
-    const m = heatmapModel({ label: 'L1H0', tokens: tokens([' Mr', ' D', 'urs', 'ley']), pattern: [[1], [0.2, 0.8], [0.05, 0.9, 0.05], [0, 0.1, 0.6, 0.3]] });
+    const m = heatmapModel(inspectHead(tokensOf([' Mr', ' D', 'urs', 'ley']), [[1], [0.2, 0.8], [0.05, 0.9, 0.05], [0, 0.1, 0.6, 0.3]]));
     const svg = heatmapSvg(m.tokens, m.heads[0]);
     const cs = cells(svg);
     assert.equal(cs.length, 10);
@@ -53,11 +61,11 @@ test('heatmap cells carry their weight as opacity and a tooltip naming destinati
 });
 
 test('token text is escaped in SVG and HTML', () => {
-    const m = heatmapModel({ label: 'L0H0', tokens: tokens(['<script>', '&"']), pattern: [[1], [0.5, 0.5]] });
+    const m = heatmapModel(inspectHead(tokensOf(['<script>', '&"']), [[1], [0.5, 0.5]]));
     const svg = heatmapSvg(m.tokens, m.heads[0]);
     assert.ok(!svg.includes('<script>'), 'no raw tag from a token');
     assert.match(svg, /&lt;script&gt;/);
-    const html = coloredTokensHtml([{ index: 0, text: '<b>', value: 1, tip: 'x' }]);
+    const html = coloredTokensHtml([{ position: 0, text: '<b>', value: 1, tip: 'x' }]);
     assert.ok(!html.includes('<b>'));
 });
 
@@ -92,12 +100,14 @@ test('bar chart: positive and negative bars sit on either side of the zero line'
     assert.ok(Math.abs(a.w / b.w - 2) < 1e-9, 'lengths are proportional to the values');
 });
 
-test('path expansion terms become bars sorted by |value|', () => {
-    const bars = pathExpansionBars({ logit: 3, terms: [
-        { kind: 'direct', label: 'embed+pos_embed', value: 0.4 }, { kind: 'virtual', label: 'L0H1->L1H0', value: 2.5 }, { kind: 'head', label: 'L1H0', value: -0.9 }] });
-    assert.deepEqual(bars.map(b => b.label), ['L0H1->L1H0', 'L1H0', 'embed+pos_embed']);
+test('path expansion terms become bars sorted by |value|, the terms the server left out one more bar', () => {
+    const bars = pathExpansionBars(PATHS);
+    assert.deepEqual(bars.map(b => b.label), ['L0H1->L1H0', '2 more terms', 'L1H0', 'direct']);
     assert.equal(bars[0].detail, 'virtual');
-    assert.deepEqual(pathExpansionBars({ error: 'x' }), []);
+    assert.equal(bars[1].value, 1);
+    assert.equal(bars.reduce((s, b) => s + b.value, 0), PATHS.logit, 'the bars sum to the logit');
+    const all = pathExpansionBars({ ...PATHS, n_terms: 3, rest: 0 });
+    assert.deepEqual(all.map(b => b.label), ['L0H1->L1H0', 'L1H0', 'direct'], 'no extra bar when every term is listed');
 });
 
 test('heat levels scale with |value| relative to the largest', () => {
@@ -110,33 +120,64 @@ test('heat levels scale with |value| relative to the largest', () => {
 });
 
 test('attribution tokens sum each source position over heads, in prompt order', () => {
-    const t = attributionTokens({ heads: [
-        { label: 'L1H0', logit: 2, sources: [{ index: 3, text: ' D', logit: 1.5 }, { index: 0, text: 'Mr', logit: 0.5 }] },
-        { label: 'L0H1', logit: -1, sources: [{ index: 3, text: ' D', logit: -0.25 }, { index: 1, text: '.', logit: -0.75 }] }] });
-    assert.deepEqual(t.map(x => [x.index, x.value]), [[0, 0.5], [1, -0.75], [3, 1.25]]);
-    assert.match(t[2].tip, /L1H0 \+1\.50, L0H1 -0\.25/);
+    const t = attributionTokens(DIRECT);
+    assert.deepEqual(t.map(x => [x.position, x.text, x.value]), [[1, 'Mr', 0.5], [2, ' and', -0.75], [3, ' Mrs', 1.25]]);
+    assert.match(t[2].tip, /" Mrs" @3: \+1\.25 logit \(L1H0 \+1\.50, L0H1 -0\.25\)/);
 });
 
-test('ablation tokens are coloured by the change in log-probability', () => {
-    const t = ablationTokens({ tokens: [{ index: 1, text: ' a', logprob: -1, ablated_logprob: -3, delta: -2 }] });
-    assert.equal(t[0].value, -2);
+test('gradient attribution tokens are coloured by their score, in prompt order', () => {
+    const g: GradientAttributionResult = {
+        model: 'attn-only-2l', method: 'integrated-gradients', position: 4, token: tok(4), target: tok(5), steps: 32,
+        logprob: -0.5, baseline_logprob: -9, completeness_error: 0.01,
+        tokens: [{ token: tok(4), value: 3 }, { token: tok(1), value: -1 }, { token: tok(0), value: 0.5 }],
+    };
+    const t = gradientTokens(g);
+    assert.deepEqual(t.map(x => [x.position, x.value]), [[0, 0.5], [1, -1], [4, 3]]);
+    assert.match(t[2].tip, /" D" @4: \+3\.00 \(integrated-gradients\)/);
+});
+
+test('ablation colours each predicted token by the change in its log-probability', () => {
+    const a: AblateResult = {
+        model: 'attn-only-2l', heads: ['L1H0'], mode: 'zero', mean_change: -1.25, mean_loss: 2, ablated_mean_loss: 3.25,
+        positions: [
+            { token: tok(4), next: tok(5), logprob: -1, ablated_logprob: -3, change: -2 },
+            { token: tok(5), next: tok(6), logprob: -0.5, ablated_logprob: -1, change: -0.5 },
+        ],
+    };
+    const t = ablationTokens(a);
+    assert.deepEqual(t.map(x => [x.position, x.text, x.value]), [[5, 'urs', -2], [6, 'ley', -0.5]], 'the next token carries the change');
+    assert.match(t[0].tip, /"urs" @5: log p -1\.00 → -3\.00 \(-2\.00\)/);
     const html = coloredTokensHtml(t);
-    assert.match(html, /class="tok n5"/, 'the largest drop gets the strongest negative class');
+    assert.match(html, /class="tok n5" data-position="5"/, 'the largest drop gets the strongest negative class');
 });
 
-test('skip-trigrams and composition accept the field names the server may use', () => {
-    assert.deepEqual(skipTrigramLines([{ source_text: ' Potter', destination_text: ' Harry', out_text: ' Potter', score: 7.5 }]),
+test('skip-trigrams read "[source] … [destination] → [out]"', () => {
+    assert.deepEqual(skipTrigramLines([{ source_id: 1, source: ' Potter', destination_id: 2, destination: ' Harry', out_id: 1, out: ' Potter', score: 7.5, qk_score: 3 }]),
         [{ text: '[·Potter] … [·Harry] → [·Potter]', score: 7.5 }]);
-    const comp = compositionBars({ k: [{ label: 'L0H1', score: 0.3, baseline: 0.1 }], q: [{ layer: 0, head: 2, score: 0.05 }] });
-    assert.deepEqual(comp.map(b => [b.label, b.value]), [['K L0H1', 0.3], ['Q L0H2', 0.05]]);
-    assert.deepEqual(compositionBars(null), []);
+});
+
+test('composition: heads read from (←) and written to (→), largest score first', () => {
+    const comp = compositionBars({
+        baseline: 0.1,
+        reads_from: [{ mode: 'k', layer: 0, head: 1, label: 'L0H1', score: 0.3, over_baseline: 0.2 }, { mode: 'q', layer: 0, head: 2, label: 'L0H2', score: 0.05, over_baseline: -0.05 }],
+        writes_to: [{ mode: 'v', layer: 2, head: 0, label: 'L2H0', score: 0.12, over_baseline: 0.02 }],
+    });
+    assert.deepEqual(comp.map(b => [b.label, b.value]), [['K ← L0H1', 0.3], ['V → L2H0', 0.12], ['Q ← L0H2', 0.05]]);
+    assert.equal(compositionBars({ baseline: 0.1, reads_from: [], writes_to: [] }).length, 0);
+});
+
+test('detector score bars in the detectors\' order, then the copying score', () => {
+    const bars = scoreBars({ previous_token: 0.1, duplicate_token: 0.2, induction: 0.9, induction_repeated_random: 0.8 }, -0.3);
+    assert.deepEqual(bars.map(b => [b.label, b.value]), [
+        ['previous token', 0.1], ['duplicate token', 0.2], ['induction', 0.9], ['induction (repeated random)', 0.8], ['copying score', -0.3]]);
 });
 
 test('quick pick data: layers in order with their heads, described by the strongest detector', () => {
-    const m = layersAndHeads({ heads: [
+    const r: DetectHeadsResult = { model: 'm', tokens: [tok(0), tok(1)], heads: [
         { layer: 1, head: 1, label: 'L1H1', previous_token: 0.1, duplicate_token: 0, induction: 0.8, induction_repeated_random: 0.7, copying_score: 0.5 },
         { layer: 0, head: 0, label: 'L0H0', previous_token: 0.85, duplicate_token: 0, induction: 0, induction_repeated_random: 0, copying_score: -0.2 },
-        { layer: 1, head: 0, label: 'L1H0', previous_token: 0, duplicate_token: 0, induction: 0.9, induction_repeated_random: 0.9, copying_score: 0.9 }] });
+        { layer: 1, head: 0, label: 'L1H0', previous_token: 0, duplicate_token: 0, induction: 0.9, induction_repeated_random: 0.9, copying_score: 0.9 }] };
+    const m = layersAndHeads(r);
     assert.deepEqual([...m.keys()], [0, 1]);
     assert.deepEqual(m.get(1)!.map(r => r.label), ['L1H0', 'L1H1']);
     assert.equal(headDescription(m.get(0)![0]), 'previous token 0.85 · copying -0.20');

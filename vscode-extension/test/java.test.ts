@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { aotCacheFile, cacheRoot, findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs, transparentHugePages } from '../src/java';
+import { BUILT_IN_JVM_OPTIONS, jvmOptions } from '../src/jvmOptions';
 
 test('parseJavaMajor reads modern, legacy 1.x and early-access version strings', () => {
     assert.equal(parseJavaMajor('openjdk version "25.0.1" 2025-10-21 LTS\nOpenJDK Runtime Environment Temurin-25.0.1+8'), 25);
@@ -76,39 +78,59 @@ test('a java that does not print a version is skipped with a reason', async () =
     assert.equal(r.tried[0].problem, 'java -version did not answer with a version');
 });
 
-test('the server starts with the Vector API module and the lsp subcommand', () => {
-    const a = serverArgs('/x/circuitscope.jar');
-    assert.deepEqual(a.slice(0, 2), ['--add-modules', 'jdk.incubator.vector']);
-    assert.deepEqual(a.slice(-3), ['-jar', '/x/circuitscope.jar', 'lsp']);
-    assert.ok(!a.some(x => x.includes('AOTCache') || x.includes('aotCache')), 'no start-up cache unless asked');
+/** server/jvm.options of this repository, which scripts/package.mjs copies into the extension. */
+const optionsFile = fs.readFileSync(path.resolve(__dirname, '../../../server/jvm.options'), 'utf8');
+const JAR = '/x/circuitscope.jar';
+
+test('the command line from server/jvm.options is the one the extension used before the file existed', () => {
+    const args = (thp: boolean, aot?: { file: string; exists: boolean }) => serverArgs(JAR, jvmOptions(optionsFile, { lsp: true, thp }), aot);
+    const head = ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10'];
+    const log = ['-Xlog:disable', '-Xlog:all=warning:stderr'];
+    assert.deepEqual(args(false), [...head, ...log, '-jar', JAR, 'lsp']);
+    assert.deepEqual(args(true), [...head, '-XX:+UseTransparentHugePages', ...log, '-jar', JAR, 'lsp']);
+    assert.deepEqual(args(false, { file: '/c/s.aot', exists: false }), [...head, ...log, '-Dcircuitscope.aotCache=/c/s.aot', '-jar', JAR, 'lsp']);
+    assert.deepEqual(args(true, { file: '/c/s.aot', exists: true }),
+        [...head, '-XX:+UseTransparentHugePages', ...log, '-XX:AOTCache=/c/s.aot', '-Dcircuitscope.aotCache=/c/s.aot', '-jar', JAR, 'lsp']);
 });
 
-test('the heap is in transparent huge pages only where Linux allows them', () => {
-    const pages = serverArgs('/x/circuitscope.jar', undefined, true);
-    const at = pages.indexOf('-XX:+UseTransparentHugePages');
-    assert.ok(at >= 0 && at < pages.indexOf('-jar'), pages.join(' '));
-    assert.ok(!serverArgs('/x/circuitscope.jar').some(x => x.includes('TransparentHugePages')), 'off unless asked');
+test('the built-in options, used when the copy of the file is missing, are the language server\'s lines of the file', () => {
+    for (const thp of [false, true]) {
+        assert.deepEqual(jvmOptions(BUILT_IN_JVM_OPTIONS, { lsp: true, thp }), jvmOptions(optionsFile, { lsp: true, thp }), `thp ${thp}`);
+    }
+});
+
+test('batch commands get the parallel collector from the file, the language server G1 with short pauses', () => {
+    const batch = jvmOptions(optionsFile, { lsp: false, thp: true });
+    assert.ok(batch.includes('-XX:+UseParallelGC') && !batch.includes('-XX:MaxGCPauseMillis=10'), batch.join(' '));
+    assert.ok(!batch.includes('-XX:+UseTransparentHugePages'), 'huge pages are for the language server only');
+    assert.ok(!jvmOptions(optionsFile, { lsp: true, thp: true }).includes('-XX:+UseParallelGC'));
+});
+
+test('an options line is a condition and one option, whose words are split as java takes them', () => {
+    const text = '# why\n\n  all   --add-modules jdk.incubator.vector\r\n  # indented comment\nlsp+thp -XX:+A\nbatch -XX:+B\nthp -XX:+C';
+    assert.deepEqual(jvmOptions(text, { lsp: true, thp: true }), ['--add-modules', 'jdk.incubator.vector', '-XX:+A', '-XX:+C']);
+    assert.deepEqual(jvmOptions(text, { lsp: true, thp: false }), ['--add-modules', 'jdk.incubator.vector']);
+    assert.deepEqual(jvmOptions(text, { lsp: false, thp: false }), ['--add-modules', 'jdk.incubator.vector', '-XX:+B']);
+    assert.throws(() => jvmOptions('all -a\nlsp+linux -b', { lsp: true, thp: true }, 'server/jvm.options'),
+        /server\/jvm\.options:2: unknown condition 'linux'/);
+});
+
+test('Linux allows transparent huge pages when it says always or madvise', () => {
     assert.equal(transparentHugePages('always [madvise] never\n'), true);
     assert.equal(transparentHugePages('[always] madvise never\n'), true);
     assert.equal(transparentHugePages('always madvise [never]\n'), false);
     assert.equal(transparentHugePages(undefined), false, 'no setting: not Linux, whose JVMs refuse the option');
 });
 
-test('JVM warnings go to stderr, never into the protocol on stdout', () => {
-    const a = serverArgs('/x/circuitscope.jar', { file: '/c/s.aot', exists: true });
-    const disable = a.indexOf('-Xlog:disable'), stderr = a.indexOf('-Xlog:all=warning:stderr');
-    assert.ok(disable >= 0 && stderr > disable, a.join(' '));
-    assert.ok(stderr < a.indexOf('-jar'), 'JVM options come before -jar');
-});
-
 test('a start-up cache is loaded only once it exists, and the server is always told where it goes', () => {
-    const missing = serverArgs('/x/circuitscope.jar', { file: '/c/s.aot', exists: false });
+    const missing = serverArgs(JAR, [], { file: '/c/s.aot', exists: false });
     assert.ok(missing.includes('-Dcircuitscope.aotCache=/c/s.aot'));
     assert.ok(!missing.some(x => x.startsWith('-XX:AOTCache')), 'a missing cache file would make the JVM print errors');
-    const made = serverArgs('/x/circuitscope.jar', { file: '/c/s.aot', exists: true });
+    const made = serverArgs(JAR, [], { file: '/c/s.aot', exists: true });
     assert.ok(made.includes('-XX:AOTCache=/c/s.aot'));
     assert.ok(made.includes('-Dcircuitscope.aotCache=/c/s.aot'));
     assert.ok(made.indexOf('-XX:AOTCache=/c/s.aot') < made.indexOf('-jar'));
+    assert.ok(!serverArgs(JAR, []).some(x => x.includes('AOTCache') || x.includes('aotCache')), 'no start-up cache unless asked');
 });
 
 test('the start-up cache file changes with the jar and the java, and only with them', () => {

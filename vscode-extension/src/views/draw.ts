@@ -1,8 +1,11 @@
-// JSON from the server → drawing models → SVG/HTML strings. Pure functions (no vscode import) so
-// the transforms are unit-tested in Node. Colours come from theme variables through CSS classes
-// and fill-opacity attributes: the webview's content security policy forbids inline styles.
-
-export interface Token { index: number; id?: number; text: string }
+// JSON from the server (typed in ../protocol) → drawing models → SVG/HTML strings. Pure functions
+// (no vscode import) so the transforms are unit-tested in Node. Colours come from theme variables
+// through CSS classes and fill-opacity attributes: the webview's content security policy forbids
+// inline styles.
+import type {
+    AblateResult, AttentionPatternResult, Composition, DetectHeadsResult, DetectorScores, DirectAttributionResult,
+    GradientAttributionResult, InspectHeadResult, Pattern, PathExpansionResult, TokenRef, Trigram,
+} from '../protocol';
 
 /** A token as people read it in a label: leading/trailing spaces and line ends made visible. */
 export function tokenLabel(text: string): string {
@@ -24,7 +27,7 @@ export interface HeatHead { label: string; cells: HeatCell[] }
 export interface Heatmap { tokens: string[]; heads: HeatHead[] }
 
 /** Lower-triangular pattern rows (row q holds keys 0..q) → cells; rows may be ragged or full squares. */
-export function patternCells(pattern: number[][]): HeatCell[] {
+export function patternCells(pattern: Pattern): HeatCell[] {
     const cells: HeatCell[] = [];
     pattern.forEach((row, q) => {
         for (let k = 0; k <= q && k < row.length; k++) cells.push({ query: q, key: k, weight: row[k] });
@@ -32,12 +35,12 @@ export function patternCells(pattern: number[][]): HeatCell[] {
     return cells;
 }
 
-/** attentionPattern ({tokens, heads:[{label, pattern}]}) or inspectHead ({tokens, label, pattern}) results. */
-export function heatmapModel(result: any): Heatmap {
-    const tokens: string[] = (result.tokens ?? []).map((t: Token) => t.text);
-    const heads: HeatHead[] = Array.isArray(result.heads)
-        ? result.heads.map((h: any) => ({ label: h.label, cells: patternCells(h.pattern ?? []) }))
-        : [{ label: result.label, cells: patternCells(result.pattern ?? []) }];
+/** An attentionPattern result (every head asked for) or an inspectHead result (its one head). */
+export function heatmapModel(result: AttentionPatternResult | InspectHeadResult): Heatmap {
+    const tokens = result.tokens.map(t => t.text);
+    const heads: HeatHead[] = 'heads' in result
+        ? result.heads.map(h => ({ label: h.label, cells: patternCells(h.pattern) }))
+        : [{ label: result.label, cells: patternCells(result.pattern) }];
     return { tokens, heads };
 }
 
@@ -135,7 +138,8 @@ export function signed(x: number): string { return (x >= 0 ? '+' : '') + fmt(x, 
 
 // ---------------------------------------------------------------- coloured tokens
 
-export interface TokenHeat { index: number; text: string; value: number; tip: string }
+/** A token of the prompt coloured by a value; `position` is its model position. */
+export interface TokenHeat { position: number; text: string; value: number; tip: string }
 
 /** Level −5..5 of a value relative to the largest |value| (0 only for exact zeros). */
 export function heatLevel(value: number, maxAbs: number): number {
@@ -149,88 +153,95 @@ export function coloredTokensHtml(tokens: TokenHeat[]): string {
     return '<div class="tokens">' + tokens.map(t => {
         const l = heatLevel(t.value, maxAbs);
         const cls = l === 0 ? 'h0' : l > 0 ? `p${l}` : `n${-l}`;
-        return `<span class="tok ${cls}" data-index="${t.index}" data-value="${fmt(t.value, 4)}" data-tip="${esc(t.tip)}">${esc(t.text.replace(/\n/g, '↵\n'))}</span>`;
+        return `<span class="tok ${cls}" data-position="${t.position}" data-value="${fmt(t.value, 4)}" data-tip="${esc(t.tip)}">${esc(t.text.replace(/\n/g, '↵\n'))}</span>`;
     }).join('') + '</div>';
 }
 
 /** Per source position, the sum of every head's part in a direct attribution. */
-export function attributionTokens(result: any): TokenHeat[] {
+export function attributionTokens(result: DirectAttributionResult): TokenHeat[] {
     const by = new Map<number, { text: string; value: number; parts: string[] }>();
-    for (const h of result.heads ?? []) {
-        for (const s of h.sources ?? []) {
-            const e = by.get(s.index) ?? { text: s.text, value: 0, parts: [] as string[] };
-            e.value += s.logit;
-            if (Math.abs(s.logit) >= 0.01) e.parts.push(`${h.label} ${signed(s.logit)}`);
-            by.set(s.index, e);
+    for (const h of result.heads) {
+        for (const s of h.sources) {
+            // Sources are earlier tokens of the prompt, so they have a position.
+            if (s.token.position === null) continue;
+            const e = by.get(s.token.position) ?? { text: s.token.text, value: 0, parts: [] as string[] };
+            e.value += s.value;
+            if (Math.abs(s.value) >= 0.01) e.parts.push(`${h.label} ${signed(s.value)}`);
+            by.set(s.token.position, e);
         }
     }
-    return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([index, e]) => ({
-        index, text: e.text, value: e.value,
-        tip: `${quote(e.text)} @${index}: ${signed(e.value)} logit (${e.parts.slice(0, 6).join(', ') || 'no head above 0.01'})`,
+    return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([position, e]) => ({
+        position, text: e.text, value: e.value,
+        tip: `${quote(e.text)} @${position}: ${signed(e.value)} logit (${e.parts.slice(0, 6).join(', ') || 'no head above 0.01'})`,
     }));
 }
 
-export function ablationTokens(result: any): TokenHeat[] {
-    return (result.tokens ?? []).map((t: any) => ({
-        index: t.index, text: t.text, value: t.delta,
-        tip: `${quote(t.text)} @${t.index}: log p ${fmt(t.logprob, 2)} → ${fmt(t.ablated_logprob, 2)} (${signed(t.delta)})`,
+/** A gradient attribution's score per token of the prompt, in prompt order. */
+export function gradientTokens(result: GradientAttributionResult): TokenHeat[] {
+    return inPrompt(result.tokens.map(t => t.token), result.tokens.map(t => t.value)).map(([token, value]) => ({
+        position: token.position, text: token.text, value,
+        tip: `${quote(token.text)} @${token.position}: ${signed(value)} (${result.method})`,
     }));
+}
+
+/** Each predicted token coloured by the change in its log-probability. */
+export function ablationTokens(result: AblateResult): TokenHeat[] {
+    return inPrompt(result.positions.map(p => p.next), result.positions).map(([next, p]) => ({
+        position: next.position, text: next.text, value: p.change,
+        tip: `${quote(next.text)} @${next.position}: log p ${fmt(p.logprob, 2)} → ${fmt(p.ablated_logprob, 2)} (${signed(p.change)})`,
+    }));
+}
+
+/** The pairs whose token is in the prompt (has a position), in prompt order. */
+function inPrompt<T>(tokens: TokenRef[], values: T[]): [TokenRef & { position: number }, T][] {
+    return tokens.map((t, i) => [t, values[i]] as [TokenRef, T])
+        .filter((e): e is [TokenRef & { position: number }, T] => e[0].position !== null)
+        .sort((a, b) => a[0].position - b[0].position);
 }
 
 // ---------------------------------------------------------------- path expansion
 
-/** Path expansion terms ({terms: [{kind, label, value}]}) → sorted bars. */
-export function pathExpansionBars(result: any, top = 30): Bar[] {
-    const terms: any[] = Array.isArray(result?.terms) ? result.terms : Array.isArray(result) ? result : [];
-    return sortedBars(terms.filter(t => typeof t.value === 'number').map(t => ({ label: String(t.label ?? t.name ?? '?'), value: t.value, detail: t.kind })), top);
+/**
+ * Path expansion terms → bars sorted by |value|; the terms the server left out (`rest`, when its
+ * `top` cut them) as one more bar, so that the bars still sum to the logit.
+ */
+export function pathExpansionBars(result: PathExpansionResult, top = 30): Bar[] {
+    const bars: Bar[] = result.terms.map(t => ({ label: t.label, value: t.value, detail: t.kind }));
+    const left = result.n_terms - result.terms.length;
+    if (left > 0) bars.push({ label: `${left} more terms`, value: result.rest, detail: 'sum of the terms the server did not list' });
+    return sortedBars(bars, top);
 }
 
 // ---------------------------------------------------------------- head card parts
 
-export const DETECTORS: [string, string][] = [
+export const DETECTORS: [keyof DetectorScores, string][] = [
     ['previous_token', 'previous token'], ['duplicate_token', 'duplicate token'], ['induction', 'induction'],
     ['induction_repeated_random', 'induction (repeated random)'],
 ];
 
-export function scoreBars(scores: Record<string, number>, copying?: number): Bar[] {
-    const bars: Bar[] = DETECTORS.filter(([k]) => typeof scores?.[k] === 'number').map(([k, name]) => ({ label: name, value: scores[k] }));
-    if (typeof copying === 'number') bars.push({ label: 'copying score', value: copying });
-    return bars;
+export function scoreBars(scores: DetectorScores, copying: number): Bar[] {
+    return [...DETECTORS.map(([k, name]) => ({ label: name, value: scores[k] })), { label: 'copying score', value: copying }];
 }
 
-/** Skip-trigrams as "[source] … [destination] → [out]" lines, whatever the exact field names. */
-export function skipTrigramLines(v: any): { text: string; score?: number }[] {
-    const items: any[] = Array.isArray(v) ? v : Array.isArray(v?.trigrams) ? v.trigrams : [];
-    return items.map(t => {
-        const s = t.source_text ?? t.source ?? '?', d = t.destination_text ?? t.destination ?? '?', o = t.out_text ?? t.out ?? '?';
-        return { text: `[${tokenLabel(String(s))}] … [${tokenLabel(String(d))}] → [${tokenLabel(String(o))}]`, score: typeof t.score === 'number' ? t.score : undefined };
-    });
+/** Skip-trigrams as "[source] … [destination] → [out]" lines. */
+export function skipTrigramLines(trigrams: Trigram[]): { text: string; score: number }[] {
+    return trigrams.map(t => ({ text: `[${tokenLabel(t.source)}] … [${tokenLabel(t.destination)}] → [${tokenLabel(t.out)}]`, score: t.score }));
 }
 
-/** Composition scores → bars "Q ← L0H1" etc. Accepts a list of {kind/type, label/other, score} or {q|k|v: [{label, score}]}. */
-export function compositionBars(v: any): Bar[] {
-    const bars: Bar[] = [];
-    const push = (kind: string, e: any) => {
-        const score = typeof e.score === 'number' ? e.score : typeof e.value === 'number' ? e.value : undefined;
-        if (score === undefined) return;
-        const other = e.label ?? e.other ?? (e.layer !== undefined && e.head !== undefined ? `L${e.layer}H${e.head}` : '?');
-        const excess = typeof e.baseline === 'number' ? ` (baseline ${fmt(e.baseline, 3)})` : '';
-        // The server's inspectHead gives {reads_from: [{mode, label, score}], writes_to: [...]}.
-        const arrow = kind === 'reads_from' ? '← ' : kind === 'writes_to' ? '→ ' : '';
-        const name = e.mode !== undefined ? `${String(e.mode).toUpperCase()} ${arrow}` : `${kind.toUpperCase()} `;
-        bars.push({ label: `${name}${other}`, value: score, detail: excess.trim() || undefined });
-    };
-    if (Array.isArray(v)) v.forEach(e => push(String(e.kind ?? e.type ?? ''), e));
-    else if (v && typeof v === 'object') for (const k of Object.keys(v)) if (Array.isArray(v[k])) v[k].forEach((e: any) => push(k, e));
-    return sortedBars(bars, 24);
+/** Composition scores → bars "K ← L0H1" (an earlier head this one reads from), "Q → L2H0" (a later head reading this one). */
+export function compositionBars(c: Composition): Bar[] {
+    const bars = (heads: Composition['reads_from'], arrow: string): Bar[] => heads.map(e => ({
+        label: `${e.mode.toUpperCase()} ${arrow} ${e.label}`, value: e.score, detail: `${fmt(e.over_baseline, 3)} over the baseline ${fmt(c.baseline, 3)}`,
+    }));
+    return sortedBars([...bars(c.reads_from, '←'), ...bars(c.writes_to, '→')], 24);
 }
 
 // ---------------------------------------------------------------- heads overview
 
 export interface HeadRow { layer: number; head: number; label: string; scores: number[]; copying: number }
 
-export function headRows(result: any): HeadRow[] {
-    return (result.heads ?? []).map((h: any) => ({
+export function headRows(result: DetectHeadsResult): HeadRow[] {
+    return result.heads.map(h => ({
         layer: h.layer, head: h.head, label: h.label,
         scores: DETECTORS.map(([k]) => h[k]),
         copying: h.copying_score,
@@ -238,7 +249,7 @@ export function headRows(result: any): HeadRow[] {
 }
 
 /** The layers and heads of the model, as the quick picks list them. */
-export function layersAndHeads(result: any): Map<number, HeadRow[]> {
+export function layersAndHeads(result: DetectHeadsResult): Map<number, HeadRow[]> {
     const m = new Map<number, HeadRow[]>();
     for (const r of headRows(result)) m.set(r.layer, [...(m.get(r.layer) ?? []), r]);
     for (const rows of m.values()) rows.sort((a, b) => a.head - b.head);

@@ -1,33 +1,25 @@
-// Colours: solid theme colours only (the charts-* ones are translucent in some themes, which
-// would wash out a heat scale), mixed with transparency where a scale needs shades.
 // Whole webview pages for each command's result. Pure (no vscode import): the panel module
 // passes the nonce and the webview's CSP source. Nothing is loaded from the network; the only
 // script is the small inline one below (tooltips, clicks posted back to the extension).
+import { Command, CommandId, ParamsOf, ResultOf } from '../protocol';
 import {
-    ablationTokens, attributionTokens, barChartSvg, coloredTokensHtml, compositionBars, DETECTORS, esc, fmt,
-    headRows, heatLegendSvg, heatmapLayout, heatmapModel, heatmapSvg, pathExpansionBars, scoreBars, signed, skipTrigramLines, tokenLabel,
+    ablationTokens, attributionTokens, barChartSvg, coloredTokensHtml, compositionBars, DETECTORS, esc, fmt, gradientTokens,
+    headRows, heatLegendSvg, heatmapLayout, heatmapModel, heatmapSvg, pathExpansionBars, scoreBars, skipTrigramLines, tokenLabel,
 } from './draw';
 
 export interface PageContext { nonce: string; cspSource: string }
 
-export type ViewKind = 'attentionPattern' | 'inspectHead' | 'detectHeads' | 'pathExpansion' | 'attribute' | 'ablate' | 'logitLens';
+/** The commands whose results are drawn (predict's are shown in the editor itself). */
+export type ViewCommand = Exclude<CommandId, typeof Command.predict>;
 
-/** The server command each view draws. */
-export const VIEW_OF_COMMAND: Record<string, ViewKind> = {
-    'circuitscope.attentionPattern': 'attentionPattern',
-    'circuitscope.inspectHead': 'inspectHead',
-    'circuitscope.detectHeads': 'detectHeads',
-    'circuitscope.pathExpansion': 'pathExpansion',
-    'circuitscope.attribute': 'attribute',
-    'circuitscope.ablate': 'ablate',
-    'circuitscope.logitLens': 'logitLens',
-};
-
-/** What a panel is called while it loads or when the server answered with an error. */
-export const VIEW_NAME: Record<ViewKind, string> = {
-    attentionPattern: 'Attention', inspectHead: 'Head', detectHeads: 'Heads overview', pathExpansion: 'Path expansion',
-    attribute: 'Attribution', ablate: 'Ablation', logitLens: 'Logit lens',
-};
+/** One kind of picture: its name while it loads or on an error, and how a result is drawn. */
+interface View<C extends ViewCommand> {
+    name: string;
+    title(r: ResultOf<C>): string;
+    /** After the model's name, under the title. */
+    subtitle(r: ResultOf<C>): string;
+    body(r: ResultOf<C>, request: ParamsOf<C>): string;
+}
 
 export function csp(ctx: PageContext): string {
     return `default-src 'none'; img-src ${ctx.cspSource} data:; style-src 'nonce-${ctx.nonce}'; script-src 'nonce-${ctx.nonce}'; font-src ${ctx.cspSource};`;
@@ -103,73 +95,107 @@ export function loadingPage(ctx: PageContext, what: string): string {
     return page(ctx, what, `<h1>${esc(what)}</h1><p class="note">Asking the language server…</p>`);
 }
 
-/** The page for a command's result. `request` is the argument sent (uri, layer, head, …). */
-export function resultPage(ctx: PageContext, view: ViewKind, result: any, request: any): { title: string; html: string } {
-    const title = titleOf(view, result);
-    const body = BODY[view](result, request);
-    return { title, html: page(ctx, title, `<h1>${esc(title)}</h1><div class="sub">${esc(result?.model ?? '')}${subtitle(view, result)}</div>${body}`) };
+/** The page for a command's result; `request` is what was sent (uri, layer, head, …). */
+export function resultPage<C extends ViewCommand>(ctx: PageContext, command: C, result: ResultOf<C>, request: ParamsOf<C>): { title: string; html: string } {
+    const view: View<C> = VIEWS[command];
+    const title = view.title(result);
+    return { title, html: page(ctx, title, `<h1>${esc(title)}</h1><div class="sub">${esc(result.model)}${view.subtitle(result)}</div>${view.body(result, request)}`) };
 }
 
-export function titleOf(view: ViewKind, r: any): string {
-    switch (view) {
-        case 'attentionPattern': return Array.isArray(r.heads) && r.heads.length === 1 ? `Attention · ${r.heads[0].label}` : `Attention · layer ${r.layer}`;
-        case 'inspectHead': return `Head ${r.label}`;
-        case 'detectHeads': return 'Heads overview';
-        case 'pathExpansion': return `Path expansion${r.target?.text !== undefined ? ' of ' + JSON.stringify(r.target.text) : ''}`;
-        case 'attribute': return `Attribution of ${JSON.stringify(r.target_text ?? '?')}`;
-        case 'ablate': return `Ablation of ${(r.heads ?? []).join(', ')}`;
-        case 'logitLens': return `Logit lens for ${JSON.stringify(r.target_text ?? '?')}`;
-    }
+/** What a panel is called while it loads or when the server answered with an error. */
+export function viewName(command: ViewCommand): string {
+    return VIEWS[command].name;
 }
 
-function subtitle(view: ViewKind, r: any): string {
-    switch (view) {
-        case 'attentionPattern': case 'inspectHead': return ` · ${(r.tokens ?? []).length} tokens · rows are destinations (queries), columns sources (keys); hover a cell`;
-        case 'detectHeads': return ` · scores on this prompt (${r.tokens} tokens); click a head to inspect it`;
-        case 'attribute': return ` · direct logit attribution at position ${r.position} · heads total ${signed(r.total_head_logit ?? 0)}`;
-        case 'ablate': return ` · ${r.mean ? 'mean' : 'zero'} ablation · mean loss ${fmt(r.mean_loss)} → ${fmt(r.ablated_mean_loss)} nats`;
-        case 'logitLens': return ` · prediction after position ${r.position}`;
-        case 'pathExpansion': return r.logit !== undefined ? ` · logit ${fmt(r.logit)} = Σ ${r.n_terms ?? (r.terms ?? []).length} terms` : '';
-    }
+export function isViewCommand(command: string): command is ViewCommand {
+    return Object.prototype.hasOwnProperty.call(VIEWS, command);
 }
 
-const BODY: Record<ViewKind, (r: any, req: any) => string> = {
-    attentionPattern: r => {
-        const m = heatmapModel(r);
-        const layout = heatmapLayout(m.tokens.length, m.heads.length > 1 ? 360 : 720);
-        return `<div class="key">weight (colour ∝ √weight) ${heatLegendSvg()}</div><div class="grid">${m.heads.map(h => `<div class="head"><h3>${esc(h.label)}</h3>${heatmapSvg(m.tokens, h, layout)}</div>`).join('')}</div>`;
+/** Every command with a picture. */
+export const VIEW_COMMANDS: ViewCommand[] = [
+    Command.attentionPattern, Command.inspectHead, Command.detectHeads, Command.pathExpansion, Command.attribute, Command.ablate, Command.logitLens,
+];
+
+/** A link in a page that runs a server command and draws its result (see SCRIPT and Panels). */
+function commandLink<C extends ViewCommand>(command: C, args: ParamsOf<C>, text: string): string {
+    return `<span class="link" data-command="${command}" data-args="${esc(JSON.stringify(args))}">${esc(text)}</span>`;
+}
+
+const quoted = (s: string) => esc(JSON.stringify(s));
+
+const VIEWS: { [C in ViewCommand]: View<C> } = {
+    [Command.attentionPattern]: {
+        name: 'Attention',
+        title: r => r.heads.length === 1 ? `Attention · ${r.heads[0].label}` : `Attention · layer ${r.layer}`,
+        subtitle: r => ` · ${r.tokens.length} tokens · rows are destinations (queries), columns sources (keys); hover a cell`,
+        body: r => {
+            const m = heatmapModel(r);
+            const layout = heatmapLayout(m.tokens.length, m.heads.length > 1 ? 360 : 720);
+            return `<div class="key">weight (colour ∝ √weight) ${heatLegendSvg()}</div><div class="grid">${m.heads.map(h => `<div class="head"><h3>${esc(h.label)}</h3>${heatmapSvg(m.tokens, h, layout)}</div>`).join('')}</div>`;
+        },
     },
-    inspectHead: (r, req) => {
-        const m = heatmapModel(r);
-        const parts = [`<h2>Detector scores</h2>${barChartSvg(scoreBars(r.scores ?? {}, r.copying_score), { domain: [Math.min(0, r.copying_score ?? 0), 1] })}`];
-        const trig = skipTrigramLines(r.skip_trigrams);
-        if (trig.length) {
-            parts.push(`<h2>Top skip-trigrams</h2><table><tr><th>[source] … [destination] → [out]</th><th>score</th></tr>${trig.map(t =>
-                `<tr><td><code>${esc(t.text)}</code></td><td class="num">${t.score === undefined ? '' : fmt(t.score, 2)}</td></tr>`).join('')}</table>`);
-        }
-        const comp = compositionBars(r.composition);
-        if (comp.length) parts.push(`<h2>Composition</h2>${barChartSvg(comp)}`);
-        for (const u of r.unavailable ?? []) parts.push(`<p class="note">${esc(u)}</p>`);
-        parts.push(`<h2>Attention pattern on this prompt</h2><div class="key">colour ∝ √weight: ${heatLegendSvg()}</div>${heatmapSvg(m.tokens, m.heads[0])}`);
-        parts.push(`<p><span class="link" data-command="circuitscope.attentionPattern" data-args="${esc(JSON.stringify({ uri: req?.uri, layer: r.layer }))}">All heads of layer ${r.layer}</span></p>`);
-        return parts.join('');
+    [Command.inspectHead]: {
+        name: 'Head',
+        title: r => `Head ${r.label}`,
+        subtitle: r => ` · ${r.tokens.length} tokens · rows are destinations (queries), columns sources (keys); hover a cell`,
+        body: (r, req) => {
+            const m = heatmapModel(r);
+            const parts = [`<h2>Detector scores</h2>${barChartSvg(scoreBars(r.scores, r.copying_score), { domain: [Math.min(0, r.copying_score), 1] })}`];
+            const trig = skipTrigramLines(r.skip_trigrams);
+            if (trig.length) {
+                parts.push(`<h2>Top skip-trigrams</h2><table><tr><th>[source] … [destination] → [out]</th><th>score</th></tr>${trig.map(t =>
+                    `<tr><td><code>${esc(t.text)}</code></td><td class="num">${fmt(t.score, 2)}</td></tr>`).join('')}</table>`);
+            }
+            const comp = compositionBars(r.composition);
+            if (comp.length) parts.push(`<h2>Composition</h2>${barChartSvg(comp)}`);
+            parts.push(`<h2>Attention pattern on this prompt</h2><div class="key">colour ∝ √weight: ${heatLegendSvg()}</div>${heatmapSvg(m.tokens, m.heads[0])}`);
+            parts.push(`<p>${commandLink(Command.attentionPattern, { uri: req.uri, layer: r.layer }, `All heads of layer ${r.layer}`)}</p>`);
+            return parts.join('');
+        },
     },
-    detectHeads: (r, req) => {
-        const rows = headRows(r);
-        const head = `<tr><th>head</th>${DETECTORS.map(([, n]) => `<th>${esc(n)}</th>`).join('')}<th>copying</th></tr>`;
-        const cell = (v: number | undefined) => `<td class="score s${Math.round(Math.max(0, Math.min(1, v ?? 0)) * 10)}">${v === undefined || v === null ? '—' : fmt(v, 2)}</td>`;
-        return `<table id="heads">${head}${rows.map(h => `<tr><td><span class="link" data-command="circuitscope.inspectHead" data-args="${esc(JSON.stringify({ uri: req?.uri, layer: h.layer, head: h.head }))}">${esc(h.label)}</span></td>${h.scores.map(cell).join('')}<td class="num">${fmt(h.copying ?? 0, 2)}</td></tr>`).join('')}</table>`;
+    [Command.detectHeads]: {
+        name: 'Heads overview',
+        title: () => 'Heads overview',
+        subtitle: r => ` · scores on this prompt (${r.tokens.length} tokens); click a head to inspect it`,
+        body: (r, req) => {
+            const head = `<tr><th>head</th>${DETECTORS.map(([, n]) => `<th>${esc(n)}</th>`).join('')}<th>copying</th></tr>`;
+            const cell = (v: number | undefined) => `<td class="score s${Math.round(Math.max(0, Math.min(1, v ?? 0)) * 10)}">${v === undefined || v === null ? '—' : fmt(v, 2)}</td>`;
+            return `<table id="heads">${head}${headRows(r).map(h => `<tr><td>${commandLink(Command.inspectHead, { uri: req.uri, layer: h.layer, head: h.head }, h.label)}</td>${h.scores.map(cell).join('')}<td class="num">${fmt(h.copying ?? 0, 2)}</td></tr>`).join('')}</table>`;
+        },
     },
-    pathExpansion: r => {
-        const bars = pathExpansionBars(r);
-        return bars.length ? barChartSvg(bars, { unit: 'logit', width: 720 }) : `<p class="note">No terms in the answer.</p><pre>${esc(JSON.stringify(r, null, 1).slice(0, 4000))}</pre>`;
+    [Command.pathExpansion]: {
+        name: 'Path expansion',
+        title: r => `Path expansion of ${JSON.stringify(r.target.text)}`,
+        subtitle: r => ` · logit ${fmt(r.logit)} = Σ ${r.n_terms} terms`,
+        body: r => {
+            const bars = pathExpansionBars(r);
+            return bars.length ? barChartSvg(bars, { unit: 'logit', width: 720 }) : '<p class="note">No terms in the answer.</p>';
+        },
     },
-    attribute: r => {
-        const heads = (r.heads ?? []).map((h: any) => ({ label: h.label, value: h.logit }));
-        return `<h2>Source tokens (sum over heads)</h2>${coloredTokensHtml(attributionTokens(r))}<h2>Heads</h2>${barChartSvg(heads, { unit: 'logit' })}`;
+    [Command.attribute]: {
+        name: 'Attribution',
+        title: r => `Attribution of ${JSON.stringify(r.target.text)}`,
+        subtitle: r => r.method === 'direct'
+            ? ` · direct logit attribution at position ${r.position} · ${r.contrast ? `logit − logit of ${quoted(r.contrast.text)}` : 'logit'} ${fmt(r.value)}`
+            : ` · ${esc(r.method)} at position ${r.position} · log p ${fmt(r.logprob)}${r.completeness_error === null ? '' : ` · completeness error ${fmt(r.completeness_error)}`}`,
+        body: r => {
+            if (r.method !== 'direct') return `<h2>Source tokens</h2>${coloredTokensHtml(gradientTokens(r))}`;
+            const heads = r.heads.map(h => ({ label: h.label, value: h.total }));
+            return `<h2>Source tokens (sum over heads)</h2>${coloredTokensHtml(attributionTokens(r))}<h2>Heads</h2>${barChartSvg(heads, { unit: 'logit' })}`;
+        },
     },
-    ablate: r => `<h2>Change in log-probability of each token</h2>${coloredTokensHtml(ablationTokens(r))}`,
-    logitLens: r => `<table id="lens"><tr><th>residual stream</th><th>rank of ${esc(JSON.stringify(r.target_text ?? ''))}</th><th>log p</th><th>top predictions</th></tr>${(r.layers ?? []).map((l: any) =>
-        `<tr><td><code>${esc(l.name)}</code></td><td class="num">${l.target_rank}</td><td class="num">${fmt(l.target_logprob, 2)}</td><td>${(l.top ?? []).map((t: any) =>
-            `<code>${esc(JSON.stringify(tokenLabel(t.text)))}</code> ${fmt(100 * t.prob, 1)}%`).join(' · ')}</td></tr>`).join('')}</table>`,
+    [Command.ablate]: {
+        name: 'Ablation',
+        title: r => `Ablation of ${r.heads.join(', ')}`,
+        subtitle: r => ` · ${r.mode} ablation · mean loss ${fmt(r.mean_loss)} → ${fmt(r.ablated_mean_loss)} nats`,
+        body: r => `<h2>Change in log-probability of each token</h2>${coloredTokensHtml(ablationTokens(r))}`,
+    },
+    [Command.logitLens]: {
+        name: 'Logit lens',
+        title: r => `Logit lens for ${JSON.stringify(r.target.text)}`,
+        subtitle: r => ` · prediction after position ${r.position}`,
+        body: r => `<table id="lens"><tr><th>residual stream</th><th>rank of ${quoted(r.target.text)}</th><th>log p</th><th>top predictions</th></tr>${r.layers.map(l =>
+            `<tr><td><code>${esc(l.hook)}</code></td><td class="num">${l.target_rank}</td><td class="num">${fmt(l.target_logprob, 2)}</td><td>${l.top.map(t =>
+                `<code>${quoted(tokenLabel(t.text))}</code> ${fmt(100 * t.prob, 1)}%`).join(' · ')}</td></tr>`).join('')}</table>`,
+    },
 };

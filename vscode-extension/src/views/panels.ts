@@ -2,21 +2,24 @@
 // the server's error message. Scripts are on (tooltips) but no local or remote resource loads.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { errorPage, loadingPage, PageContext, resultPage, ViewKind } from './pages';
+import type { ParamsOf, ResultOf } from '../protocol';
+import { errorPage, loadingPage, PageContext, resultPage, ViewCommand, viewName } from './pages';
 
-export type MessageHandler = (command: string, args: any) => void;
+/** A click on a command link in a page: the command and its arguments, as the page posted them. */
+export type MessageHandler = (command: string, args: unknown) => void;
 
 export class Panels implements vscode.Disposable {
-    private readonly open = new Map<ViewKind, vscode.WebviewPanel>();
+    private readonly open = new Map<ViewCommand, vscode.WebviewPanel>();
     /** Where pictures go: beside the prompt the first time, then the column the user left them in. */
     private column: vscode.ViewColumn | undefined;
 
     constructor(private readonly onMessage: MessageHandler) {}
 
-    private panel(view: ViewKind, title: string): vscode.WebviewPanel {
+    private panel(view: ViewCommand, title: string): vscode.WebviewPanel {
         let p = this.open.get(view);
         if (!p) {
-            p = vscode.window.createWebviewPanel(`circuitscope.${view}`, title, { viewColumn: this.columnForNew(), preserveFocus: false }, {
+            // The command id is also the panel's view type (circuitscope.attentionPattern, …).
+            p = vscode.window.createWebviewPanel(view, title, { viewColumn: this.columnForNew(), preserveFocus: false }, {
                 enableScripts: true,
                 localResourceRoots: [],
                 enableFindWidget: true,
@@ -43,7 +46,8 @@ export class Panels implements vscode.Disposable {
     }
 
     /** Shows "loading" at once, then the result of `work` drawn, or its error message. */
-    async show(view: ViewKind, what: string, request: any, work: Promise<any>): Promise<void> {
+    async show<C extends ViewCommand>(view: C, request: ParamsOf<C>, work: Promise<ResultOf<C>>): Promise<void> {
+        const what = viewName(view);
         const p = this.panel(view, what);
         p.webview.html = loadingPage(this.ctx(p), what);
         try {
@@ -51,8 +55,8 @@ export class Panels implements vscode.Disposable {
             const { title, html } = resultPage(this.ctx(p), view, result, request);
             p.title = title;
             p.webview.html = html;
-        } catch (e: any) {
-            p.webview.html = errorPage(this.ctx(p), what, e?.message ?? String(e));
+        } catch (e) {
+            p.webview.html = errorPage(this.ctx(p), what, e instanceof Error ? e.message : String(e));
         }
     }
 

@@ -24,7 +24,9 @@ import org.eclipse.lsp4j.services.LanguageServer;
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.circuitscope.bench.LspColdStart [--runs N]
  * [--jar server/target/circuitscope.jar] [--java PATH] [--breakdown] [--launcher FILE]
- * [--aot-cache FILE] [--jvm-arg ARG]...}. {@code --aot-cache} uses a start-up cache as the
+ * [--jvm-options server/jvm.options] [--aot-cache FILE] [--jvm-arg ARG]...}. {@code --jvm-options}
+ * is the file of the server's JVM options that the launcher and the extension read too (its
+ * language server lines are used). {@code --aot-cache} uses a start-up cache as the
  * extension does (made first when missing: the server would make it in the background on its
  * first start). {@code --breakdown} starts the server with {@code --log-level FINE}
  * and prints its log lines stamped with the time since spawn (the stamps are when the line
@@ -36,14 +38,26 @@ public final class LspColdStart {
 
     record Run(double initializeMs, double hoverMs, double cpuMs, List<String> log) {}
 
-    /**
-     * The extension's command line (vscode-extension/src/java.ts, serverArgs), plus any extra JVM
-     * options; with {@code aotCache}, its start-up cache options (loaded when the file exists).
-     */
+    /** The JVM options file, relative to the repository root, where the benchmarks run. */
+    static final Path JVM_OPTIONS = Path.of("server/jvm.options");
+
+    /** {@link #command(String, String, List, Path, List, boolean)} with the options of {@link #JVM_OPTIONS} (as LspLatency starts the server). */
     static List<String> command(String java, String jar, Path aotCache, List<String> jvmArgs, boolean fine) {
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:MaxGCPauseMillis=10",
-                "-Xlog:disable", "-Xlog:all=warning:stderr"));
-        if (transparentHugePages()) cmd.add(4, "-XX:+UseTransparentHugePages");
+        try {
+            return command(java, jar, jvmOptions(JVM_OPTIONS, transparentHugePages()), aotCache, jvmArgs, fine);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the JVM options " + JVM_OPTIONS.toAbsolutePath() + " (run from the repository root)", e);
+        }
+    }
+
+    /**
+     * The extension's command line (vscode-extension/src/java.ts, serverArgs): the options of the
+     * file, with {@code aotCache} its start-up cache options (loaded when the file exists), then any
+     * extra JVM options.
+     */
+    static List<String> command(String java, String jar, List<String> jvmOptions, Path aotCache, List<String> jvmArgs, boolean fine) {
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmOptions);
         if (aotCache != null) {
             if (Files.exists(aotCache)) cmd.add("-XX:AOTCache=" + aotCache);
             cmd.add("-Dcircuitscope.aotCache=" + aotCache);
@@ -52,6 +66,32 @@ public final class LspColdStart {
         cmd.addAll(List.of("-jar", jar, "lsp"));
         if (fine) cmd.addAll(List.of("--log-level", "FINE"));
         return cmd;
+    }
+
+    /**
+     * The language server's options in a server/jvm.options file (its header explains the format;
+     * jvmOptions.ts in the extension and the launcher read it the same way): the lines whose
+     * condition holds, each option's words in order.
+     */
+    static List<String> jvmOptions(Path file, boolean thp) throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] words = line.split("\\s+");
+            boolean holds = true;
+            for (String c : words[0].split("\\+")) {
+                holds &= switch (c) {
+                    case "all", "lsp" -> true;
+                    case "batch" -> false;
+                    case "thp" -> thp;
+                    default -> throw new IllegalArgumentException(file + ":" + (i + 1) + ": unknown condition '" + c + "' (all, lsp, batch, thp, joined with +)");
+                };
+            }
+            if (holds) out.addAll(Arrays.asList(words).subList(1, words.length));
+        }
+        return out;
     }
 
     /** As the extension decides (java.ts, transparentHugePages): Linux allows them, always or on madvise. */
@@ -126,6 +166,7 @@ public final class LspColdStart {
         String jar = "server/target/circuitscope.jar";
         String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String launcher = null;
+        Path options = JVM_OPTIONS;
         boolean breakdown = false;
         List<String> jvmArgs = new ArrayList<>();
         Path aotCache = null;
@@ -135,18 +176,23 @@ public final class LspColdStart {
                 case "--jar" -> jar = args[++i];
                 case "--java" -> javaExe = args[++i];
                 case "--launcher" -> launcher = args[++i];
+                case "--jvm-options" -> options = Path.of(args[++i]);
                 case "--breakdown" -> breakdown = true;
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
                 case "--aot-cache" -> aotCache = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --aot-cache FILE, --breakdown, --jvm-arg ARG)");
+                        + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --jvm-options FILE, --aot-cache FILE, --breakdown, --jvm-arg ARG)");
             }
         }
         jar = Path.of(jar).toAbsolutePath().toString(); // as the extension passes it (an AOT cache records the class path)
         if (launcher == null && !Files.isRegularFile(Path.of(jar))) throw new IllegalArgumentException("no server jar at " + jar + " (--jar FILE)");
+        if (launcher == null && !Files.isRegularFile(options)) {
+            throw new IllegalArgumentException("no JVM options file at " + options.toAbsolutePath() + " (--jvm-options FILE; run from the repository root)");
+        }
+        List<String> jvmOptions = launcher == null ? jvmOptions(options, transparentHugePages()) : List.of();
         if (launcher == null && aotCache != null && !Files.exists(aotCache)) {
             // What the server does in the background on its first start, done here up front so every run loads it.
-            List<String> train = new ArrayList<>(command(javaExe, jar, null, jvmArgs, false));
+            List<String> train = new ArrayList<>(command(javaExe, jar, jvmOptions, null, jvmArgs, false));
             train.subList(train.size() - 3, train.size()).clear();
             train.addAll(List.of("-XX:AOTCacheOutput=" + aotCache, "-jar", jar, "aot-train"));
             System.out.println("making the start-up cache: " + String.join(" ", train));
@@ -157,7 +203,7 @@ public final class LspColdStart {
         }
         List<String> cmd = launcher != null
                 ? new ArrayList<>(breakdown ? List.of(launcher, "lsp", "--log-level", "FINE") : List.of(launcher, "lsp"))
-                : command(javaExe, jar, aotCache, jvmArgs, breakdown);
+                : command(javaExe, jar, jvmOptions, aotCache, jvmArgs, breakdown);
         String body = LspLatency.text(600, 7);
         System.out.printf("cores %d, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

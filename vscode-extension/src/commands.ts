@@ -1,0 +1,116 @@
+// The palette commands (palette.ts): each finds the prompt, asks for what the server command
+// needs (a layer, a head, heads and a mode, the cursor) and draws the result.
+import * as vscode from 'vscode';
+import type { ServerClient } from './client';
+import { Palette, PaletteId } from './palette';
+import type { Pictures } from './pictures';
+import type { PromptEditors } from './promptEditors';
+import { Command } from './protocol';
+import { headDescription, HeadRow, layersAndHeads } from './views/draw';
+
+export function registerCommands(context: vscode.ExtensionContext, client: ServerClient, pictures: Pictures, prompts: PromptEditors): void {
+    const c = new PaletteCommands(client, pictures, prompts);
+    const reg = (id: PaletteId, f: () => Promise<unknown>) => context.subscriptions.push(vscode.commands.registerCommand(id, f));
+    reg(Palette.inspectHead, () => c.inspectHead());
+    reg(Palette.attentionPattern, () => c.attentionPattern());
+    reg(Palette.pathExpansion, () => c.atCursor(Command.pathExpansion));
+    reg(Palette.attribute, () => c.atCursor(Command.attribute));
+    reg(Palette.logitLens, () => c.atCursor(Command.logitLens));
+    reg(Palette.detectHeads, () => c.withPrompt(e => pictures.draw(Command.detectHeads, { uri: client.uri(e.document) })));
+    reg(Palette.ablate, () => c.ablate());
+    reg(Palette.restartServer, () => client.restart());
+}
+
+class PaletteCommands {
+    constructor(private readonly client: ServerClient, private readonly pictures: Pictures, private readonly prompts: PromptEditors) {}
+
+    /** Runs `f` on the prompt editor when there is one and the server runs; otherwise says which is missing. */
+    async withPrompt<T>(f: (e: vscode.TextEditor) => Promise<T>): Promise<T | undefined> {
+        const e = this.prompts.current();
+        if (!e) {
+            void vscode.window.showWarningMessage('Circuitscope: open a prompt file (.prompt) first.');
+            return undefined;
+        }
+        if (!this.client.running) {
+            void vscode.window.showWarningMessage('Circuitscope: the language server is not running (see the "Circuitscope" output).');
+            return undefined;
+        }
+        return f(e);
+    }
+
+    /** A command on the token at the cursor (direct attribution for `attribute`). */
+    atCursor(command: typeof Command.pathExpansion | typeof Command.attribute | typeof Command.logitLens): Promise<unknown> {
+        return this.withPrompt<unknown>(e => {
+            const at = { uri: this.client.uri(e.document), position: this.client.position(e.selection.active) };
+            return command === Command.attribute ? this.pictures.draw(command, { ...at, method: 'direct' }) : this.pictures.draw(command, at);
+        });
+    }
+
+    inspectHead(): Promise<unknown> {
+        return this.withPrompt(async e => {
+            const picked = await this.pickLayerAndHead(e, false);
+            if (picked && picked.head !== 'all') await this.pictures.draw(Command.inspectHead, { uri: this.client.uri(e.document), layer: picked.layer, head: picked.head.head });
+        });
+    }
+
+    attentionPattern(): Promise<unknown> {
+        return this.withPrompt(async e => {
+            const picked = await this.pickLayerAndHead(e, true);
+            if (!picked) return;
+            const uri = this.client.uri(e.document);
+            await this.pictures.draw(Command.attentionPattern, picked.head === 'all' ? { uri, layer: picked.layer } : { uri, layer: picked.layer, head: picked.head.head });
+        });
+    }
+
+    ablate(): Promise<unknown> {
+        return this.withPrompt(async e => {
+            const layers = await this.heads(e);
+            if (!layers) return;
+            const items = [...layers.values()].flat().map(r => ({ label: r.label, description: headDescription(r), row: r }));
+            const picked = await vscode.window.showQuickPick(items, { title: 'Circuitscope: heads to ablate', canPickMany: true, placeHolder: 'Choose one or more heads' });
+            if (!picked?.length) return;
+            const mode = await vscode.window.showQuickPick([
+                { label: 'Zero ablation', description: "the heads' outputs set to 0", mean: false },
+                { label: 'Mean ablation', description: 'replaced by their mean over this prompt', mean: true },
+            ], { title: 'Circuitscope: ablation' });
+            if (!mode) return;
+            await this.pictures.draw(Command.ablate, { uri: this.client.uri(e.document), heads: picked.map(p => p.label), mean: mode.mean });
+        });
+    }
+
+    /** The model's heads by layer (from detectHeads), or undefined after showing the server's error. */
+    private async heads(e: vscode.TextEditor): Promise<Map<number, HeadRow[]> | undefined> {
+        try {
+            return layersAndHeads(await this.client.request(Command.detectHeads, { uri: this.client.uri(e.document) }));
+        } catch (err) {
+            void vscode.window.showErrorMessage(`Circuitscope: ${err instanceof Error ? err.message : err}`);
+            return undefined;
+        }
+    }
+
+    private async pickLayerAndHead(e: vscode.TextEditor, allowAll: boolean): Promise<{ layer: number; head: HeadRow | 'all' } | undefined> {
+        const layers = await this.heads(e);
+        if (!layers) return undefined;
+        const layer = await pickLayer(layers);
+        if (layer === undefined) return undefined;
+        const head = await pickHead(layers.get(layer)!, allowAll);
+        return head ? { layer, head } : undefined;
+    }
+}
+
+async function pickLayer(layers: Map<number, HeadRow[]>): Promise<number | undefined> {
+    const items = [...layers.entries()].map(([l, rows]) => ({
+        label: `Layer ${l}`, layer: l,
+        description: `${rows.length} heads`,
+        detail: rows.map(r => `${r.label}: ${headDescription(r)}`).slice(0, 4).join(' · '),
+    }));
+    if (items.length === 1) return items[0].layer;
+    return (await vscode.window.showQuickPick(items, { title: 'Circuitscope: layer', placeHolder: 'Choose a layer' }))?.layer;
+}
+
+async function pickHead(rows: HeadRow[], allowAll: boolean): Promise<HeadRow | 'all' | undefined> {
+    const items: (vscode.QuickPickItem & { row?: HeadRow })[] = rows.map(r => ({ label: r.label, description: headDescription(r), row: r }));
+    if (allowAll) items.unshift({ label: 'All heads', description: `${rows.length} heads side by side` });
+    const pick = await vscode.window.showQuickPick(items, { title: 'Circuitscope: head', placeHolder: 'Choose a head' });
+    return pick ? pick.row ?? 'all' : undefined;
+}
