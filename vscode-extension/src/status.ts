@@ -10,7 +10,7 @@ const CLICK = 'click for the heads overview';
 export function statusView(s: DocumentStatus | undefined): StatusView {
     if (s?.problem) return { text: '$(warning) circuitscope', tooltip: s.problem };
     if (!s?.model) return { text: '$(pulse) circuitscope', tooltip: `Circuitscope: model and mean loss of this prompt — ${CLICK}` };
-    if (s.mean_loss === null) return { text: `$(pulse) ${s.model}`, tooltip: `Circuitscope: ${s.model}, no scored token in this prompt — ${CLICK}` };
+    if (s.mean_loss == null) return { text: `$(pulse) ${s.model}`, tooltip: `Circuitscope: ${s.model}, no scored token in this prompt — ${CLICK}` };
     return {
         text: `$(pulse) ${s.model} · loss ${s.mean_loss.toFixed(2)}`,
         tooltip: `Circuitscope: ${s.model}, mean loss ${s.mean_loss.toFixed(3)} nats over ${s.scored} of ${s.n_tokens} tokens — ${CLICK}`,

@@ -163,7 +163,7 @@ export function attributionTokens(result: DirectAttributionResult): TokenHeat[] 
     for (const h of result.heads) {
         for (const s of h.sources) {
             // Sources are earlier tokens of the prompt, so they have a position.
-            if (s.token.position === null) continue;
+            if (s.token.position == null) continue;
             const e = by.get(s.token.position) ?? { text: s.token.text, value: 0, parts: [] as string[] };
             e.value += s.value;
             if (Math.abs(s.value) >= 0.01) e.parts.push(`${h.label} ${signed(s.value)}`);
@@ -195,7 +195,7 @@ export function ablationTokens(result: AblateResult): TokenHeat[] {
 /** The pairs whose token is in the prompt (has a position), in prompt order. */
 function inPrompt<T>(tokens: TokenRef[], values: T[]): [TokenRef & { position: number }, T][] {
     return tokens.map((t, i) => [t, values[i]] as [TokenRef, T])
-        .filter((e): e is [TokenRef & { position: number }, T] => e[0].position !== null)
+        .filter((e): e is [TokenRef & { position: number }, T] => e[0].position != null)
         .sort((a, b) => a[0].position - b[0].position);
 }
 

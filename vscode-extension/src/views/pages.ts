@@ -159,7 +159,7 @@ const VIEWS: { [C in ViewCommand]: View<C> } = {
         subtitle: r => ` · scores on this prompt (${r.tokens.length} tokens); click a head to inspect it`,
         body: (r, req) => {
             const head = `<tr><th>head</th>${DETECTORS.map(([, n]) => `<th>${esc(n)}</th>`).join('')}<th>copying</th></tr>`;
-            const cell = (v: number | undefined) => `<td class="score s${Math.round(Math.max(0, Math.min(1, v ?? 0)) * 10)}">${v === undefined || v === null ? '—' : fmt(v, 2)}</td>`;
+            const cell = (v: number | undefined) => `<td class="score s${Math.round(Math.max(0, Math.min(1, v ?? 0)) * 10)}">${v === undefined || v == null ? '—' : fmt(v, 2)}</td>`;
             return `<table id="heads">${head}${headRows(r).map(h => `<tr><td>${commandLink(Command.inspectHead, { uri: req.uri, layer: h.layer, head: h.head }, h.label)}</td>${h.scores.map(cell).join('')}<td class="num">${fmt(h.copying ?? 0, 2)}</td></tr>`).join('')}</table>`;
         },
     },
@@ -177,7 +177,7 @@ const VIEWS: { [C in ViewCommand]: View<C> } = {
         title: r => `Attribution of ${JSON.stringify(r.target.text)}`,
         subtitle: r => r.method === 'direct'
             ? ` · direct logit attribution at position ${r.position} · ${r.contrast ? `logit − logit of ${quoted(r.contrast.text)}` : 'logit'} ${fmt(r.value)}`
-            : ` · ${esc(r.method)} at position ${r.position} · log p ${fmt(r.logprob)}${r.completeness_error === null ? '' : ` · completeness error ${fmt(r.completeness_error)}`}`,
+            : ` · ${esc(r.method)} at position ${r.position} · log p ${fmt(r.logprob)}${r.completeness_error == null ? '' : ` · completeness error ${fmt(r.completeness_error)}`}`,
         body: r => {
             if (r.method !== 'direct') return `<h2>Source tokens</h2>${coloredTokensHtml(gradientTokens(r))}`;
             const heads = r.heads.map(h => ({ label: h.label, value: h.total }));
