@@ -9,7 +9,7 @@ import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
 import org.circuitscope.tensor.Tensor;
-import org.circuitscope.train.Backward;
+import org.circuitscope.grad.Backward;
 
 /**
  * Gradient attributions of f = log p(target | tokens ≤ pos), the target's log-probability at
