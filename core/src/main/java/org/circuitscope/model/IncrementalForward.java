@@ -72,7 +72,7 @@ public final class IncrementalForward {
         int t = tokens.length, n = t - from, d = cfg.dModel();
         State s = new State(kv, t, from, names, checkpoint);
         if (n == 0) return s.done(); // only a shortened prompt: every row is an old one
-        float[] we = w.data("embed.W_E"), wp = w.data("pos_embed.W_pos");
+        float[] we = w.wE().data(), wp = w.wPos().data();
         Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
         for (int i = 0; i < n; i++) {
             System.arraycopy(we, tokens[from + i] * d, embed.data(), i * d, d);
@@ -85,7 +85,7 @@ public final class IncrementalForward {
             checkpoint.run();
             resid = block(s, l, resid);
         }
-        Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, "ln_final.w", "ln_final.b");
+        Tensor x = norm(s, resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, w.lnFinal());
         unembed(s, x);
         kv.scoreNewRows(from, tokens);
         return s.done();
@@ -105,10 +105,10 @@ public final class IncrementalForward {
     }
 
     private Tensor block(State s, int l, Tensor residIn) {
-        String pre = "blocks." + l + ".";
+        LayerWeights lw = w.layer(l);
         int d = cfg.dModel();
         s.keep(HookPoint.residPre(l), residIn);
-        Tensor x = norm(s, residIn, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), pre + "ln1.w", pre + "ln1.b");
+        Tensor x = norm(s, residIn, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), lw.ln1());
         Tensor attnOut = attention(s, l, x);
         Tensor residMid = RowOps.add(k, residIn, attnOut);
         if (cfg.attnOnly()) {
@@ -117,7 +117,7 @@ public final class IncrementalForward {
         }
         s.keep(HookPoint.residMid(l), residMid);
         s.checkpoint.run();
-        Tensor x2 = norm(s, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), pre + "ln2.w", pre + "ln2.b");
+        Tensor x2 = norm(s, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), lw.ln2());
         Tensor mlpOut = mlp(s, l, x2);
         Tensor post = RowOps.add(k, residMid, mlpOut);
         s.keep(HookPoint.residPost(l), post);
@@ -125,14 +125,14 @@ public final class IncrementalForward {
     }
 
     private Tensor attention(State s, int l, Tensor x) {
-        String pre = "blocks." + l + ".attn.";
+        LayerWeights.Attention a = w.layer(l).attn();
         int n = x.dim(0), t = s.t, from = s.from, d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh;
         Tensor[] qkv = new Tensor[3];
         String[] which = {"Q", "K", "V"};
         for (int i = 0; i < 3; i++) {
             Tensor out = Tensor.zeros(n, h, dh);
-            product(h, n, dh, d, x.data(), 0, d, 0, w.data(pre + "W_" + which[i]), 0, dh, d * dh, out.data(), 0, hd, dh);
-            RowOps.addRowBias(k, out.data(), n, w.data(pre + "b_" + which[i]));
+            product(h, n, dh, d, x.data(), 0, d, 0, a.wQkv().get(i).data(), 0, dh, d * dh, out.data(), 0, hd, dh);
+            RowOps.addRowBias(k, out.data(), n, a.bQkv().get(i).data());
             qkv[i] = out;
             s.checkpoint.run();
         }
@@ -176,25 +176,25 @@ public final class IncrementalForward {
         String resultName = HookPoint.attn(l, "result");
         if (s.wants(resultName)) {
             Tensor result = Tensor.zeros(n, h, d);
-            k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, w.data(pre + "W_O"), 0, d, dh * d, result.data(), 0, h * d, d, false);
+            k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, a.wO().data(), 0, d, dh * d, result.data(), 0, h * d, d, false);
             s.keep(resultName, result);
             float[] rd = result.data(), od = attnOut.data();
             WorkerPool.parallelFor(n, i -> {
                 for (int hh = 0; hh < h; hh++) k.axpy(1f, rd, (i * h + hh) * d, od, i * d, d);
             });
         } else {
-            product(1, n, d, hd, z.data(), 0, hd, 0, w.data(pre + "W_O"), 0, d, 0, attnOut.data(), 0, d, 0);
+            product(1, n, d, hd, z.data(), 0, hd, 0, a.wO().data(), 0, d, 0, attnOut.data(), 0, d, 0);
         }
-        RowOps.addRowBias(k, attnOut.data(), n, w.data(pre + "b_O"));
+        RowOps.addRowBias(k, attnOut.data(), n, a.bO().data());
         s.keep(HookPoint.attnOut(l), attnOut);
         return attnOut;
     }
 
     private Tensor mlp(State s, int l, Tensor x) {
-        String pre = "blocks." + l + ".mlp.";
+        LayerWeights.Mlp m = w.layer(l).mlp();
         int n = x.dim(0), dm = cfg.dMlp();
         Tensor hPre = Tensor.zeros(n, dm);
-        affine(x, pre + "W_in", pre + "b_in", hPre);
+        affine(x, m.wIn(), m.bIn(), hPre);
         String preName = HookPoint.mlp(l, "pre");
         s.keep(preName, hPre);
         s.checkpoint.run();
@@ -209,16 +209,16 @@ public final class IncrementalForward {
         });
         s.keep(HookPoint.mlp(l, "post"), post);
         Tensor out = Tensor.zeros(n, cfg.dModel());
-        affine(post, pre + "W_out", pre + "b_out", out);
+        affine(post, m.wOut(), m.bOut(), out);
         s.keep(HookPoint.mlpOut(l), out);
         return out;
     }
 
-    private Tensor norm(State s, Tensor x, String scaleName, String normName, String wName, String bName) {
+    private Tensor norm(State s, Tensor x, String scaleName, String normName, NormWeights nw) {
         if (cfg.normalizationType() == Normalization.NONE) return x;
         int n = x.dim(0), d = cfg.dModel();
-        boolean affine = cfg.normalizationType() == Normalization.LN;
-        float[] lw = affine ? w.data(wName) : null, lb = affine ? w.data(bName) : null;
+        boolean affine = nw != null;
+        float[] lw = affine ? nw.w().data() : null, lb = affine ? nw.b().data() : null;
         Tensor scale = Tensor.zeros(n, 1), out = Tensor.zeros(n, d);
         float[] xs = x.data(), os = out.data(), ss = scale.data();
         WorkerPool.parallelFor(n, i -> ss[i] = k.layerNorm(xs, i * d, os, i * d, d, (float) cfg.eps(), lw, lb));
@@ -236,7 +236,7 @@ public final class IncrementalForward {
      */
     private void unembed(State s, Tensor x) {
         int n = x.dim(0), in = x.dim(1), v = cfg.dVocab();
-        float[] wu = w.data("unembed.W_U"), bu = w.data("unembed.b_U");
+        float[] wu = w.wU().data(), bu = w.bU().data();
         // Rows 8,192 floats apart would map to the same cache sets: pad the stride off a power of two.
         int stride = Math.min(UNEMBED_BLOCK, v) + 16;
         float[] block = new float[n * stride];
@@ -248,10 +248,10 @@ public final class IncrementalForward {
         }
     }
 
-    private void affine(Tensor x, String wName, String bName, Tensor out) {
+    private void affine(Tensor x, Tensor wm, Tensor bias, Tensor out) {
         int n = x.dim(0), in = x.dim(1), m = out.dim(1);
-        product(1, n, m, in, x.data(), 0, in, 0, w.data(wName), 0, m, 0, out.data(), 0, m, 0);
-        RowOps.addRowBias(k, out.data(), n, w.data(bName));
+        product(1, n, m, in, x.data(), 0, in, 0, wm.data(), 0, m, 0, out.data(), 0, m, 0);
+        RowOps.addRowBias(k, out.data(), n, bias.data());
     }
 
     /**

@@ -42,7 +42,7 @@ public final class Transformer {
         int t = tokens.length, d = cfg.dModel();
 
         Tensor embed = Tensor.zeros(t, d), posEmbed = Tensor.zeros(t, d);
-        float[] we = w.data("embed.W_E"), wp = w.data("pos_embed.W_pos");
+        float[] we = w.wE().data(), wp = w.wPos().data();
         for (int i = 0; i < t; i++) {
             System.arraycopy(we, tokens[i] * d, embed.data(), i * d, d);
             System.arraycopy(wp, i * d, posEmbed.data(), i * d, d);
@@ -54,9 +54,9 @@ public final class Transformer {
         for (int l = 0; l < cfg.nLayers(); l++) {
             resid = block(p, l, resid);
         }
-        Tensor x = norm(p, resid, "ln_final.hook_scale", "ln_final.hook_normalized", "ln_final.w", "ln_final.b");
+        Tensor x = norm(p, resid, "ln_final.hook_scale", "ln_final.hook_normalized", w.lnFinal());
         Tensor logits = Tensor.zeros(t, cfg.dVocab());
-        affine(x, "unembed.W_U", "unembed.b_U", logits);
+        affine(x, w.wU(), w.bU(), logits);
         logits = p.hook(HookPoint.LOGITS, logits);
         return new ActivationCache(tokens, p.stored, logits);
     }
@@ -75,21 +75,21 @@ public final class Transformer {
     }
 
     private Tensor block(Pass p, int l, Tensor residIn) {
-        String pre = "blocks." + l + ".";
+        LayerWeights lw = w.layer(l);
         Tensor residPre = p.hook(HookPoint.residPre(l), residIn);
-        Tensor x = norm(p, residPre, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), pre + "ln1.w", pre + "ln1.b");
+        Tensor x = norm(p, residPre, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), lw.ln1());
         Tensor attnOut = attention(p, l, x);
         if (cfg.attnOnly()) {
             return p.hook(HookPoint.residPost(l), RowOps.add(k, residPre, attnOut));
         }
         Tensor residMid = p.hook(HookPoint.residMid(l), RowOps.add(k, residPre, attnOut));
-        Tensor x2 = norm(p, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), pre + "ln2.w", pre + "ln2.b");
+        Tensor x2 = norm(p, residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), lw.ln2());
         Tensor mlpOut = mlp(p, l, x2);
         return p.hook(HookPoint.residPost(l), RowOps.add(k, residMid, mlpOut));
     }
 
     private Tensor attention(Pass p, int l, Tensor x) {
-        String pre = "blocks." + l + ".attn.";
+        LayerWeights.Attention a = w.layer(l).attn();
         int t = x.dim(0), d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh;
         Tensor[] qkv = new Tensor[3];
         String[] which = {"Q", "K", "V"};
@@ -98,9 +98,9 @@ public final class Transformer {
             // Per head: x[t, d] · W[h] [d, dh] written into the head's column block of [t, h*dh].
             k.gemmBatched(h, false, false, t, dh, d,
                     x.data(), 0, d, 0,
-                    w.data(pre + "W_" + which[i]), 0, dh, d * dh,
+                    a.wQkv().get(i).data(), 0, dh, d * dh,
                     out.data(), 0, hd, dh, false);
-            RowOps.addRowBias(k, out.data(), t, w.data(pre + "b_" + which[i]));
+            RowOps.addRowBias(k, out.data(), t, a.bQkv().get(i).data());
             qkv[i] = p.hook(HookPoint.attn(l, which[i].toLowerCase()), out);
         }
         Tensor q = qkv[0], kk = qkv[1], v = qkv[2];
@@ -141,7 +141,7 @@ public final class Transformer {
             Tensor result = Tensor.zeros(t, h, d);
             k.gemmBatched(h, false, false, t, d, dh,
                     z.data(), 0, hd, dh,
-                    w.data(pre + "W_O"), 0, d, dh * d,
+                    a.wO().data(), 0, d, dh * d,
                     result.data(), 0, h * d, d, false);
             result = p.hook(resultName, result);
             float[] rd = result.data(), od = attnOut.data();
@@ -150,17 +150,17 @@ public final class Transformer {
             });
         } else {
             // Σ_h z_h·W_O[h] is one product of z [t, h*dh] with W_O viewed as [h*dh, d].
-            k.gemm(false, false, t, d, hd, z.data(), 0, hd, w.data(pre + "W_O"), 0, d, attnOut.data(), 0, d, false);
+            k.gemm(false, false, t, d, hd, z.data(), 0, hd, a.wO().data(), 0, d, attnOut.data(), 0, d, false);
         }
-        RowOps.addRowBias(k, attnOut.data(), t, w.data(pre + "b_O"));
+        RowOps.addRowBias(k, attnOut.data(), t, a.bO().data());
         return p.hook(HookPoint.attnOut(l), attnOut);
     }
 
     private Tensor mlp(Pass p, int l, Tensor x) {
-        String pre = "blocks." + l + ".mlp.";
+        LayerWeights.Mlp m = w.layer(l).mlp();
         int t = x.dim(0), dm = cfg.dMlp();
         Tensor hPre = Tensor.zeros(t, dm);
-        affine(x, pre + "W_in", pre + "b_in", hPre);
+        affine(x, m.wIn(), m.bIn(), hPre);
         hPre = p.hook(HookPoint.mlp(l, "pre"), hPre);
         Tensor post = hPre.copy();
         float[] pd = post.data();
@@ -173,16 +173,16 @@ public final class Transformer {
         });
         post = p.hook(HookPoint.mlp(l, "post"), post);
         Tensor out = Tensor.zeros(t, cfg.dModel());
-        affine(post, pre + "W_out", pre + "b_out", out);
+        affine(post, m.wOut(), m.bOut(), out);
         return p.hook(HookPoint.mlpOut(l), out);
     }
 
     /** Normalises each row per the config, recording scale [pos, 1] and normalized [pos, d_model]. */
-    private Tensor norm(Pass p, Tensor x, String scaleName, String normName, String wName, String bName) {
+    private Tensor norm(Pass p, Tensor x, String scaleName, String normName, NormWeights nw) {
         if (cfg.normalizationType() == Normalization.NONE) return x;
         int t = x.dim(0), d = cfg.dModel();
-        boolean affine = cfg.normalizationType() == Normalization.LN;
-        float[] lw = affine ? w.data(wName) : null, lb = affine ? w.data(bName) : null;
+        boolean affine = nw != null;
+        float[] lw = affine ? nw.w().data() : null, lb = affine ? nw.b().data() : null;
         Tensor scale = Tensor.zeros(t, 1), out = Tensor.zeros(t, d);
         float[] xs = x.data(), os = out.data(), ss = scale.data();
         WorkerPool.parallelFor(t, i -> ss[i] = k.layerNorm(xs, i * d, os, i * d, d, (float) cfg.eps(), lw, lb));
@@ -204,10 +204,10 @@ public final class Transformer {
     }
 
     /** out = x·W + b for x [t, in], W [in, outDim]. */
-    private void affine(Tensor x, String wName, String bName, Tensor out) {
+    private void affine(Tensor x, Tensor wm, Tensor bias, Tensor out) {
         int t = x.dim(0), in = x.dim(1), n = out.dim(1);
-        k.gemm(false, false, t, n, in, x.data(), 0, in, w.data(wName), 0, n, out.data(), 0, n, false);
-        RowOps.addRowBias(k, out.data(), t, w.data(bName));
+        k.gemm(false, false, t, n, in, x.data(), 0, in, wm.data(), 0, n, out.data(), 0, n, false);
+        RowOps.addRowBias(k, out.data(), t, bias.data());
     }
 
 
