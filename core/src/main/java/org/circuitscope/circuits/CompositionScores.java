@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
@@ -92,11 +93,11 @@ public final class CompositionScores {
         double[][][][] q = new double[nl][nh][nl][nh], k = new double[nl][nh][nl][nh], v = new double[nl][nh][nl][nh];
         for (int l1 = 0; l1 < nl; l1++) {
             // W_O of every head of l1 stacked: [n_heads·d_head, d_model] is exactly the tensor's layout.
-            DMatrixRMaj o1 = FactoredMatrix.matrix(w.data("blocks." + l1 + ".attn.W_O"), 0, nh * dh, c.dModel());
+            DMatrixRMaj o1 = FactoredMatrix.matrix(w.layer(l1).attn().wO().data(), 0, nh * dh, c.dModel());
             for (int l2 = l1 + 1; l2 < nl; l2++) {
-                DMatrixRMaj mq = CommonOps_MT_DDRM.mult(o1, stacked(w, l2, "W_Q"), null);
-                DMatrixRMaj mk = CommonOps_MT_DDRM.mult(o1, stacked(w, l2, "W_K"), null);
-                DMatrixRMaj mv = CommonOps_MT_DDRM.mult(o1, stacked(w, l2, "W_V"), null);
+                DMatrixRMaj mq = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wQ()), null);
+                DMatrixRMaj mk = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wK()), null);
+                DMatrixRMaj mv = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wV()), null);
                 for (int h1 = 0; h1 < nh; h1++) {
                     for (int h2 = 0; h2 < nh; h2++) {
                         q[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mq, h1, h2, dh), gk[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
@@ -148,10 +149,9 @@ public final class CompositionScores {
     }
 
     /** W_X[l] [n_heads, d_model, d_head] laid out as [d_model, n_heads·d_head]. */
-    private static DMatrixRMaj stacked(Weights w, int l, String name) {
-        ModelConfig c = w.config();
+    private static DMatrixRMaj stacked(ModelConfig c, Tensor projection) {
         int d = c.dModel(), nh = c.nHeads(), dh = c.dHead();
-        float[] x = w.data("blocks." + l + ".attn." + name);
+        float[] x = projection.data();
         DMatrixRMaj m = new DMatrixRMaj(d, nh * dh);
         for (int h = 0; h < nh; h++)
             for (int i = 0; i < d; i++)

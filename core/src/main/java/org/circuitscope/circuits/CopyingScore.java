@@ -60,7 +60,7 @@ public final class CopyingScore {
     private static DMatrixRMaj vocabProduct(Weights w, boolean unembedLeft) {
         ModelConfig c = w.config();
         int d = c.dModel(), v = c.dVocab();
-        float[] we = w.data("embed.W_E"), wu = w.data("unembed.W_U");
+        float[] we = w.wE().data(), wu = w.wU().data();
         DMatrixRMaj g = new DMatrixRMaj(d, d);
         for (int t0 = 0; t0 < v; t0 += CHUNK) {
             int n = Math.min(CHUNK, v - t0);

@@ -7,6 +7,7 @@ import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.Transformer;
+import org.circuitscope.model.WeightNames;
 import org.circuitscope.model.Weights;
 
 /**
@@ -67,12 +68,11 @@ public final class DirectLogitAttribution {
         for (int l = 0; l < c.nLayers(); l++) {
             float[] r = cache.get(HookPoint.attn(l, "result")).data();
             for (int h = 0; h < nh; h++) out.add(new Component("head", ModelConfig.headLabel(l, h), dir.dot(r, (pos * nh + h) * d)));
-            String bo = "blocks." + l + ".attn.b_O";
-            out.add(new Component("attn_bias", bo, dir.dot(w.data(bo), 0)));
+            out.add(new Component("attn_bias", WeightNames.attn(l, "b_O"), dir.dot(w.layer(l).attn().bO().data(), 0)));
             if (!c.attnOnly()) out.add(new Component("mlp", "MLP" + l, dir.dot(cache.get(HookPoint.mlpOut(l)).data(), pos * d)));
         }
-        if (c.normalizationType() == Normalization.LN) out.add(new Component("bias", "ln_final.b", dir.lnBias()));
-        out.add(new Component("bias", "unembed.b_U", dir.unembedBias()));
+        if (c.normalizationType() == Normalization.LN) out.add(new Component("bias", WeightNames.LN_FINAL_B, dir.lnBias()));
+        out.add(new Component("bias", WeightNames.B_U, dir.unembedBias()));
         double sum = 0;
         for (Component x : out) sum += x.value();
         float[] logits = cache.logits().data();

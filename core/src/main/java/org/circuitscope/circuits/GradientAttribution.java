@@ -9,7 +9,7 @@ import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
 import org.circuitscope.tensor.Tensor;
-import org.circuitscope.train.Backward;
+import org.circuitscope.grad.Backward;
 
 /**
  * Gradient attributions of f = log p(target | tokens ≤ pos), the target's log-probability at
@@ -128,7 +128,7 @@ public final class GradientAttribution {
 
     private static float[] embeddings(Transformer model, int[] tokens) {
         int d = model.config().dModel();
-        float[] we = model.weights().data("embed.W_E"), out = new float[tokens.length * d];
+        float[] we = model.weights().wE().data(), out = new float[tokens.length * d];
         for (int i = 0; i < tokens.length; i++) System.arraycopy(we, tokens[i] * d, out, i * d, d);
         return out;
     }

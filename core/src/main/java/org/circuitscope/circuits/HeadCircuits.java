@@ -1,7 +1,10 @@
 package org.circuitscope.circuits;
 
+import java.util.function.Function;
+import org.circuitscope.model.LayerWeights;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -29,21 +32,21 @@ public final class HeadCircuits {
         return new FactoredMatrix(wv(w, layer, head), wo(w, layer, head));
     }
 
-    static DMatrixRMaj wq(Weights w, int l, int h) { return inProjection(w, l, h, "W_Q"); }
+    static DMatrixRMaj wq(Weights w, int l, int h) { return inProjection(w, l, h, LayerWeights.Attention::wQ); }
 
-    static DMatrixRMaj wk(Weights w, int l, int h) { return inProjection(w, l, h, "W_K"); }
+    static DMatrixRMaj wk(Weights w, int l, int h) { return inProjection(w, l, h, LayerWeights.Attention::wK); }
 
-    static DMatrixRMaj wv(Weights w, int l, int h) { return inProjection(w, l, h, "W_V"); }
+    static DMatrixRMaj wv(Weights w, int l, int h) { return inProjection(w, l, h, LayerWeights.Attention::wV); }
 
     /** W_O[h], [d_head, d_model]. */
     static DMatrixRMaj wo(Weights w, int l, int h) {
         ModelConfig c = check(w, l, h);
-        return FactoredMatrix.matrix(w.data("blocks." + l + ".attn.W_O"), h * c.dHead() * c.dModel(), c.dHead(), c.dModel());
+        return FactoredMatrix.matrix(w.layer(l).attn().wO().data(), h * c.dHead() * c.dModel(), c.dHead(), c.dModel());
     }
 
-    private static DMatrixRMaj inProjection(Weights w, int l, int h, String name) {
+    private static DMatrixRMaj inProjection(Weights w, int l, int h, Function<LayerWeights.Attention, Tensor> which) {
         ModelConfig c = check(w, l, h);
-        return FactoredMatrix.matrix(w.data("blocks." + l + ".attn." + name), h * c.dModel() * c.dHead(), c.dModel(), c.dHead());
+        return FactoredMatrix.matrix(which.apply(w.layer(l).attn()).data(), h * c.dModel() * c.dHead(), c.dModel(), c.dHead());
     }
 
     private static ModelConfig check(Weights w, int l, int h) {

@@ -38,7 +38,7 @@ public record LogitDirection(double[] u, double lnBias, double unembedBias) {
         int d = c.dModel(), v = c.dVocab();
         checkToken("target", target, v);
         if (contrast != -1) checkToken("contrast", contrast, v);
-        float[] wu = w.data("unembed.W_U"), bu = w.data("unembed.b_U");
+        float[] wu = w.wU().data(), bu = w.bU().data();
         double[] col = new double[d];
         for (int i = 0; i < d; i++) col[i] = wu[i * v + target] - (contrast < 0 ? 0.0 : wu[i * v + contrast]);
         double unembedBias = bu[target] - (contrast < 0 ? 0.0 : bu[contrast]);
@@ -47,7 +47,7 @@ public record LogitDirection(double[] u, double lnBias, double unembedBias) {
         double lnBias = 0;
         double[] u = col.clone();
         if (n == Normalization.LN) {
-            float[] lw = w.data("ln_final.w"), lb = w.data("ln_final.b");
+            float[] lw = w.lnFinal().w().data(), lb = w.lnFinal().b().data();
             for (int i = 0; i < d; i++) {
                 lnBias += lb[i] * col[i];
                 u[i] *= lw[i];

@@ -75,10 +75,10 @@ public final class LogitLens {
             for (double e : x) var += e * e;
             double scale = Math.sqrt(var / d + c.eps());
             boolean ln = c.normalizationType() == Normalization.LN;
-            float[] lw = ln ? w.data("ln_final.w") : null, lb = ln ? w.data("ln_final.b") : null;
+            float[] lw = ln ? w.lnFinal().w().data() : null, lb = ln ? w.lnFinal().b().data() : null;
             for (int i = 0; i < d; i++) x[i] = ln ? x[i] / scale * lw[i] + lb[i] : x[i] / scale;
         }
-        float[] wu = w.data("unembed.W_U"), bu = w.data("unembed.b_U");
+        float[] wu = w.wU().data(), bu = w.bU().data();
         double[] out = new double[v];
         for (int j = 0; j < v; j++) out[j] = bu[j];
         for (int i = 0; i < d; i++) {

@@ -5,9 +5,11 @@ import java.util.Comparator;
 import java.util.List;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.LayerWeights;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.Transformer;
+import org.circuitscope.model.WeightNames;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.WorkerPool;
 
@@ -108,9 +110,9 @@ public final class PathExpansion {
         // Per head: g (the direction it reads), β (value bias), coefficients c[s], row sums of A over s' ≤ s.
         double[][][] g = new double[nl][nh][], beta = new double[nl][nh][], coef = new double[nl][nh][], rowSum = new double[nl][nh][];
         for (int l = 0; l < nl; l++) {
-            String p = "blocks." + l + ".";
-            float[] wv = w.data(p + "attn.W_V"), wo = w.data(p + "attn.W_O"), bv = w.data(p + "attn.b_V"), bo = w.data(p + "attn.b_O");
-            float[] w1 = ln ? w.data(p + "ln1.w") : null, b1 = ln ? w.data(p + "ln1.b") : null;
+            LayerWeights lw = w.layer(l);
+            float[] wv = lw.attn().wV().data(), wo = lw.attn().wO().data(), bv = lw.attn().bV().data(), bo = lw.attn().bO().data();
+            float[] w1 = ln ? lw.ln1().w().data() : null, b1 = ln ? lw.ln1().b().data() : null;
             float[] a = cache.get(HookPoint.attn(l, "pattern")).data();
             float[] s1 = norm ? cache.get(HookPoint.ln(l, "ln1", "scale")).data() : null;
             for (int h = 0; h < nh; h++) {
@@ -145,7 +147,7 @@ public final class PathExpansion {
                 terms.add(new Term(HEAD, label, single));
                 terms.add(new Term(BIAS, label + ".b_V", rs[pos] * dot(be, ao)));
             }
-            terms.add(new Term(BIAS, p + "attn.b_O", dotF(bo, 0, u)));
+            terms.add(new Term(BIAS, WeightNames.attn(l, "b_O"), dotF(bo, 0, u)));
             if (!c.attnOnly()) {
                 terms.add(new Term(MLP, "MLP" + l, dotF(cache.get(HookPoint.mlpOut(l)).data(), pos * d, u)));
             }
@@ -160,9 +162,9 @@ public final class PathExpansion {
             double[] gj = g[b][j], cf = coef[b][j], vt = new double[b * nh], mv = new double[b];
             double bs = 0;
             for (int a = 0; a < b; a++) {
-                String p = "blocks." + a + ".";
-                float[] wo = w.data(p + "attn.W_O"), z = cache.get(HookPoint.attn(a, "z")).data();
-                bs += dotF(w.data(p + "attn.b_O"), 0, gj) * sum(cf);
+                LayerWeights.Attention at = w.layer(a).attn();
+                float[] wo = at.wO().data(), z = cache.get(HookPoint.attn(a, "z")).data();
+                bs += dotF(at.bO().data(), 0, gj) * sum(cf);
                 for (int i = 0; i < nh; i++) {
                     double[] m = woTimes(wo, i, dh, d, gj);
                     double bm = dot(beta[a][i], m), x = 0;
@@ -192,8 +194,8 @@ public final class PathExpansion {
             }
             terms.add(new Term(BIAS, "biases->" + reader, biases[r]));
         }
-        if (ln) terms.add(new Term(BIAS, "ln_final.b", dir.lnBias()));
-        terms.add(new Term(BIAS, "unembed.b_U", dir.unembedBias()));
+        if (ln) terms.add(new Term(BIAS, WeightNames.LN_FINAL_B, dir.lnBias()));
+        terms.add(new Term(BIAS, WeightNames.B_U, dir.unembedBias()));
 
         double total = 0;
         for (Term x : terms) total += x.value();

@@ -48,7 +48,7 @@ public final class SourceAttribution {
         double[] u = LogitDirection.of(model.weights(), cache, pos, target, contrast).u();
         List<HeadSources> out = new ArrayList<>();
         for (int l = 0; l < c.nLayers(); l++) {
-            float[] wo = model.weights().data("blocks." + l + ".attn.W_O");
+            float[] wo = model.weights().layer(l).attn().wO().data();
             float[] a = cache.get(HookPoint.attn(l, "pattern")).data(), vv = cache.get(HookPoint.attn(l, "v")).data();
             for (int h = 0; h < nh; h++) {
                 double[] ou = new double[dh]; // W_O[h] · u: what a value vector must align with to move the logit

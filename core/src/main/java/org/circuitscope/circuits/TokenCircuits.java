@@ -39,7 +39,7 @@ public final class TokenCircuits {
         }
         this.w = w;
         this.tokens = tokens.clone();
-        float[] we = w.data("embed.W_E"), wu = w.data("unembed.W_U");
+        float[] we = w.wE().data(), wu = w.wU().data();
         embed = new DMatrixRMaj(n, d);
         unembed = new DMatrixRMaj(d, n);
         for (int i = 0; i < n; i++) {
@@ -75,7 +75,7 @@ public final class TokenCircuits {
     /** W_E·W_Q[h] · (W_pos·W_K[h])ᵀ, [|T| queries, n_ctx key positions]. */
     public FactoredMatrix qkPositional(int layer, int head) {
         ModelConfig c = w.config();
-        DMatrixRMaj pos = FactoredMatrix.matrix(w.data("pos_embed.W_pos"), 0, c.nCtx(), c.dModel());
+        DMatrixRMaj pos = FactoredMatrix.matrix(w.wPos().data(), 0, c.nCtx(), c.dModel());
         DMatrixRMaj keys = FactoredMatrix.mult(pos, HeadCircuits.wk(w, layer, head));
         return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wq(w, layer, head)), CommonOps_DDRM.transpose(keys, null));
     }

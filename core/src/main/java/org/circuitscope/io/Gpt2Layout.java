@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.WeightNames;
 import org.circuitscope.tensor.Tensor;
 
 /**
@@ -20,12 +21,12 @@ final class Gpt2Layout {
         int d = c.dModel(), h = c.nHeads(), dh = c.dHead(), m = c.dMlp(), v = c.dVocab();
         Map<String, Tensor> out = new LinkedHashMap<>();
         Tensor wte = read(st, prefix + "wte.weight", v, d);
-        out.put("embed.W_E", wte);
-        out.put("pos_embed.W_pos", read(st, prefix + "wpe.weight", c.nCtx(), d));
+        out.put(WeightNames.W_E, wte);
+        out.put(WeightNames.W_POS, read(st, prefix + "wpe.weight", c.nCtx(), d));
         for (int l = 0; l < c.nLayers(); l++) {
-            String p = prefix + "h." + l + ".", q = "blocks." + l + ".";
-            out.put(q + "ln1.w", read(st, p + "ln_1.weight", d));
-            out.put(q + "ln1.b", read(st, p + "ln_1.bias", d));
+            String p = prefix + "h." + l + ".";
+            out.put(WeightNames.ln(l, "ln1", "w"), read(st, p + "ln_1.weight", d));
+            out.put(WeightNames.ln(l, "ln1", "b"), read(st, p + "ln_1.bias", d));
             float[] cAttn = read(st, p + "attn.c_attn.weight", d, 3 * d).data();
             float[] cAttnB = read(st, p + "attn.c_attn.bias", 3 * d).data();
             String[] names = {"Q", "K", "V"};
@@ -36,24 +37,24 @@ final class Gpt2Layout {
                     for (int i = 0; i < d; i++) System.arraycopy(cAttn, i * 3 * d + col, w.data(), (hh * d + i) * dh, dh);
                     System.arraycopy(cAttnB, col, b.data(), hh * dh, dh);
                 }
-                out.put(q + "attn.W_" + names[which], w);
-                out.put(q + "attn.b_" + names[which], b);
+                out.put(WeightNames.attn(l, "W_" + names[which]), w);
+                out.put(WeightNames.attn(l, "b_" + names[which]), b);
             }
             // c_proj [d, d]: row hh*dh + e is head hh's row e, exactly W_O [h, dh, d] in memory.
-            out.put(q + "attn.W_O", read(st, p + "attn.c_proj.weight", d, d).reshape(h, dh, d));
-            out.put(q + "attn.b_O", read(st, p + "attn.c_proj.bias", d));
-            out.put(q + "ln2.w", read(st, p + "ln_2.weight", d));
-            out.put(q + "ln2.b", read(st, p + "ln_2.bias", d));
-            out.put(q + "mlp.W_in", read(st, p + "mlp.c_fc.weight", d, m));
-            out.put(q + "mlp.b_in", read(st, p + "mlp.c_fc.bias", m));
-            out.put(q + "mlp.W_out", read(st, p + "mlp.c_proj.weight", m, d));
-            out.put(q + "mlp.b_out", read(st, p + "mlp.c_proj.bias", d));
+            out.put(WeightNames.attn(l, "W_O"), read(st, p + "attn.c_proj.weight", d, d).reshape(h, dh, d));
+            out.put(WeightNames.attn(l, "b_O"), read(st, p + "attn.c_proj.bias", d));
+            out.put(WeightNames.ln(l, "ln2", "w"), read(st, p + "ln_2.weight", d));
+            out.put(WeightNames.ln(l, "ln2", "b"), read(st, p + "ln_2.bias", d));
+            out.put(WeightNames.mlp(l, "W_in"), read(st, p + "mlp.c_fc.weight", d, m));
+            out.put(WeightNames.mlp(l, "b_in"), read(st, p + "mlp.c_fc.bias", m));
+            out.put(WeightNames.mlp(l, "W_out"), read(st, p + "mlp.c_proj.weight", m, d));
+            out.put(WeightNames.mlp(l, "b_out"), read(st, p + "mlp.c_proj.bias", d));
         }
-        out.put("ln_final.w", read(st, prefix + "ln_f.weight", d));
-        out.put("ln_final.b", read(st, prefix + "ln_f.bias", d));
+        out.put(WeightNames.LN_FINAL_W, read(st, prefix + "ln_f.weight", d));
+        out.put(WeightNames.LN_FINAL_B, read(st, prefix + "ln_f.bias", d));
         Tensor head = st.contains("lm_head.weight") ? read(st, "lm_head.weight", v, d) : wte;
-        out.put("unembed.W_U", transpose(head));
-        out.put("unembed.b_U", Tensor.zeros(v));
+        out.put(WeightNames.W_U, transpose(head));
+        out.put(WeightNames.B_U, Tensor.zeros(v));
         return out;
     }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Transformer;
+import org.circuitscope.model.WeightNames;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tokenizer.Tokenizer;
@@ -40,7 +41,7 @@ public final class ModelDirectory {
                 weights = Weights.of(cfg, Gpt2Layout.toTransformerLens(cfg, st), weightsFile.toString());
                 layout = "huggingface-gpt2";
             } else {
-                int vocab = st.contains("embed.W_E") && st.info("embed.W_E").shape().length == 2 ? st.info("embed.W_E").shape()[0] : -1;
+                int vocab = st.contains(WeightNames.W_E) && st.info(WeightNames.W_E).shape().length == 2 ? st.info(WeightNames.W_E).shape()[0] : -1;
                 ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (String n : Weights.expected(cfg).keySet()) {

@@ -2,8 +2,10 @@ package org.circuitscope.io;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.circuitscope.model.LayerWeights;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
+import org.circuitscope.model.WeightNames;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Tensor;
 
@@ -39,25 +41,26 @@ public final class WeightProcessing {
         int d = c.dModel(), h = c.nHeads(), dh = c.dHead();
         Map<String, Tensor> r = new LinkedHashMap<>();
         for (int l = 0; l < c.nLayers(); l++) {
-            String p = "blocks." + l + ".";
-            float[] lw = w.data(p + "ln1.w"), lb = w.data(p + "ln1.b");
-            for (String x : new String[] {"Q", "K", "V"}) {
-                Tensor wm = w.get(p + "attn.W_" + x).copy(), bm = w.get(p + "attn.b_" + x).copy();
-                for (int hh = 0; hh < h; hh++) foldInto(wm.data(), hh * d * dh, d, dh, bm.data(), hh * dh, lw, lb);
-                r.put(p + "attn.W_" + x, wm);
-                r.put(p + "attn.b_" + x, bm);
+            LayerWeights lw = w.layer(l);
+            float[] n1w = lw.ln1().w().data(), n1b = lw.ln1().b().data();
+            String[] qkv = {"Q", "K", "V"};
+            for (int x = 0; x < 3; x++) {
+                Tensor wm = lw.attn().wQkv().get(x).copy(), bm = lw.attn().bQkv().get(x).copy();
+                for (int hh = 0; hh < h; hh++) foldInto(wm.data(), hh * d * dh, d, dh, bm.data(), hh * dh, n1w, n1b);
+                r.put(WeightNames.attn(l, "W_" + qkv[x]), wm);
+                r.put(WeightNames.attn(l, "b_" + qkv[x]), bm);
             }
             if (!c.attnOnly()) {
-                Tensor win = w.get(p + "mlp.W_in").copy(), bin = w.get(p + "mlp.b_in").copy();
-                foldInto(win.data(), 0, d, c.dMlp(), bin.data(), 0, w.data(p + "ln2.w"), w.data(p + "ln2.b"));
-                r.put(p + "mlp.W_in", win);
-                r.put(p + "mlp.b_in", bin);
+                Tensor win = lw.mlp().wIn().copy(), bin = lw.mlp().bIn().copy();
+                foldInto(win.data(), 0, d, c.dMlp(), bin.data(), 0, lw.ln2().w().data(), lw.ln2().b().data());
+                r.put(WeightNames.mlp(l, "W_in"), win);
+                r.put(WeightNames.mlp(l, "b_in"), bin);
             }
         }
-        Tensor wu = w.get("unembed.W_U").copy(), bu = w.get("unembed.b_U").copy();
-        foldInto(wu.data(), 0, d, c.dVocab(), bu.data(), 0, w.data("ln_final.w"), w.data("ln_final.b"));
-        r.put("unembed.W_U", wu);
-        r.put("unembed.b_U", bu);
+        Tensor wu = w.wU().copy(), bu = w.bU().copy();
+        foldInto(wu.data(), 0, d, c.dVocab(), bu.data(), 0, w.lnFinal().w().data(), w.lnFinal().b().data());
+        r.put(WeightNames.W_U, wu);
+        r.put(WeightNames.B_U, bu);
         return w.with(c.withNormalization(Normalization.LN_PRE), r);
     }
 
@@ -83,10 +86,17 @@ public final class WeightProcessing {
                     + "without one, the residual stream's mean is read and centring would change the logits");
         }
         Map<String, Tensor> r = new LinkedHashMap<>();
-        for (String name : w.asMap().keySet()) {
-            boolean writes = name.equals("embed.W_E") || name.equals("pos_embed.W_pos") || name.endsWith("attn.W_O")
-                    || name.endsWith("attn.b_O") || name.endsWith("mlp.W_out") || name.endsWith("mlp.b_out");
-            if (writes) r.put(name, centerLastAxis(w.get(name)));
+        // What writes to the residual stream: the embeddings, W_O and b_O, W_out and b_out.
+        r.put(WeightNames.W_E, centerLastAxis(w.wE()));
+        r.put(WeightNames.W_POS, centerLastAxis(w.wPos()));
+        for (int l = 0; l < c.nLayers(); l++) {
+            LayerWeights lw = w.layer(l);
+            r.put(WeightNames.attn(l, "W_O"), centerLastAxis(lw.attn().wO()));
+            r.put(WeightNames.attn(l, "b_O"), centerLastAxis(lw.attn().bO()));
+            if (!c.attnOnly()) {
+                r.put(WeightNames.mlp(l, "W_out"), centerLastAxis(lw.mlp().wOut()));
+                r.put(WeightNames.mlp(l, "b_out"), centerLastAxis(lw.mlp().bOut()));
+            }
         }
         return w.with(c, r);
     }
@@ -105,8 +115,8 @@ public final class WeightProcessing {
     }
 
     public static Weights centerUnembed(Weights w) {
-        return w.with(w.config(), Map.of("unembed.W_U", centerLastAxis(w.get("unembed.W_U")),
-                "unembed.b_U", centerLastAxis(w.get("unembed.b_U"))));
+        return w.with(w.config(), Map.of(WeightNames.W_U, centerLastAxis(w.wU()),
+                WeightNames.B_U, centerLastAxis(w.bU())));
     }
 
     public static Weights foldValueBiases(Weights w) {
@@ -114,16 +124,16 @@ public final class WeightProcessing {
         int d = c.dModel(), h = c.nHeads(), dh = c.dHead();
         Map<String, Tensor> r = new LinkedHashMap<>();
         for (int l = 0; l < c.nLayers(); l++) {
-            String p = "blocks." + l + ".attn.";
-            float[] bv = w.data(p + "b_V"), wo = w.data(p + "W_O");
-            Tensor bo = w.get(p + "b_O").copy();
+            LayerWeights.Attention at = w.layer(l).attn();
+            float[] bv = at.bV().data(), wo = at.wO().data();
+            Tensor bo = at.bO().copy();
             for (int o = 0; o < d; o++) {
                 double s = bo.data()[o];
                 for (int hh = 0; hh < h; hh++) for (int e = 0; e < dh; e++) s += (double) bv[hh * dh + e] * wo[(hh * dh + e) * d + o];
                 bo.data()[o] = (float) s;
             }
-            r.put(p + "b_O", bo);
-            r.put(p + "b_V", Tensor.zeros(h, dh));
+            r.put(WeightNames.attn(l, "b_O"), bo);
+            r.put(WeightNames.attn(l, "b_V"), Tensor.zeros(h, dh));
         }
         return w.with(c, r);
     }

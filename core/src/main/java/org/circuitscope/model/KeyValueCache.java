@@ -183,11 +183,10 @@ public final class KeyValueCache {
     void writeLogitColumns(int from, int n, int c0, int len, float[] block, int stride, float[] bias) {
         int v = cfg.dVocab();
         float[][] chunks = logitChunks;
-        for (int i = 0; i < n; i++) {
-            int p = from + i, off = (p % LOGIT_CHUNK) * v + c0, src = i * stride;
-            float[] dst = chunks[p / LOGIT_CHUNK];
-            for (int j = 0; j < len; j++) dst[off + j] = block[src + j] + bias[c0 + j];
-        }
+        org.circuitscope.tensor.WorkerPool.parallelFor(n, i -> {
+            int p = from + i;
+            RowOps.plusBias(block, i * stride, chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v + c0, bias, c0, len);
+        });
     }
 
     /**
@@ -210,11 +209,6 @@ public final class KeyValueCache {
             r.logProb[p] = sc.logProb();
             r.rank[p] = sc.rank();
         }
-    }
-
-    /** Writes a per-position array's rows [n, width] for positions from.. (one of the arrays of this cache). */
-    static void writeRows(float[] dst, int from, float[] fresh, int n, int width) {
-        System.arraycopy(fresh, 0, dst, from * width, n * width);
     }
 
     /** Grows every per-position array to hold {@code t} rows: a quarter more than asked (up to n_ctx), so appending rarely copies. */

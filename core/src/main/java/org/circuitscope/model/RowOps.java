@@ -4,7 +4,7 @@ import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tensor.WorkerPool;
 
-/** Row-wise steps shared by the full and the incremental forward pass. */
+/** Row-wise steps of the forward pass. */
 final class RowOps {
     private RowOps() {}
 
@@ -21,5 +21,10 @@ final class RowOps {
         int d = a.dim(-1), rows = a.size() / d;
         WorkerPool.parallelFor(rows, i -> k.axpy(1f, bd, i * d, od, i * d, d));
         return out;
+    }
+
+    /** dst[dstOff + j] = src[srcOff + j] + bias[biasOff + j] for j < len: one row of a block of logits columns, with b_U. */
+    static void plusBias(float[] src, int srcOff, float[] dst, int dstOff, float[] bias, int biasOff, int len) {
+        for (int j = 0; j < len; j++) dst[dstOff + j] = src[srcOff + j] + bias[biasOff + j];
     }
 }

@@ -11,14 +11,19 @@ import org.circuitscope.tensor.Tensor;
  * {@code blocks.0.attn.W_Q}, ...), checked against the config when built: every tensor the
  * config needs is present with its exact shape and holds no NaN or infinity. Missing biases
  * are taken as zero (some checkpoints omit them); missing weights are an error.
+ *
+ * <p>Computing code reads the typed views ({@link #layer}, {@link #wE()}, ...); the names are
+ * for loading, saving and labels ({@link WeightNames}).
  */
 public final class Weights {
     private final ModelConfig cfg;
     private final Map<String, Tensor> tensors;
+    private final WeightViews views;
 
     private Weights(ModelConfig cfg, Map<String, Tensor> tensors) {
         this.cfg = cfg;
         this.tensors = tensors;
+        this.views = WeightViews.of(cfg, this::get);
     }
 
     /** Validates {@code tensors} against {@code cfg}; {@code source} names where they came from, for errors. */
@@ -59,31 +64,51 @@ public final class Weights {
     public static Map<String, int[]> expected(ModelConfig c) {
         Map<String, int[]> m = new LinkedHashMap<>();
         int d = c.dModel(), h = c.nHeads(), dh = c.dHead();
-        m.put("embed.W_E", new int[] {c.dVocab(), d});
-        m.put("pos_embed.W_pos", new int[] {c.nCtx(), d});
+        m.put(WeightNames.W_E, new int[] {c.dVocab(), d});
+        m.put(WeightNames.W_POS, new int[] {c.nCtx(), d});
         boolean ln = c.normalizationType() == Normalization.LN;
         for (int l = 0; l < c.nLayers(); l++) {
-            String p = "blocks." + l + ".";
-            if (ln) { m.put(p + "ln1.w", new int[] {d}); m.put(p + "ln1.b", new int[] {d}); }
-            for (String x : new String[] {"Q", "K", "V"}) m.put(p + "attn.W_" + x, new int[] {h, d, dh});
-            m.put(p + "attn.W_O", new int[] {h, dh, d});
-            for (String x : new String[] {"Q", "K", "V"}) m.put(p + "attn.b_" + x, new int[] {h, dh});
-            m.put(p + "attn.b_O", new int[] {d});
+            if (ln) { m.put(WeightNames.ln(l, "ln1", "w"), new int[] {d}); m.put(WeightNames.ln(l, "ln1", "b"), new int[] {d}); }
+            for (String x : new String[] {"Q", "K", "V"}) m.put(WeightNames.attn(l, "W_" + x), new int[] {h, d, dh});
+            m.put(WeightNames.attn(l, "W_O"), new int[] {h, dh, d});
+            for (String x : new String[] {"Q", "K", "V"}) m.put(WeightNames.attn(l, "b_" + x), new int[] {h, dh});
+            m.put(WeightNames.attn(l, "b_O"), new int[] {d});
             if (!c.attnOnly()) {
-                if (ln) { m.put(p + "ln2.w", new int[] {d}); m.put(p + "ln2.b", new int[] {d}); }
-                m.put(p + "mlp.W_in", new int[] {d, c.dMlp()});
-                m.put(p + "mlp.b_in", new int[] {c.dMlp()});
-                m.put(p + "mlp.W_out", new int[] {c.dMlp(), d});
-                m.put(p + "mlp.b_out", new int[] {d});
+                if (ln) { m.put(WeightNames.ln(l, "ln2", "w"), new int[] {d}); m.put(WeightNames.ln(l, "ln2", "b"), new int[] {d}); }
+                m.put(WeightNames.mlp(l, "W_in"), new int[] {d, c.dMlp()});
+                m.put(WeightNames.mlp(l, "b_in"), new int[] {c.dMlp()});
+                m.put(WeightNames.mlp(l, "W_out"), new int[] {c.dMlp(), d});
+                m.put(WeightNames.mlp(l, "b_out"), new int[] {d});
             }
         }
-        if (ln) { m.put("ln_final.w", new int[] {d}); m.put("ln_final.b", new int[] {d}); }
-        m.put("unembed.W_U", new int[] {d, c.dVocab()});
-        m.put("unembed.b_U", new int[] {c.dVocab()});
+        if (ln) { m.put(WeightNames.LN_FINAL_W, new int[] {d}); m.put(WeightNames.LN_FINAL_B, new int[] {d}); }
+        m.put(WeightNames.W_U, new int[] {d, c.dVocab()});
+        m.put(WeightNames.B_U, new int[] {c.dVocab()});
         return m;
     }
 
     public ModelConfig config() { return cfg; }
+
+    /** Every parameter, typed. */
+    public WeightViews views() { return views; }
+
+    /** Block {@code l}'s parameters, typed. */
+    public LayerWeights layer(int l) { return views.layer(l); }
+
+    /** {@code embed.W_E} {@code [d_vocab, d_model]}. */
+    public Tensor wE() { return views.wE(); }
+
+    /** {@code pos_embed.W_pos} {@code [n_ctx, d_model]}. */
+    public Tensor wPos() { return views.wPos(); }
+
+    /** {@code ln_final.w/b}; null unless normalization_type is LN. */
+    public NormWeights lnFinal() { return views.lnFinal(); }
+
+    /** {@code unembed.W_U} {@code [d_model, d_vocab]}. */
+    public Tensor wU() { return views.wU(); }
+
+    /** {@code unembed.b_U} {@code [d_vocab]}. */
+    public Tensor bU() { return views.bU(); }
 
     public Tensor get(String name) {
         Tensor t = tensors.get(name);

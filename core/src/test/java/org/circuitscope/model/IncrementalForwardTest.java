@@ -77,6 +77,35 @@ class IncrementalForwardTest {
     }
 
     /**
+     * An edit in the middle of a prompt leaves the cache as the float64 reference computes the
+     * edited prompt from scratch: every position's keys, values, queries, z, final scale and
+     * logits, the rows the edit kept as well as the ones it recomputed.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void anEditInTheMiddleLeavesTheCacheAsTheFloat64ReferenceOfTheEditedPrompt(ModelConfig cfg) {
+        Weights w = RandomWeights.generate(cfg, 9, 0.3);
+        Transformer model = new Transformer(w);
+        int[] before = random(T, cfg.dVocab(), 4), after = edited(before, T / 2, T + 2, cfg.dVocab());
+        KeyValueCache kv = new KeyValueCache(cfg);
+        IncrementalForward.extend(model, kv, before, 0, n -> false, null);
+        IncrementalForward.extend(model, kv, after, T / 2, n -> false, null);
+
+        Map<String, double[]> ref = new ReferenceTransformer(w).run(after);
+        int t = after.length, hd = cfg.nHeads() * cfg.dHead();
+        for (int l = 0; l < cfg.nLayers(); l++) {
+            TransformerTest.assertClose("k" + l, ref.get(HookPoint.attn(l, "k")), Tensor.of(Arrays.copyOf(kv.keys(l), t * hd), t, hd));
+            TransformerTest.assertClose("v" + l, ref.get(HookPoint.attn(l, "v")), Tensor.of(Arrays.copyOf(kv.values(l), t * hd), t, hd));
+            TransformerTest.assertClose("q" + l, ref.get(HookPoint.attn(l, "q")), Tensor.of(Arrays.copyOf(kv.queries(l), t * hd), t, hd));
+            TransformerTest.assertClose("z" + l, ref.get(HookPoint.attn(l, "z")), Tensor.of(Arrays.copyOf(kv.z(l), t * hd), t, hd));
+        }
+        if (cfg.normalizationType() != Normalization.NONE) {
+            TransformerTest.assertClose("final scale", ref.get(HookPoint.LN_FINAL_SCALE), Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1));
+        }
+        TransformerTest.assertClose("logits", ref.get(HookPoint.LOGITS), kv.logitRows(0, t));
+    }
+
+    /**
      * A pass that records a pattern but not the scores it came from (the softmax then overwrites
      * them) or a post-activation but not the pre-activation, and the other way round, records
      * what the model's own forward pass records when asked for the same (a run that records

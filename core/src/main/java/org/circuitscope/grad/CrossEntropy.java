@@ -1,4 +1,4 @@
-package org.circuitscope.train;
+package org.circuitscope.grad;
 
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tensor.WorkerPool;

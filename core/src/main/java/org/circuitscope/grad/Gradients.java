@@ -1,4 +1,4 @@
-package org.circuitscope.train;
+package org.circuitscope.grad;
 
 import java.util.Map;
 import org.circuitscope.tensor.Tensor;

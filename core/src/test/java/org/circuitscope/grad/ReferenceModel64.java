@@ -1,4 +1,4 @@
-package org.circuitscope.train;
+package org.circuitscope.grad;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

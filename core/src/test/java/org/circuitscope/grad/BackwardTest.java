@@ -1,4 +1,4 @@
-package org.circuitscope.train;
+package org.circuitscope.grad;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package org.circuitscope.train;
+package org.circuitscope.grad;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -7,9 +7,12 @@ import java.util.Set;
 import org.circuitscope.model.ActFn;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.LayerWeights;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.NormWeights;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
+import org.circuitscope.model.WeightViews;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Erf;
 import org.circuitscope.tensor.Kernels;
@@ -127,51 +130,54 @@ public final class Backward {
         }
         float[] dl = dLogits.data();
 
+        // The gradients' views mirror the weights' (null: input gradients only).
+        WeightViews gv = g == null ? null : g.views();
+
         // Unembedding.
-        Norm fin = norm(act(cache, HookPoint.residPost(cfg.nLayers() - 1)), cache, HookPoint.LN_FINAL_SCALE, "ln_final.", t);
-        if (g != null) {
-            columnSums(dl, t, v, grad(g, "unembed.b_U"));
-            k.gemm(true, false, d, v, t, fin.y, 0, d, dl, 0, v, grad(g, "unembed.W_U"), 0, v, true);
+        Norm fin = norm(act(cache, HookPoint.residPost(cfg.nLayers() - 1)), cache, HookPoint.LN_FINAL_SCALE, w.lnFinal(), t);
+        if (gv != null) {
+            columnSums(dl, t, v, gv.bU().data());
+            k.gemm(true, false, d, v, t, fin.y, 0, d, dl, 0, v, gv.wU().data(), 0, v, true);
         }
         float[] dy = new float[t * d];
-        k.gemm(false, true, t, d, v, dl, 0, v, w.data("unembed.W_U"), 0, v, dy, 0, d, false);
+        k.gemm(false, true, t, d, v, dl, 0, v, w.wU().data(), 0, v, dy, 0, d, false);
         float[] dResid = new float[t * d];
-        normBackward(fin, dy, "ln_final.", dResid, g);
+        normBackward(fin, dy, w.lnFinal(), gv == null ? null : gv.lnFinal(), dResid);
 
         for (int l = cfg.nLayers() - 1; l >= 0; l--) {
-            String pre = "blocks." + l + ".";
+            LayerWeights lw = w.layer(l), gl = gv == null ? null : gv.layer(l);
             if (!cfg.attnOnly()) {
-                Norm ln2 = norm(act(cache, HookPoint.residMid(l)), cache, HookPoint.ln(l, "ln2", "scale"), pre + "ln2.", t);
-                float[] dx2 = mlpBackward(cache, l, ln2.y, dResid, t, g);
-                normBackward(ln2, dx2, pre + "ln2.", dResid, g);
+                Norm ln2 = norm(act(cache, HookPoint.residMid(l)), cache, HookPoint.ln(l, "ln2", "scale"), lw.ln2(), t);
+                float[] dx2 = mlpBackward(cache, l, ln2.y, dResid, t, lw.mlp(), gl == null ? null : gl.mlp());
+                normBackward(ln2, dx2, lw.ln2(), gl == null ? null : gl.ln2(), dResid);
             }
-            Norm ln1 = norm(act(cache, HookPoint.residPre(l)), cache, HookPoint.ln(l, "ln1", "scale"), pre + "ln1.", t);
-            float[] dx = attentionBackward(cache, l, ln1.y, dResid, t, g);
-            normBackward(ln1, dx, pre + "ln1.", dResid, g);
+            Norm ln1 = norm(act(cache, HookPoint.residPre(l)), cache, HookPoint.ln(l, "ln1", "scale"), lw.ln1(), t);
+            float[] dx = attentionBackward(cache, l, ln1.y, dResid, t, lw.attn(), gl == null ? null : gl.attn());
+            normBackward(ln1, dx, lw.ln1(), gl == null ? null : gl.ln1(), dResid);
         }
 
-        if (g != null) {
-            float[] gE = grad(g, "embed.W_E");
+        if (gv != null) {
+            float[] gE = gv.wE().data();
             for (int i = 0; i < t; i++) k.axpy(1f, dResid, i * d, gE, tokens[i] * d, d);
-            k.axpy(1f, dResid, 0, grad(g, "pos_embed.W_pos"), 0, t * d);
+            k.axpy(1f, dResid, 0, gv.wPos().data(), 0, t * d);
         }
         return new Gradients(g == null ? Map.of() : g.asMap(), Tensor.of(dResid, t, d), Tensor.of(dResid.clone(), t, d));
     }
 
-    /** Returns dL/d(attention input) [t, d_model]; {@code dOut} is dL/d(hook_attn_out). */
-    private float[] attentionBackward(ActivationCache cache, int l, float[] x, float[] dOut, int t, GradientBuffer g) {
-        String pre = "blocks." + l + ".attn.";
+    /** Returns dL/d(attention input) [t, d_model]; {@code dOut} is dL/d(hook_attn_out); {@code g} (null: none) receives dW, db. */
+    private float[] attentionBackward(ActivationCache cache, int l, float[] x, float[] dOut, int t,
+                                      LayerWeights.Attention a, LayerWeights.Attention g) {
         int d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh, tt = t * t;
         float[] q = act(cache, HookPoint.attn(l, "q")), kk = act(cache, HookPoint.attn(l, "k")), v = act(cache, HookPoint.attn(l, "v"));
         float[] p = act(cache, HookPoint.attn(l, "pattern")), z = act(cache, HookPoint.attn(l, "z"));
 
         if (g != null) {
-            columnSums(dOut, t, d, grad(g, pre + "b_O"));
+            columnSums(dOut, t, d, g.bO().data());
             // W_O viewed as [h*d_head, d]: dW_O = z[t, h*d_head]ᵀ · dOut.
-            k.gemm(true, false, hd, d, t, z, 0, hd, dOut, 0, d, grad(g, pre + "W_O"), 0, d, true);
+            k.gemm(true, false, hd, d, t, z, 0, hd, dOut, 0, d, g.wO().data(), 0, d, true);
         }
         float[] dz = new float[t * hd];
-        k.gemm(false, true, t, hd, d, dOut, 0, d, w.data(pre + "W_O"), 0, d, dz, 0, hd, false);
+        k.gemm(false, true, t, hd, d, dOut, 0, d, a.wO().data(), 0, d, dz, 0, hd, false);
 
         float[] ds = new float[h * tt];
         k.gemmBatched(h, false, true, t, t, dh, dz, 0, hd, dh, v, 0, hd, dh, ds, 0, t, tt, false);
@@ -193,14 +199,13 @@ public final class Backward {
 
         float[] dx = new float[t * d];
         float[][] dm = {dq, dk, dv};
-        String[] which = {"Q", "K", "V"};
         for (int m = 0; m < 3; m++) {
-            float[] wm = w.data(pre + "W_" + which[m]);
+            float[] wm = a.wQkv().get(m).data();
             if (g != null) {
-                columnSums(dm[m], t, hd, grad(g, pre + "b_" + which[m]));
+                columnSums(dm[m], t, hd, g.bQkv().get(m).data());
                 // Per head: dW[h] [d, d_head] += xᵀ · dm_h.
                 k.gemmBatched(h, true, false, d, dh, t, x, 0, d, 0, dm[m], 0, hd, dh,
-                        grad(g, pre + "W_" + which[m]), 0, dh, d * dh, true);
+                        g.wQkv().get(m).data(), 0, dh, d * dh, true);
             }
             // dx = Σ_h dm_h · W[h]ᵀ; one product per head because W is [h, d, d_head] (heads outermost).
             for (int hh = 0; hh < h; hh++) {
@@ -210,27 +215,26 @@ public final class Backward {
         return dx;
     }
 
-    /** Returns dL/d(MLP input) [t, d_model]; {@code dOut} is dL/d(hook_mlp_out). */
-    private float[] mlpBackward(ActivationCache cache, int l, float[] x, float[] dOut, int t, GradientBuffer g) {
-        String pre = "blocks." + l + ".mlp.";
+    /** Returns dL/d(MLP input) [t, d_model]; {@code dOut} is dL/d(hook_mlp_out); {@code g} (null: none) receives dW, db. */
+    private float[] mlpBackward(ActivationCache cache, int l, float[] x, float[] dOut, int t, LayerWeights.Mlp p, LayerWeights.Mlp g) {
         int d = cfg.dModel(), m = cfg.dMlp();
         float[] hPre = act(cache, HookPoint.mlp(l, "pre")), post = act(cache, HookPoint.mlp(l, "post"));
         if (g != null) {
-            columnSums(dOut, t, d, grad(g, pre + "b_out"));
-            k.gemm(true, false, m, d, t, post, 0, m, dOut, 0, d, grad(g, pre + "W_out"), 0, d, true);
+            columnSums(dOut, t, d, g.bOut().data());
+            k.gemm(true, false, m, d, t, post, 0, m, dOut, 0, d, g.wOut().data(), 0, d, true);
         }
         float[] dh = new float[t * m];
-        k.gemm(false, true, t, m, d, dOut, 0, d, w.data(pre + "W_out"), 0, d, dh, 0, m, false);
+        k.gemm(false, true, t, m, d, dOut, 0, d, p.wOut().data(), 0, d, dh, 0, m, false);
         ActFn fn = cfg.actFn();
         WorkerPool.parallelFor(t, i -> {
             for (int j = i * m; j < (i + 1) * m; j++) dh[j] = (float) (dh[j] * actDerivative(fn, hPre[j]));
         });
         if (g != null) {
-            columnSums(dh, t, m, grad(g, pre + "b_in"));
-            k.gemm(true, false, d, m, t, x, 0, d, dh, 0, m, grad(g, pre + "W_in"), 0, m, true);
+            columnSums(dh, t, m, g.bIn().data());
+            k.gemm(true, false, d, m, t, x, 0, d, dh, 0, m, g.wIn().data(), 0, m, true);
         }
         float[] dx = new float[t * d];
-        k.gemm(false, true, t, d, m, dh, 0, m, w.data(pre + "W_in"), 0, m, dx, 0, d, false);
+        k.gemm(false, true, t, d, m, dh, 0, m, p.wIn().data(), 0, m, dx, 0, d, false);
         return dx;
     }
 
@@ -254,14 +258,15 @@ public final class Backward {
      */
     private record Norm(float[] xHat, float[] scale, float[] y) {}
 
-    private Norm norm(float[] x, ActivationCache cache, String scaleName, String wPrefix, int t) {
+    /** {@code p}: the LayerNorm's w and b (null unless LN). */
+    private Norm norm(float[] x, ActivationCache cache, String scaleName, NormWeights p, int t) {
         Normalization type = cfg.normalizationType();
         if (type == Normalization.NONE) return new Norm(null, null, x);
         int d = cfg.dModel();
         float[] s = act(cache, scaleName);
         float[] xHat = new float[t * d];
         float[] y = type == Normalization.LN ? new float[t * d] : xHat;
-        float[] lw = type == Normalization.LN ? w.data(wPrefix + "w") : null, lb = type == Normalization.LN ? w.data(wPrefix + "b") : null;
+        float[] lw = p == null ? null : p.w().data(), lb = p == null ? null : p.b().data();
         WorkerPool.parallelFor(t, i -> {
             int off = i * d;
             double mean = 0;
@@ -275,17 +280,17 @@ public final class Backward {
         return new Norm(xHat, s, y);
     }
 
-    /** Adds dL/dx into {@code dx}, given dL/dy; accumulates dw, db for LN. */
-    private void normBackward(Norm n, float[] dy, String wPrefix, float[] dx, GradientBuffer g) {
+    /** Adds dL/dx into {@code dx}, given dL/dy; accumulates dw, db for LN into {@code g} (null: none). */
+    private void normBackward(Norm n, float[] dy, NormWeights p, NormWeights g, float[] dx) {
         int d = cfg.dModel(), t = dy.length / d;
         if (n.xHat == null) {
             k.axpy(1f, dy, 0, dx, 0, dy.length);
             return;
         }
-        boolean affine = cfg.normalizationType() == Normalization.LN;
-        float[] xh = n.xHat, s = n.scale, lw = affine ? w.data(wPrefix + "w") : null;
+        boolean affine = p != null;
+        float[] xh = n.xHat, s = n.scale, lw = affine ? p.w().data() : null;
         if (affine && g != null) {
-            float[] gw = grad(g, wPrefix + "w"), gb = grad(g, wPrefix + "b");
+            float[] gw = g.w().data(), gb = g.b().data();
             for (int i = 0; i < t; i++) {
                 for (int j = 0; j < d; j++) {
                     gw[j] += dy[i * d + j] * xh[i * d + j];
@@ -315,8 +320,6 @@ public final class Backward {
     private void columnSums(float[] dy, int rows, int n, float[] db) {
         for (int i = 0; i < rows; i++) k.axpy(1f, dy, i * n, db, 0, n);
     }
-
-    private static float[] grad(GradientBuffer g, String name) { return g.get(name).data(); }
 
     private float[] act(ActivationCache cache, String name) {
         if (!cache.contains(name)) {

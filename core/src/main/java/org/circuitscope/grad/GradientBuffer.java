@@ -1,10 +1,11 @@
-package org.circuitscope.train;
+package org.circuitscope.grad;
 
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.WeightViews;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
@@ -19,11 +20,13 @@ import org.circuitscope.tensor.Tensor;
 public final class GradientBuffer {
     private final ModelConfig cfg;
     private final Map<String, Tensor> grads;
+    private final WeightViews views;
     private final Kernels k = Kernels.get();
 
     private GradientBuffer(ModelConfig cfg, Map<String, Tensor> grads) {
         this.cfg = cfg;
         this.grads = Collections.unmodifiableMap(grads);
+        this.views = WeightViews.of(cfg, this::get);
     }
 
     /** A buffer of zeros for every parameter of {@code cfg}. */
@@ -34,6 +37,9 @@ public final class GradientBuffer {
     }
 
     public ModelConfig config() { return cfg; }
+
+    /** The gradients typed as the weights are ({@link Weights#views()}); live, as {@link #get}. */
+    public WeightViews views() { return views; }
 
     /** The gradient of parameter {@code name} (live: later additions show in it). */
     public Tensor get(String name) {

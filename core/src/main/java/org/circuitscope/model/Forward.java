@@ -1,0 +1,273 @@
+package org.circuitscope.model;
+
+import java.util.Arrays;
+import org.circuitscope.tensor.Kernels;
+import org.circuitscope.tensor.Tensor;
+import org.circuitscope.tensor.WorkerPool;
+
+/**
+ * The one forward pass: positions {@code [from, t)} of a prompt, reading the keys and values of
+ * positions {@code < from} from a {@link PassMemory} and leaving the new rows there (llama3.java's
+ * {@code forward} over its KV cache, for many rows at once). A full run ({@link Transformer#run})
+ * is the pass from 0 that keeps nothing beyond itself; an edit ({@link IncrementalForward#extend})
+ * continues a document's {@link KeyValueCache} from its first changed token.
+ *
+ * <p>Why a pass from p is exact: attention is causal, so the activations at position i depend
+ * only on tokens 0..i, and positions ≥ p read earlier ones only through each layer's keys and
+ * values. The result equals a full run to float rounding (kernels may sum in another order for
+ * another row count).
+ *
+ * <p>Every hook point goes through {@link Recorder#hook}, which records and runs hooks. Memory:
+ * a tensor nobody records or hooks is not copied: the softmax runs in the scores' array and the
+ * MLP activation in hook_pre's, unrecorded scores share one buffer across layers, and without
+ * hook_result the attention output is one product z·W_O. Not thread-safe: one per pass.
+ */
+final class Forward {
+    /** Up to this many new rows, products stream the weights instead of packing them (see {@link #product}). */
+    private static final int FEW_ROWS = 8;
+    private static final int CHUNK = 2048;
+    /** Vocabulary columns of the unembedding between two checkpoints. */
+    private static final int UNEMBED_BLOCK = 8192;
+
+    private final ModelConfig cfg;
+    private final Weights w;
+    private final Kernels k = Kernels.get();
+    private final PassMemory memory;
+    private final Recorder rec;
+    /**
+     * Run at each layer, after each large product (Q, K, V, the MLP's first half), between a
+     * block's attention and MLP and after each unembedding block: a pass answers cancellation
+     * (and a server's requests) several times a layer.
+     */
+    private final Runnable checkpoint;
+    private final int from, t;
+    /** Attention scores of this pass that nobody records: one buffer for every layer. */
+    private float[] scoresBuffer;
+
+    Forward(Weights weights, int from, int t, PassMemory memory, Recorder rec, Runnable checkpoint) {
+        this.w = weights;
+        this.cfg = weights.config();
+        this.from = from;
+        this.t = t;
+        this.memory = memory;
+        this.rec = rec;
+        this.checkpoint = checkpoint;
+    }
+
+    /** A clear error for an empty prompt, one longer than n_ctx, a token outside the vocabulary or a bad first position. */
+    static void check(ModelConfig cfg, int[] tokens, int from) {
+        if (tokens.length == 0) throw new IllegalArgumentException("no tokens to run");
+        if (tokens.length > cfg.nCtx()) {
+            throw new IllegalArgumentException(tokens.length + " tokens exceed the model's context of n_ctx = " + cfg.nCtx());
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= cfg.dVocab()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + i
+                        + " is outside the vocabulary [0, " + cfg.dVocab() + ")");
+            }
+        }
+        if (from < 0 || from > tokens.length) throw new IllegalArgumentException("first changed position " + from + " is outside 0.." + tokens.length);
+    }
+
+    /** Runs positions [from, t) of {@code tokens}; the logits rows go to the memory. */
+    void run(int[] tokens) {
+        int n = t - from, d = cfg.dModel();
+        float[] we = w.wE().data(), wp = w.wPos().data();
+        Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(we, tokens[from + i] * d, embed.data(), i * d, d);
+            System.arraycopy(wp, (from + i) * d, posEmbed.data(), i * d, d);
+        }
+        embed = rec.hook(HookPoint.EMBED, embed);
+        posEmbed = rec.hook(HookPoint.POS_EMBED, posEmbed);
+        Tensor resid = RowOps.add(k, embed, posEmbed);
+        for (int l = 0; l < cfg.nLayers(); l++) {
+            checkpoint.run();
+            resid = block(l, resid);
+        }
+        Normed fin = norm(resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, w.lnFinal());
+        if (fin.scale != null) memory.finalScale(fin.scale);
+        unembed(fin.out);
+    }
+
+    private Tensor block(int l, Tensor residIn) {
+        LayerWeights lw = w.layer(l);
+        Tensor residPre = rec.hook(HookPoint.residPre(l), residIn);
+        Tensor x = norm(residPre, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), lw.ln1()).out;
+        Tensor attnOut = attention(l, lw.attn(), x);
+        if (cfg.attnOnly()) return rec.hook(HookPoint.residPost(l), RowOps.add(k, residPre, attnOut));
+        Tensor residMid = rec.hook(HookPoint.residMid(l), RowOps.add(k, residPre, attnOut));
+        checkpoint.run();
+        Tensor x2 = norm(residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), lw.ln2()).out;
+        Tensor mlpOut = mlp(l, lw.mlp(), x2);
+        return rec.hook(HookPoint.residPost(l), RowOps.add(k, residMid, mlpOut));
+    }
+
+    private Tensor attention(int l, LayerWeights.Attention a, Tensor x) {
+        int n = x.dim(0), d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh;
+        String[] names = {"q", "k", "v"};
+        Tensor[] qkv = new Tensor[3];
+        for (int i = 0; i < 3; i++) {
+            Tensor out = Tensor.zeros(n, h, dh);
+            // Per head: x[n, d] · W[h] [d, dh] written into the head's column block of [n, h*dh].
+            product(h, n, dh, d, x.data(), 0, d, 0, a.wQkv().get(i).data(), 0, dh, d * dh, out.data(), 0, hd, dh);
+            RowOps.addRowBias(k, out.data(), n, a.bQkv().get(i).data());
+            qkv[i] = rec.hook(HookPoint.attn(l, names[i]), out);
+            checkpoint.run();
+        }
+        memory.queries(l, qkv[0]);
+        // Keys and values of every position: the earlier rows are what the new queries attend to.
+        float[] keys = memory.keys(l, qkv[1]), values = memory.values(l, qkv[2]);
+
+        String scoresName = HookPoint.attn(l, "attn_scores"), patternName = HookPoint.attn(l, "pattern");
+        boolean keepScores = rec.wants(scoresName);
+        // [head, pos, pos] is ~50 MB a layer at 1,000 tokens of GPT-2 small: unless recorded, it is one buffer.
+        Tensor scores = keepScores || rec.wants(patternName) ? Tensor.zeros(h, n, t) : scoresBuffer(h, n);
+        k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys, 0, hd, dh, scores.data(), 0, t, n * t, false);
+        float inv = (float) (1.0 / Math.sqrt(dh));
+        float[] sd = scores.data();
+        WorkerPool.parallelFor(h * n, r -> {
+            int q = from + r % n, off = r * t;
+            for (int j = 0; j <= q; j++) sd[off + j] *= inv;
+            for (int j = q + 1; j < t; j++) sd[off + j] = Float.NEGATIVE_INFINITY;
+        });
+        scores = rec.hook(scoresName, scores);
+        // The softmax in place unless the scores are recorded (or hooked: a hook may keep them).
+        Tensor pattern = keepScores ? scores.copy() : scores;
+        float[] pd = pattern.data();
+        WorkerPool.parallelFor(h * n, r -> {
+            int q = from + r % n, off = r * t;
+            k.softmax(pd, off, q + 1);
+            Arrays.fill(pd, off + q + 1, off + t, 0f);
+        });
+        pattern = rec.hook(patternName, pattern);
+
+        Tensor z = Tensor.zeros(n, h, dh);
+        k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values, 0, hd, dh, z.data(), 0, hd, dh, false);
+        z = rec.hook(HookPoint.attn(l, "z"), z);
+        memory.z(l, z);
+
+        Tensor attnOut = Tensor.zeros(n, d);
+        String resultName = HookPoint.attn(l, "result");
+        if (rec.wants(resultName)) {
+            Tensor result = Tensor.zeros(n, h, d);
+            k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, a.wO().data(), 0, d, dh * d, result.data(), 0, h * d, d, false);
+            result = rec.hook(resultName, result);
+            float[] rd = result.data(), od = attnOut.data();
+            WorkerPool.parallelFor(n, i -> {
+                for (int hh = 0; hh < h; hh++) k.axpy(1f, rd, (i * h + hh) * d, od, i * d, d);
+            });
+        } else {
+            // Σ_h z_h·W_O[h] is one product of z [n, h*dh] with W_O viewed as [h*dh, d].
+            product(1, n, d, hd, z.data(), 0, hd, 0, a.wO().data(), 0, d, 0, attnOut.data(), 0, d, 0);
+        }
+        RowOps.addRowBias(k, attnOut.data(), n, a.bO().data());
+        return rec.hook(HookPoint.attnOut(l), attnOut);
+    }
+
+    private Tensor scoresBuffer(int h, int n) {
+        if (scoresBuffer == null) scoresBuffer = new float[h * n * t];
+        return Tensor.of(scoresBuffer, h, n, t);
+    }
+
+    private Tensor mlp(int l, LayerWeights.Mlp m, Tensor x) {
+        int n = x.dim(0), dm = cfg.dMlp();
+        Tensor hPre = affine(x, m.wIn(), m.bIn(), dm);
+        String preName = HookPoint.mlp(l, "pre");
+        hPre = rec.hook(preName, hPre);
+        checkpoint.run();
+        Tensor post = rec.wants(preName) ? hPre.copy() : hPre; // the activation in place unless hook_pre is kept
+        float[] pd = post.data();
+        WorkerPool.parallelFor(n, i -> {
+            switch (cfg.actFn()) {
+                case GELU_NEW -> k.geluNew(pd, i * dm, dm);
+                case GELU -> k.gelu(pd, i * dm, dm);
+                case RELU -> k.relu(pd, i * dm, dm);
+            }
+        });
+        post = rec.hook(HookPoint.mlp(l, "post"), post);
+        return rec.hook(HookPoint.mlpOut(l), affine(post, m.wOut(), m.bOut(), cfg.dModel()));
+    }
+
+    /** A normalisation's output and its scale {@code [pos, 1]} (null without normalisation, when out is the input). */
+    private record Normed(Tensor out, Tensor scale) {}
+
+    /** Normalises each row per the config; {@code nw} is the LayerNorm's w and b (null unless LN). */
+    private Normed norm(Tensor x, String scaleName, String normName, NormWeights nw) {
+        if (cfg.normalizationType() == Normalization.NONE) return new Normed(x, null);
+        int n = x.dim(0), d = cfg.dModel();
+        float[] lw = nw == null ? null : nw.w().data(), lb = nw == null ? null : nw.b().data();
+        Tensor scale = Tensor.zeros(n, 1), out = Tensor.zeros(n, d);
+        float[] xs = x.data(), os = out.data(), ss = scale.data();
+        WorkerPool.parallelFor(n, i -> ss[i] = k.layerNorm(xs, i * d, os, i * d, d, (float) cfg.eps(), lw, lb));
+        Tensor hooked = rec.hook(scaleName, scale);
+        if (hooked != scale || rec.hooks(scaleName)) {
+            // A replaced scale (frozen LayerNorm, patching) must be what divides the centred input.
+            float[] hs = hooked.data();
+            WorkerPool.parallelFor(n, i -> {
+                double mean = 0;
+                for (int j = 0; j < d; j++) mean += xs[i * d + j];
+                mean /= d;
+                for (int j = 0; j < d; j++) {
+                    float v = (float) ((xs[i * d + j] - mean) / hs[i]);
+                    os[i * d + j] = lw != null ? v * lw[j] + lb[j] : v;
+                }
+            });
+        }
+        return new Normed(rec.hook(normName, out), hooked);
+    }
+
+    /**
+     * The new positions' logits rows, x·W_U + b_U, into the memory, in blocks of vocabulary
+     * columns with a checkpoint after each: for a few new rows the unembedding streams all of
+     * W_U (154 MB for GPT-2), the longest stretch of a pass without one otherwise. Each block
+     * goes through one [n, block] buffer, so a document's cache never holds a whole [n, d_vocab]
+     * array only to copy it into its rows.
+     */
+    private void unembed(Tensor x) {
+        int n = x.dim(0), in = x.dim(1), v = cfg.dVocab();
+        float[] wu = w.wU().data(), bu = w.bU().data();
+        // Rows 8,192 floats apart would map to the same cache sets: pad the stride off a power of two.
+        int stride = Math.min(UNEMBED_BLOCK, v) + 16;
+        float[] block = new float[n * stride];
+        for (int c0 = 0; c0 < v; c0 += UNEMBED_BLOCK) {
+            int len = Math.min(UNEMBED_BLOCK, v - c0);
+            product(1, n, len, in, x.data(), 0, in, 0, wu, c0, v, 0, block, 0, stride, 0);
+            memory.logitColumns(n, c0, len, block, stride, bu);
+            checkpoint.run();
+        }
+    }
+
+    /** x·W + b for x [n, in], W [in, width]: a new [n, width] tensor. */
+    private Tensor affine(Tensor x, Tensor wm, Tensor bias, int width) {
+        int n = x.dim(0), in = x.dim(1);
+        Tensor out = Tensor.zeros(n, width);
+        product(1, n, width, in, x.data(), 0, in, 0, wm.data(), 0, width, 0, out.data(), 0, width, 0);
+        RowOps.addRowBias(k, out.data(), n, bias.data());
+        return out;
+    }
+
+    /**
+     * {@code batch} products C[n, m] = A[n, kk]·B[kk, m] (B not transposed; C overwritten), as
+     * {@link Kernels#gemmBatched}. An edit at the end computes one or a few rows, and then a
+     * packing GEMM spends its time copying the weight matrix into panels; streaming each
+     * weight row once through axpy (columns split in chunks across the pool) reads it just once.
+     */
+    private void product(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
+                         float[] b, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
+        if (n > FEW_ROWS) {
+            k.gemmBatched(batch, false, false, n, m, kk, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, false);
+            return;
+        }
+        int chunks = (m + CHUNK - 1) / CHUNK;
+        WorkerPool.parallelFor(batch * chunks, job -> {
+            int bt = job / chunks, c0 = (job % chunks) * CHUNK, len = Math.min(CHUNK, m - c0);
+            int ao = aOff + bt * aStride, bo = bOff + bt * bStride + c0, co = cOff + bt * cStride + c0;
+            for (int i = 0; i < n; i++) Arrays.fill(c, co + i * ldc, co + i * ldc + len, 0f);
+            // Row p of B's chunk stays in L1 while it is added to every row of C.
+            for (int p = 0; p < kk; p++) {
+                for (int i = 0; i < n; i++) k.axpy(a[ao + i * lda + p], b, bo + p * ldb, c, co + i * ldc, len);
+            }
+        });
+    }
+}
