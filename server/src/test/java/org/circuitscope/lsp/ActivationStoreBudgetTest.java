@@ -1,14 +1,15 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.circuitscope.engine.ActivationStore;
+import org.circuitscope.engine.Analyzer;
+import org.circuitscope.engine.FrontMatter;
+import org.circuitscope.engine.ModelHandle;
+import org.circuitscope.engine.PromptDocument;
+import org.circuitscope.engine.PromptRun;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
 import org.circuitscope.model.ActivationCache;

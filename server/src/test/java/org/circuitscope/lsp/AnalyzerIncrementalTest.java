@@ -1,15 +1,19 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
+import org.circuitscope.engine.Analyzer;
+import org.circuitscope.engine.FrontMatter;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.ModelHandle;
+import org.circuitscope.engine.PositionEncoding;
+import org.circuitscope.engine.PromptDocument;
+import org.circuitscope.engine.PromptRun;
+import org.circuitscope.engine.Settings;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
+import org.circuitscope.lsp.feature.HoverFeature;
 import org.circuitscope.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

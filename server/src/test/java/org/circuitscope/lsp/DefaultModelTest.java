@@ -1,16 +1,12 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.circuitscope.engine.ModelCache;
 import org.junit.jupiter.api.Test;
 
 /** A prompt with no model in its front matter and no setting uses the jar's embedded attn-only-2l (the VS Code extension relies on it). */

@@ -1,13 +1,16 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
+import org.circuitscope.engine.AnnotationMode;
+import org.circuitscope.engine.FrontMatter;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.PositionEncoding;
+import org.circuitscope.engine.PromptDocument;
+import org.circuitscope.engine.TextChange;
+import org.circuitscope.engine.TextPosition;
+import org.circuitscope.lsp.protocol.Positions;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;

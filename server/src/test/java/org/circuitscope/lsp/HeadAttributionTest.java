@@ -1,10 +1,5 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -12,6 +7,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.circuitscope.circuits.SourceAttribution;
+import org.circuitscope.engine.Analyzer;
+import org.circuitscope.engine.Cancel;
+import org.circuitscope.engine.FrontMatter;
+import org.circuitscope.engine.ModelHandle;
+import org.circuitscope.engine.PromptDocument;
+import org.circuitscope.engine.PromptRun;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
 import org.circuitscope.model.ActivationCache;

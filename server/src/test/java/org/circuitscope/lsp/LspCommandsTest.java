@@ -1,10 +1,5 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
@@ -21,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.circuitscope.circuits.HeadDetectors;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
+import org.circuitscope.lsp.protocol.CommandIds;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;

@@ -1,10 +1,5 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.circuitscope.lsp.PromptAssert.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -16,6 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
+import org.circuitscope.lsp.feature.SemanticTokensFeature;
+import org.circuitscope.lsp.feature.Show;
+import org.circuitscope.lsp.protocol.CommandIds;
 import org.circuitscope.tensor.Tensor;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;

@@ -1,16 +1,13 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.circuitscope.lsp.PromptAssert.inlays;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import org.circuitscope.engine.AnnotationMode;
+import org.circuitscope.engine.Settings;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

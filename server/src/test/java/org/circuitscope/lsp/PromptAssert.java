@@ -1,10 +1,5 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.lsp.feature.Show;
 import org.eclipse.lsp4j.CompletionList;
 import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.Hover;

@@ -1,10 +1,5 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.command.*;
-import org.circuitscope.lsp.feature.*;
-import org.circuitscope.lsp.protocol.*;
-import org.circuitscope.report.*;
 import java.nio.charset.StandardCharsets;
 import org.circuitscope.model.Transformer;
 import org.circuitscope.tensor.Tensor;

@@ -1,12 +1,13 @@
 package org.circuitscope.lsp.feature;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.protocol.*;
-
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.PromptRun;
+import org.circuitscope.lsp.protocol.CommandIds;
+import org.circuitscope.lsp.protocol.Positions;
 import org.eclipse.lsp4j.CodeLens;
 import org.eclipse.lsp4j.Command;
 import org.eclipse.lsp4j.Position;

@@ -1,11 +1,14 @@
 package org.circuitscope.lsp.feature;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.protocol.*;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.circuitscope.engine.ActivationStore;
+import org.circuitscope.engine.Cancel;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.ModelHandle;
+import org.circuitscope.engine.PromptRun;
+import org.circuitscope.lsp.protocol.Positions;
 import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.tensor.Tensor;
@@ -15,7 +18,6 @@ import org.eclipse.lsp4j.CompletionItemKind;
 import org.eclipse.lsp4j.CompletionList;
 import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextEdit;
-import org.circuitscope.engine.Cancel;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 
 /**

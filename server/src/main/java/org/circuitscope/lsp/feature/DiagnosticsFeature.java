@@ -1,10 +1,12 @@
 package org.circuitscope.lsp.feature;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.protocol.*;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.circuitscope.engine.Analysis;
+import org.circuitscope.engine.FrontMatter;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.PromptRun;
+import org.circuitscope.lsp.protocol.Positions;
 import org.circuitscope.tokenizer.Encoding;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DiagnosticSeverity;

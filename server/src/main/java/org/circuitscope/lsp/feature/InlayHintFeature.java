@@ -1,13 +1,14 @@
 package org.circuitscope.lsp.feature;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.protocol.*;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.circuitscope.engine.AnnotationMode;
+import org.circuitscope.engine.Cancel;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.PromptRun;
+import org.circuitscope.lsp.protocol.Positions;
 import org.eclipse.lsp4j.InlayHint;
 import org.eclipse.lsp4j.InlayHintKind;
-import org.circuitscope.engine.Cancel;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 
 /**

@@ -1,10 +1,9 @@
 package org.circuitscope.lsp.feature;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.protocol.*;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.circuitscope.engine.LineIndex;
+import org.circuitscope.engine.PromptRun;
 import org.eclipse.lsp4j.SemanticTokens;
 import org.eclipse.lsp4j.SemanticTokensLegend;
 

@@ -1,7 +1,5 @@
 package org.circuitscope.lsp.feature;
 
-import org.circuitscope.engine.*;
-import org.circuitscope.lsp.protocol.*;
 
 import java.util.Locale;
 
