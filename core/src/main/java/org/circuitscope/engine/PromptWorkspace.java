@@ -80,7 +80,8 @@ public final class PromptWorkspace implements AutoCloseable {
     public void setSettings(Settings s) {
         Settings old = settings;
         settings = s;
-        boolean reanalyse = !java.util.Objects.equals(old.defaultModel(), s.defaultModel()) || old.memoryBudgetMb() != s.memoryBudgetMb();
+        boolean reanalyse = !java.util.Objects.equals(old.defaultModel(), s.defaultModel()) || old.memoryBudgetMb() != s.memoryBudgetMb()
+                || !java.util.Objects.equals(old.backend(), s.backend());
         if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
     }
 

@@ -16,10 +16,12 @@ import com.google.gson.JsonObject;
  */
 public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
     public static final String SECTION = "circuitscope";
+    /** The Vector API backend in core, the only one this build has. */
+    public static final String SIMD = "simd";
 
     public static Settings defaults() {
         return new Settings(System.getProperty("circuitscope.defaultModel", System.getenv("CIRCUITSCOPE_MODEL")),
-                AnnotationMode.SURPRISAL, 5, 256, "simd");
+                AnnotationMode.SURPRISAL, 5, 256, SIMD);
     }
 
     public long memoryBudgetBytes() { return memoryBudgetMb * 1024L * 1024L; }

@@ -193,7 +193,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         LanguageClient c = client;
         if (c == null) return;
         LineIndex idx = new LineIndex(a.doc().text(), ws.encoding());
-        c.publishDiagnostics(new PublishDiagnosticsParams(a.doc().uri(), DiagnosticsFeature.diagnostics(a, idx), a.doc().version()));
+        c.publishDiagnostics(new PublishDiagnosticsParams(a.doc().uri(), DiagnosticsFeature.diagnostics(a, idx, ws.settings()), a.doc().version()));
         if (a.problem() != null) {
             // Once per problem: a user must act (choose or fix the model); repeating it on every keystroke would not help.
             String msg = a.problem().getMessage();

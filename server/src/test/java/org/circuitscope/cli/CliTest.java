@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
 import org.circuitscope.io.SafeTensors;
@@ -250,5 +251,24 @@ class CliTest {
         double s = 0;
         for (double[] r : x) for (double v : r) s += v * v;
         return Math.sqrt(s);
+    }
+
+    @Test
+    void everyRandomModelOptionSaysWhatItMeans() {
+        Run r = run("random-model", "--help");
+        assertEquals(0, r.code(), r.err());
+        // picocli lists each option on a line of its own, its description after it or, for a long name, on the next line.
+        List<String> lines = r.out().lines().toList();
+        long options = 0, described = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).trim();
+            if (!l.startsWith("--")) continue;
+            options++;
+            boolean sameLine = l.matches("--[\\w-]+(=\\S+)?\\s{2,}\\S.*");
+            boolean nextLine = i + 1 < lines.size() && lines.get(i + 1).startsWith("          ") && !lines.get(i + 1).trim().startsWith("-");
+            if (sameLine || nextLine) described++;
+        }
+        assertTrue(options >= 13, r.out());
+        assertEquals(options, described, "every option has a description:\n" + r.out());
     }
 }

@@ -30,4 +30,21 @@ class LspSettingsTest {
             assertEquals(List.of(), inlays(f, "abc"), "no hints once the setting is off");
         }
     }
+
+    @Test
+    void aBackendThisBuildLacksIsADiagnosticNotSilence() throws Exception {
+        Path model = TestModels.write(tmp, "b", 1, true, 64, 4);
+        JsonObject settings = LspFixture.settingsWithModel(model);
+        settings.addProperty("backend", "djl");
+        try (LspFixture f = new LspFixture(settings, List.of())) {
+            String uri = f.open("abc");
+            var d = f.diagnostics(uri, 1).getDiagnostics();
+            assertTrue(d.stream().anyMatch(x -> "backend-not-installed".equals(x.getCode().getLeft()) && x.getMessage().contains("'djl'")), d.toString());
+            assertFalse(inlays(f, "abc").isEmpty(), "the prompt is still analysed, on the SIMD backend");
+        }
+        try (LspFixture f = new LspFixture(LspFixture.settingsWithModel(model), List.of())) {
+            String uri = f.open("abc");
+            assertTrue(f.diagnostics(uri, 1).getDiagnostics().isEmpty(), "no diagnostic on the default backend");
+        }
+    }
 }

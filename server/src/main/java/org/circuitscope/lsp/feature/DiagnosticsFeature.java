@@ -6,6 +6,7 @@ import org.circuitscope.engine.Analysis;
 import org.circuitscope.engine.FrontMatter;
 import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.PromptRun;
+import org.circuitscope.engine.Settings;
 import org.circuitscope.lsp.protocol.Positions;
 import org.circuitscope.tokenizer.Encoding;
 import org.eclipse.lsp4j.Diagnostic;
@@ -22,8 +23,13 @@ public final class DiagnosticsFeature {
 
     private DiagnosticsFeature() {}
 
-    public static List<Diagnostic> diagnostics(Analysis a, LineIndex idx) {
+    public static List<Diagnostic> diagnostics(Analysis a, LineIndex idx, Settings settings) {
         List<Diagnostic> out = new ArrayList<>();
+        if (!Settings.SIMD.equals(settings.backend())) {
+            // Accepted so that settings written for later builds load; said once per document so nobody believes it ran.
+            out.add(diag(idx, 0, 0, DiagnosticSeverity.Warning, "the backend '" + settings.backend() + "' is not installed in this build of"
+                    + " circuitscope (the DJL backend is not built yet); the model runs on the SIMD backend", "backend-not-installed"));
+        }
         FrontMatter fm = a.frontMatter();
         for (FrontMatter.Problem p : fm.problems()) out.add(diag(idx, p.start(), p.end(), DiagnosticSeverity.Error, p.message(), "front-matter"));
         if (a.problem() != null) {
