@@ -10,10 +10,10 @@ export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
 
 /**
- * A token. `position` is its model position (0 is BOS when it is prepended); null, with no range,
- * for a token that is not in the prompt (e.g. a chosen target after the last token).
+ * A token. `position` is its model position (0 is BOS when it is prepended); absent, with the
+ * range, for a token that is not in the prompt (a chosen target, a vocabulary token).
  */
-export interface TokenRef { position: number | null; id: number; text: string; range?: Range }
+export interface TokenRef { position?: number | null; id: number; text: string; range?: Range }
 
 /** A token and a signed score (attribution sources, gradient attributions). */
 export interface TokenValue { token: TokenRef; value: number }
@@ -165,10 +165,11 @@ export interface AttentionPatternResult {
     heads: { head: number; label: string; pattern: Pattern }[];
 }
 
+/** A skip-trigram [source] … [destination] → [out]: vocabulary tokens, so without a position. */
 export interface Trigram {
-    source_id: number; source: string;
-    destination_id: number; destination: string;
-    out_id: number; out: string;
+    source: TokenRef;
+    destination: TokenRef;
+    out: TokenRef;
     score: number;
     qk_score: number;
 }
@@ -192,15 +193,21 @@ export interface InspectHeadResult {
     label: string;
     tokens: TokenRef[];
     pattern: Pattern;
-    scores: DetectorScores;
-    copying_score: number;
-    skip_trigrams: Trigram[];
+    scores: HeadSummary;
     composition: Composition;
 }
 
-export interface HeadScores extends DetectorScores { layer: number; head: number; label: string; copying_score: number }
+/** What the head analyses say of one head (the command line's `heads` entries too); skip-trigrams in the head card only. */
+export interface HeadSummary extends DetectorScores {
+    layer: number;
+    head: number;
+    label: string;
+    ov_copying_score: number;
+    qk_copying_score: number;
+    skip_trigrams?: Trigram[];
+}
 
-export interface DetectHeadsResult { model: string; tokens: TokenRef[]; heads: HeadScores[] }
+export interface DetectHeadsResult { model: string; tokens: TokenRef[]; heads: HeadSummary[] }
 
 /** Each command's parameters and result. */
 export interface CommandTypes {

@@ -42,8 +42,9 @@ test('attentionPattern without head gives every head; inspectHead gives its one 
 function inspectHead(tokens: ReturnType<typeof tokensOf>, pattern: number[][]) {
     return {
         model: 'm', layer: 1, head: 0, label: 'L1H0', tokens, pattern,
-        scores: { previous_token: 0, duplicate_token: 0, induction: 0.9, induction_repeated_random: 0.8 }, copying_score: 0.5,
-        skip_trigrams: [], composition: { baseline: 0.1, reads_from: [], writes_to: [] },
+        scores: { layer: 1, head: 0, label: 'L1H0', previous_token: 0, duplicate_token: 0, induction: 0.9, induction_repeated_random: 0.8, ov_copying_score: 0.5, qk_copying_score: 0,
+            skip_trigrams: [] },
+        composition: { baseline: 0.1, reads_from: [], writes_to: [] },
     };
 }
 
@@ -152,7 +153,7 @@ test('ablation colours each predicted token by the change in its log-probability
 });
 
 test('skip-trigrams read "[source] … [destination] → [out]"', () => {
-    assert.deepEqual(skipTrigramLines([{ source_id: 1, source: ' Potter', destination_id: 2, destination: ' Harry', out_id: 1, out: ' Potter', score: 7.5, qk_score: 3 }]),
+    assert.deepEqual(skipTrigramLines([{ source: { id: 1, text: ' Potter' }, destination: { id: 2, text: ' Harry' }, out: { id: 1, text: ' Potter' }, score: 7.5, qk_score: 3 }]),
         [{ text: '[·Potter] … [·Harry] → [·Potter]', score: 7.5 }]);
 });
 
@@ -174,9 +175,9 @@ test('detector score bars in the detectors\' order, then the copying score', () 
 
 test('quick pick data: layers in order with their heads, described by the strongest detector', () => {
     const r: DetectHeadsResult = { model: 'm', tokens: [tok(0), tok(1)], heads: [
-        { layer: 1, head: 1, label: 'L1H1', previous_token: 0.1, duplicate_token: 0, induction: 0.8, induction_repeated_random: 0.7, copying_score: 0.5 },
-        { layer: 0, head: 0, label: 'L0H0', previous_token: 0.85, duplicate_token: 0, induction: 0, induction_repeated_random: 0, copying_score: -0.2 },
-        { layer: 1, head: 0, label: 'L1H0', previous_token: 0, duplicate_token: 0, induction: 0.9, induction_repeated_random: 0.9, copying_score: 0.9 }] };
+        { layer: 1, head: 1, label: 'L1H1', previous_token: 0.1, duplicate_token: 0, induction: 0.8, induction_repeated_random: 0.7, ov_copying_score: 0.5, qk_copying_score: 0 },
+        { layer: 0, head: 0, label: 'L0H0', previous_token: 0.85, duplicate_token: 0, induction: 0, induction_repeated_random: 0, ov_copying_score: -0.2, qk_copying_score: 0 },
+        { layer: 1, head: 0, label: 'L1H0', previous_token: 0, duplicate_token: 0, induction: 0.9, induction_repeated_random: 0.9, ov_copying_score: 0.9, qk_copying_score: 0 }] };
     const m = layersAndHeads(r);
     assert.deepEqual([...m.keys()], [0, 1]);
     assert.deepEqual(m.get(1)!.map(r => r.label), ['L1H0', 'L1H1']);

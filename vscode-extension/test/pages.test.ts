@@ -41,8 +41,9 @@ test('attention page title names the head when one head was asked for, else the 
 test('head card shows detector bars, skip-trigrams, composition, the pattern and a link to its layer', () => {
     const card: InspectHeadResult = {
         model: 'attn-only-2l', layer: 1, head: 0, label: 'L1H0', tokens: toks, pattern: [[1], [0.5, 0.5], [0.9, 0.05, 0.05]],
-        scores: { previous_token: 0.1, duplicate_token: 0.2, induction: 0.9, induction_repeated_random: 0.8 }, copying_score: 0.7,
-        skip_trigrams: [{ source_id: 7, source: ' Harry', destination_id: 8, destination: ' Mr', out_id: 9, out: ' Potter', score: 6.25, qk_score: 2 }],
+        scores: { layer: 1, head: 0, label: 'L1H0', previous_token: 0.1, duplicate_token: 0.2, induction: 0.9, induction_repeated_random: 0.8,
+            ov_copying_score: 0.7, qk_copying_score: 0.1,
+            skip_trigrams: [{ source: { id: 7, text: ' Harry' }, destination: { id: 8, text: ' Mr' }, out: { id: 9, text: ' Potter' }, score: 6.25, qk_score: 2 }] },
         composition: { baseline: 0.05, reads_from: [{ mode: 'k', layer: 0, head: 1, label: 'L0H1', score: 0.4, over_baseline: 0.35 }], writes_to: [] },
     };
     const { title, html } = resultPage(ctx, Command.inspectHead, card, { uri, layer: 1, head: 0 });
@@ -56,7 +57,7 @@ test('head card shows detector bars, skip-trigrams, composition, the pattern and
 });
 
 test('heads overview counts the tokens and links each head to its card', () => {
-    const { html } = resultPage(ctx, Command.detectHeads, { model: 'm', tokens: toks, heads: [{ layer: 0, head: 1, label: 'L0H1', previous_token: 0.85, duplicate_token: 0, induction: 0, induction_repeated_random: 0, copying_score: 0.1 }] }, { uri: 'u' });
+    const { html } = resultPage(ctx, Command.detectHeads, { model: 'm', tokens: toks, heads: [{ layer: 0, head: 1, label: 'L0H1', previous_token: 0.85, duplicate_token: 0, induction: 0, induction_repeated_random: 0, ov_copying_score: 0.1, qk_copying_score: 0 }] }, { uri: 'u' });
     assert.match(html, /scores on this prompt \(3 tokens\)/);
     assert.match(html, /data-command="circuitscope.inspectHead" data-args="\{&quot;uri&quot;:&quot;u&quot;,&quot;layer&quot;:0,&quot;head&quot;:1\}">L0H1</);
     assert.match(html, /class="score s9">0\.85</, 'a 0.85 score gets the 9th of ten shades');

@@ -225,7 +225,7 @@ export function scoreBars(scores: DetectorScores, copying: number): Bar[] {
 
 /** Skip-trigrams as "[source] … [destination] → [out]" lines. */
 export function skipTrigramLines(trigrams: Trigram[]): { text: string; score: number }[] {
-    return trigrams.map(t => ({ text: `[${tokenLabel(t.source)}] … [${tokenLabel(t.destination)}] → [${tokenLabel(t.out)}]`, score: t.score }));
+    return trigrams.map(t => ({ text: `[${tokenLabel(t.source.text)}] … [${tokenLabel(t.destination.text)}] → [${tokenLabel(t.out.text)}]`, score: t.score }));
 }
 
 /** Composition scores → bars "K ← L0H1" (an earlier head this one reads from), "Q → L2H0" (a later head reading this one). */
@@ -244,7 +244,7 @@ export function headRows(result: DetectHeadsResult): HeadRow[] {
     return result.heads.map(h => ({
         layer: h.layer, head: h.head, label: h.label,
         scores: DETECTORS.map(([k]) => h[k]),
-        copying: h.copying_score,
+        copying: h.ov_copying_score,
     }));
 }
 

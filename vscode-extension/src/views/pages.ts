@@ -140,8 +140,8 @@ const VIEWS: { [C in ViewCommand]: View<C> } = {
         subtitle: r => ` · ${r.tokens.length} tokens · rows are destinations (queries), columns sources (keys); hover a cell`,
         body: (r, req) => {
             const m = heatmapModel(r);
-            const parts = [`<h2>Detector scores</h2>${barChartSvg(scoreBars(r.scores, r.copying_score), { domain: [Math.min(0, r.copying_score), 1] })}`];
-            const trig = skipTrigramLines(r.skip_trigrams);
+            const parts = [`<h2>Detector scores</h2>${barChartSvg(scoreBars(r.scores, r.scores.ov_copying_score), { domain: [Math.min(0, r.scores.ov_copying_score), 1] })}`];
+            const trig = skipTrigramLines(r.scores.skip_trigrams ?? []);
             if (trig.length) {
                 parts.push(`<h2>Top skip-trigrams</h2><table><tr><th>[source] … [destination] → [out]</th><th>score</th></tr>${trig.map(t =>
                     `<tr><td><code>${esc(t.text)}</code></td><td class="num">${fmt(t.score, 2)}</td></tr>`).join('')}</table>`);

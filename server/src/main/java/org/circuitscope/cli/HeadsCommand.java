@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import org.circuitscope.circuits.CompositionScores;
 import org.circuitscope.circuits.CopyingScore;
 import org.circuitscope.circuits.HeadDetectors;
-import org.circuitscope.circuits.SkipTrigrams;
 import org.circuitscope.circuits.TokenCircuits;
 import org.circuitscope.circuits.HeadDetectors.Detector;
 import org.circuitscope.io.LoadedModel;
+import org.circuitscope.report.HeadSummary;
+import org.circuitscope.report.SkipTrigram;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.RunOptions;
@@ -53,12 +55,8 @@ final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
 
-    record Trigram(int source, String source_text, int destination, String destination_text, int out, String out_text,
-                   double score, double qk_score) {}
-    record Head(int layer, int head, String label, double ov_copying_score, double qk_copying_score, Double previous_token_score,
-                Double duplicate_token_score, double induction_score, List<Trigram> top_skip_trigrams) {}
     record Composition(double[][][][] q, double[][][][] k, double[][][][] v) {}
-    record Result(String model, int n_layers, int n_heads, Integer text_windows, int trigram_vocab, List<Head> heads,
+    record Result(String model, int n_layers, int n_heads, Integer text_windows, int trigram_vocab, List<HeadSummary> heads,
                   Composition composition, Double composition_baseline) {}
 
     @Override
@@ -74,7 +72,7 @@ final class HeadsCommand implements Callable<Integer> {
             double[][] ov = CopyingScore.ov(weights);
             double[][] qk = CopyingScore.qk(weights);
             double[][] ind = HeadDetectors.inductionOnRepeatedTokens(m.transformer(), bos, sequences, length, seed);
-            double[][] prev = null, dup = null;
+            double[][] prev = null, dup = null, induct = null;
             int used = 0;
             Set<Integer> textTokens = new LinkedHashSet<>();
             if (text != null) {
@@ -83,6 +81,7 @@ final class HeadsCommand implements Callable<Integer> {
                 int len = Math.min(windowLength, c.nCtx()) - 1;
                 prev = new double[c.nLayers()][c.nHeads()];
                 dup = new double[c.nLayers()][c.nHeads()];
+                induct = new double[c.nLayers()][c.nHeads()];
                 List<int[]> ws = new ArrayList<>();
                 for (int s = 0; s + len <= ids.length && ws.size() < windows; s += len) {
                     int[] w = new int[len + 1];
@@ -96,24 +95,20 @@ final class HeadsCommand implements Callable<Integer> {
                     ActivationCache cache = m.transformer().run(w, RunOptions.matching("blocks\\.\\d+\\.attn\\.hook_pattern"));
                     add(prev, HeadDetectors.score(c, cache, Detector.PREVIOUS_TOKEN), ws.size());
                     add(dup, HeadDetectors.score(c, cache, Detector.DUPLICATE_TOKEN), ws.size());
+                    add(induct, HeadDetectors.score(c, cache, Detector.INDUCTION), ws.size());
                 }
                 used = ws.size();
             }
             int[] candidates = text != null ? textTokens.stream().mapToInt(Integer::intValue).toArray()
                     : IntStream.range(0, Math.min(trigramVocab, c.dVocab())).toArray();
             TokenCircuits circuits = trigrams == 0 ? null : TokenCircuits.of(weights, candidates);
-            List<Head> heads = new ArrayList<>();
+            List<HeadSummary> heads = new ArrayList<>();
+            IntFunction<String> texts = id -> text(tok, id);
             for (int l = 0; l < c.nLayers(); l++) {
                 for (int h = 0; h < c.nHeads(); h++) {
-                    List<Trigram> tri = new ArrayList<>();
-                    if (circuits != null) {
-                        for (SkipTrigrams.SkipTrigram t : SkipTrigrams.top(circuits, l, h, trigrams)) {
-                            tri.add(new Trigram(t.source(), text(tok, t.source()), t.destination(), text(tok, t.destination()),
-                                    t.out(), text(tok, t.out()), t.score(), t.qkScore()));
-                        }
-                    }
-                    heads.add(new Head(l, h, ModelConfig.headLabel(l, h), ov[l][h], qk[l][h], prev == null ? null : prev[l][h],
-                            dup == null ? null : dup[l][h], ind[l][h], tri));
+                    List<SkipTrigram> tri = circuits == null ? List.of() : SkipTrigram.top(circuits, l, h, trigrams, texts);
+                    heads.add(new HeadSummary(l, h, ModelConfig.headLabel(l, h), prev == null ? null : prev[l][h], dup == null ? null : dup[l][h],
+                            induct == null ? null : induct[l][h], ind[l][h], ov[l][h], qk[l][h], tri));
                 }
             }
             CompositionScores.Result comp = noComposition ? null : CompositionScores.all(weights);
@@ -126,19 +121,19 @@ final class HeadsCommand implements Callable<Integer> {
             } else {
                 out.printf("model %s: %d layers × %d heads%s%n", r.model(), c.nLayers(), c.nHeads(),
                         text == null ? "" : String.format(" (previous/duplicate-token scores over %d windows of %s)", used, text));
-                out.printf("%-6s %8s %8s %8s %8s %9s  %s%n", "head", "OV-copy", "QK-copy", "prev-tok", "dup-tok", "induction",
-                        "top skip-trigram  [source] … [destination] → [out]");
-                for (Head h : heads) {
-                    String tri = h.top_skip_trigrams().isEmpty() ? "-" : trigram(h.top_skip_trigrams().getFirst());
-                    out.printf("%-6s %8.3f %8.3f %8s %8s %9.3f  %s%n", h.label(), h.ov_copying_score(), h.qk_copying_score(),
-                            fmt(h.previous_token_score()), fmt(h.duplicate_token_score()), h.induction_score(), tri);
+                out.printf("%-6s %8s %8s %8s %8s %9s %9s  %s%n", "head", "OV-copy", "QK-copy", "prev-tok", "dup-tok", "induction",
+                        "ind-rand", "top skip-trigram  [source] … [destination] → [out]");
+                for (HeadSummary h : heads) {
+                    String tri = h.skip_trigrams().isEmpty() ? "-" : trigram(h.skip_trigrams().getFirst());
+                    out.printf("%-6s %8.3f %8.3f %8s %8s %9s %9.3f  %s%n", h.label(), h.ov_copying_score(), h.qk_copying_score(),
+                            fmt(h.previous_token()), fmt(h.duplicate_token()), fmt(h.induction()), h.induction_repeated_random(), tri);
                 }
                 if (trigrams > 1) {
                     out.printf("%nskip-trigrams over %d tokens (%s), OV logit effect / QK score:%n", candidates.length,
                             text == null ? "ids 0.." + (candidates.length - 1) : "from " + text);
-                    for (Head h : heads) {
+                    for (HeadSummary h : heads) {
                         StringBuilder b = new StringBuilder();
-                        for (Trigram t : h.top_skip_trigrams()) b.append(String.format("%s %.2f/%.2f   ", trigram(t), t.score(), t.qk_score()));
+                        for (SkipTrigram t : h.skip_trigrams()) b.append(String.format("%s %.2f/%.2f   ", trigram(t), t.score(), t.qk_score()));
                         out.printf("%-6s %s%n", h.label(), b.toString().strip());
                     }
                 }
@@ -161,22 +156,12 @@ final class HeadsCommand implements Callable<Integer> {
 
     private static String fmt(Double d) { return d == null ? "-" : String.format("%.3f", d); }
 
-    private static String trigram(Trigram t) {
-        return show(t.source(), t.source_text()) + " … " + show(t.destination(), t.destination_text()) + " → " + show(t.out(), t.out_text());
+    private static String trigram(SkipTrigram t) {
+        return Text.quote(t.source().text()) + " … " + Text.quote(t.destination().text()) + " → " + Text.quote(t.out().text());
     }
 
-    /** Quoted text, with the id where the text alone is ambiguous (partial UTF-8 bytes decode to U+FFFD). */
-    private static String show(int id, String text) {
-        return text.indexOf('\uFFFD') >= 0 ? Text.quote(text) + "#" + id : Text.quote(text);
-    }
-
-    /** A token's text, or #id where the tokenizer does not cover it (no tokenizer, padded vocabulary). */
+    /** A token's text as everywhere ({@link Tokenizer#label}), {@code <id N>} without a tokenizer. */
     private static String text(Tokenizer tok, int id) {
-        if (tok == null || id >= tok.vocabSize()) return "#" + id;
-        try {
-            return tok.tokenText(id);
-        } catch (IllegalArgumentException e) {
-            return "#" + id;
-        }
+        return tok == null ? "<id " + id + ">" : tok.label(id);
     }
 }

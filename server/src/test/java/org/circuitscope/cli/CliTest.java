@@ -140,7 +140,7 @@ class CliTest {
         JsonArray heads = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonArray("heads");
         assertEquals(4, heads.size());
         assertEquals("L1H0", heads.get(2).getAsJsonObject().get("label").getAsString());
-        double ind = heads.get(3).getAsJsonObject().get("induction_score").getAsDouble();
+        double ind = heads.get(3).getAsJsonObject().get("induction_repeated_random").getAsDouble();
         assertTrue(ind >= 0 && ind <= 1, "a score is attention mass: " + ind);
     }
 
@@ -158,17 +158,18 @@ class CliTest {
                 int l = h.get("layer").getAsInt(), hd = h.get("head").getAsInt();
                 double qk = h.get("qk_copying_score").getAsDouble();
                 assertTrue(qk >= -1 && qk <= 1, "a copying score is Σλ/Σ|λ|: " + qk);
-                JsonArray tri = h.getAsJsonArray("top_skip_trigrams");
+                JsonArray tri = h.getAsJsonArray("skip_trigrams");
                 assertEquals(3, tri.size(), h.get("label").getAsString());
                 double[][] wov = times(in(w, l, hd, "W_V"), out(w, l, hd));
                 double last = Double.POSITIVE_INFINITY;
                 for (JsonElement te : tri) {
                     JsonObject t = te.getAsJsonObject();
-                    int s = t.get("source").getAsInt(), d = t.get("destination").getAsInt(), x = t.get("out").getAsInt();
+                    int s = t.getAsJsonObject("source").get("id").getAsInt(), d = t.getAsJsonObject("destination").get("id").getAsInt(),
+                            x = t.getAsJsonObject("out").get("id").getAsInt();
                     for (int id : new int[] {s, d, x}) assertTrue(id >= 0 && id < 40, "token " + id + " outside --trigram-vocab 40");
-                    assertEquals(tok.tokenText(s), t.get("source_text").getAsString());
-                    assertEquals(tok.tokenText(d), t.get("destination_text").getAsString());
-                    assertEquals(tok.tokenText(x), t.get("out_text").getAsString());
+                    assertEquals(tok.tokenText(s), t.getAsJsonObject("source").get("text").getAsString());
+                    assertEquals(tok.tokenText(d), t.getAsJsonObject("destination").get("text").getAsString());
+                    assertEquals(tok.tokenText(x), t.getAsJsonObject("out").get("text").getAsString());
                     // OV entry W_E[s]·W_OV·W_U[:, out] by plain loops.
                     double want = 0;
                     int dm = w.config().dModel(), v = w.config().dVocab();
@@ -214,7 +215,7 @@ class CliTest {
         assertEquals(0, none.code(), none.err());
         JsonObject n = JsonParser.parseString(none.out()).getAsJsonObject();
         assertFalse(n.has("composition") || n.has("composition_baseline"), "--no-composition leaves both out");
-        assertEquals(0, n.getAsJsonArray("heads").get(0).getAsJsonObject().getAsJsonArray("top_skip_trigrams").size());
+        assertEquals(0, n.getAsJsonArray("heads").get(0).getAsJsonObject().getAsJsonArray("skip_trigrams").size());
     }
 
     static double[][] in(org.circuitscope.model.Weights w, int l, int h, String name) {

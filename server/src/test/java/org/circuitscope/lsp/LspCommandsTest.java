@@ -107,12 +107,12 @@ class LspCommandsTest {
         // Skip-trigrams: the library's over the whole (257-token) vocabulary.
         var tc = org.circuitscope.circuits.TokenCircuits.of(model.transformer().weights());
         var want = org.circuitscope.circuits.SkipTrigrams.top(tc, 1, 2, 10);
-        JsonArray tri = r.getAsJsonArray("skip_trigrams");
+        JsonArray tri = r.getAsJsonObject("scores").getAsJsonArray("skip_trigrams");
         assertEquals(want.size(), tri.size(), "ten skip-trigrams");
         for (int i = 0; i < want.size(); i++) {
             JsonObject x = tri.get(i).getAsJsonObject();
-            assertEquals(want.get(i).source(), x.get("source_id").getAsInt(), "trigram " + i + " source");
-            assertEquals(want.get(i).out(), x.get("out_id").getAsInt(), "trigram " + i + " out");
+            assertEquals(want.get(i).source(), x.getAsJsonObject("source").get("id").getAsInt(), "trigram " + i + " source");
+            assertEquals(want.get(i).out(), x.getAsJsonObject("out").get("id").getAsInt(), "trigram " + i + " out");
             assertEquals(want.get(i).score(), x.get("score").getAsDouble(), 1e-6, "trigram " + i + " score");
         }
         // Composition: L1H2 reads layer-0 heads; each score against a naive float64 ‖L·R‖/(‖L‖‖R‖).

@@ -6,13 +6,12 @@ import java.util.Map;
 import org.circuitscope.circuits.HeadDetectors.Detector;
 import org.circuitscope.lsp.protocol.CommandIds;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.report.HeadSummary;
+import org.circuitscope.report.TokenRef;
 
-/** {@code circuitscope.detectHeads}: every head's detector scores on the prompt and on repeated random tokens, and its OV copying score. */
+/** {@code circuitscope.detectHeads}: every head's {@link HeadSummary} (detector scores on the prompt and on repeated random tokens, copying scores). */
 final class DetectHeadsCommand implements ServerCommand {
-    record HeadScores(int layer, int head, String label, double previous_token, double duplicate_token, double induction,
-                      double induction_repeated_random, double copying_score) {}
-
-    record Result(String model, List<org.circuitscope.report.TokenRef> tokens, List<HeadScores> heads) {}
+    record Result(String model, List<TokenRef> tokens, List<HeadSummary> heads) {}
 
     @Override public String id() { return CommandIds.DETECT_HEADS; }
 
@@ -20,14 +19,8 @@ final class DetectHeadsCommand implements ServerCommand {
     public Object run(CommandCall call) {
         ModelConfig c = call.model().config();
         Map<Detector, double[][]> det = HeadData.detectors(call.run(), call.cancel());
-        double[][] ind = HeadData.repeatedInduction(call.model()), cop = HeadData.copying(call.model());
-        List<HeadScores> out = new ArrayList<>();
-        for (int l = 0; l < c.nLayers(); l++) {
-            for (int h = 0; h < c.nHeads(); h++) {
-                out.add(new HeadScores(l, h, ModelConfig.headLabel(l, h), det.get(Detector.PREVIOUS_TOKEN)[l][h],
-                        det.get(Detector.DUPLICATE_TOKEN)[l][h], det.get(Detector.INDUCTION)[l][h], ind[l][h], cop[l][h]));
-            }
-        }
+        List<HeadSummary> out = new ArrayList<>();
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) out.add(HeadData.summary(call.run(), det, l, h, 0));
         return new Result(call.model().name(), HeadData.tokens(call.run()), out);
     }
 }

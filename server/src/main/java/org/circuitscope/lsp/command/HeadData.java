@@ -13,6 +13,7 @@ import org.circuitscope.engine.PromptRun;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.report.HeadSummary;
 import org.circuitscope.report.TokenRef;
 
 /** What the head commands read: patterns and detector scores on the prompt, and per-model scores memoised on the model. */
@@ -47,8 +48,20 @@ final class HeadData {
         return out;
     }
 
-    static double[][] copying(ModelHandle m) {
+    static double[][] ovCopying(ModelHandle m) {
         return m.memo("ov-copying", x -> CopyingScore.ov(x.transformer().weights()));
+    }
+
+    static double[][] qkCopying(ModelHandle m) {
+        return m.memo("qk-copying", x -> CopyingScore.qk(x.transformer().weights()));
+    }
+
+    /** Head (l, h)'s scores on the run's prompt and the model's own; {@code trigrams} skip-trigrams (none when 0). */
+    static HeadSummary summary(PromptRun run, Map<Detector, double[][]> det, int l, int h, int trigrams) {
+        ModelHandle m = run.model();
+        return new HeadSummary(l, h, ModelConfig.headLabel(l, h), det.get(Detector.PREVIOUS_TOKEN)[l][h], det.get(Detector.DUPLICATE_TOKEN)[l][h],
+                det.get(Detector.INDUCTION)[l][h], repeatedInduction(m)[l][h], ovCopying(m)[l][h], qkCopying(m)[l][h],
+                trigrams == 0 ? null : HeadInspection.skipTrigrams(m, l, h, trigrams));
     }
 
     static double[][] repeatedInduction(ModelHandle m) {

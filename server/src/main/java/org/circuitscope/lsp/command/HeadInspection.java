@@ -5,10 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.circuitscope.circuits.CompositionScores;
-import org.circuitscope.circuits.SkipTrigrams;
 import org.circuitscope.circuits.TokenCircuits;
 import org.circuitscope.engine.ModelHandle;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.report.SkipTrigram;
 
 /**
  * The per-model parts of {@code circuitscope.inspectHead}, from the circuits library and
@@ -22,24 +22,15 @@ final class HeadInspection {
     /** Vocabularies up to this size are scanned whole for skip-trigrams; larger ones only their first ids (cost |T|²·d_head per head). */
     static final int TRIGRAM_VOCAB = 2048;
 
-    record Trigram(int source_id, String source, int destination_id, String destination, int out_id, String out, double score, double qk_score) {}
-
     record Composed(String mode, int layer, int head, String label, double score, double over_baseline) {}
 
     /** {@code reads_from}: earlier heads whose output this head reads (Q, K or V); {@code writes_to}: later heads that read it. */
     record Composition(double baseline, List<Composed> reads_from, List<Composed> writes_to) {}
 
-    static List<Trigram> skipTrigrams(ModelHandle m, int layer, int head, int k) {
+    static List<SkipTrigram> skipTrigrams(ModelHandle m, int layer, int head, int k) {
         TokenCircuits tc = m.memo("token-circuits", x -> TokenCircuits.of(x.transformer().weights(),
                 IntStream.range(0, Math.min(TRIGRAM_VOCAB, x.config().dVocab())).toArray()));
-        return m.memo("trigrams-" + layer + "-" + head + "-" + k, x -> {
-            List<Trigram> out = new ArrayList<>();
-            for (SkipTrigrams.SkipTrigram t : SkipTrigrams.top(tc, layer, head, k)) {
-                out.add(new Trigram(t.source(), x.tokenText(t.source()), t.destination(), x.tokenText(t.destination()), t.out(),
-                        x.tokenText(t.out()), t.score(), t.qkScore()));
-            }
-            return List.copyOf(out);
-        });
+        return m.memo("trigrams-" + layer + "-" + head + "-" + k, x -> SkipTrigram.top(tc, layer, head, k, x::tokenText));
     }
 
     static Composition composition(ModelHandle m, int layer, int head, int k) {
