@@ -11,7 +11,6 @@ import org.circuitscope.model.Normalization;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.WorkerPool;
-import org.circuitscope.engine.Cancel;
 
 /**
  * The per-head direct attribution that a hover and inlay hints show at one query position: the circuits

@@ -81,7 +81,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         });
         this.commands = new CommandRegistry(ws);
         this.documents = new PromptDocumentService(ws);
-        this.workspace = new PromptWorkspaceService(this, commands);
+        this.workspace = new PromptWorkspaceService(commands, this::applySettings, this::pullSettings);
     }
 
     public PromptWorkspace promptWorkspace() { return ws; }

@@ -1,22 +1,29 @@
 package org.circuitscope.lsp;
 
-import org.circuitscope.lsp.command.CommandRegistry;
 import com.google.gson.JsonElement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.circuitscope.lsp.command.CommandRegistry;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
 import org.eclipse.lsp4j.ExecuteCommandParams;
 import org.eclipse.lsp4j.services.WorkspaceService;
 
-/** workspace/*: settings changes and executeCommand (one JSON object argument per command). */
+/**
+ * workspace/*: settings changes and executeCommand (one JSON object argument per command).
+ * Settings go back to the server through {@code applySettings} and {@code pullSettings}, so this
+ * service knows nothing of the server that made it.
+ */
 final class PromptWorkspaceService implements WorkspaceService {
-    private final CircuitscopeServer server;
     private final CommandRegistry commands;
+    private final Consumer<JsonElement> applySettings;
+    private final Runnable pullSettings;
 
-    PromptWorkspaceService(CircuitscopeServer server, CommandRegistry commands) {
-        this.server = server;
+    PromptWorkspaceService(CommandRegistry commands, Consumer<JsonElement> applySettings, Runnable pullSettings) {
         this.commands = commands;
+        this.applySettings = applySettings;
+        this.pullSettings = pullSettings;
     }
 
     @Override
@@ -29,8 +36,8 @@ final class PromptWorkspaceService implements WorkspaceService {
     @Override
     public void didChangeConfiguration(DidChangeConfigurationParams p) {
         // Clients either push the settings here or expect us to pull them; honour both.
-        if (p.getSettings() instanceof JsonElement j) server.applySettings(j);
-        server.pullSettings();
+        if (p.getSettings() instanceof JsonElement j) applySettings.accept(j);
+        pullSettings.run();
     }
 
     @Override
