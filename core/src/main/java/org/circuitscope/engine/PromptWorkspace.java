@@ -116,9 +116,10 @@ public final class PromptWorkspace implements AutoCloseable {
     public void open(PromptDocument doc) {
         DocState s = new DocState();
         s.doc = doc;
+        // Scheduled before it is published: a request that finds the document always finds its job.
+        schedule(s);
         DocState old = docs.put(doc.uri(), s);
         if (old != null) old.doc = new PromptDocument(doc.uri(), doc.languageId(), Integer.MIN_VALUE, "");
-        schedule(s);
     }
 
     public void change(String uri, int version, List<TextChange> changes) {
