@@ -1,13 +1,13 @@
 package org.circuitscope.lsp;
 
 import org.circuitscope.engine.WorkerThreads;
+import org.circuitscope.lsp.transport.RobustLauncherBuilder;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
-import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageClient;
 
 /** Connects a server to a pair of streams (stdio, a socket, or pipes in tests). */
@@ -24,7 +24,7 @@ public final class LspLauncher {
     public static Connection start(InputStream in, OutputStream out, CircuitscopeServer server) {
         // LSP4J's reader thread only parses and dispatches; the work runs on the server's own pools.
         ExecutorService rpc = WorkerThreads.pool("circuitscope-jsonrpc", 1);
-        Launcher<LanguageClient> l = new LSPLauncher.Builder<LanguageClient>()
+        Launcher<LanguageClient> l = new RobustLauncherBuilder<LanguageClient>()
                 .setLocalService(server)
                 .setRemoteInterface(LanguageClient.class)
                 .setInput(in)

@@ -13,8 +13,10 @@ import org.circuitscope.lsp.feature.HoverFeature;
 import org.circuitscope.lsp.feature.InlayHintFeature;
 import org.circuitscope.lsp.feature.SemanticTokensFeature;
 import org.circuitscope.lsp.protocol.Answers;
+import org.circuitscope.lsp.protocol.Params;
 import org.circuitscope.lsp.protocol.Positions;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
+import org.eclipse.lsp4j.TextDocumentIdentifier;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.lsp4j.CodeLens;
@@ -73,8 +75,10 @@ final class PromptDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<Hover> hover(HoverParams p) {
+        String uri = uri("textDocument/hover", p == null ? null : p.getTextDocument());
+        Params.need("textDocument/hover", "position", p.getPosition());
         // A hover on token i reads only positions < i, so after an edit at or after it the early run answers it.
-        return Answers.of(ws.requestEarly(p.getTextDocument().getUri(), null, a -> {
+        return Answers.of(ws.requestEarly(uri, null, a -> {
             int off = index(a).offset(Positions.of(p.getPosition()));
             return off < 0 || a.run().positionAt(off) < a.run().ready();
         }, (a, cancel) -> {
@@ -87,7 +91,12 @@ final class PromptDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<List<InlayHint>> inlayHint(InlayHintParams p) {
-        return Answers.of(ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) -> {
+        String uri = uri("textDocument/inlayHint", p == null ? null : p.getTextDocument());
+        if (p.getRange() != null) {
+            Params.need("textDocument/inlayHint", "range.start", p.getRange().getStart());
+            Params.need("textDocument/inlayHint", "range.end", p.getRange().getEnd());
+        }
+        return Answers.of(ws.request(uri, List.of(), (a, cancel) -> {
             if (a.run() == null) return List.of();
             LineIndex idx = index(a);
             AnnotationMode mode = a.frontMatter().annotations() != null ? a.frontMatter().annotations() : ws.settings().annotationMode();
@@ -99,25 +108,32 @@ final class PromptDocumentService implements TextDocumentService {
 
     @Override
     public CompletableFuture<SemanticTokens> semanticTokensFull(SemanticTokensParams p) {
-        return Answers.of(ws.request(p.getTextDocument().getUri(), new SemanticTokens(List.of()), (a, cancel) ->
+        return Answers.of(ws.request(uri("textDocument/semanticTokens/full", p == null ? null : p.getTextDocument()), new SemanticTokens(List.of()), (a, cancel) ->
                 a.run() == null ? new SemanticTokens(List.of()) : SemanticTokensFeature.tokens(a.run(), index(a))));
     }
 
     @Override
     public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams p) {
-        return Answers.of(ws.request(p.getTextDocument().getUri(), List.of(), (a, cancel) ->
+        return Answers.of(ws.request(uri("textDocument/codeLens", p == null ? null : p.getTextDocument()), List.of(), (a, cancel) ->
                 a.run() == null ? List.of() : CodeLensFeature.lenses(a.run(), index(a))));
     }
 
     @Override
     public CompletableFuture<Either<List<CompletionItem>, CompletionList>> completion(CompletionParams p) {
-        return Answers.of(ws.request(p.getTextDocument().getUri(), Either.forRight(new CompletionList(List.of())), (a, cancel) -> {
+        String uri = uri("textDocument/completion", p == null ? null : p.getTextDocument());
+        Params.need("textDocument/completion", "position", p.getPosition());
+        return Answers.of(ws.request(uri, Either.forRight(new CompletionList(List.of())), (a, cancel) -> {
             if (a.run() == null) return Either.forRight(new CompletionList(List.of()));
             LineIndex idx = index(a);
             int off = idx.offset(Positions.of(p.getPosition()));
             if (off < 0) return Either.forRight(new CompletionList(List.of()));
             return Either.forRight(CompletionFeature.complete(a.run(), off, idx, Math.max(10, ws.settings().topK()), cancel));
         }));
+    }
+
+    /** The document a request names; InvalidParams when params, textDocument or its uri is missing. */
+    private static String uri(String method, TextDocumentIdentifier doc) {
+        return Params.need(method, "textDocument.uri", Params.need(method, "textDocument", doc).getUri());
     }
 
     private LineIndex index(Analysis a) { return new LineIndex(a.doc().text(), ws.encoding()); }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.circuitscope.circuits.GradientAttribution;
 import org.circuitscope.lsp.protocol.CommandIds;
 import org.circuitscope.lsp.protocol.Params;
+import org.circuitscope.lsp.protocol.Snippet;
 import org.circuitscope.report.DirectAttributionReport;
 import org.circuitscope.report.GradientAttributionReport;
 
@@ -30,7 +31,7 @@ final class AttributeCommand implements ServerCommand {
             return GradientAttributionReport.of(call.prompt(), t.pos(), t.id(), GradientAttribution.Method.parse(method), steps);
         }
         if (!method.equals("direct")) {
-            throw Params.invalid(cmd + ": unknown method '" + method + "'; methods are direct, " + String.join(", ", GRADIENT_METHODS));
+            throw Params.invalid(cmd + ": unknown method " + Snippet.of(method) + "; methods are direct, " + String.join(", ", GRADIENT_METHODS));
         }
         int contrast = Target.contrast(call, t.id());
         var cache = call.run().acts().cacheWith(DirectAttributionReport.hooks(call.model().config()), call.cancel());

@@ -11,6 +11,7 @@ import org.circuitscope.engine.PromptRun;
 import org.circuitscope.engine.PromptWorkspace;
 import org.circuitscope.lsp.protocol.Answers;
 import org.circuitscope.lsp.protocol.Params;
+import org.circuitscope.lsp.protocol.Snippet;
 import org.circuitscope.report.ReportJson;
 import org.circuitscope.report.TokenRef;
 
@@ -38,11 +39,11 @@ public final class CommandRegistry {
         try {
             ServerCommand command = id == null ? null : commands.get(id);
             if (command == null) {
-                throw Params.invalid("unknown command '" + id + "'; this server has " + String.join(", ", commands.keySet()));
+                throw Params.invalid("unknown command " + Snippet.of(id) + "; this server has " + String.join(", ", commands.keySet()));
             }
             JsonObject o = Params.object(id, argument);
             String uri = Params.string(o, "uri", id);
-            if (ws.document(uri) == null) throw Params.invalid(id + ": the document " + uri + " is not open (send didOpen first)");
+            if (ws.document(uri) == null) throw Params.invalid(id + ": the document " + Snippet.of(uri) + " is not open (send didOpen first)");
             return Answers.of(ws.<Object>request(uri, null, (a, cancel) -> {
                 if (a.run() == null) {
                     throw Params.failed(id + ": no analysis for " + uri + ": "

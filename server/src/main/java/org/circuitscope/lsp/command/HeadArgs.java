@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.circuitscope.circuits.HeadIndex;
 import org.circuitscope.lsp.protocol.Params;
+import org.circuitscope.lsp.protocol.Snippet;
 import org.circuitscope.model.ModelConfig;
 
 /** Heads named in command arguments, each checked against the model (an unknown head is InvalidParams naming the valid range). */
@@ -39,13 +40,14 @@ final class HeadArgs {
             if (h.isJsonObject()) {
                 out.add(of(h.getAsJsonObject(), c, command));
             } else if (h.isJsonPrimitive() && h.getAsJsonPrimitive().isString()) {
+                if (h.getAsString().length() > Snippet.MAX) throw Params.invalid(command + ": " + Snippet.of(h.getAsString()) + " is not a head; write L1H6 or 1.6");
                 try {
                     out.add(HeadIndex.parse(h.getAsString(), c));
                 } catch (IllegalArgumentException x) {
                     throw Params.invalid(command + ": " + x.getMessage());
                 }
             } else {
-                throw Params.invalid(command + ": " + h + " is not a head; write L1H6, 1.6 or {\"layer\": 1, \"head\": 6}");
+                throw Params.invalid(command + ": " + Snippet.of(h.toString()) + " is not a head; write L1H6, 1.6 or {\"layer\": 1, \"head\": 6}");
             }
         }
         return new ArrayList<>(out);

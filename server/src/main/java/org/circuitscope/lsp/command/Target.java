@@ -6,6 +6,7 @@ import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.PromptRun;
 import org.circuitscope.engine.TextPosition;
 import org.circuitscope.lsp.protocol.Params;
+import org.circuitscope.lsp.protocol.Snippet;
 
 /**
  * Which logit a command explains: the token {@code id} as predicted at model position
@@ -56,7 +57,7 @@ record Target(int pos, int id, int token) {
 
     private static int single(PromptRun run, String s, String command) {
         Encoding e = run.model().encode(s);
-        if (e.size() != 1) throw Params.invalid(command + ": target '" + s + "' is " + e.size() + " tokens; it must be exactly one token");
+        if (e.size() != 1) throw Params.invalid(command + ": target " + Snippet.of(s) + " is " + e.size() + " tokens; it must be exactly one token");
         return e.ids()[0];
     }
 }

@@ -8,6 +8,7 @@ import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.PromptRun;
 import org.circuitscope.engine.Settings;
 import org.circuitscope.lsp.protocol.Positions;
+import org.circuitscope.lsp.protocol.Snippet;
 import org.circuitscope.tokenizer.Encoding;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DiagnosticSeverity;
@@ -55,7 +56,7 @@ public final class DiagnosticsFeature {
         Encoding e = a.run().model().encode(value);
         if (e.size() != 1) {
             int[] at = keyRange(a.doc().text(), a.frontMatter(), key);
-            out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Warning, "circuitscope." + key + " '" + value + "' is " + e.size()
+            out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Warning, "circuitscope." + key + " " + Snippet.of(value) + " is " + e.size()
                     + " tokens under " + a.run().model().name() + "; it must be exactly one token (mind the leading space)", "not-one-token"));
         }
     }

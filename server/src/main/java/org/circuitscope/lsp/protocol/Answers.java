@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.circuitscope.engine.AnalysisFailedException;
 import org.circuitscope.engine.ContentModifiedException;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
@@ -43,10 +44,11 @@ public final class Answers {
         if (t instanceof ContentModifiedException) return error(ResponseErrorCode.ContentModified, t.getMessage());
         if (t instanceof CancellationException) return t;
         if (t instanceof IllegalArgumentException || t instanceof IndexOutOfBoundsException) {
-            return error(ResponseErrorCode.InvalidParams, t.getMessage());
+            return error(ResponseErrorCode.InvalidParams, Snippet.of(t.getMessage(), 200));
         }
         LOG.log(Level.WARNING, "a request failed", t);
-        return error(ResponseErrorCode.InternalError, "circuitscope failed to answer: " + t.getMessage());
+        String what = t instanceof AnalysisFailedException ? t.getMessage() : "circuitscope failed to answer";
+        return error(ResponseErrorCode.InternalError, what + "; the server's log says why");
     }
 
     private static ResponseErrorException error(ResponseErrorCode code, String message) {

@@ -19,9 +19,15 @@ public final class Params {
         return new ResponseErrorException(new ResponseError(ResponseErrorCode.RequestFailed, msg, null));
     }
 
+    /** {@code value} itself: a request whose {@code field} is missing is InvalidParams naming it. */
+    public static <T> T need(String method, String field, T value) {
+        if (value == null) throw invalid(method + ": '" + field + "' is missing");
+        return value;
+    }
+
     public static JsonObject object(String command, JsonElement e) {
         if (e == null || !e.isJsonObject()) {
-            throw invalid(command + " takes one JSON object argument, e.g. {\"uri\": \"file:///…/a.prompt\"}; got " + (e == null ? "nothing" : e));
+            throw invalid(command + " takes one JSON object argument, e.g. {\"uri\": \"file:///…/a.prompt\"}; got " + (e == null ? "nothing" : Snippet.of(e.toString())));
         }
         return e.getAsJsonObject();
     }
@@ -40,7 +46,7 @@ public final class Params {
         JsonElement e = o.get(key);
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw invalid(command + ": '" + key + "' must be an integer");
         double d = e.getAsDouble();
-        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw invalid(command + ": '" + key + "' must be an integer, not " + e);
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw invalid(command + ": '" + key + "' must be an integer, not " + Snippet.of(e.toString()));
         return (int) d;
     }
 
