@@ -127,8 +127,8 @@ public final class PromptWorkspace implements AutoCloseable {
         if (s == null) return;
         synchronized (s) {
             s.doc = s.doc.apply(version, changes, encoding);
+            schedule(s);
         }
-        schedule(s);
     }
 
     public void close(String uri) {
@@ -197,8 +197,10 @@ public final class PromptWorkspace implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} on the request pool against the analysis of the document's current
-     * version. {@code whenNotOpen} is the answer for a document that is not open.
+     * Runs {@code work} on the request pool against the analysis of the document's version at
+     * the time of this call (the request's arrival); when the document changes before the work is
+     * done, the answer is {@link ContentModifiedException}. {@code whenNotOpen} is the answer for a
+     * document that is not open.
      */
     public <T> CompletableFuture<T> request(String uri, T whenNotOpen, BiFunction<Analysis, Cancel, T> work) {
         return requestEarly(uri, whenNotOpen, null, work);
@@ -212,11 +214,22 @@ public final class PromptWorkspace implements AutoCloseable {
      */
     public <T> CompletableFuture<T> requestEarly(String uri, T whenNotOpen, Predicate<Analysis> earlyEnough,
                                                  BiFunction<Analysis, Cancel, T> work) {
+        // The version current now, when the request arrives (edits before it have been applied, later ones
+        // not): it is answered for this version or not at all, never for one that came after it.
+        DocState s = uri == null ? null : docs.get(uri);
+        PromptDocument doc;
+        Job job;
+        if (s == null) {
+            doc = null;
+            job = null;
+        } else {
+            synchronized (s) {
+                doc = s.doc;
+                job = s.job;
+            }
+        }
         return async(requestPool, cancel -> {
-            DocState s = uri == null ? null : docs.get(uri);
             if (s == null) return whenNotOpen;
-            PromptDocument doc = s.doc;
-            Job job = s.job;
             Cancel both = () -> {
                 cancel.check();
                 if (s.doc != doc) throw contentModified(uri);
