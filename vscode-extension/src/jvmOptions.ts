@@ -40,6 +40,7 @@ export const BUILT_IN_JVM_OPTIONS = [
     'all --add-modules jdk.incubator.vector',
     'all --enable-native-access=ALL-UNNAMED',
     'lsp -XX:MaxGCPauseMillis=10',
+    'lsp -XX:G1PeriodicGCInterval=10000',
     'lsp+thp -XX:+UseTransparentHugePages',
     'all -Xlog:disable',
     'all -Xlog:all=warning:stderr',

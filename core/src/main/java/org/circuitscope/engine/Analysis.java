@@ -3,7 +3,14 @@ package org.circuitscope.engine;
 /**
  * The outcome of analysing one document version: a run, or the reason there is none.
  *
- * @param run     null when no model could be used ({@code problem} says why) or the body is empty
- * @param problem null when the model loaded
+ * @param run      null when no model could be used ({@code problem} says why), the document is
+ *                 too large ({@code tooLarge}) or the body is empty
+ * @param problem  null when the model loaded
+ * @param tooLarge whether the document is over {@link DocumentSize#MAX_BYTES} and was not analysed
  */
-public record Analysis(PromptDocument doc, FrontMatter frontMatter, PromptRun run, ModelCache.ModelProblem problem) {}
+public record Analysis(PromptDocument doc, FrontMatter frontMatter, PromptRun run, ModelCache.ModelProblem problem, boolean tooLarge) {
+
+    public Analysis(PromptDocument doc, FrontMatter frontMatter, PromptRun run, ModelCache.ModelProblem problem) {
+        this(doc, frontMatter, run, problem, false);
+    }
+}

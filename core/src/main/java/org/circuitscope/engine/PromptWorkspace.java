@@ -170,6 +170,10 @@ public final class PromptWorkspace implements AutoCloseable {
     }
 
     private Analysis analyse(DocState s, PromptDocument doc, Cancel cancel, Consumer<Analysis> early) {
+        if (DocumentSize.tooLarge(doc.text())) {
+            s.lastRun = null; // nor is an older version's cache kept for it
+            return new Analysis(doc, FrontMatter.parse(""), null, null, true);
+        }
         FrontMatter fm = FrontMatter.parse(doc.text());
         Settings st = settings;
         try {

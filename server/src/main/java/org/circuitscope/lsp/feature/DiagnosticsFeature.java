@@ -3,6 +3,7 @@ package org.circuitscope.lsp.feature;
 import java.util.ArrayList;
 import java.util.List;
 import org.circuitscope.engine.Analysis;
+import org.circuitscope.engine.DocumentSize;
 import org.circuitscope.engine.FrontMatter;
 import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.PromptRun;
@@ -30,6 +31,11 @@ public final class DiagnosticsFeature {
             // Accepted so that settings written for later builds load; said once per document so nobody believes it ran.
             out.add(diag(idx, 0, 0, DiagnosticSeverity.Warning, "the backend '" + settings.backend() + "' is not installed in this build of"
                     + " circuitscope (the DJL backend is not built yet); the model runs on the SIMD backend", "backend-not-installed"));
+        }
+        if (a.tooLarge()) {
+            out.add(diag(idx, 0, 0, DiagnosticSeverity.Warning, "the document is over " + (DocumentSize.MAX_BYTES >> 20)
+                    + " MiB: circuitscope does not analyse it (the command line's limit is the same)", "document-too-large"));
+            return out;
         }
         FrontMatter fm = a.frontMatter();
         for (FrontMatter.Problem p : fm.problems()) out.add(diag(idx, p.start(), p.end(), DiagnosticSeverity.Error, p.message(), "front-matter"));
