@@ -45,7 +45,7 @@ public final class ModelDirectory {
                 ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (String n : Weights.expected(cfg).keySet()) {
-                    if (st.contains(n)) tensors.put(n, st.read(n));
+                    if (st.contains(n)) tensors.put(n, st.readWeight(n));
                 }
                 weights = Weights.of(cfg, tensors, weightsFile.toString());
                 layout = "transformerlens";
