@@ -22,7 +22,7 @@ public final class ModelConfigJson {
 
     /** The parsed JSON object of a config file, with a clear error when it is not one. */
     public static JsonObject readObject(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file (a model directory needs config.json)");
+        RegularFile.require(file, "a model directory needs " + ModelDirectory.CONFIG);
         if (Files.size(file) > 16 << 20) throw new IOException(file + ": " + Files.size(file) + " bytes is too large for a config.json");
         try {
             JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));

@@ -30,7 +30,7 @@ public final class ModelDirectory {
     public static LoadedModel load(Path dir, LoadOptions options) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a model directory (expected a folder with config.json and model.safetensors)");
         Path weightsFile = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(weightsFile)) throw new IOException(weightsFile + ": missing (a model directory needs model.safetensors)");
+        RegularFile.require(weightsFile, "a model directory needs " + WEIGHTS);
         JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
         String name = dir.toAbsolutePath().normalize().getFileName().toString();
         Weights weights;
