@@ -1,10 +1,16 @@
 package org.circuitscope.io;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.gson.GsonBuilder;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,16 +26,36 @@ import org.circuitscope.model.Normalization;
 public final class ModelConfigJson {
     private ModelConfigJson() {}
 
-    /** The parsed JSON object of a config file, with a clear error when it is not one. */
+    /**
+     * The parsed JSON object of a config file, with a clear error when it is not one. Parsed
+     * strictly (RFC 8259, as Python's json and Hugging Face write it), so that junk is called
+     * invalid JSON with its line and column rather than read as an unquoted string.
+     */
     public static JsonObject readObject(Path file) throws IOException {
         RegularFile.require(file, "a model directory needs " + ModelDirectory.CONFIG);
         if (Files.size(file) > 16 << 20) throw new IOException(file + ": " + Files.size(file) + " bytes is too large for a config.json");
+        String text;
         try {
-            JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-            if (!e.isJsonObject()) throw new IOException(file + ": expected a JSON object");
-            return e.getAsJsonObject();
-        } catch (com.google.gson.JsonParseException | java.nio.charset.MalformedInputException ex) {
-            throw new IOException(file + ": not valid JSON (" + ex.getMessage() + ")");
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not valid JSON: it is not UTF-8 text");
+        }
+        JsonElement e = parse(file, text);
+        if (!e.isJsonObject()) {
+            throw new IOException(file + (text.isBlank() ? " is empty" : " is JSON but not an object") + "; it must be {\"field\": value, ...}");
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static JsonElement parse(Path file, String text) throws IOException {
+        JsonReader reader = new JsonReader(new StringReader(text));
+        reader.setStrictness(Strictness.STRICT);
+        try {
+            JsonElement e = JsonParser.parseReader(reader);
+            reader.peek(); // in strict mode, throws at the first character after the value
+            return e;
+        } catch (JsonParseException | IOException ex) {
+            throw new IOException(file + " is not valid JSON: " + JsonProblem.describe(ex));
         }
     }
 
