@@ -3,6 +3,8 @@ package org.circuitscope.io;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Typed fields of a parsed config.json. Each fault is an {@link IllegalArgumentException}
@@ -15,6 +17,13 @@ record ConfigFields(JsonObject json) {
 
     boolean has(String k) {
         return json.has(k) && !json.get(k).isJsonNull();
+    }
+
+    /** The fields of {@code required} that are absent, in the order given. */
+    List<String> absent(String... required) {
+        List<String> out = new ArrayList<>();
+        for (String k : required) if (!has(k)) out.add(k);
+        return out;
     }
 
     int integer(String k, int dflt) {

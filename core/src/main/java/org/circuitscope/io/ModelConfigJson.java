@@ -14,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.circuitscope.model.ActFn;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
@@ -72,6 +73,10 @@ public final class ModelConfigJson {
     public static ModelConfig fromTransformerLens(JsonObject o, String name, int vocabFromWeights, Path file) throws IOException {
         ConfigFields f = new ConfigFields(o);
         try {
+            List<String> missing = f.absent("n_layers", "d_model", "n_heads", "n_ctx");
+            if (f.has("d_head")) missing.remove("n_heads"); // d_model / d_head gives it
+            if (f.integer("d_vocab", -1) <= 0 && vocabFromWeights <= 0) missing.add("d_vocab"); // else embed.W_E's rows give it
+            if (!missing.isEmpty()) throw missing(file, missing, "a TransformerLens config");
             String pe = f.string("positional_embedding_type", "standard");
             if (!pe.equals("standard")) {
                 throw new IllegalArgumentException("positional_embedding_type '" + pe + "' is not supported; circuitscope runs learned ('standard') positions");
@@ -99,6 +104,9 @@ public final class ModelConfigJson {
     public static ModelConfig fromHuggingFaceGpt2(JsonObject o, String name, Path file) throws IOException {
         ConfigFields f = new ConfigFields(o);
         try {
+            List<String> missing = f.absent("n_embd", "n_head", "n_layer", "n_positions", "vocab_size");
+            if (f.has("n_ctx")) missing.remove("n_positions"); // older configs give n_ctx instead
+            if (!missing.isEmpty()) throw missing(file, missing, "a Hugging Face GPT-2 config");
             int d = f.integer("n_embd", -1), heads = f.integer("n_head", -1);
             if (d <= 0 || heads <= 0 || d % heads != 0) {
                 throw new IllegalArgumentException("n_embd " + d + " must be a positive multiple of n_head " + heads);
@@ -111,6 +119,11 @@ public final class ModelConfigJson {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
+    }
+
+    /** All the missing fields at once, rather than the first one's default (-1) failing a check later. */
+    private static IOException missing(Path file, List<String> fields, String kind) {
+        return new IOException(file + " has no " + String.join(", ", fields) + ", which " + kind + " needs");
     }
 
     /** Writes the TransformerLens fields of {@code c}. */

@@ -34,6 +34,21 @@ class ModelConfigJsonTest {
         return m;
     }
 
+    @Test
+    void anEmptyConfigNamesEveryMissingRequiredField() throws IOException {
+        String m = loadWithConfig("{}");
+        // d_vocab is not required: the embedding's row count gives it.
+        assertTrue(m.contains("config.json has no n_layers, d_model, n_heads, n_ctx"), m);
+        assertFalse(m.contains("got -1"), m);
+    }
+
+    @Test
+    void aHuggingFaceConfigNamesItsOwnMissingFields() throws IOException {
+        String m = loadWithConfig("{\"model_type\": \"gpt2\", \"n_layer\": 2}");
+        assertTrue(m.contains("config.json has no n_embd, n_head, n_positions, vocab_size"), m);
+        assertFalse(m.contains("got -1"), m);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "d_vocab|1000000000000|the largest allowed is 2147483647",
