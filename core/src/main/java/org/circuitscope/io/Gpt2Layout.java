@@ -60,7 +60,7 @@ final class Gpt2Layout {
 
     private static Tensor read(SafeTensors st, String name, int... shape) throws IOException {
         if (!st.contains(name)) throw new SafeTensorsException(st.file(), name, st.file() + ": tensor '" + name + "' is missing (GPT-2 layout)");
-        Tensor t = st.read(name);
+        Tensor t = st.readWeight(name);
         if (!Arrays.equals(t.shape(), shape)) {
             throw new SafeTensorsException(st.file(), name, st.file() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
                     + " but config.json implies " + Arrays.toString(shape));

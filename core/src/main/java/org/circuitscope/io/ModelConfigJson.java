@@ -1,13 +1,20 @@
 package org.circuitscope.io;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import com.google.gson.GsonBuilder;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.circuitscope.model.ActFn;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
@@ -20,22 +27,43 @@ import org.circuitscope.model.Normalization;
 public final class ModelConfigJson {
     private ModelConfigJson() {}
 
-    /** The parsed JSON object of a config file, with a clear error when it is not one. */
+    /**
+     * The parsed JSON object of a config file, with a clear error when it is not one. Parsed
+     * strictly (RFC 8259, as Python's json and Hugging Face write it), so that junk is called
+     * invalid JSON with its line and column rather than read as an unquoted string.
+     */
     public static JsonObject readObject(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file (a model directory needs config.json)");
+        RegularFile.require(file, "a model directory needs " + ModelDirectory.CONFIG);
         if (Files.size(file) > 16 << 20) throw new IOException(file + ": " + Files.size(file) + " bytes is too large for a config.json");
+        String text;
         try {
-            JsonElement e = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-            if (!e.isJsonObject()) throw new IOException(file + ": expected a JSON object");
-            return e.getAsJsonObject();
-        } catch (com.google.gson.JsonParseException | java.nio.charset.MalformedInputException ex) {
-            throw new IOException(file + ": not valid JSON (" + ex.getMessage() + ")");
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not valid JSON: it is not UTF-8 text");
+        }
+        JsonElement e = parse(file, text);
+        if (!e.isJsonObject()) {
+            throw new IOException(file + (text.isBlank() ? " is empty" : " is JSON but not an object") + "; it must be {\"field\": value, ...}");
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static JsonElement parse(Path file, String text) throws IOException {
+        JsonReader reader = new JsonReader(new StringReader(text));
+        reader.setStrictness(Strictness.STRICT);
+        try {
+            JsonElement e = JsonParser.parseReader(reader);
+            reader.peek(); // in strict mode, throws at the first character after the value
+            return e;
+        } catch (JsonParseException | IOException ex) {
+            throw new IOException(file + " is not valid JSON: " + JsonProblem.describe(ex));
         }
     }
 
     /** True for a Hugging Face GPT-2 config (as opposed to a TransformerLens one). */
     public static boolean isHuggingFaceGpt2(JsonObject o) {
-        return o.has("n_embd") || (o.has("model_type") && "gpt2".equals(str(o, "model_type", "")));
+        return o.has("n_embd") || (o.has("model_type") && o.get("model_type").isJsonPrimitive()
+                && "gpt2".equals(o.get("model_type").getAsString()));
     }
 
     /**
@@ -43,46 +71,59 @@ public final class ModelConfigJson {
      * it from the tokenizer); pass the embedding's row count as {@code vocabFromWeights}.
      */
     public static ModelConfig fromTransformerLens(JsonObject o, String name, int vocabFromWeights, Path file) throws IOException {
+        ConfigFields f = new ConfigFields(o);
         try {
-            String pe = str(o, "positional_embedding_type", "standard");
+            List<String> missing = f.absent("n_layers", "d_model", "n_heads", "n_ctx");
+            if (f.has("d_head")) missing.remove("n_heads"); // d_model / d_head gives it
+            if (f.integer("d_vocab", -1) <= 0 && vocabFromWeights <= 0) missing.add("d_vocab"); // else embed.W_E's rows give it
+            if (!missing.isEmpty()) throw missing(file, missing, "a TransformerLens config");
+            String pe = f.string("positional_embedding_type", "standard");
             if (!pe.equals("standard")) {
                 throw new IllegalArgumentException("positional_embedding_type '" + pe + "' is not supported; circuitscope runs learned ('standard') positions");
             }
-            int dModel = integer(o, "d_model", -1);
-            int nHeads = integer(o, "n_heads", -1);
-            int dHead = integer(o, "d_head", -1);
+            int dModel = f.integer("d_model", -1);
+            int nHeads = f.integer("n_heads", -1);
+            int dHead = f.integer("d_head", -1);
             if (dHead <= 0 && nHeads > 0) dHead = dModel / nHeads;
             if (nHeads <= 0 && dHead > 0) nHeads = dModel / dHead;
-            boolean attnOnly = o.has("attn_only") && !o.get("attn_only").isJsonNull() && o.get("attn_only").getAsBoolean();
-            int dMlp = integer(o, "d_mlp", attnOnly ? 0 : 4 * dModel);
-            int dVocab = integer(o, "d_vocab", -1);
+            boolean attnOnly = f.bool("attn_only", false);
+            int dMlp = f.integer("d_mlp", attnOnly ? 0 : 4 * dModel);
+            int dVocab = f.integer("d_vocab", -1);
             if (dVocab <= 0) dVocab = vocabFromWeights;
-            String norm = o.has("normalization_type") && !o.get("normalization_type").isJsonNull()
-                    ? o.get("normalization_type").getAsString() : (o.has("normalization_type") ? null : "LN");
-            return new ModelConfig(str(o, "model_name", name), integer(o, "n_layers", -1), dModel, nHeads, dHead,
-                    attnOnly ? 0 : dMlp, dVocab, integer(o, "n_ctx", -1), ActFn.parse(str(o, "act_fn", "gelu_new")),
-                    Normalization.parse(norm), attnOnly, number(o, "eps", 1e-5),
-                    !o.has("default_prepend_bos") || o.get("default_prepend_bos").getAsBoolean());
-        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            // An explicit null means no normalization; an absent field means TransformerLens's default, LN.
+            String norm = o.has("normalization_type") ? f.string("normalization_type", null) : "LN";
+            return new ModelConfig(f.string("model_name", name), f.integer("n_layers", -1), dModel, nHeads, dHead,
+                    attnOnly ? 0 : dMlp, dVocab, f.integer("n_ctx", -1), ActFn.parse(f.string("act_fn", "gelu_new")),
+                    Normalization.parse(norm), attnOnly, f.number("eps", 1e-5), f.bool("default_prepend_bos", true));
+        } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
     }
 
     /** A Hugging Face GPT-2 config, as the TransformerLens config it converts to. */
     public static ModelConfig fromHuggingFaceGpt2(JsonObject o, String name, Path file) throws IOException {
+        ConfigFields f = new ConfigFields(o);
         try {
-            int d = integer(o, "n_embd", -1), heads = integer(o, "n_head", -1);
+            List<String> missing = f.absent("n_embd", "n_head", "n_layer", "n_positions", "vocab_size");
+            if (f.has("n_ctx")) missing.remove("n_positions"); // older configs give n_ctx instead
+            if (!missing.isEmpty()) throw missing(file, missing, "a Hugging Face GPT-2 config");
+            int d = f.integer("n_embd", -1), heads = f.integer("n_head", -1);
             if (d <= 0 || heads <= 0 || d % heads != 0) {
                 throw new IllegalArgumentException("n_embd " + d + " must be a positive multiple of n_head " + heads);
             }
-            int inner = o.has("n_inner") && !o.get("n_inner").isJsonNull() ? o.get("n_inner").getAsInt() : 4 * d;
-            int ctx = integer(o, "n_positions", integer(o, "n_ctx", -1));
-            return new ModelConfig(name, integer(o, "n_layer", -1), d, heads, d / heads, inner, integer(o, "vocab_size", -1), ctx,
-                    ActFn.parse(str(o, "activation_function", "gelu_new")), Normalization.LN, false,
-                    number(o, "layer_norm_epsilon", 1e-5), true);
-        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            int inner = f.integer("n_inner", 4 * d);
+            int ctx = f.integer("n_positions", f.integer("n_ctx", -1));
+            return new ModelConfig(name, f.integer("n_layer", -1), d, heads, d / heads, inner, f.integer("vocab_size", -1), ctx,
+                    ActFn.parse(f.string("activation_function", "gelu_new")), Normalization.LN, false,
+                    f.number("layer_norm_epsilon", 1e-5), true);
+        } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
+    }
+
+    /** All the missing fields at once, rather than the first one's default (-1) failing a check later. */
+    private static IOException missing(Path file, List<String> fields, String kind) {
+        return new IOException(file + " has no " + String.join(", ", fields) + ", which " + kind + " needs");
     }
 
     /** Writes the TransformerLens fields of {@code c}. */
@@ -104,24 +145,5 @@ public final class ModelConfigJson {
         o.addProperty("positional_embedding_type", "standard");
         o.addProperty("default_prepend_bos", c.defaultPrependBos());
         Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n");
-    }
-
-    private static int integer(JsonObject o, String k, int dflt) {
-        if (!o.has(k) || o.get(k).isJsonNull()) return dflt;
-        JsonElement e = o.get(k);
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new IllegalArgumentException(k + " must be a number, got " + e);
-        double v = e.getAsDouble();
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) throw new IllegalArgumentException(k + " must be an integer, got " + e);
-        return (int) v;
-    }
-
-    private static double number(JsonObject o, String k, double dflt) {
-        if (!o.has(k) || o.get(k).isJsonNull()) return dflt;
-        return o.get(k).getAsDouble();
-    }
-
-    private static String str(JsonObject o, String k, String dflt) {
-        if (!o.has(k) || o.get(k).isJsonNull()) return dflt;
-        return o.get(k).getAsString();
     }
 }

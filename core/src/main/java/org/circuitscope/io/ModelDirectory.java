@@ -30,7 +30,7 @@ public final class ModelDirectory {
     public static LoadedModel load(Path dir, LoadOptions options) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a model directory (expected a folder with config.json and model.safetensors)");
         Path weightsFile = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(weightsFile)) throw new IOException(weightsFile + ": missing (a model directory needs model.safetensors)");
+        RegularFile.require(weightsFile, "a model directory needs " + WEIGHTS);
         JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
         String name = dir.toAbsolutePath().normalize().getFileName().toString();
         Weights weights;
@@ -45,7 +45,7 @@ public final class ModelDirectory {
                 ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (String n : Weights.expected(cfg).keySet()) {
-                    if (st.contains(n)) tensors.put(n, st.read(n));
+                    if (st.contains(n)) tensors.put(n, st.readWeight(n));
                 }
                 weights = Weights.of(cfg, tensors, weightsFile.toString());
                 layout = "transformerlens";

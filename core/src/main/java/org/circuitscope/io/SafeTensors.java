@@ -145,6 +145,22 @@ public final class SafeTensors implements AutoCloseable {
         return Tensor.of(out, t.shape());
     }
 
+    /**
+     * As {@link #read}, for a tensor that must hold weights: only F32, F16 and BF16 are taken.
+     * An integer tensor where a weight belongs is a mislabelled or wrong file; converting its
+     * values would load a model whose numbers mean nothing, without a word.
+     *
+     * @throws SafeTensorsException naming the file, the tensor and its dtype for any other dtype
+     */
+    public Tensor readWeight(String name) throws SafeTensorsException {
+        String dtype = info(name).dtype();
+        if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("BF16")) {
+            throw SafeTensorsHeader.fail(file, name, "tensor '" + name + "' is stored as " + dtype
+                    + ", but a weight must be F32, F16 or BF16");
+        }
+        return read(name);
+    }
+
     private void checkOpen() {
         if (closed) throw new IllegalStateException("safetensors file " + file + " was closed");
     }

@@ -118,7 +118,7 @@ final class SafeTensorsHeader {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new SafeTensorsException(file, null, "safetensors file " + file + ": the header is not valid JSON ("
-                    + gsonProblem(e) + "); the file is damaged or not a safetensors file", e);
+                    + JsonProblem.describe(e) + "); the file is damaged or not a safetensors file", e);
         }
         // Ties (zero-size tensors) keep header order: List.sort is stable.
         tensors.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
@@ -152,16 +152,6 @@ final class SafeTensorsHeader {
             if (b != ' ' && b != '\t' && b != '\n' && b != '\r') return false;
         }
         return true;
-    }
-
-    /** Gson's message without its advice to programmers (strictness settings, a troubleshooting URL). */
-    private static String gsonProblem(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        int see = m.indexOf("\nSee https://");
-        if (see >= 0) m = m.substring(0, see);
-        m = m.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON").strip();
-        // The JSON path of a deeply nested value can run to kilobytes.
-        return m.length() > 200 ? m.substring(0, 197) + "..." : m;
     }
 
     private static void readMetadata(Path file, JsonReader reader, Map<String, String> metadata) throws IOException {
