@@ -1,8 +1,14 @@
 package org.circuitscope.lsp.transport;
 
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import org.circuitscope.lsp.protocol.Snippet;
 
@@ -10,9 +16,9 @@ import org.circuitscope.lsp.protocol.Snippet;
  * Cuts the client's bytes into LSP frames ({@code Content-Length: N\r\n\r\n} and N bytes) and
  * recovers from any byte sequence: a frame's body is always exactly its Content-Length bytes,
  * whatever JSON is inside; a broken header (no or bad Content-Length, a line too long, a size
- * over the limit) is reported and skipped up to the next line that starts a header; and a body
- * cut short by a Content-Length longer than what was sent is found when the stream goes quiet
- * with the next frame's header inside it.
+ * over the limit) is reported and skipped up to the next header; and a Content-Length longer
+ * than what was sent is found by the next frame's header inside the body (at once, or when the
+ * stream goes quiet), so both messages are still read.
  */
 final class FrameReader {
     /** Frames over this are refused (a 100 MB document still fits). */
@@ -94,7 +100,11 @@ final class FrameReader {
         }
     }
 
-    /** Exactly {@code n} bytes; a body that stalls with a header inside it was cut short by a lying Content-Length. */
+    /**
+     * Exactly {@code n} bytes. A Content-Length longer than the message shows as the next frame's
+     * header inside the body (when the client went on sending) or as a body that stalls with one
+     * in it: the message is what came before the header, and the header is read again.
+     */
     private Frame body(int n, Charset charset) throws InterruptedException {
         byte[] b = new byte[n];
         int got = 0;
@@ -103,19 +113,47 @@ final class FrameReader {
             if (c == -1) return null;
             if (c == TimedInput.TIMEOUT) {
                 int at = headerStart(b, got);
-                if (at < 0) continue; // a slow client, not a broken frame
-                in.unread(b, at, got - at);
-                return new Broken("a Content-Length of " + n + " longer than the message (" + at + " bytes came before the next header)");
+                if (at >= 0) return cut(b, at, got, charset);
+                // What came is a whole JSON message and nothing follows: the length was a lie, not a slow client.
+                if (wholeJson(b, got, charset)) return new Body(Arrays.copyOf(b, got), charset);
             }
             b[got++] = (byte) c;
         }
-        return new Body(b, charset);
+        int at = headerStart(b, n);
+        return at < 0 ? new Body(b, charset) : cut(b, at, n, charset);
     }
 
-    /** Where a Content-Length: header begins in {@code b[1, len)} (a JSON body is followed directly by the next header); −1 when none does. */
+    private static boolean wholeJson(byte[] b, int len, Charset charset) {
+        if (len == 0 || b[len - 1] != '}') return false;
+        try {
+            JsonReader r = new JsonReader(new StringReader(new String(b, 0, len, charset)));
+            r.setStrictness(Strictness.STRICT);
+            r.skipValue();
+            return r.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The message before a header at {@code at} in {@code b[0, got)}; the header and what follows are read again. */
+    private Frame cut(byte[] b, int at, int got, Charset charset) {
+        in.unread(b, at, got - at);
+        return new Body(Arrays.copyOf(b, at), charset);
+    }
+
+    /**
+     * Where a frame header (Content-Length:, digits, a line end) begins in {@code b[1, len)}; −1
+     * when none does. No JSON message holds one: inside a string a raw line end is not allowed,
+     * outside one the words are not JSON. A JSON body is followed directly by the next header.
+     */
     private static int headerStart(byte[] b, int len) {
-        for (int i = 1; i + CONTENT_LENGTH.length <= len; i++) {
-            if (startsWith(b, i, CONTENT_LENGTH)) return i;
+        for (int i = 1; i + CONTENT_LENGTH.length < len; i++) {
+            if (!startsWith(b, i, CONTENT_LENGTH)) continue;
+            int j = i + CONTENT_LENGTH.length;
+            while (j < len && b[j] == ' ') j++;
+            int digits = j;
+            while (j < len && b[j] >= '0' && b[j] <= '9') j++;
+            if (j > digits && j < len && (b[j] == '\r' || b[j] == '\n')) return i;
         }
         return -1;
     }

@@ -56,8 +56,14 @@ class TransportTest {
         assertTrue(c.healthy(), "after a frame without Content-Length");
         c.raw("Content-Length: " + (body.length() - 10) + "\r\n\r\n" + body);
         assertTrue(c.healthy(), "after a Content-Length shorter than the body");
-        c.raw("Content-Length: " + (body.length() + 500) + "\r\n\r\n" + body);
-        assertTrue(c.healthy(), "after a Content-Length longer than the body");
+        String eight = body.replace("\"id\":7", "\"id\":8");
+        c.raw("Content-Length: " + (eight.length() + 500) + "\r\n\r\n" + eight);
+        assertNotNull(c.answer(8, 10_000), "a request whose Content-Length is longer than it is still answered (the stream went quiet)");
+        String nine = body.replace("\"id\":7", "\"id\":9");
+        c.raw("Content-Length: " + (nine.length() + 300) + "\r\n\r\n" + nine);
+        assertTrue(c.healthy(), "after a Content-Length longer than the body, the next frame inside it");
+        c.frame("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"circuitscope/documentStatus\",\"params\":{\"uri\":\"file:///y\"}}");
+        assertNotNull(c.answer(10, 10_000));
         c.raw("Content-Length: 99999999999\r\n\r\n" + body);
         assertTrue(c.healthy(), "after a Content-Length over the limit");
         c.raw("Content-Length: " + body.length() + "\r\nContent-Type: application/json; charset=klingon\r\n\r\n" + body);
