@@ -120,7 +120,31 @@ final class FrameReader {
             b[got++] = (byte) c;
         }
         int at = headerStart(b, n);
+        if (at < 0) at = headerBegunAtEnd(b, n);
         return at < 0 ? new Body(b, charset) : cut(b, at, n, charset);
+    }
+
+    /**
+     * Where the next frame's header begins when the body ends inside it (a Content-Length a few
+     * bytes longer than what was sent): a tail that is the start of "Content-Length: 123". No
+     * JSON message ends so (it ends with '}'), so what is cut off would not have parsed anyway.
+     */
+    private static int headerBegunAtEnd(byte[] b, int len) {
+        for (int i = Math.max(1, len - CONTENT_LENGTH.length - 24); i < len; i++) {
+            if (headerPrefix(b, i, len)) return i;
+        }
+        return -1;
+    }
+
+    /** Whether {@code b[i, len)} is how a frame header begins: part of "Content-Length:", then spaces, digits and a CR. */
+    private static boolean headerPrefix(byte[] b, int i, int len) {
+        int k = 0;
+        while (k < CONTENT_LENGTH.length && i + k < len) {
+            if (Character.toLowerCase(b[i + k]) != Character.toLowerCase(CONTENT_LENGTH[k])) return false;
+            k++;
+        }
+        for (int j = i + k; j < len; j++) if (b[j] != ' ' && (b[j] < '0' || b[j] > '9') && b[j] != '\r') return false;
+        return true;
     }
 
     private static boolean wholeJson(byte[] b, int len, Charset charset) {
