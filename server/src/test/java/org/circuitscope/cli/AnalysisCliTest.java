@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
 import org.circuitscope.tensor.Tensor;
@@ -158,6 +159,16 @@ class AnalysisCliTest {
         for (int i = 0; i < 4; i++) assertEquals(i, salTokens.get(i).getAsJsonObject().getAsJsonObject("token").get("position").getAsInt());
         oneLineError(run("attribute", "--model", model.toString(), "--tokens", TOKENS, "--method", "saliency", "--contrast", "3"), 1, "--contrast");
         oneLineError(run("attribute", "--model", model.toString(), "--tokens", TOKENS, "--method", "shap"), 1, "'shap'", "direct");
+    }
+
+    @Test
+    void integratedGradientsStepsOutsideTheServersLimitAreRefusedAtOnce() {
+        // A billion steps used to run for ever in silence; the limit is the language server's.
+        for (String steps : new String[] {"1000000000", "1001", "0"}) {
+            Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("attribute", "--model", model.toString(), "--tokens", TOKENS,
+                    "--method", "integrated-gradients", "--steps", steps));
+            oneLineError(r, 1, "--steps " + steps, "1–1000");
+        }
     }
 
     @Test
