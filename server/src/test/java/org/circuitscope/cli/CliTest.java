@@ -134,6 +134,22 @@ class CliTest {
     }
 
     @Test
+    void textThatIsADirectoryIsCalledADirectory() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("a-directory"));
+        for (String cmd : new String[] {"predict", "heads"}) {
+            Run r = run(cmd, "--model", model.toString(), "--text", dir.toString(), cmd.equals("heads") ? "--length=10" : "--no-bos");
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(dir + " is a directory") && !r.err().contains("no such file"), r.err());
+        }
+        Run r = run("train-tokenizer", "--text", dir.toString(), "--vocab-size", "300", "--out", tmp.resolve("t.json").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(dir + " is a directory"), r.err());
+        r = run("predict", "--model", model.toString(), "--text", tmp.resolve("absent.txt").toString());
+        assertTrue(r.code() == 1 && r.err().contains("absent.txt: no such file"), r.err());
+    }
+
+    @Test
     void headsCommandReportsEveryHead() {
         Run r = run("heads", "--model", model.toString(), "--json", "--sequences", "2", "--length", "10");
         assertEquals(0, r.code(), r.err());
