@@ -23,6 +23,7 @@ final class TokenizerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputOptions.requireFile(text);
+        OutputFiles.checkWritable(out, "--out");
         List<String[]> merges = BpeTrainer.train(Files.readString(text), vocab);
         TokenizerJsonWriter.write(out, merges);
         spec.commandLine().getOut().printf("wrote %s: %d merges, %d tokens%n", out, merges.size(), 257 + merges.size());

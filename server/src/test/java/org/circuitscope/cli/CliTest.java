@@ -134,6 +134,26 @@ class CliTest {
     }
 
     @Test
+    void cacheOutThatCannotBeWrittenNamesThePathAndWhy() throws Exception {
+        Path file = Files.writeString(tmp.resolve("plain.txt"), "x");
+        String[][] cases = {
+            {tmp.resolve("no-such-dir").resolve("c.safetensors").toString(), "does not exist"},
+            {tmp.toString(), "is a directory"},
+            {file.resolve("c.safetensors").toString(), "is not a directory"},
+            // Linux refuses new files in /sys even to root, so this reaches the write itself.
+            {"/sys/c.safetensors", "permission denied|not writable"},
+        };
+        for (String[] c : cases) {
+            if (c[0].startsWith("/sys") && !Files.isDirectory(Path.of("/sys"))) continue;
+            Run r = run("cache", "--model", model.toString(), "--tokens", "1,2", "--out", c[0]);
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(c[0]) && !r.err().contains(".tmp-"), "names the path asked for: " + r.err());
+            assertTrue(java.util.regex.Pattern.compile(c[1]).matcher(r.err()).find(), "says why (" + c[1] + "): " + r.err());
+        }
+    }
+
+    @Test
     void textThatIsADirectoryIsCalledADirectory() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("a-directory"));
         for (String cmd : new String[] {"predict", "heads"}) {
