@@ -2,6 +2,7 @@ package org.circuitscope.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import picocli.CommandLine;
 
 /** Turns exceptions into the one line a user sees. */
 final class UserErrors {
@@ -17,5 +18,12 @@ final class UserErrors {
         if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
         if (!isUserError(t)) m = "internal error: " + m + " (run with -Dcircuitscope.debug=true for a stack trace)";
         return m.replace('\n', ' ');
+    }
+
+    /** Picocli's message for a bad command line and where to read about it, on one line as the README promises. */
+    static String argumentMessage(CommandLine.ParameterException ex) {
+        String m = ex.getMessage() == null ? "bad arguments" : ex.getMessage().strip();
+        if (m.startsWith("Error: ")) m = m.substring("Error: ".length());
+        return m.replaceAll("\\s*\\R\\s*", " ") + "; see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'";
     }
 }

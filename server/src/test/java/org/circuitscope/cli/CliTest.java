@@ -170,6 +170,25 @@ class CliTest {
     }
 
     @Test
+    void argumentErrorsAreOneLineWithTheHintToHelp() {
+        String m = model.toString();
+        String[][] cases = {
+            {"unknown option", "predict", "--model", m, "--tokens", "1", "--bogus"},
+            {"missing value", "predict", "--model", m, "--tokens"},
+            {"bad number", "predict", "--model", m, "--tokens", "1", "--top", "abc"},
+            {"missing option", "cache", "--model", m, "--tokens", "1"},
+            {"unknown command", "frobnicate"},
+        };
+        for (String[] c : cases) {
+            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), c[0] + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), c[0] + " should be one line: " + r.err());
+            String help = c[1].equals("frobnicate") ? "'circuitscope --help'" : "'circuitscope " + c[1] + " --help'";
+            assertTrue(r.err().startsWith("circuitscope: ") && r.err().contains(help), c[0] + ": " + r.err());
+        }
+    }
+
+    @Test
     void headsCommandReportsEveryHead() {
         Run r = run("heads", "--model", model.toString(), "--json", "--sequences", "2", "--length", "10");
         assertEquals(0, r.code(), r.err());
