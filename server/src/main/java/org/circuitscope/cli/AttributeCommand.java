@@ -95,7 +95,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     private static Method parseMethod(String s) {
         for (Method x : Method.values()) if (x.spelling().equalsIgnoreCase(s)) return x;
-        throw new IllegalArgumentException("--method '" + s + "' is not a method; use direct, saliency, input-x-gradient or integrated-gradients");
+        throw new IllegalArgumentException("--method " + Text.quoteInput(s) + " is not a method; use direct, saliency, input-x-gradient or integrated-gradients");
     }
 
     private void print(PrintWriter out, DirectAttributionReport r) {

@@ -47,7 +47,7 @@ final class CacheCommand implements Callable<Integer> {
             InputOptions.Prompt prompt = input.resolve(m);
             ActivationCache cache = m.transformer().run(prompt.tokens(), opts);
             if (names != null && cache.names().isEmpty()) {
-                throw new IllegalArgumentException("--names '" + names + "' matches no hook point (e.g. blocks.0.attn.hook_pattern)");
+                throw new IllegalArgumentException("--names " + Text.quoteInput(names) + " matches no hook point (e.g. blocks.0.attn.hook_pattern)");
             }
             Map<String, Tensor> tensors = new LinkedHashMap<>(cache.asMap());
             int[] ids = prompt.tokens();

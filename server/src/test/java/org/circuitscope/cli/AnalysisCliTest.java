@@ -172,6 +172,29 @@ class AnalysisCliTest {
     }
 
     @Test
+    void errorsQuoteAtMostAFewDozenCharactersOfTheInput() {
+        String big = "x".repeat(1 << 20), m = model.toString();
+        String[][] cases = {
+            {"--target", "paths", "--model", m, "--tokens", TOKENS, "--target", big},
+            {"--contrast", "attribute", "--model", m, "--tokens", TOKENS, "--contrast", big},
+            {"--heads", "ablate", "--model", m, "--tokens", TOKENS, "--heads", "L0H0," + big},
+            {"--tokens", "predict", "--model", m, "--tokens", "1," + big},
+            {"--pos", "lens", "--model", m, "--tokens", TOKENS, "--pos", big},
+            {"--method", "attribute", "--model", m, "--tokens", TOKENS, "--method", big},
+            // Shorter: matching a megabyte-long regular expression against every hook name takes minutes.
+            {"--names", "cache", "--model", m, "--tokens", TOKENS, "--names", big.substring(0, 2000), "--out", tmp.resolve("c.st").toString()},
+            {"unknown option", "predict", "--model", m, "--tokens", TOKENS, "--" + big},
+        };
+        for (String[] c : cases) {
+            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertNotEquals(0, r.code(), c[0]);
+            assertEquals(1, r.err().strip().lines().count(), c[0]);
+            assertTrue(r.err().length() < 400, c[0] + ": the error is " + r.err().length() + " characters: " + r.err().substring(0, Math.min(200, r.err().length())));
+            assertTrue(r.err().contains("xxx…") && !r.err().contains("x".repeat(Text.INPUT_CHARS + 1)), c[0] + ": " + r.err());
+        }
+    }
+
+    @Test
     void ablateJsonGivesTheNextTokenLogprobChangeAtEveryPosition() throws Exception {
         JsonObject o = json("ablate", "--model", model.toString(), "--tokens", TOKENS, "--heads", "L1H0,0.1", "--json");
         assertEquals("zero", o.get("mode").getAsString());
