@@ -26,6 +26,12 @@ import org.circuitscope.grad.Backward;
  * </ul>
  */
 public final class GradientAttribution {
+    /**
+     * Integrated-gradients steps allowed: one forward and backward pass each, and the midpoint
+     * rule's error is already small at a few dozen, so more is a mistake rather than precision.
+     */
+    public static final int MAX_STEPS = 1000;
+
     private GradientAttribution() {}
 
     public enum Method {
@@ -57,7 +63,9 @@ public final class GradientAttribution {
     public static Result compute(Transformer model, int[] tokens, int pos, int target, Method method, int steps) {
         if (pos < 0 || pos >= tokens.length) throw new IllegalArgumentException("position " + pos + " is outside the prompt [0, " + tokens.length + ")");
         if (target < 0 || target >= model.config().dVocab()) throw new IllegalArgumentException("target id " + target + " is outside the vocabulary");
-        if (method == Method.INTEGRATED_GRADIENTS && steps < 1) throw new IllegalArgumentException("integrated gradients needs at least 1 step");
+        if (method == Method.INTEGRATED_GRADIENTS && (steps < 1 || steps > MAX_STEPS)) {
+            throw new IllegalArgumentException("integrated gradients takes 1 to " + MAX_STEPS + " steps, not " + steps);
+        }
         Backward backward = new Backward(model.weights());
         int t = tokens.length, d = model.config().dModel();
         float[] embed = embeddings(model, tokens);

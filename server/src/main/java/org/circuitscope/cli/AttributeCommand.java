@@ -37,7 +37,7 @@ final class AttributeCommand implements Callable<Integer> {
             description = "direct (direct logit attribution + per-head source attribution), or a gradient method on the target's log-probability:"
                     + " saliency, input-x-gradient, integrated-gradients.")
     String method;
-    @Option(names = "--steps", defaultValue = "50", description = "Integrated-gradients steps (default ${DEFAULT-VALUE}).") int steps;
+    @Option(names = "--steps", defaultValue = "50", description = "Integrated-gradients steps, 1 to " + GradientAttribution.MAX_STEPS + " (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--top", defaultValue = "10", description = "Components and heads shown in text output (default ${DEFAULT-VALUE}; --json lists all).") int top;
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
@@ -66,6 +66,11 @@ final class AttributeCommand implements Callable<Integer> {
     /** Gradient attributions of the target's log-probability to each input token. */
     private int gradient(GradientAttribution.Method gm) throws Exception {
         if (contrast != null) throw new IllegalArgumentException("--contrast applies to --method direct only");
+        // Checked before the model loads: each step is a forward and a backward pass, so a huge count would run for hours in silence.
+        if (steps < 1 || steps > GradientAttribution.MAX_STEPS) {
+            throw new IllegalArgumentException("--steps " + steps + " is outside 1–" + GradientAttribution.MAX_STEPS
+                    + " (each step is a forward and a backward pass; a few dozen are usually enough)");
+        }
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
             int[] ids = prompt.tokens();
@@ -90,7 +95,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     private static Method parseMethod(String s) {
         for (Method x : Method.values()) if (x.spelling().equalsIgnoreCase(s)) return x;
-        throw new IllegalArgumentException("--method '" + s + "' is not a method; use direct, saliency, input-x-gradient or integrated-gradients");
+        throw new IllegalArgumentException("--method " + Text.quoteInput(s) + " is not a method; use direct, saliency, input-x-gradient or integrated-gradients");
     }
 
     private void print(PrintWriter out, DirectAttributionReport r) {

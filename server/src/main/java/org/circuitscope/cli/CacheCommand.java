@@ -1,5 +1,6 @@
 package org.circuitscope.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,18 +42,23 @@ final class CacheCommand implements Callable<Integer> {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("--names: not a regular expression: " + e.getDescription());
         }
+        OutputFiles.checkWritable(out, "--out");
         try (LoadedModel m = modelOptions.load()) {
             InputOptions.Prompt prompt = input.resolve(m);
             ActivationCache cache = m.transformer().run(prompt.tokens(), opts);
             if (names != null && cache.names().isEmpty()) {
-                throw new IllegalArgumentException("--names '" + names + "' matches no hook point (e.g. blocks.0.attn.hook_pattern)");
+                throw new IllegalArgumentException("--names " + Text.quoteInput(names) + " matches no hook point (e.g. blocks.0.attn.hook_pattern)");
             }
             Map<String, Tensor> tensors = new LinkedHashMap<>(cache.asMap());
             int[] ids = prompt.tokens();
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("model", m.name());
             meta.put("tokens", java.util.Arrays.toString(ids));
-            SafeTensorsWriter.write(out, tensors, meta, "F32", Map.of("tokens", ids));
+            try {
+                SafeTensorsWriter.write(out, tensors, meta, "F32", Map.of("tokens", ids));
+            } catch (IOException e) {
+                throw OutputFiles.cannotWrite(out, "--out", e);
+            }
             PrintWriter w = spec.commandLine().getOut();
             w.printf("wrote %d activations for %d tokens to %s%n", tensors.size(), ids.length, out);
         }

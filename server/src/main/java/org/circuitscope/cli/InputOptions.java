@@ -77,7 +77,7 @@ final class InputOptions {
     }
 
     static String readText(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such file");
+        requireFile(file);
         long size = Files.size(file);
         if (size > MAX_TEXT_BYTES) throw new IOException(file + ": " + size + " bytes is too large for a prompt (limit " + MAX_TEXT_BYTES + ")");
         byte[] bytes = Files.readAllBytes(file);
@@ -90,5 +90,13 @@ final class InputOptions {
         } catch (CharacterCodingException e) {
             throw new IOException(file + ": not valid UTF-8 text");
         }
+    }
+
+    /** A text file the user named must be a regular file; the message says what it is instead. */
+    static void requireFile(Path file) throws IOException {
+        if (Files.isRegularFile(file)) return;
+        if (Files.isDirectory(file)) throw new IOException(file + " is a directory; give a text file");
+        if (Files.exists(file)) throw new IOException(file + " is not a regular file; give a text file");
+        throw new IOException(file + ": no such file");
     }
 }

@@ -81,7 +81,7 @@ final class LspCommand implements Callable<Integer> {
         try {
             level = Level.parse(logLevel.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--log-level " + logLevel + " is not one of SEVERE, WARNING, INFO, FINE");
+            throw new IllegalArgumentException("--log-level " + Text.quoteInput(logLevel) + " is not one of SEVERE, WARNING, INFO, FINE");
         }
         Handler h;
         if (log != null) {

@@ -44,9 +44,7 @@ public final class Main implements Runnable {
             return UserErrors.isUserError(ex) ? 1 : 70;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("circuitscope: " + ex.getMessage());
-            err.println("Try 'circuitscope " + (ex.getCommandLine().getCommandName().equals("circuitscope") ? "" : ex.getCommandLine().getCommandName() + " ")
-                    + "--help' for usage.");
+            err.println("circuitscope: error: " + UserErrors.argumentMessage(ex));
             return 2;
         });
         int code = cl.execute(args);

@@ -7,6 +7,9 @@ import org.circuitscope.tokenizer.Encoding;
 
 /** Positions and --target / --contrast tokens for the analysis commands (paths, attribute, lens). */
 final class TargetTokens {
+    /** Tokens listed when a target text is several tokens. */
+    private static final int SHOWN_TOKENS = 5;
+
     private TargetTokens() {}
 
     /** A token as the JSON shows it. */
@@ -36,16 +39,21 @@ final class TargetTokens {
         }
         String text = spec.startsWith("text:") ? spec.substring(5) : spec;
         var tok = m.tokenizer().orElseThrow(() -> new IllegalArgumentException(
-                option + " '" + text + "' is text but " + m.dir() + " has no tokenizer.json; give a token id"));
+                option + " " + Text.quoteInput(text) + " is text but " + m.dir() + " has no tokenizer.json; give a token id"));
         Encoding e = tok.encode(text);
         if (e.size() != 1) {
+            // The first few tokens show where the text splits; a pasted page would list thousands.
             StringBuilder sb = new StringBuilder();
-            for (int id : e.ids()) sb.append(sb.isEmpty() ? "" : ", ").append(Text.quote(tok.tokenText(id))).append(" (").append(id).append(')');
-            throw new IllegalArgumentException(option + " " + Text.quote(text) + " is " + e.size() + " tokens, not one"
+            for (int k = 0; k < Math.min(e.size(), SHOWN_TOKENS); k++) {
+                int id = e.ids()[k];
+                sb.append(sb.isEmpty() ? "" : ", ").append(Text.quote(tok.tokenText(id))).append(" (").append(id).append(')');
+            }
+            if (e.size() > SHOWN_TOKENS) sb.append(", …");
+            throw new IllegalArgumentException(option + " " + Text.quoteInput(text) + " is " + e.size() + " tokens, not one"
                     + (e.size() == 0 ? "" : ": " + sb) + "; give a single token (mind the leading space) or a token id");
         }
         int id = e.ids()[0];
-        if (id >= v) throw new IllegalArgumentException(option + " " + Text.quote(text) + " is token " + id + ", outside the model's vocabulary [0, " + v + ")");
+        if (id >= v) throw new IllegalArgumentException(option + " " + Text.quoteInput(text) + " is token " + id + ", outside the model's vocabulary [0, " + v + ")");
         return id;
     }
 

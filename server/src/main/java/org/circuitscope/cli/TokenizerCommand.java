@@ -22,7 +22,8 @@ final class TokenizerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(text)) throw new java.io.IOException(text + ": no such file");
+        InputOptions.requireFile(text);
+        OutputFiles.checkWritable(out, "--out");
         List<String[]> merges = BpeTrainer.train(Files.readString(text), vocab);
         TokenizerJsonWriter.write(out, merges);
         spec.commandLine().getOut().printf("wrote %s: %d merges, %d tokens%n", out, merges.size(), 257 + merges.size());

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
 import org.circuitscope.tensor.Tensor;
@@ -158,6 +159,39 @@ class AnalysisCliTest {
         for (int i = 0; i < 4; i++) assertEquals(i, salTokens.get(i).getAsJsonObject().getAsJsonObject("token").get("position").getAsInt());
         oneLineError(run("attribute", "--model", model.toString(), "--tokens", TOKENS, "--method", "saliency", "--contrast", "3"), 1, "--contrast");
         oneLineError(run("attribute", "--model", model.toString(), "--tokens", TOKENS, "--method", "shap"), 1, "'shap'", "direct");
+    }
+
+    @Test
+    void integratedGradientsStepsOutsideTheServersLimitAreRefusedAtOnce() {
+        // A billion steps used to run for ever in silence; the limit is the language server's.
+        for (String steps : new String[] {"1000000000", "1001", "0"}) {
+            Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("attribute", "--model", model.toString(), "--tokens", TOKENS,
+                    "--method", "integrated-gradients", "--steps", steps));
+            oneLineError(r, 1, "--steps " + steps, "1–1000");
+        }
+    }
+
+    @Test
+    void errorsQuoteAtMostAFewDozenCharactersOfTheInput() {
+        String big = "x".repeat(1 << 20), m = model.toString();
+        String[][] cases = {
+            {"--target", "paths", "--model", m, "--tokens", TOKENS, "--target", big},
+            {"--contrast", "attribute", "--model", m, "--tokens", TOKENS, "--contrast", big},
+            {"--heads", "ablate", "--model", m, "--tokens", TOKENS, "--heads", "L0H0," + big},
+            {"--tokens", "predict", "--model", m, "--tokens", "1," + big},
+            {"--pos", "lens", "--model", m, "--tokens", TOKENS, "--pos", big},
+            {"--method", "attribute", "--model", m, "--tokens", TOKENS, "--method", big},
+            // Shorter: matching a megabyte-long regular expression against every hook name takes minutes.
+            {"--names", "cache", "--model", m, "--tokens", TOKENS, "--names", big.substring(0, 2000), "--out", tmp.resolve("c.st").toString()},
+            {"unknown option", "predict", "--model", m, "--tokens", TOKENS, "--" + big},
+        };
+        for (String[] c : cases) {
+            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertNotEquals(0, r.code(), c[0]);
+            assertEquals(1, r.err().strip().lines().count(), c[0]);
+            assertTrue(r.err().length() < 400, c[0] + ": the error is " + r.err().length() + " characters: " + r.err().substring(0, Math.min(200, r.err().length())));
+            assertTrue(r.err().contains("xxx…") && !r.err().contains("x".repeat(Text.INPUT_CHARS + 1)), c[0] + ": " + r.err());
+        }
     }
 
     @Test

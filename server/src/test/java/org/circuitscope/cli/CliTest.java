@@ -134,6 +134,61 @@ class CliTest {
     }
 
     @Test
+    void cacheOutThatCannotBeWrittenNamesThePathAndWhy() throws Exception {
+        Path file = Files.writeString(tmp.resolve("plain.txt"), "x");
+        String[][] cases = {
+            {tmp.resolve("no-such-dir").resolve("c.safetensors").toString(), "does not exist"},
+            {tmp.toString(), "is a directory"},
+            {file.resolve("c.safetensors").toString(), "is not a directory"},
+            // Linux refuses new files in /sys even to root, so this reaches the write itself.
+            {"/sys/c.safetensors", "permission denied|not writable"},
+        };
+        for (String[] c : cases) {
+            if (c[0].startsWith("/sys") && !Files.isDirectory(Path.of("/sys"))) continue;
+            Run r = run("cache", "--model", model.toString(), "--tokens", "1,2", "--out", c[0]);
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(c[0]) && !r.err().contains(".tmp-"), "names the path asked for: " + r.err());
+            assertTrue(java.util.regex.Pattern.compile(c[1]).matcher(r.err()).find(), "says why (" + c[1] + "): " + r.err());
+        }
+    }
+
+    @Test
+    void textThatIsADirectoryIsCalledADirectory() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("a-directory"));
+        for (String cmd : new String[] {"predict", "heads"}) {
+            Run r = run(cmd, "--model", model.toString(), "--text", dir.toString(), cmd.equals("heads") ? "--length=10" : "--no-bos");
+            assertEquals(1, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(dir + " is a directory") && !r.err().contains("no such file"), r.err());
+        }
+        Run r = run("train-tokenizer", "--text", dir.toString(), "--vocab-size", "300", "--out", tmp.resolve("t.json").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(dir + " is a directory"), r.err());
+        r = run("predict", "--model", model.toString(), "--text", tmp.resolve("absent.txt").toString());
+        assertTrue(r.code() == 1 && r.err().contains("absent.txt: no such file"), r.err());
+    }
+
+    @Test
+    void argumentErrorsAreOneLineWithTheHintToHelp() {
+        String m = model.toString();
+        String[][] cases = {
+            {"unknown option", "predict", "--model", m, "--tokens", "1", "--bogus"},
+            {"missing value", "predict", "--model", m, "--tokens"},
+            {"bad number", "predict", "--model", m, "--tokens", "1", "--top", "abc"},
+            {"missing option", "cache", "--model", m, "--tokens", "1"},
+            {"unknown command", "frobnicate"},
+        };
+        for (String[] c : cases) {
+            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), c[0] + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), c[0] + " should be one line: " + r.err());
+            String help = c[1].equals("frobnicate") ? "'circuitscope --help'" : "'circuitscope " + c[1] + " --help'";
+            assertTrue(r.err().startsWith("circuitscope: ") && r.err().contains(help), c[0] + ": " + r.err());
+        }
+    }
+
+    @Test
     void headsCommandReportsEveryHead() {
         Run r = run("heads", "--model", model.toString(), "--json", "--sequences", "2", "--length", "10");
         assertEquals(0, r.code(), r.err());

@@ -11,10 +11,10 @@ import org.circuitscope.report.GradientAttributionReport;
 /**
  * {@code circuitscope.attribute}: with {@code method} "direct" (the default) the
  * {@link DirectAttributionReport} of the target's logit (minus the {@code contrast}'s, when one
- * is given); with a gradient method the {@link GradientAttributionReport}, at most 1,000 steps.
+ * is given); with a gradient method the {@link GradientAttributionReport}, at most
+ * {@link GradientAttribution#MAX_STEPS} steps.
  */
 final class AttributeCommand implements ServerCommand {
-    static final int MAX_STEPS = 1000;
     private static final List<String> GRADIENT_METHODS = List.of("saliency", "input-x-gradient", "integrated-gradients");
 
     @Override public String id() { return CommandIds.ATTRIBUTE; }
@@ -26,7 +26,9 @@ final class AttributeCommand implements ServerCommand {
         Target t = Target.of(call);
         if (GRADIENT_METHODS.contains(method)) {
             int steps = call.args().has("steps") ? Params.integer(call.args(), "steps", cmd) : 50;
-            if (steps < 1 || steps > MAX_STEPS) throw Params.invalid(cmd + ": 'steps' must be between 1 and " + MAX_STEPS);
+            if (steps < 1 || steps > GradientAttribution.MAX_STEPS) {
+                throw Params.invalid(cmd + ": 'steps' must be between 1 and " + GradientAttribution.MAX_STEPS);
+            }
             call.cancel().check();
             return GradientAttributionReport.of(call.prompt(), t.pos(), t.id(), GradientAttribution.Method.parse(method), steps);
         }
