@@ -37,6 +37,34 @@ public final class Analyzer {
      */
     public static PromptRun analyze(PromptDocument doc, FrontMatter fm, ModelHandle m, boolean prependBos, long budgetBytes,
                                     PromptRun previous, Cancel cancel, Consumer<PromptRun> early) {
+        Tokens t = tokens(doc, fm, m, prependBos, cancel);
+        int[] ids = t.ids(), starts = t.starts(), ends = t.ends();
+        boolean bos = t.bos();
+        int n = ids.length, bodyTokens = t.bodyTokens(), truncatedAt = t.truncatedAt();
+        cancel.check();
+        if (n == 0) {
+            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, null, new double[0], new int[0], 0);
+        }
+        boolean sameModel = previous != null && previous.model() == m && previous.acts() != null;
+        KeyValueCache kv = sameModel ? previous.acts().kv() : new KeyValueCache(m.config());
+        // As the cache's one writer from here: the rows before from cannot change under the early run.
+        return kv.exclusively(() -> {
+            cancel.check();
+            int from = kv.reusablePrefix(ids);
+            if (sameModel && from == n && kv.length() == n && Arrays.equals(previous.ids(), ids)) {
+                return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous.acts().again(),
+                        previous.logProb(), previous.rank(), n);
+            }
+            if (from > 0) early.accept(earlyRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous, kv, from));
+            ActivationStore acts = ActivationStore.run(m.transformer(), kv, ids, from, budgetBytes, cancel);
+            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, acts, kv.logProbs(n), kv.ranks(n), n);
+        });
+    }
+
+    /** A document version's model input: token ids (BOS first when prepended) and each token's document range. */
+    private record Tokens(int[] ids, int[] starts, int[] ends, boolean bos, int bodyTokens, int truncatedAt) {}
+
+    private static Tokens tokens(PromptDocument doc, FrontMatter fm, ModelHandle m, boolean prependBos, Cancel cancel) {
         String body = doc.text().substring(fm.bodyStart());
         int nCtx = m.config().nCtx();
         int bosId = m.tokenizer().bosId().orElse(-1);
@@ -56,24 +84,32 @@ public final class Analyzer {
             ends[p] = off + e.ends()[i];
         }
         int truncatedAt = bodyTokens > kept ? off + e.starts()[kept] : -1;
-        cancel.check();
-        if (n == 0) {
-            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, null, new double[0], new int[0], 0);
-        }
-        boolean sameModel = previous != null && previous.model() == m && previous.acts() != null;
-        KeyValueCache kv = sameModel ? previous.acts().kv() : new KeyValueCache(m.config());
-        // As the cache's one writer from here: the rows before from cannot change under the early run.
-        return kv.exclusively(() -> {
-            cancel.check();
-            int from = kv.reusablePrefix(ids);
-            if (sameModel && from == n && kv.length() == n && Arrays.equals(previous.ids(), ids)) {
-                return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous.acts().again(),
-                        previous.logProb(), previous.rank(), n);
-            }
-            if (from > 0) early.accept(earlyRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous, kv, from));
+        return new Tokens(ids, starts, ends, bos, bodyTokens, truncatedAt);
+    }
+
+    /**
+     * {@code doc} over {@code previous}'s cache, for a request that came for a version whose own
+     * analysis a newer edit superseded. When at most {@code maxNewRows} of its positions are
+     * missing from the cache (typing-sized), they are computed into it, as this version's pass
+     * would have; else the positions the cache shares with it are ready, as in an early run.
+     * Call it as the cache's writer (inside {@link KeyValueCache#exclusively}) and read the run
+     * there, so no other pass rewrites those rows meanwhile. Null when the cache shares no
+     * position with it.
+     */
+    public static PromptRun overCache(PromptDocument doc, FrontMatter fm, ModelHandle m, boolean prependBos, PromptRun previous,
+                                      long budgetBytes, int maxNewRows, Cancel cancel) {
+        if (previous == null || previous.acts() == null || previous.model() != m) return null;
+        Tokens t = tokens(doc, fm, m, prependBos, cancel);
+        int[] ids = t.ids();
+        int n = ids.length;
+        KeyValueCache kv = previous.acts().kv();
+        int from = kv.reusablePrefix(ids);
+        if (from == 0 || n == 0) return null;
+        if (n - from <= maxNewRows) {
             ActivationStore acts = ActivationStore.run(m.transformer(), kv, ids, from, budgetBytes, cancel);
-            return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, acts, kv.logProbs(n), kv.ranks(n), n);
-        });
+            return new PromptRun(doc, fm, m, ids, t.bos(), t.starts(), t.ends(), t.bodyTokens(), t.truncatedAt(), acts, kv.logProbs(n), kv.ranks(n), n);
+        }
+        return earlyRun(doc, fm, m, ids, t.bos(), t.starts(), t.ends(), t.bodyTokens(), t.truncatedAt(), previous, kv, from);
     }
 
     /** The new tokens over the cache's first {@code from} positions: positions ≤ from scored, nothing computed yet. */

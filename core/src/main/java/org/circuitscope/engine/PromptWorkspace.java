@@ -234,43 +234,91 @@ public final class PromptWorkspace implements AutoCloseable {
         }
         return async(requestPool, cancel -> {
             if (s == null) return whenNotOpen;
-            Cancel both = () -> {
-                cancel.check();
-                if (s.doc != doc) throw contentModified(uri);
-            };
-            // Counted while it cannot be waiting for the pass (the pass gives way to what is counted).
-            boolean counted = earlyEnough != null;
-            if (counted) answering.incrementAndGet();
             try {
-                Analysis a;
-                if (earlyEnough == null) {
-                    a = await(job.full(), cancel);
-                } else {
-                    a = await(job.early(), cancel);
-                    both.check();
-                    if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) {
-                        answering.decrementAndGet();
-                        counted = false;
-                        a = await(job.full(), cancel);
-                    }
-                }
-                both.check();
-                if (a == null || a.doc() != doc) throw contentModified(uri);
-                if (!counted) answering.incrementAndGet();
-                counted = true;
-                Analysis ready = a;
-                // Work answered beside a running pass is small (a hover): its kernels stay on this thread, as
-                // handing them to the kernel pool would make it wait for cores the pass holds.
-                T result = earlyEnough != null ? WorkerPool.serially(() -> work.apply(ready, both)) : work.apply(a, both);
-                both.check();
-                return result;
-            } finally {
-                if (counted) {
-                    lastAnswerNanos = System.nanoTime();
-                    answering.decrementAndGet();
-                }
+                return answer(s, uri, doc, job, earlyEnough, work, cancel);
+            } catch (ContentModifiedException modified) {
+                if (earlyEnough == null) throw modified;
+                Late<T> late = answerOverCache(s, doc, earlyEnough, work, cancel);
+                if (late == null) throw modified;
+                return late.value();
             }
         });
+    }
+
+    /** At most this many positions are computed for a superseded version's request: what typing adds between two hovers. */
+    private static final int TYPING_ROWS = 64;
+
+    /** An answer found late (over the cache as newer versions left it); {@code value} may be null (no hover there). */
+    private record Late<T>(T value) {}
+
+    private <T> T answer(DocState s, String uri, PromptDocument doc, Job job, Predicate<Analysis> earlyEnough,
+                         BiFunction<Analysis, Cancel, T> work, Cancel cancel) {
+        Cancel both = () -> {
+            cancel.check();
+            if (s.doc != doc) throw contentModified(uri);
+        };
+        // Counted while it cannot be waiting for the pass (the pass gives way to what is counted).
+        boolean counted = earlyEnough != null;
+        if (counted) answering.incrementAndGet();
+        try {
+            Analysis a;
+            if (earlyEnough == null) {
+                a = await(job.full(), cancel);
+            } else {
+                a = await(job.early(), cancel);
+                both.check();
+                if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) {
+                    answering.decrementAndGet();
+                    counted = false;
+                    a = await(job.full(), cancel);
+                }
+            }
+            both.check();
+            if (a == null || a.doc() != doc) throw contentModified(uri);
+            if (!counted) answering.incrementAndGet();
+            counted = true;
+            Analysis ready = a;
+            // Work answered beside a running pass is small (a hover): its kernels stay on this thread, as
+            // handing them to the kernel pool would make it wait for cores the pass holds.
+            T result = earlyEnough != null ? WorkerPool.serially(() -> work.apply(ready, both)) : work.apply(a, both);
+            both.check();
+            return result;
+        } finally {
+            if (counted) {
+                lastAnswerNanos = System.nanoTime();
+                answering.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * A request whose version was superseded before it could be answered (its analysis cancelled,
+     * or the document changed while it worked) is answered for its version over the document's
+     * cache: from the rows the cache shares with that version, with the few it lacks computed,
+     * as the cache's writer so that no pass rewrites those rows meanwhile. Null when it cannot be
+     * (another model, or more than {@link #TYPING_ROWS} positions to compute).
+     */
+    private <T> Late<T> answerOverCache(DocState s, PromptDocument doc, Predicate<Analysis> earlyEnough,
+                                        BiFunction<Analysis, Cancel, T> work, Cancel cancel) {
+        PromptRun last = s.lastRun;
+        if (last == null || last.acts() == null || doc.version() == Integer.MIN_VALUE || DocumentSize.tooLarge(doc.text())) return null;
+        FrontMatter fm = FrontMatter.parse(doc.text());
+        if (!java.util.Objects.equals(fm.model(), last.frontMatter().model())) return null;
+        boolean bos = fm.prependBos() != null ? fm.prependBos() : last.model().config().defaultPrependBos();
+        answering.incrementAndGet();
+        try {
+            return last.acts().kv().exclusively(() -> {
+                cancel.check();
+                PromptRun run = Analyzer.overCache(doc, fm, last.model(), bos, last, settings.memoryBudgetBytes(), TYPING_ROWS, cancel);
+                if (run == null) return null;
+                Analysis a = new Analysis(doc, fm, run, null);
+                if (!earlyEnough.test(a)) return null;
+                return new Late<>(WorkerPool.serially(() -> work.apply(a, cancel)));
+            });
+        } finally {
+            lastAnswerNanos = System.nanoTime();
+            answering.decrementAndGet();
+        }
     }
 
     /**
