@@ -109,15 +109,16 @@ final class FrameReader {
         byte[] b = new byte[n];
         int got = 0;
         while (got < n) {
-            int c = in.read(got == 0 ? 0 : quietMs);
+            int c = in.read(b, got, n - got, got == 0 ? 0 : quietMs);
             if (c == -1) return null;
             if (c == TimedInput.TIMEOUT) {
                 int at = headerStart(b, got);
                 if (at >= 0) return cut(b, at, got, charset);
                 // What came is a whole JSON message and nothing follows: the length was a lie, not a slow client.
                 if (wholeJson(b, got, charset)) return new Body(Arrays.copyOf(b, got), charset);
+                continue;
             }
-            b[got++] = (byte) c;
+            got += c;
         }
         int at = headerStart(b, n);
         if (at < 0) at = headerBegunAtEnd(b, n);

@@ -75,6 +75,20 @@ final class TimedInput implements AutoCloseable {
         return chunk[pos++] & 0xff;
     }
 
+    /**
+     * Up to {@code len} bytes into {@code b} from {@code off}, at least one: the count, −1 at the
+     * end of the stream, {@link #TIMEOUT} when none came within {@code timeoutMs} (0: wait for ever).
+     */
+    int read(byte[] b, int off, int len, long timeoutMs) throws InterruptedException {
+        int first = read(timeoutMs);
+        if (first < 0) return first;
+        b[off] = (byte) first;
+        int n = Math.min(len - 1, chunk.length - pos);
+        System.arraycopy(chunk, pos, b, off + 1, n);
+        pos += n;
+        return n + 1;
+    }
+
     /** Puts {@code b[off, off + len)} back: the next reads return it first. */
     void unread(byte[] b, int off, int len) {
         if (len <= 0) return;
