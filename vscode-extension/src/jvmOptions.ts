@@ -41,6 +41,8 @@ export const BUILT_IN_JVM_OPTIONS = [
     'all --enable-native-access=ALL-UNNAMED',
     'lsp -XX:MaxGCPauseMillis=10',
     'lsp -XX:G1PeriodicGCInterval=10000',
+    'lsp -XX:MinHeapFreeRatio=20',
+    'lsp -XX:MaxHeapFreeRatio=40',
     'lsp+thp -XX:+UseTransparentHugePages',
     'all -Xlog:disable',
     'all -Xlog:all=warning:stderr',

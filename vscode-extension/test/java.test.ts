@@ -82,9 +82,10 @@ test('a java that does not print a version is skipped with a reason', async () =
 const optionsFile = fs.readFileSync(path.resolve(__dirname, '../../../server/jvm.options'), 'utf8');
 const JAR = '/x/circuitscope.jar';
 
-test('the command line from server/jvm.options: the options the extension used before the file existed, and periodic collection', () => {
+test('the command line from server/jvm.options: the options the extension used before the file existed, and the heap given back', () => {
     const args = (thp: boolean, aot?: { file: string; exists: boolean }) => serverArgs(JAR, jvmOptions(optionsFile, { lsp: true, thp }), aot);
-    const head = ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10', '-XX:G1PeriodicGCInterval=10000'];
+    const head = ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10', '-XX:G1PeriodicGCInterval=10000',
+        '-XX:MinHeapFreeRatio=20', '-XX:MaxHeapFreeRatio=40'];
     const log = ['-Xlog:disable', '-Xlog:all=warning:stderr'];
     assert.deepEqual(args(false), [...head, ...log, '-jar', JAR, 'lsp']);
     assert.deepEqual(args(true), [...head, '-XX:+UseTransparentHugePages', ...log, '-jar', JAR, 'lsp']);

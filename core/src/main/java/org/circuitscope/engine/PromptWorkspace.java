@@ -133,8 +133,18 @@ public final class PromptWorkspace implements AutoCloseable {
 
     public void close(String uri) {
         DocState s = docs.remove(uri);
-        if (s != null) s.doc = new PromptDocument(uri, s.doc.languageId(), Integer.MIN_VALUE, "");
+        if (s == null) return;
+        boolean large = s.doc.text().length() > LARGE_CHARS;
+        s.doc = new PromptDocument(uri, s.doc.languageId(), Integer.MIN_VALUE, "");
+        s.lastRun = null;
+        // Hundreds of MB of text and its copies (frame, JSON, string) are garbage now: collect them while the
+        // user is not typing, so the heap shrinks and the memory goes back to the system (periodic
+        // collections alone may wait for minutes to do it).
+        if (large) analysisPool.execute(System::gc);
     }
+
+    /** A closed document this large (about 32 MB of UTF-16) is worth a full collection. */
+    private static final int LARGE_CHARS = 16 << 20;
 
     public PromptDocument document(String uri) {
         DocState s = docs.get(uri);
