@@ -1,6 +1,5 @@
 package org.circuitscope.lsp.transport;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -54,10 +54,8 @@ class FrameFuzzTest {
                 while (true) {
                     FrameReader.Frame f = reader.next();
                     assertNotNull(f, "the stream ended");
-                    if (f instanceof FrameReader.Body b && b.bytes().length == BODY.length) {
-                        assertArrayEquals(BODY, b.bytes());
-                        return;
-                    }
+                    // The garbage may hold frames of its own: read on to ours.
+                    if (f instanceof FrameReader.Body b && Arrays.equals(BODY, b.bytes())) return;
                 }
             } finally {
                 client.hangUp();
