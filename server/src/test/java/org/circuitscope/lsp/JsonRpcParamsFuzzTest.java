@@ -44,8 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonRpcParamsFuzzTest {
     /** InvalidParams, InvalidRequest, MethodNotFound, RequestCancelled, ContentModified, RequestFailed. */
     private static final Set<Integer> ALLOWED = Set.of(-32602, -32600, -32601, -32800, -32801, -32803);
-    /** A Java frame or class name: what a stack trace or an exception's toString leaves in a message. */
-    private static final Pattern INTERNALS = Pattern.compile("\\tat |\\b(java|javax|org|com)\\.[a-z0-9_]+\\.[A-Za-z0-9_.$]*(Exception|Error)\\b");
+    /**
+     * A stack frame ("\tat a.B.m(B.java:12)") or an exception's class name: what a trace or an
+     * exception's toString leaves in a message. Whole frames, as messages may quote the input.
+     */
+    private static final Pattern INTERNALS = Pattern.compile(
+            "\\tat [\\w.$]+\\.[\\w$<>]+\\([\\w.]*(:\\d+)?\\)|\\b(java|javax|org|com)\\.[a-z0-9_]+\\.[A-Za-z0-9_.$]*(Exception|Error)\\b");
 
     @TempDir static Path tmp;
     static LspFixture f;
