@@ -1,6 +1,7 @@
 package org.circuitscope.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -52,6 +53,11 @@ public record FrontMatter(int bodyStart, String model, String target, String con
         } catch (YAMLException e) {
             problems.add(new Problem(at, at + yaml.length(), "front matter is not valid YAML: " + firstLine(e.getMessage())));
             return new FrontMatter(bodyStart, null, null, null, null, null, problems);
+        } catch (StackOverflowError e) {
+            // SnakeYAML hashes mapping keys before it checks them for recursion: a key holding an
+            // alias to itself (? &a [[*a]]) recurses without end. The loader is discarded, so this is safe.
+            problems.add(new Problem(at, at + yaml.length(), "front matter is not valid YAML: a key refers to itself through an alias"));
+            return new FrontMatter(bodyStart, null, null, null, null, null, problems);
         }
         if (!(root instanceof Map<?, ?> top) || !(top.get("circuitscope") instanceof Map<?, ?> ours)) {
             if (root instanceof Map<?, ?> t && t.containsKey("circuitscope") && t.get("circuitscope") != null) {
@@ -65,16 +71,16 @@ public record FrontMatter(int bodyStart, String model, String target, String con
         Boolean bos = null;
         Object b = ours.get("prepend_bos");
         if (b instanceof Boolean x) bos = x;
-        else if (b != null) problems.add(problem(yaml, at, "prepend_bos", "circuitscope.prepend_bos must be true or false, not '" + b + "'"));
+        else if (b != null) problems.add(problem(yaml, at, "prepend_bos", "circuitscope.prepend_bos must be true or false, not " + describe(b)));
         AnnotationMode mode = null;
         Object a = ours.get("annotations");
         if (a instanceof Boolean on) {
             // YAML 1.1 reads a bare off/on as a boolean.
             mode = on ? AnnotationMode.SURPRISAL : AnnotationMode.OFF;
         } else if (a != null) {
-            mode = AnnotationMode.parse(String.valueOf(a));
+            mode = a instanceof Map || a instanceof Collection ? null : AnnotationMode.parse(String.valueOf(a));
             if (mode == null) problems.add(problem(yaml, at, "annotations",
-                    "circuitscope.annotations must be off, surprisal, top-head or top-source, not '" + a + "'"));
+                    "circuitscope.annotations must be off, surprisal, top-head or top-source, not " + describe(a)));
         }
         return new FrontMatter(bodyStart, model, target, contrast, bos, mode, List.copyOf(problems));
     }
@@ -82,7 +88,7 @@ public record FrontMatter(int bodyStart, String model, String target, String con
     private static String string(Map<?, ?> m, String key, String yaml, int at, List<Problem> problems) {
         Object v = m.get(key);
         if (v == null) return null;
-        if (v instanceof Map || v instanceof List) {
+        if (v instanceof Map || v instanceof Collection) {
             problems.add(problem(yaml, at, key, "circuitscope." + key + " must be a single value"));
             return null;
         }
@@ -93,6 +99,17 @@ public record FrontMatter(int bodyStart, String model, String target, String con
     private static Problem problem(String yaml, int at, String key, String msg) {
         int i = yaml.indexOf(key + ":");
         return i < 0 ? new Problem(at, at + yaml.length(), msg) : new Problem(at + i, at + lineEnd(yaml, i), msg);
+    }
+
+    /**
+     * A value for a message: a collection by its kind, since YAML aliases can make one contain
+     * itself (printing it would never end), and a scalar cut to 40 characters.
+     */
+    private static String describe(Object v) {
+        if (v instanceof Map) return "a mapping";
+        if (v instanceof Collection) return "a list";
+        String s = String.valueOf(v);
+        return "'" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "'";
     }
 
     private static String firstLine(String s) {

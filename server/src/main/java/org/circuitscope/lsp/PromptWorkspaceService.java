@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.circuitscope.lsp.command.CommandRegistry;
+import org.circuitscope.lsp.protocol.Params;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
 import org.eclipse.lsp4j.ExecuteCommandParams;
@@ -28,6 +29,7 @@ final class PromptWorkspaceService implements WorkspaceService {
 
     @Override
     public CompletableFuture<Object> executeCommand(ExecuteCommandParams p) {
+        Params.need("workspace/executeCommand", "params", p);
         List<Object> args = p.getArguments();
         Object first = args == null || args.isEmpty() ? null : args.get(0);
         return commands.execute(p.getCommand(), first instanceof JsonElement j ? j : null);

@@ -131,7 +131,7 @@ final class FrameReader {
      * JSON message ends so (it ends with '}'), so what is cut off would not have parsed anyway.
      */
     private static int headerBegunAtEnd(byte[] b, int len) {
-        for (int i = Math.max(1, len - CONTENT_LENGTH.length - 24); i < len; i++) {
+        for (int i = Math.max(0, len - CONTENT_LENGTH.length - 24); i < len; i++) {
             if (headerPrefix(b, i, len)) return i;
         }
         return -1;
@@ -160,19 +160,24 @@ final class FrameReader {
         }
     }
 
-    /** The message before a header at {@code at} in {@code b[0, got)}; the header and what follows are read again. */
+    /**
+     * The message before a header at {@code at} in {@code b[0, got)}; the header and what follows
+     * are read again. At 0 no message came at all (a header, then at once the next one's).
+     */
     private Frame cut(byte[] b, int at, int got, Charset charset) {
         in.unread(b, at, got - at);
-        return new Body(Arrays.copyOf(b, at), charset);
+        return at == 0 ? new Broken("a header whose message never came, before the next header")
+                : new Body(Arrays.copyOf(b, at), charset);
     }
 
     /**
-     * Where a frame header (Content-Length:, digits, a line end) begins in {@code b[1, len)}; −1
+     * Where a frame header (Content-Length:, digits, a line end) begins in {@code b[0, len)}; −1
      * when none does. No JSON message holds one: inside a string a raw line end is not allowed,
-     * outside one the words are not JSON. A JSON body is followed directly by the next header.
+     * outside one the words are not JSON. A JSON body is followed directly by the next header,
+     * and a header with no body at all (0) by its own.
      */
     private static int headerStart(byte[] b, int len) {
-        for (int i = 1; i + CONTENT_LENGTH.length < len; i++) {
+        for (int i = 0; i + CONTENT_LENGTH.length < len; i++) {
             if (!startsWith(b, i, CONTENT_LENGTH)) continue;
             int j = i + CONTENT_LENGTH.length;
             while (j < len && b[j] == ' ') j++;
