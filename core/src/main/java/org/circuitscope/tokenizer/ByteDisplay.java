@@ -30,14 +30,29 @@ final class ByteDisplay {
         return out;
     }
 
-    /** Whole UTF-8 characters as text, every other byte as {@code <0xHH>}. */
+    /** {@code text} with control characters other than tab, line feed and carriage return as {@code <0xHH>}. */
+    static String controls(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+            if (control && sb == null) sb = new StringBuilder(text.substring(0, i));
+            if (sb != null) {
+                if (control) sb.append(String.format("<0x%02X>", (int) c));
+                else sb.append(c);
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
+    /** Whole UTF-8 characters as text (controls as bytes, {@link #controls}), every other byte as {@code <0xHH>}. */
     static String show(byte[] b) {
         StringBuilder sb = new StringBuilder();
         int i = 0;
         while (i < b.length) {
             int n = sequenceLength(b, i);
             if (n > 0) {
-                sb.append(new String(b, i, n, StandardCharsets.UTF_8));
+                sb.append(controls(new String(b, i, n, StandardCharsets.UTF_8)));
                 i += n;
             } else {
                 sb.append(String.format("<0x%02X>", b[i] & 0xff));

@@ -244,13 +244,16 @@ public final class Tokenizer implements AutoCloseable {
     /**
      * The token as a user should see it: {@link #tokenText}, except that a byte-level token
      * holding bytes that are not whole UTF-8 characters shows them as {@code <0xF0>} where the
-     * decoder would show U+FFFD.
+     * decoder would show U+FFFD, and control characters other than tab and line ends (which
+     * draw as nothing or a box) show as their byte too, {@code <0x10>}.
      */
     public String displayText(int id) {
         String text = tokenText(id);
-        if (text.indexOf('\uFFFD') < 0 || idToString[id] == null) return text;
-        byte[] bytes = ByteDisplay.bytes(idToString[id]);
-        return bytes == null ? text : ByteDisplay.show(bytes);
+        if (text.indexOf('\uFFFD') >= 0 && idToString[id] != null) {
+            byte[] bytes = ByteDisplay.bytes(idToString[id]);
+            if (bytes != null) return ByteDisplay.show(bytes);
+        }
+        return ByteDisplay.controls(text);
     }
 
     /**

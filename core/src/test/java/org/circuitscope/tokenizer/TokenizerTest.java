@@ -256,4 +256,20 @@ class TokenizerTest {
     private static String escape(String s) {
         return "\"" + s.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0") + "\"";
     }
+
+    @Test
+    void displayTextShowsPartialCharactersAndInvisibleControlsAsBytes() {
+        byte[] emoji = "😀".getBytes(StandardCharsets.UTF_8); // F0 9F 98 80: no byte of it is a character alone
+        for (byte b : emoji) {
+            int id = Gpt2Bytes.idOfByte(b);
+            assertEquals("\uFFFD", bytes.tokenText(id), "the decoder's view of a lone byte");
+            assertEquals(String.format("<0x%02X>", b & 0xff), bytes.displayText(id));
+        }
+        assertEquals("<0x10>", bytes.displayText(Gpt2Bytes.idOfByte((byte) 0x10)), "a control character that draws as nothing");
+        assertEquals("<0x7F>", bytes.displayText(Gpt2Bytes.idOfByte((byte) 0x7f)));
+        assertEquals("\n", bytes.displayText(Gpt2Bytes.idOfByte((byte) '\n')), "line ends and tabs stay: views escape them");
+        assertEquals("\t", bytes.displayText(Gpt2Bytes.idOfByte((byte) '\t')));
+        assertEquals("a", bytes.displayText(Gpt2Bytes.idOfByte((byte) 'a')));
+        assertEquals("<id 99999>", bytes.label(99999), "an id the vocabulary lacks");
+    }
 }
