@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.circuitscope.io.Excerpt;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -109,7 +110,7 @@ public record FrontMatter(int bodyStart, String model, String target, String con
         if (v instanceof Map) return "a mapping";
         if (v instanceof Collection) return "a list";
         String s = String.valueOf(v);
-        return "'" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "'";
+        return "'" + Excerpt.of(s) + "'";
     }
 
     private static String firstLine(String s) {

@@ -69,7 +69,5 @@ record ConfigFields(JsonObject json) {
         return new IllegalArgumentException(k + " must be " + want + ", got " + what);
     }
 
-    private static String quote(String s) {
-        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
-    }
+    private static String quote(String s) { return Excerpt.of(s); }
 }

@@ -342,9 +342,7 @@ final class SafeTensorsHeader {
         };
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
-    }
+    private static String abbreviate(String s) { return Excerpt.of(s); }
 
     private static SafeTensorsException missing(Path file, String name, String field) {
         return fail(file, name, "tensor '" + name + "': the header entry is missing \"" + field + "\"");

@@ -1,15 +1,17 @@
 package org.circuitscope.lsp.protocol;
 
-/** At most a few dozen characters of what a client sent, for log lines and error messages. */
+import org.circuitscope.io.Excerpt;
+
+/** At most a few dozen characters of what a client sent ({@link Excerpt}), quoted, for log lines and error messages. */
 public final class Snippet {
-    public static final int MAX = 40;
+    public static final int MAX = Excerpt.MAX;
 
     private Snippet() {}
 
     /** Quoted, cut after {@link #MAX} characters. */
     public static String of(String s) {
         if (s == null) return "null";
-        return "'" + cut(s, MAX).replace("\n", "\\n").replace("\r", "\\r") + "'";
+        return "'" + Excerpt.of(s).replace("\n", "\\n").replace("\r", "\\r") + "'";
     }
 
     /** A message of ours that may hold input (an analysis's own check): unquoted, cut after {@code max} characters. */
