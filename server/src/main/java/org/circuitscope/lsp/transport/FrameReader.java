@@ -1,11 +1,6 @@
 package org.circuitscope.lsp.transport;
 
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -149,15 +144,7 @@ final class FrameReader {
     }
 
     private static boolean wholeJson(byte[] b, int len, Charset charset) {
-        if (len == 0 || b[len - 1] != '}') return false;
-        try {
-            JsonReader r = new JsonReader(new StringReader(new String(b, 0, len, charset)));
-            r.setStrictness(Strictness.STRICT);
-            r.skipValue();
-            return r.peek() == JsonToken.END_DOCUMENT;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return len > 0 && b[len - 1] == '}' && Envelope.whole(new String(b, 0, len, charset));
     }
 
     /**

@@ -1,18 +1,12 @@
 package org.circuitscope.lsp.transport;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import java.io.StringReader;
-import org.circuitscope.lsp.protocol.Snippet;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonToken;
 import java.io.Closeable;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.logging.Logger;
+import org.circuitscope.lsp.protocol.Snippet;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.MessageIssueException;
 import org.eclipse.lsp4j.jsonrpc.MessageProducer;
@@ -67,74 +61,55 @@ public final class FramedMessageProducer implements MessageProducer, Closeable {
     }
 
     private void dispatch(String text, MessageConsumer consumer) {
-        JsonElement tree;
+        Envelope env;
         try {
-            tree = strict(text);
-        } catch (RuntimeException | StackOverflowError e) {
+            env = Envelope.read(text);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             reply(null, ResponseErrorCode.ParseError, "the message is not JSON: " + Snippet.of(text));
             return;
         }
-        if (tree.isJsonArray()) {
+        if (env.kind() == JsonToken.BEGIN_ARRAY) {
             int answered = 0;
-            for (JsonElement e : tree.getAsJsonArray()) {
-                JsonElement id = e.isJsonObject() ? e.getAsJsonObject().get("id") : null;
-                if (id != null && e.getAsJsonObject().has("method")) {
-                    reply(id, ResponseErrorCode.InvalidRequest, "JSON-RPC batches are not part of the language server protocol; send each message alone");
+            for (Envelope m : env.members()) {
+                if (m.request()) {
+                    reply(m.id(), ResponseErrorCode.InvalidRequest, "JSON-RPC batches are not part of the language server protocol; send each message alone");
                     answered++;
                 }
             }
             if (answered == 0) reply(null, ResponseErrorCode.InvalidRequest, "JSON-RPC batches are not part of the language server protocol");
             return;
         }
-        if (!tree.isJsonObject()) {
+        if (env.kind() != JsonToken.BEGIN_OBJECT) {
             reply(null, ResponseErrorCode.InvalidRequest, "a message must be a JSON object, not " + Snippet.of(text));
             return;
         }
-        JsonObject o = tree.getAsJsonObject();
-        JsonElement id = o.get("id");
-        String method = o.has("method") && o.get("method").isJsonPrimitive() ? o.get("method").getAsString() : null;
-        boolean request = method != null && id != null && !id.isJsonNull();
-        if (request && o.has("params") && !o.get("params").isJsonObject() && !o.get("params").isJsonNull()) {
-            reply(id, ResponseErrorCode.InvalidParams, Snippet.of(method) + " takes one JSON object as params");
+        String method = env.method();
+        boolean request = env.request();
+        if (request && env.paramsKind() != null && env.paramsKind() != JsonToken.BEGIN_OBJECT && env.paramsKind() != JsonToken.NULL) {
+            reply(env.id(), ResponseErrorCode.InvalidParams, Snippet.of(method) + " takes one JSON object as params");
             return;
         }
         Message message;
         try {
             message = json.parseMessage(text);
         } catch (MessageIssueException e) {
-            if (request) reply(id, ResponseErrorCode.InvalidParams, "invalid params for " + Snippet.of(method) + ": " + Snippet.of(e.getMessage()));
+            if (request) reply(env.id(), ResponseErrorCode.InvalidParams, "invalid params for " + Snippet.of(method) + ": " + Snippet.of(e.getMessage()));
             else LOG.warning(() -> "dropped a message LSP4J could not read: " + Snippet.of(e.getMessage()));
             return;
         } catch (RuntimeException | StackOverflowError e) {
-            if (request) reply(id, ResponseErrorCode.InvalidParams, "invalid params for " + Snippet.of(method) + ": " + Snippet.of(e.getMessage()));
-            else if (method == null && !o.has("result") && !o.has("error")) reply(id, ResponseErrorCode.InvalidRequest, "a message needs a method");
+            if (request) reply(env.id(), ResponseErrorCode.InvalidParams, "invalid params for " + Snippet.of(method) + ": " + Snippet.of(e.getMessage()));
+            else if (method == null && !env.hasResult()) reply(env.id(), ResponseErrorCode.InvalidRequest, "a message needs a method");
             else LOG.warning(() -> "dropped a message LSP4J could not read: " + Snippet.of(e.getMessage()));
             return;
         }
         consumer.consume(message);
     }
 
-    /** JSON as the spec writes it: Gson's default leniency would take {@code {"a": xyz}} for a string. */
-    private static JsonElement strict(String text) {
-        JsonReader r = new JsonReader(new StringReader(text));
-        r.setStrictness(Strictness.STRICT);
-        JsonElement e = JsonParser.parseReader(r);
-        try {
-            if (r.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("text after the JSON value");
-        } catch (java.io.IOException x) {
-            throw new JsonParseException(x);
-        }
-        return e;
-    }
-
     /** An error response; the id as the client wrote it when it is a string or a number, else null. */
-    private void reply(JsonElement id, ResponseErrorCode code, String text) {
+    private void reply(JsonPrimitive id, ResponseErrorCode code, String text) {
         ResponseMessage r = new ResponseMessage();
-        if (id != null && id.isJsonPrimitive()) {
-            JsonPrimitive p = id.getAsJsonPrimitive();
-            if (p.isString()) r.setRawId(Either.forLeft(p.getAsString()));
-            else if (p.isNumber()) r.setRawId(Either.forRight(p.getAsNumber()));
-        }
+        if (id != null && id.isString()) r.setRawId(Either.forLeft(id.getAsString()));
+        else if (id != null && id.isNumber()) r.setRawId(Either.forRight(id.getAsNumber()));
         r.setError(new ResponseError(code, text, null));
         LOG.info(() -> "answered " + code + ": " + text);
         replies.consume(r);
