@@ -1,6 +1,5 @@
 package org.circuitscope.lsp;
 
-import static org.circuitscope.lsp.LspLauncherIT.repositoryRoot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -52,10 +51,7 @@ class JsonRpcFuzzIT {
         String env = System.getenv("CIRCUITSCOPE_FUZZ_SEED");
         long seed = env != null ? Long.parseLong(env) : 20261205L;
         Random r = new Random(seed);
-        ProcessBuilder pb = new ProcessBuilder(repositoryRoot().resolve("circuitscope").toString(), "lsp");
-        pb.directory(repositoryRoot().toFile());
-        pb.redirectError(tmp.resolve("stderr.txt").toFile());
-        Process p = pb.start();
+        Process p = LspLauncherIT.startServer(tmp.resolve("stderr.txt"));
         try {
             OutputStream out = p.getOutputStream();
             Thread reader = new Thread(() -> read(p.getInputStream()), "fuzz-reader");
@@ -154,22 +150,7 @@ class JsonRpcFuzzIT {
 
     void read(InputStream in) {
         try {
-            while (true) {
-                int length = -1;
-                StringBuilder line = new StringBuilder();
-                while (true) {
-                    int c = in.read();
-                    if (c < 0) return;
-                    if (c == '\n') {
-                        String l = line.toString().trim();
-                        line.setLength(0);
-                        if (l.isEmpty()) break;
-                        if (l.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
-                    } else {
-                        line.append((char) c);
-                    }
-                }
-                String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            for (String body = WireFrames.next(in); body != null; body = WireFrames.next(in)) {
                 received.incrementAndGet();
                 if (body.contains("\\tat ") || body.contains("\\n\\tat")) {
                     synchronized (traces) { traces.add(body.substring(0, Math.min(300, body.length()))); }
@@ -183,12 +164,7 @@ class JsonRpcFuzzIT {
         }
     }
 
-    static void frame(OutputStream out, String json) throws Exception {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(b);
-        out.flush();
-    }
+    static void frame(OutputStream out, String json) throws Exception { WireFrames.write(out, json); }
 
     static String didOpen(String uri, String text) {
         return "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"" + uri

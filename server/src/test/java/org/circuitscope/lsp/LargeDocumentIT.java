@@ -2,7 +2,6 @@ package org.circuitscope.lsp;
 
 import static org.circuitscope.lsp.LspLauncherIT.initialize;
 import static org.circuitscope.lsp.LspLauncherIT.readResponse;
-import static org.circuitscope.lsp.LspLauncherIT.repositoryRoot;
 import static org.circuitscope.lsp.LspLauncherIT.send;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,10 +31,7 @@ class LargeDocumentIT {
     @Test
     void aHundredMegabyteDocumentIsRefusedAndItsMemoryGivenBack() throws Exception {
         if (!Files.isDirectory(Path.of("/proc/self"))) return; // resident size as Linux reports it
-        ProcessBuilder pb = new ProcessBuilder(repositoryRoot().resolve("circuitscope").toString(), "lsp");
-        pb.directory(repositoryRoot().toFile());
-        pb.redirectError(tmp.resolve("stderr.txt").toFile());
-        Process p = pb.start();
+        Process p = LspLauncherIT.startServer(tmp.resolve("stderr.txt"));
         try {
             OutputStream out = p.getOutputStream();
             InputStream in = p.getInputStream();

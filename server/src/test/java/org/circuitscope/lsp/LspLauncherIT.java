@@ -31,40 +31,30 @@ class LspLauncherIT {
         return p;
     }
 
-    static void send(OutputStream out, String json) throws Exception {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(b);
-        out.flush();
-    }
+    static void send(OutputStream out, String json) throws Exception { WireFrames.write(out, json); }
 
-    /** Reads messages until one has the given id; returns its JSON. */
+    /** Reads messages until one answers the given id; returns its JSON. */
     static String readResponse(InputStream in, int id) throws Exception {
         while (true) {
-            StringBuilder header = new StringBuilder();
-            while (!header.toString().endsWith("\r\n\r\n")) {
-                int c = in.read();
-                if (c < 0) throw new AssertionError("server closed stdout; headers so far: " + header);
-                header.append((char) c);
-            }
-            Matcher m = Pattern.compile("Content-Length: (\\d+)").matcher(header);
-            assertTrue(m.find(), "a Content-Length header: " + header);
-            byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
-            String json = new String(body, StandardCharsets.UTF_8);
+            String json = WireFrames.next(in);
+            if (json == null) throw new AssertionError("server closed stdout before answering " + id);
             if (json.contains("\"id\":" + id + ",") || json.contains("\"id\":" + id + "}") || json.contains("\"id\":\"" + id + "\"")) {
                 if (!json.contains("\"method\"")) return json;
             }
         }
     }
 
+    /** {@code ./circuitscope lsp} as an editor starts it, its stderr in {@code stderr}. */
+    static Process startServer(Path stderr) throws Exception {
+        Path root = repositoryRoot();
+        return new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp").directory(root.toFile()).redirectError(stderr.toFile()).start();
+    }
+
     @Test
     void launcherSpeaksLspOverStdioAndExitsCleanly() throws Exception {
         Path root = repositoryRoot();
         Path model = TestModels.write(tmp, "launch", 1, true, 64, 9);
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("circuitscope").toString(), "lsp");
-        pb.directory(root.toFile());
-        pb.redirectError(tmp.resolve("stderr.txt").toFile());
-        Process p = pb.start();
+        Process p = startServer(tmp.resolve("stderr.txt"));
         try {
             OutputStream out = p.getOutputStream();
             InputStream in = p.getInputStream();

@@ -2,7 +2,6 @@ package org.circuitscope.lsp.transport;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.circuitscope.lsp.LoopbackStreams;
 import org.circuitscope.lsp.LspLauncher;
+import org.circuitscope.lsp.WireFrames;
 
 /**
  * A client that writes raw bytes to a real server over a loopback socket and reads its frames
@@ -35,23 +35,8 @@ final class RawClient implements AutoCloseable {
 
     private void read(InputStream in) {
         try {
-            while (true) {
-                int length = -1;
-                StringBuilder line = new StringBuilder();
-                while (true) {
-                    int c = in.read();
-                    if (c < 0) return;
-                    if (c == '\n') {
-                        String l = line.toString().trim();
-                        line.setLength(0);
-                        if (l.isEmpty()) break;
-                        if (l.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
-                    } else {
-                        line.append((char) c);
-                    }
-                }
-                byte[] body = in.readNBytes(length);
-                received.add(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject());
+            for (String body = WireFrames.next(in); body != null; body = WireFrames.next(in)) {
+                received.add(JsonParser.parseString(body).getAsJsonObject());
             }
         } catch (IOException e) {
             // the server closed the connection
@@ -67,13 +52,7 @@ final class RawClient implements AutoCloseable {
     void raw(String latin1) throws IOException { raw(latin1.getBytes(StandardCharsets.ISO_8859_1)); }
 
     /** One well-formed frame around {@code json}. */
-    void frame(String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        b.writeBytes(body);
-        raw(b.toByteArray());
-    }
+    void frame(String json) throws IOException { WireFrames.write(out, json); }
 
     /** The next message that answers {@code id} (notifications and other answers are passed over); null when none came in time. */
     JsonObject answer(Object id, long timeoutMs) throws InterruptedException {
