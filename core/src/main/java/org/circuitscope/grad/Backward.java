@@ -248,6 +248,10 @@ public final class Backward {
                 double th = Math.tanh(c * (x + a * x * x * x));
                 yield 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * c * (1 + 3 * a * x * x);
             }
+            case SILU -> {
+                double sg = 1 / (1 + Math.exp(-x));
+                yield sg * (1 + x * (1 - sg));
+            }
         };
     }
 

@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.circuitscope.model.ActFn;
+import org.circuitscope.model.Architecture;
+import org.circuitscope.model.PositionalEmbedding;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 
@@ -77,10 +79,7 @@ public final class ModelConfigJson {
             if (f.has("d_head")) missing.remove("n_heads"); // d_model / d_head gives it
             if (f.integer("d_vocab", -1) <= 0 && vocabFromWeights <= 0) missing.add("d_vocab"); // else embed.W_E's rows give it
             if (!missing.isEmpty()) throw missing(file, missing, "a TransformerLens config");
-            String pe = f.string("positional_embedding_type", "standard");
-            if (!pe.equals("standard")) {
-                throw new IllegalArgumentException("positional_embedding_type '" + pe + "' is not supported; circuitscope runs learned ('standard') positions");
-            }
+            PositionalEmbedding pe = PositionalEmbedding.parse(f.string("positional_embedding_type", "standard"));
             int dModel = f.integer("d_model", -1);
             int nHeads = f.integer("n_heads", -1);
             int dHead = f.integer("d_head", -1);
@@ -92,9 +91,12 @@ public final class ModelConfigJson {
             if (dVocab <= 0) dVocab = vocabFromWeights;
             // An explicit null means no normalization; an absent field means TransformerLens's default, LN.
             String norm = o.has("normalization_type") ? f.string("normalization_type", null) : "LN";
+            Architecture arch = new Architecture(pe, pe == PositionalEmbedding.ROTARY ? f.integer("rotary_dim", dHead) : 0,
+                    f.number("rotary_base", 10000), f.integer("n_key_value_heads", 0), f.bool("gated_mlp", false),
+                    f.bool("parallel_attn_mlp", false), f.string("original_architecture", ""));
             return new ModelConfig(f.string("model_name", name), f.integer("n_layers", -1), dModel, nHeads, dHead,
                     attnOnly ? 0 : dMlp, dVocab, f.integer("n_ctx", -1), ActFn.parse(f.string("act_fn", "gelu_new")),
-                    Normalization.parse(norm), attnOnly, f.number("eps", 1e-5), f.bool("default_prepend_bos", true));
+                    Normalization.parse(norm), attnOnly, f.number("eps", 1e-5), f.bool("default_prepend_bos", true), arch);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage());
         }
@@ -142,7 +144,16 @@ public final class ModelConfigJson {
         else o.addProperty("normalization_type", c.normalizationType().tlName());
         o.addProperty("attn_only", c.attnOnly());
         o.addProperty("eps", c.eps());
-        o.addProperty("positional_embedding_type", "standard");
+        Architecture a = c.architecture();
+        o.addProperty("positional_embedding_type", a.positionalEmbeddingType().tlName());
+        if (a.rotary()) {
+            o.addProperty("rotary_dim", a.rotaryDim());
+            o.addProperty("rotary_base", a.rotaryBase());
+        }
+        if (c.groupedQuery()) o.addProperty("n_key_value_heads", c.nKeyValueHeads());
+        o.addProperty("gated_mlp", a.gatedMlp());
+        o.addProperty("parallel_attn_mlp", a.parallelAttnMlp());
+        if (!a.originalArchitecture().isEmpty()) o.addProperty("original_architecture", a.originalArchitecture());
         o.addProperty("default_prepend_bos", c.defaultPrependBos());
         Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(o) + "\n");
     }

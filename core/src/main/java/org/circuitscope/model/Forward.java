@@ -41,6 +41,8 @@ final class Forward {
      */
     private final Runnable checkpoint;
     private final int from, t;
+    /** The rotary angles of this pass's positions, made at the first layer that needs them. */
+    private Rotary rotary;
     /** Attention scores of this pass that nobody records: one buffer for every layer. */
     private float[] scoresBuffer;
 
@@ -72,15 +74,18 @@ final class Forward {
     /** Runs positions [from, t) of {@code tokens}; the logits rows go to the memory. */
     void run(int[] tokens) {
         int n = t - from, d = cfg.dModel();
-        float[] we = w.wE().data(), wp = w.wPos().data();
-        Tensor embed = Tensor.zeros(n, d), posEmbed = Tensor.zeros(n, d);
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(we, tokens[from + i] * d, embed.data(), i * d, d);
-            System.arraycopy(wp, (from + i) * d, posEmbed.data(), i * d, d);
+        float[] we = w.wE().data();
+        Tensor embed = Tensor.zeros(n, d);
+        for (int i = 0; i < n; i++) System.arraycopy(we, tokens[from + i] * d, embed.data(), i * d, d);
+        Tensor resid = rec.hook(HookPoint.EMBED, embed);
+        if (!cfg.rotary()) {
+            // Learned positions are added to the stream; rotary ones turn queries and keys instead.
+            float[] wp = w.wPos().data();
+            Tensor posEmbed = Tensor.zeros(n, d);
+            System.arraycopy(wp, from * d, posEmbed.data(), 0, n * d);
+            posEmbed = rec.hook(HookPoint.POS_EMBED, posEmbed);
+            resid = RowOps.add(k, resid, posEmbed);
         }
-        embed = rec.hook(HookPoint.EMBED, embed);
-        posEmbed = rec.hook(HookPoint.POS_EMBED, posEmbed);
-        Tensor resid = RowOps.add(k, embed, posEmbed);
         for (int l = 0; l < cfg.nLayers(); l++) {
             checkpoint.run();
             resid = block(l, resid);
@@ -96,54 +101,65 @@ final class Forward {
         Tensor x = norm(residPre, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), lw.ln1()).out;
         Tensor attnOut = attention(l, lw.attn(), x);
         if (cfg.attnOnly()) return rec.hook(HookPoint.residPost(l), RowOps.add(k, residPre, attnOut));
-        Tensor residMid = rec.hook(HookPoint.residMid(l), RowOps.add(k, residPre, attnOut));
         checkpoint.run();
+        if (cfg.architecture().parallelAttnMlp()) {
+            // GPT-NeoX: the MLP reads resid_pre too, and both outputs join the stream at once.
+            Tensor x2 = norm(residPre, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), lw.ln2()).out;
+            Tensor mlpOut = mlp(l, lw.mlp(), x2);
+            Tensor sum = RowOps.add(k, residPre, attnOut);
+            k.axpy(1f, mlpOut.data(), 0, sum.data(), 0, sum.size());
+            return rec.hook(HookPoint.residPost(l), sum);
+        }
+        Tensor residMid = rec.hook(HookPoint.residMid(l), RowOps.add(k, residPre, attnOut));
         Tensor x2 = norm(residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), lw.ln2()).out;
         Tensor mlpOut = mlp(l, lw.mlp(), x2);
         return rec.hook(HookPoint.residPost(l), RowOps.add(k, residMid, mlpOut));
     }
 
     private Tensor attention(int l, LayerWeights.Attention a, Tensor x) {
-        int n = x.dim(0), d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh;
-        String[] names = {"q", "k", "v"};
-        Tensor[] qkv = new Tensor[3];
-        for (int i = 0; i < 3; i++) {
-            Tensor out = Tensor.zeros(n, h, dh);
-            // Per head: x[n, d] · W[h] [d, dh] written into the head's column block of [n, h*dh].
-            product(h, n, dh, d, x.data(), 0, d, 0, a.wQkv().get(i).data(), 0, dh, d * dh, out.data(), 0, hd, dh);
-            RowOps.addRowBias(k, out.data(), n, a.bQkv().get(i).data());
-            qkv[i] = rec.hook(HookPoint.attn(l, names[i]), out);
-            checkpoint.run();
+        int n = x.dim(0), d = cfg.dModel(), h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), dh = cfg.dHead(), hd = h * dh;
+        Tensor q = project(l, "q", x, a.wQ(), a.bQ(), h);
+        Tensor kk = project(l, "k", x, a.wK(), a.bK(), kvh);
+        Tensor v = project(l, "v", x, a.wV(), a.bV(), kvh);
+        if (cfg.rotary()) {
+            q = rotate(l, "rot_q", q, HookPoint.attn(l, "q"));
+            kk = rotate(l, "rot_k", kk, HookPoint.attn(l, "k"));
         }
-        memory.queries(l, qkv[0]);
+        memory.queries(l, q);
         // Keys and values of every position: the earlier rows are what the new queries attend to.
-        float[] keys = memory.keys(l, qkv[1]), values = memory.values(l, qkv[2]);
+        float[] keys = memory.keys(l, kk), values = memory.values(l, v);
+        final Tensor qf = q;
 
         String scoresName = HookPoint.attn(l, "attn_scores"), patternName = HookPoint.attn(l, "pattern");
         boolean keepScores = rec.wants(scoresName);
         // [head, pos, pos] is ~50 MB a layer at 1,000 tokens of GPT-2 small: unless recorded, it is one buffer.
         Tensor scores = keepScores || rec.wants(patternName) ? Tensor.zeros(h, n, t) : scoresBuffer(h, n);
-        k.gemmBatched(h, false, true, n, t, dh, qkv[0].data(), 0, hd, dh, keys, 0, hd, dh, scores.data(), 0, t, n * t, false);
+        float[] sdata = scores.data();
+        // Head hh reads key/value head hh / group: a batch of `group` query heads per key head.
+        perKeyValueHead((g, group, kvd) -> k.gemmBatched(group, false, true, n, t, dh, qf.data(), g * group * dh, hd, dh,
+                keys, g * dh, kvd, group == 1 ? dh : 0, sdata, g * group * n * t, t, n * t, false));
         float inv = (float) (1.0 / Math.sqrt(dh));
         float[] sd = scores.data();
         WorkerPool.parallelFor(h * n, r -> {
-            int q = from + r % n, off = r * t;
-            for (int j = 0; j <= q; j++) sd[off + j] *= inv;
-            for (int j = q + 1; j < t; j++) sd[off + j] = Float.NEGATIVE_INFINITY;
+            int qp = from + r % n, off = r * t;
+            for (int j = 0; j <= qp; j++) sd[off + j] *= inv;
+            for (int j = qp + 1; j < t; j++) sd[off + j] = Float.NEGATIVE_INFINITY;
         });
         scores = rec.hook(scoresName, scores);
         // The softmax in place unless the scores are recorded (or hooked: a hook may keep them).
         Tensor pattern = keepScores ? scores.copy() : scores;
         float[] pd = pattern.data();
         WorkerPool.parallelFor(h * n, r -> {
-            int q = from + r % n, off = r * t;
-            k.softmax(pd, off, q + 1);
-            Arrays.fill(pd, off + q + 1, off + t, 0f);
+            int qp = from + r % n, off = r * t;
+            k.softmax(pd, off, qp + 1);
+            Arrays.fill(pd, off + qp + 1, off + t, 0f);
         });
         pattern = rec.hook(patternName, pattern);
 
         Tensor z = Tensor.zeros(n, h, dh);
-        k.gemmBatched(h, false, false, n, dh, t, pattern.data(), 0, t, n * t, values, 0, hd, dh, z.data(), 0, hd, dh, false);
+        float[] pdata = pattern.data(), zdata = z.data();
+        perKeyValueHead((g, group, kvd) -> k.gemmBatched(group, false, false, n, dh, t, pdata, g * group * n * t, t, n * t,
+                values, g * dh, kvd, group == 1 ? dh : 0, zdata, g * group * dh, hd, dh, false));
         z = rec.hook(HookPoint.attn(l, "z"), z);
         memory.z(l, z);
 
@@ -170,20 +186,58 @@ final class Forward {
         return Tensor.of(scoresBuffer, h, n, t);
     }
 
+    /** One batched product per key/value head: (g, heads reading it, width of a key row). Without grouping, one product over all heads. */
+    private interface KeyValueGroup { void run(int g, int group, int kvd); }
+
+    private void perKeyValueHead(KeyValueGroup job) {
+        int h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), kvd = kvh * cfg.dHead();
+        if (kvh == h) { job.run(0, h, kvd); return; }
+        for (int g = 0; g < kvh; g++) job.run(g, h / kvh, kvd);
+    }
+
+    /** x·W + b per head, [n, heads, d_head], recorded as {@code hook_<what>}. */
+    private Tensor project(int l, String what, Tensor x, Tensor wm, Tensor bias, int heads) {
+        int n = x.dim(0), d = cfg.dModel(), dh = cfg.dHead();
+        Tensor out = Tensor.zeros(n, heads, dh);
+        // Per head: x[n, d] · W[h] [d, dh] written into the head's column block of [n, heads*dh].
+        product(heads, n, dh, d, x.data(), 0, d, 0, wm.data(), 0, dh, d * dh, out.data(), 0, heads * dh, dh);
+        RowOps.addRowBias(k, out.data(), n, bias.data());
+        out = rec.hook(HookPoint.attn(l, what), out);
+        checkpoint.run();
+        return out;
+    }
+
+    /** Rotary on q or k, recorded as {@code hook_rot_q} / {@code hook_rot_k}; in place unless the unrotated tensor is kept. */
+    private Tensor rotate(int l, String what, Tensor x, String unrotatedName) {
+        if (rotary == null) rotary = Rotary.of(cfg, from, t);
+        Tensor out = rec.wants(unrotatedName) ? x.copy() : x;
+        rotary.apply(out.data(), out.dim(0), out.dim(1), out.dim(2));
+        return rec.hook(HookPoint.attn(l, what), out);
+    }
+
     private Tensor mlp(int l, LayerWeights.Mlp m, Tensor x) {
         int n = x.dim(0), dm = cfg.dMlp();
-        Tensor hPre = affine(x, m.wIn(), m.bIn(), dm);
+        // Gated (TransformerLens's GatedMLP): hook_pre = x·W_gate, hook_pre_linear = x·W_in,
+        // hook_post = act(pre) ⊙ pre_linear + b_in.
+        Tensor hPre = m.gated() ? affine(x, m.wGate(), null, dm) : affine(x, m.wIn(), m.bIn(), dm);
         String preName = HookPoint.mlp(l, "pre");
         hPre = rec.hook(preName, hPre);
         checkpoint.run();
+        Tensor linear = null;
+        if (m.gated()) {
+            linear = rec.hook(HookPoint.mlp(l, "pre_linear"), affine(x, m.wIn(), null, dm));
+            checkpoint.run();
+        }
         Tensor post = rec.wants(preName) ? hPre.copy() : hPre; // the activation in place unless hook_pre is kept
-        float[] pd = post.data();
+        float[] pd = post.data(), ld = linear == null ? null : linear.data(), bin = m.bIn().data();
         WorkerPool.parallelFor(n, i -> {
             switch (cfg.actFn()) {
                 case GELU_NEW -> k.geluNew(pd, i * dm, dm);
                 case GELU -> k.gelu(pd, i * dm, dm);
                 case RELU -> k.relu(pd, i * dm, dm);
+                case SILU -> k.silu(pd, i * dm, dm);
             }
+            if (ld != null) for (int j = 0; j < dm; j++) pd[i * dm + j] = pd[i * dm + j] * ld[i * dm + j] + bin[j];
         });
         post = rec.hook(HookPoint.mlp(l, "post"), post);
         return rec.hook(HookPoint.mlpOut(l), affine(post, m.wOut(), m.bOut(), cfg.dModel()));
@@ -192,29 +246,49 @@ final class Forward {
     /** A normalisation's output and its scale {@code [pos, 1]} (null without normalisation, when out is the input). */
     private record Normed(Tensor out, Tensor scale) {}
 
-    /** Normalises each row per the config; {@code nw} is the LayerNorm's w and b (null unless LN). */
+    /**
+     * Normalises each row per the config, as TransformerLens 3.x: LayerNorm centres, RMSNorm
+     * does not; both divide by scale = sqrt(mean(x²) + eps) (hook_scale), record the result
+     * (hook_normalized), and only then apply their own weight (and LayerNorm's bias).
+     */
     private Normed norm(Tensor x, String scaleName, String normName, NormWeights nw) {
-        if (cfg.normalizationType() == Normalization.NONE) return new Normed(x, null);
+        Normalization type = cfg.normalizationType();
+        if (!type.scales()) return new Normed(x, null);
         int n = x.dim(0), d = cfg.dModel();
-        float[] lw = nw == null ? null : nw.w().data(), lb = nw == null ? null : nw.b().data();
+        boolean center = type.centers();
+        float eps = (float) cfg.eps();
         Tensor scale = Tensor.zeros(n, 1), out = Tensor.zeros(n, d);
         float[] xs = x.data(), os = out.data(), ss = scale.data();
-        WorkerPool.parallelFor(n, i -> ss[i] = k.layerNorm(xs, i * d, os, i * d, d, (float) cfg.eps(), lw, lb));
+        WorkerPool.parallelFor(n, i -> ss[i] = center ? k.layerNorm(xs, i * d, os, i * d, d, eps, null, null) : rmsNorm(xs, os, i * d, d, eps));
         Tensor hooked = rec.hook(scaleName, scale);
         if (hooked != scale || rec.hooks(scaleName)) {
-            // A replaced scale (frozen LayerNorm, patching) must be what divides the centred input.
+            // A replaced scale (frozen normalisation, patching) must be what divides the (centred) input.
             float[] hs = hooked.data();
             WorkerPool.parallelFor(n, i -> {
                 double mean = 0;
-                for (int j = 0; j < d; j++) mean += xs[i * d + j];
-                mean /= d;
-                for (int j = 0; j < d; j++) {
-                    float v = (float) ((xs[i * d + j] - mean) / hs[i]);
-                    os[i * d + j] = lw != null ? v * lw[j] + lb[j] : v;
+                if (center) {
+                    for (int j = 0; j < d; j++) mean += xs[i * d + j];
+                    mean /= d;
                 }
+                for (int j = 0; j < d; j++) os[i * d + j] = (float) ((xs[i * d + j] - mean) / hs[i]);
             });
         }
-        return new Normed(rec.hook(normName, out), hooked);
+        Tensor normalized = rec.hook(normName, out);
+        if (nw == null) return new Normed(normalized, hooked);
+        Tensor affine = rec.wants(normName) ? normalized.copy() : normalized;
+        float[] ad = affine.data(), lw = nw.w().data(), lb = nw.b() == null ? null : nw.b().data();
+        WorkerPool.parallelFor(n, i -> {
+            for (int j = 0; j < d; j++) ad[i * d + j] = lb == null ? ad[i * d + j] * lw[j] : ad[i * d + j] * lw[j] + lb[j];
+        });
+        return new Normed(affine, hooked);
+    }
+
+    /** RMSNorm of one row without its weight: out = x / scale, returning scale = sqrt(mean(x²) + eps). */
+    private float rmsNorm(float[] x, float[] out, int off, int d, float eps) {
+        float scale = (float) Math.sqrt(k.dot(x, off, x, off, d) / d + eps);
+        float inv = 1f / scale;
+        for (int j = 0; j < d; j++) out[off + j] = x[off + j] * inv;
+        return scale;
     }
 
     /**
@@ -238,12 +312,12 @@ final class Forward {
         }
     }
 
-    /** x·W + b for x [n, in], W [in, width]: a new [n, width] tensor. */
+    /** x·W + b for x [n, in], W [in, width] (b null for none): a new [n, width] tensor. */
     private Tensor affine(Tensor x, Tensor wm, Tensor bias, int width) {
         int n = x.dim(0), in = x.dim(1);
         Tensor out = Tensor.zeros(n, width);
         product(1, n, width, in, x.data(), 0, in, 0, wm.data(), 0, width, 0, out.data(), 0, width, 0);
-        RowOps.addRowBias(k, out.data(), n, bias.data());
+        if (bias != null) RowOps.addRowBias(k, out.data(), n, bias.data());
         return out;
     }
 

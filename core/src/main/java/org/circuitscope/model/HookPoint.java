@@ -24,23 +24,31 @@ public final class HookPoint {
     public static String mlpOut(int l) { return "blocks." + l + ".hook_mlp_out"; }
     /** {@code blocks.l.ln1.hook_scale} etc.; {@code ln} is "ln1" or "ln2", {@code what} "scale" or "normalized". */
     public static String ln(int l, String ln, String what) { return "blocks." + l + "." + ln + ".hook_" + what; }
-    /** {@code blocks.l.attn.hook_<what>} for q, k, v, z, attn_scores, pattern, result. */
+    /**
+     * {@code blocks.l.attn.hook_<what>} for q, k, v, rot_q, rot_k, z, attn_scores, pattern,
+     * result. Under grouped-query attention k, v and rot_k have n_key_value_heads heads.
+     */
     public static String attn(int l, String what) { return "blocks." + l + ".attn.hook_" + what; }
     public static String mlp(int l, String what) { return "blocks." + l + ".mlp.hook_" + what; }
 
-    /** Every hook point the forward pass of this config passes through, in forward order. */
+    /** Every hook point the forward pass of this config passes through, in forward order (TransformerLens's order). */
     public static List<String> all(ModelConfig cfg) {
-        List<String> names = new ArrayList<>(List.of(EMBED, POS_EMBED));
-        boolean norm = cfg.normalizationType() != Normalization.NONE;
+        List<String> names = new ArrayList<>(List.of(EMBED));
+        if (!cfg.rotary()) names.add(POS_EMBED);
+        boolean norm = cfg.normalizationType().scales(), parallel = cfg.architecture().parallelAttnMlp();
         for (int l = 0; l < cfg.nLayers(); l++) {
             names.add(residPre(l));
             if (norm) { names.add(ln(l, "ln1", "scale")); names.add(ln(l, "ln1", "normalized")); }
-            for (String a : new String[] {"q", "k", "v", "attn_scores", "pattern", "z", "result"}) names.add(attn(l, a));
+            for (String a : new String[] {"q", "k", "v"}) names.add(attn(l, a));
+            if (cfg.rotary()) { names.add(attn(l, "rot_q")); names.add(attn(l, "rot_k")); }
+            for (String a : new String[] {"attn_scores", "pattern", "z", "result"}) names.add(attn(l, a));
             names.add(attnOut(l));
             if (!cfg.attnOnly()) {
-                names.add(residMid(l));
+                // Parallel blocks (GPT-NeoX) read resid_pre in both halves: there is no resid_mid.
+                if (!parallel) names.add(residMid(l));
                 if (norm) { names.add(ln(l, "ln2", "scale")); names.add(ln(l, "ln2", "normalized")); }
                 names.add(mlp(l, "pre"));
+                if (cfg.architecture().gatedMlp()) names.add(mlp(l, "pre_linear"));
                 names.add(mlp(l, "post"));
                 names.add(mlpOut(l));
             }

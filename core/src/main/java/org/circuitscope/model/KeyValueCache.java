@@ -79,16 +79,19 @@ public final class KeyValueCache {
         return i;
     }
 
-    /** Layer {@code l}'s keys, [capacity, n_heads · d_head] row-major; rows &lt; length are valid. */
+    /**
+     * Layer {@code l}'s keys as attention used them (after rotary, for rotary models),
+     * [capacity, n_key_value_heads · d_head] row-major; rows &lt; length are valid.
+     */
     public float[] keys(int l) { return rows.keys[l]; }
 
     /** Layer {@code l}'s values, as {@link #keys}. */
     public float[] values(int l) { return rows.values[l]; }
 
-    /** Layer {@code l}'s queries, as {@link #keys}. */
+    /** Layer {@code l}'s queries as attention used them (rotated, for rotary models), [capacity, n_heads · d_head]. */
     public float[] queries(int l) { return rows.queries[l]; }
 
-    /** Layer {@code l}'s attention outputs per head before W_O (hook_z), as {@link #keys}: a head's direct effect at a position is its z row times W_O. */
+    /** Layer {@code l}'s attention outputs per head before W_O (hook_z), [capacity, n_heads · d_head]: a head's direct effect at a position is its z row times W_O. */
     public float[] z(int l) { return rows.zs[l]; }
 
     /** ln_final.hook_scale per position (empty for models without normalisation). */
@@ -214,16 +217,16 @@ public final class KeyValueCache {
     /** Grows every per-position array to hold {@code t} rows: a quarter more than asked (up to n_ctx), so appending rarely copies. */
     private void grow(int t) {
         int cap = Math.min(Math.max(t, t + t / 4 + 16), Math.max(t, cfg.nCtx()));
-        int w = cfg.nHeads() * cfg.dHead(), layers = cfg.nLayers();
+        int w = cfg.nHeads() * cfg.dHead(), kvw = cfg.nKeyValueHeads() * cfg.dHead(), layers = cfg.nLayers();
         Rows r = rows;
         float[][] k = new float[layers][], v = new float[layers][], q = new float[layers][], z = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            k[l] = Arrays.copyOf(r.keys[l], cap * w);
-            v[l] = Arrays.copyOf(r.values[l], cap * w);
+            k[l] = Arrays.copyOf(r.keys[l], cap * kvw);
+            v[l] = Arrays.copyOf(r.values[l], cap * kvw);
             q[l] = Arrays.copyOf(r.queries[l], cap * w);
             z[l] = Arrays.copyOf(r.zs[l], cap * w);
         }
-        float[] scale = cfg.normalizationType() == Normalization.NONE ? r.finalScale : Arrays.copyOf(r.finalScale, cap);
+        float[] scale = !cfg.normalizationType().scales() ? r.finalScale : Arrays.copyOf(r.finalScale, cap);
         rows = new Rows(k, v, q, z, scale, Arrays.copyOf(r.logProb, cap), Arrays.copyOf(r.rank, cap), Arrays.copyOf(r.logSumExp, cap), cap);
     }
 }

@@ -3,7 +3,8 @@ package org.circuitscope.model;
 import org.circuitscope.tensor.Tensor;
 
 /**
- * A LayerNorm's affine weight and bias, {@code [d_model]} each: {@code ln1}, {@code ln2} of a
- * block or {@code ln_final}. Only models with normalization_type LN have them.
+ * A normalisation's own weight and bias, {@code [d_model]} each: {@code ln1}, {@code ln2} of a
+ * block or {@code ln_final}. Models with normalization_type LN have both, RMS only the weight
+ * ({@code b} is null), the folded forms neither.
  */
 public record NormWeights(Tensor w, Tensor b) {}

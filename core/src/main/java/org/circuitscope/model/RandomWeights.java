@@ -20,7 +20,7 @@ public final class RandomWeights {
         Weights.expected(cfg).forEach((name, shape) -> {
             Tensor t = Tensor.zeros(shape);
             float[] d = t.data();
-            String last = name.substring(name.lastIndexOf('.') + 1);
+            String last = name.substring(name.lastIndexOf('.') + 1).replaceFirst("^_", "");
             boolean lnWeight = last.equals("w");
             boolean bias = last.equals("b") || last.startsWith("b_");
             double std = bias ? initStd * 0.5 : lnWeight ? 0.1 : initStd;

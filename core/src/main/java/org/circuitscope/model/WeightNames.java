@@ -18,7 +18,16 @@ public final class WeightNames {
     /** {@code blocks.l.attn.<what>} for W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O. */
     public static String attn(int l, String what) { return "blocks." + l + ".attn." + what; }
 
-    /** {@code blocks.l.mlp.<what>} for W_in, b_in, W_out, b_out. */
+    /**
+     * {@code blocks.l.attn.<what>} for W_K, W_V, b_K, b_V: under grouped-query attention
+     * TransformerLens keeps the key/value heads as {@code _W_K} {@code [n_key_value_heads, d_model,
+     * d_head]} (and {@code _W_V}, {@code _b_K}, {@code _b_V}), its W_K being their repeat.
+     */
+    public static String keyValue(ModelConfig c, int l, String what) {
+        return attn(l, c.groupedQuery() ? "_" + what : what);
+    }
+
+    /** {@code blocks.l.mlp.<what>} for W_in, b_in, W_out, b_out and (gated MLPs) W_gate. */
     public static String mlp(int l, String what) { return "blocks." + l + ".mlp." + what; }
 
     /** {@code blocks.l.<ln>.<what>}; {@code ln} is "ln1" or "ln2", {@code what} "w" or "b". */

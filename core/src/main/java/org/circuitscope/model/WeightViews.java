@@ -11,8 +11,8 @@ import org.circuitscope.tensor.Tensor;
  * model's {@link Weights}, or a gradient buffer of the same shapes).
  *
  * @param wE      {@code embed.W_E} {@code [d_vocab, d_model]}
- * @param wPos    {@code pos_embed.W_pos} {@code [n_ctx, d_model]}
- * @param lnFinal {@code ln_final.w/b}; null unless normalization_type is LN
+ * @param wPos    {@code pos_embed.W_pos} {@code [n_ctx, d_model]}; null for rotary models
+ * @param lnFinal {@code ln_final.w/b} (b null for RMS); null unless normalization_type is LN or RMS
  * @param wU      {@code unembed.W_U} {@code [d_model, d_vocab]}
  * @param bU      {@code unembed.b_U} {@code [d_vocab]}
  */
@@ -25,9 +25,8 @@ public record WeightViews(Tensor wE, Tensor wPos, List<LayerWeights> layers, Nor
     public static WeightViews of(ModelConfig cfg, Function<String, Tensor> byName) {
         List<LayerWeights> layers = new ArrayList<>(cfg.nLayers());
         for (int l = 0; l < cfg.nLayers(); l++) layers.add(LayerWeights.of(cfg, l, byName));
-        NormWeights lnFinal = cfg.normalizationType() == Normalization.LN
-                ? LayerWeights.norm(byName, WeightNames.LN_FINAL_W, WeightNames.LN_FINAL_B) : null;
-        return new WeightViews(byName.apply(WeightNames.W_E), byName.apply(WeightNames.W_POS), layers, lnFinal,
+        NormWeights lnFinal = LayerWeights.norm(cfg, byName, WeightNames.LN_FINAL_W, WeightNames.LN_FINAL_B);
+        return new WeightViews(byName.apply(WeightNames.W_E), cfg.rotary() ? null : byName.apply(WeightNames.W_POS), layers, lnFinal,
                 byName.apply(WeightNames.W_U), byName.apply(WeightNames.B_U));
     }
 

@@ -57,34 +57,47 @@ public final class Weights {
 
     private static boolean isBias(String name) {
         String last = name.substring(name.lastIndexOf('.') + 1);
+        if (last.startsWith("_")) last = last.substring(1);
+        // RMSNorm has no bias, and an RMS model's ln weights are not optional.
         return last.startsWith("b_") || last.equals("b");
     }
 
     /** Every tensor name the config needs, with its shape, in state-dict order. */
     public static Map<String, int[]> expected(ModelConfig c) {
         Map<String, int[]> m = new LinkedHashMap<>();
-        int d = c.dModel(), h = c.nHeads(), dh = c.dHead();
+        int d = c.dModel(), h = c.nHeads(), kv = c.nKeyValueHeads(), dh = c.dHead();
         m.put(WeightNames.W_E, new int[] {c.dVocab(), d});
-        m.put(WeightNames.W_POS, new int[] {c.nCtx(), d});
-        boolean ln = c.normalizationType() == Normalization.LN;
+        if (!c.rotary()) m.put(WeightNames.W_POS, new int[] {c.nCtx(), d});
+        Normalization norm = c.normalizationType();
         for (int l = 0; l < c.nLayers(); l++) {
-            if (ln) { m.put(WeightNames.ln(l, "ln1", "w"), new int[] {d}); m.put(WeightNames.ln(l, "ln1", "b"), new int[] {d}); }
-            for (String x : new String[] {"Q", "K", "V"}) m.put(WeightNames.attn(l, "W_" + x), new int[] {h, d, dh});
+            normWeights(m, norm, d, WeightNames.ln(l, "ln1", "w"), WeightNames.ln(l, "ln1", "b"));
+            m.put(WeightNames.attn(l, "W_Q"), new int[] {h, d, dh});
+            m.put(WeightNames.keyValue(c, l, "W_K"), new int[] {kv, d, dh});
+            m.put(WeightNames.keyValue(c, l, "W_V"), new int[] {kv, d, dh});
             m.put(WeightNames.attn(l, "W_O"), new int[] {h, dh, d});
-            for (String x : new String[] {"Q", "K", "V"}) m.put(WeightNames.attn(l, "b_" + x), new int[] {h, dh});
+            m.put(WeightNames.attn(l, "b_Q"), new int[] {h, dh});
+            m.put(WeightNames.keyValue(c, l, "b_K"), new int[] {kv, dh});
+            m.put(WeightNames.keyValue(c, l, "b_V"), new int[] {kv, dh});
             m.put(WeightNames.attn(l, "b_O"), new int[] {d});
             if (!c.attnOnly()) {
-                if (ln) { m.put(WeightNames.ln(l, "ln2", "w"), new int[] {d}); m.put(WeightNames.ln(l, "ln2", "b"), new int[] {d}); }
+                normWeights(m, norm, d, WeightNames.ln(l, "ln2", "w"), WeightNames.ln(l, "ln2", "b"));
                 m.put(WeightNames.mlp(l, "W_in"), new int[] {d, c.dMlp()});
+                if (c.architecture().gatedMlp()) m.put(WeightNames.mlp(l, "W_gate"), new int[] {d, c.dMlp()});
                 m.put(WeightNames.mlp(l, "b_in"), new int[] {c.dMlp()});
                 m.put(WeightNames.mlp(l, "W_out"), new int[] {c.dMlp(), d});
                 m.put(WeightNames.mlp(l, "b_out"), new int[] {d});
             }
         }
-        if (ln) { m.put(WeightNames.LN_FINAL_W, new int[] {d}); m.put(WeightNames.LN_FINAL_B, new int[] {d}); }
+        normWeights(m, norm, d, WeightNames.LN_FINAL_W, WeightNames.LN_FINAL_B);
         m.put(WeightNames.W_U, new int[] {d, c.dVocab()});
         m.put(WeightNames.B_U, new int[] {c.dVocab()});
         return m;
+    }
+
+    /** LayerNorm's w and b, RMSNorm's w, nothing for the folded forms. */
+    private static void normWeights(Map<String, int[]> m, Normalization norm, int d, String w, String b) {
+        if (norm.hasWeight()) m.put(w, new int[] {d});
+        if (norm == Normalization.LN) m.put(b, new int[] {d});
     }
 
     public ModelConfig config() { return cfg; }
@@ -98,10 +111,10 @@ public final class Weights {
     /** {@code embed.W_E} {@code [d_vocab, d_model]}. */
     public Tensor wE() { return views.wE(); }
 
-    /** {@code pos_embed.W_pos} {@code [n_ctx, d_model]}. */
+    /** {@code pos_embed.W_pos} {@code [n_ctx, d_model]}; null for rotary models. */
     public Tensor wPos() { return views.wPos(); }
 
-    /** {@code ln_final.w/b}; null unless normalization_type is LN. */
+    /** {@code ln_final.w/b} (b null for RMS); null unless normalization_type is LN or RMS. */
     public NormWeights lnFinal() { return views.lnFinal(); }
 
     /** {@code unembed.W_U} {@code [d_model, d_vocab]}. */

@@ -74,4 +74,7 @@ public interface Kernels {
 
     /** In place, max(x, 0). */
     void relu(float[] x, int off, int n);
+
+    /** In place, SiLU (swish): x·σ(x) = x / (1 + e^(−x)), the gate of Llama's SwiGLU. */
+    void silu(float[] x, int off, int n);
 }

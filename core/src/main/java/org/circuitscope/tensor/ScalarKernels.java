@@ -120,4 +120,9 @@ public class ScalarKernels implements Kernels {
     public void relu(float[] x, int off, int n) {
         for (int i = off; i < off + n; i++) x[i] = Math.max(x[i], 0f);
     }
+
+    @Override
+    public void silu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) x[i] = (float) (x[i] / (1 + Math.exp(-(double) x[i])));
+    }
 }

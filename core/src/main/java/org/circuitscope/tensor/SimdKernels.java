@@ -226,4 +226,17 @@ public final class SimdKernels implements Kernels {
         for (; i < upper; i += L) FloatVector.fromArray(S, x, off + i).max(zero).intoArray(x, off + i);
         for (; i < n; i++) x[off + i] = Math.max(x[off + i], 0f);
     }
+
+    @Override
+    public void silu(float[] x, int off, int n) {
+        // e^(−x) overflows to ∞ for x ≪ 0, and x / ∞ is the right limit, −0.
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        int upper = S.loopBound(n);
+        for (; i < upper; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            v.div(VectorMath.exp(v.neg()).add(one)).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = x[off + i] / (1f + (float) Math.exp(-x[off + i]));
+    }
 }

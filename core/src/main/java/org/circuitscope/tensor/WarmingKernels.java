@@ -118,6 +118,7 @@ final class WarmingKernels implements Kernels {
             k.geluNew(out, 0, ROW);
             k.gelu(out, 0, ROW);
             k.relu(out, 0, ROW);
+            k.silu(out, 0, ROW);
         }
     }
 
@@ -157,4 +158,6 @@ final class WarmingKernels implements Kernels {
     @Override public void gelu(float[] x, int off, int n) { current.gelu(x, off, n); }
 
     @Override public void relu(float[] x, int off, int n) { current.relu(x, off, n); }
+
+    @Override public void silu(float[] x, int off, int n) { current.silu(x, off, n); }
 }

@@ -121,6 +121,7 @@ final class ReferenceModel64 {
             case RELU -> Math.max(0, x);
             case GELU_NEW -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
             case GELU -> 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+            case SILU -> x / (1 + Math.exp(-x));
         };
     }
 

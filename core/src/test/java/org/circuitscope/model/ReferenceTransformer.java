@@ -150,6 +150,7 @@ final class ReferenceTransformer {
             case RELU -> Math.max(0, x);
             case GELU_NEW -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
             case GELU -> 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+            case SILU -> x / (1 + Math.exp(-x));
         };
     }
 
@@ -174,7 +175,7 @@ final class ReferenceTransformer {
     private double[] norm(Map<String, double[]> out, double[] x, int T, String hookPrefix, String wPrefix) {
         if (c.normalizationType() == Normalization.NONE) return x;
         int D = c.dModel();
-        double[] y = new double[T * D], scale = new double[T];
+        double[] y = new double[T * D], normalized = new double[T * D], scale = new double[T];
         double[] lw = c.normalizationType() == Normalization.LN ? W(wPrefix + "w") : null;
         double[] lb = lw != null ? W(wPrefix + "b") : null;
         for (int t = 0; t < T; t++) {
@@ -186,11 +187,13 @@ final class ReferenceTransformer {
             scale[t] = Math.sqrt(var / D + c.eps());
             for (int i = 0; i < D; i++) {
                 double v = (x[t * D + i] - mean) / scale[t];
+                normalized[t * D + i] = v;
                 y[t * D + i] = lw == null ? v : v * lw[i] + lb[i];
             }
         }
         out.put(hookPrefix + "hook_scale", scale);
-        out.put(hookPrefix + "hook_normalized", y);
+        // TransformerLens 3.x: hook_normalized is the input over its scale, before w and b.
+        out.put(hookPrefix + "hook_normalized", normalized);
         return y;
     }
 }
