@@ -35,7 +35,7 @@ import org.eclipse.lsp4j.services.LanguageServer;
  * loopback socket. Method and options: bench/README.md.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar
- * org.circuitscope.bench.LspLatency [default|gpt2|both] [endEdits] [startEdits]}.
+ * org.circuitscope.bench.LspLatency [default|gpt2|both|MODEL_DIR] [endEdits] [startEdits]}.
  */
 public final class LspLatency {
     private LspLatency() {}
@@ -285,6 +285,10 @@ public final class LspLatency {
         }
         if (which.equals("gpt2") || which.equals("both")) {
             run("gpt2-small-shape", gpt2Shaped().toString(), 1000, endEdits, startEdits);
+        }
+        if (Files.isDirectory(Path.of(which))) {
+            // Any model directory (a family's random model from bench/family-compare.sh, a checkpoint).
+            run(Path.of(which).getFileName().toString(), Path.of(which).toAbsolutePath().toString(), 1000, endEdits, startEdits);
         }
     }
 }

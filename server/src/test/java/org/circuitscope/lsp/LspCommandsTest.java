@@ -25,31 +25,44 @@ import org.circuitscope.tensor.Tensor;
 import org.eclipse.lsp4j.ExecuteCommandParams;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.FieldSource;
 
-/** Commands over executeCommand and circuitscope/<name>, checked against direct runs; bad arguments get error responses. */
+/**
+ * Commands over executeCommand and circuitscope/<name>, checked against direct runs; bad
+ * arguments get error responses. Every test runs on a model of each family.
+ */
+@ParameterizedClass(name = "{0}")
+@FieldSource("org.circuitscope.lsp.TestModels#FAMILIES")
 class LspCommandsTest {
-    @TempDir static Path tmp;
+    /** The family this invocation runs on (also handed to {@link #start}). */
+    @Parameter String family;
+    static Path tmp;
     static LoadedModel model;
     static LspFixture f;
     static final String BODY = "abcabcab";
     static String uri;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Path dir = TestModels.write(tmp, "m3", 2, false, 64, 11);
+    @BeforeParameterizedClassInvocation
+    static void start(String family) throws Exception {
+        tmp = java.nio.file.Files.createTempDirectory("lsp-commands-" + family);
+        Path dir = TestModels.write(tmp, "m3", family, 2, 64, 11);
         model = ModelDirectory.load(dir);
         f = new LspFixture(LspFixture.settingsWithModel(dir), List.of("utf-16"));
         uri = f.open(BODY);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         f.close();
         model.close();
+        try (var files = java.nio.file.Files.walk(tmp)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** [BOS] + the body's byte tokens, from the tokenizer directly. */
@@ -130,14 +143,22 @@ class LspCommandsTest {
         }
     }
 
-    /** ‖L·R‖_F / (‖L‖_F ‖R‖_F), L = W_V W_O of L0H{h1}; R = W_Q W_Kᵀ (Q), its transpose (K) or W_V W_O (V) of L1H{h2}, in float64. */
+    /**
+     * ‖L·R‖_F / (‖L‖_F ‖R‖_F), L = W_V W_O of L0H{h1}; R = W_Q W_Kᵀ (Q), its transpose (K) or
+     * W_V W_O (V) of L1H{h2}, in float64. A head's W_K, W_V are its key/value head's (grouped-query
+     * models keep them as _W_K, _W_V); QK without the rotation, as TransformerLens.
+     */
     static double naiveComposition(String mode, int h1, int h2) {
         var w = model.transformer().weights();
-        double[][] left = product(w.data("blocks.0.attn.W_V"), h1, w.data("blocks.0.attn.W_O"), false);
+        var cfg = model.config();
+        String k1 = org.circuitscope.model.WeightNames.keyValue(cfg, 1, "W_K");
+        String v0 = org.circuitscope.model.WeightNames.keyValue(cfg, 0, "W_V"), v1 = org.circuitscope.model.WeightNames.keyValue(cfg, 1, "W_V");
+        int kv1 = cfg.keyValueHead(h1), kv2 = cfg.keyValueHead(h2);
+        double[][] left = product(w.data(v0), kv1, w.data("blocks.0.attn.W_O"), h1, false);
         double[][] right = switch (mode) {
-            case "Q" -> product(w.data("blocks.1.attn.W_Q"), h2, w.data("blocks.1.attn.W_K"), true);
-            case "K" -> transpose(product(w.data("blocks.1.attn.W_Q"), h2, w.data("blocks.1.attn.W_K"), true));
-            default -> product(w.data("blocks.1.attn.W_V"), h2, w.data("blocks.1.attn.W_O"), false);
+            case "Q" -> product(w.data("blocks.1.attn.W_Q"), h2, w.data(k1), kv2, true);
+            case "K" -> transpose(product(w.data("blocks.1.attn.W_Q"), h2, w.data(k1), kv2, true));
+            default -> product(w.data(v1), kv2, w.data("blocks.1.attn.W_O"), h2, false);
         };
         int d = left.length;
         double[][] lr = new double[d][d];
@@ -145,13 +166,13 @@ class LspCommandsTest {
         return norm(lr) / (norm(left) * norm(right));
     }
 
-    /** A[h] [d_model, d_head] times B[h] [d_head, d_model] (or A[h]·B[h]ᵀ with B [d_model, d_head] when bT). */
-    static double[][] product(float[] a, int h, float[] b, boolean bT) {
+    /** A[ha] [d_model, d_head] times B[hb] [d_head, d_model] (or A[ha]·B[hb]ᵀ with B [d_model, d_head] when bT). */
+    static double[][] product(float[] a, int ha, float[] b, int hb, boolean bT) {
         int d = model.config().dModel(), dh = model.config().dHead();
         double[][] out = new double[d][d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
-                for (int e = 0; e < dh; e++) out[i][j] += a[(h * d + i) * dh + e] * (bT ? b[(h * d + j) * dh + e] : b[(h * dh + e) * d + j]);
+                for (int e = 0; e < dh; e++) out[i][j] += a[(ha * d + i) * dh + e] * (bT ? b[(hb * d + j) * dh + e] : b[(hb * dh + e) * d + j]);
         return out;
     }
 

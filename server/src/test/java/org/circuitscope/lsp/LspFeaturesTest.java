@@ -26,29 +26,42 @@ import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.FieldSource;
 
-/** Hover, inlay hints, semantic tokens, code lens and completion through a real client, checked against a direct forward pass. */
+/**
+ * Hover, inlay hints, semantic tokens, code lens and completion through a real client, checked
+ * against a direct forward pass, on a model of each family (edits continue its key/value cache).
+ */
+@ParameterizedClass(name = "{0}")
+@FieldSource("org.circuitscope.lsp.TestModels#FAMILIES")
 class LspFeaturesTest {
-    @TempDir static Path tmp;
+    /** The family this invocation runs on (also handed to {@link #start}). */
+    @Parameter String family;
+    static Path tmp;
     static Path modelDir;
     static LoadedModel model;
     static LspFixture f;
 
-    @BeforeAll
-    static void start() throws Exception {
-        modelDir = TestModels.write(tmp, "m2", 2, false, 64, 7);
+    @BeforeParameterizedClassInvocation
+    static void start(String family) throws Exception {
+        tmp = java.nio.file.Files.createTempDirectory("lsp-features-" + family);
+        modelDir = TestModels.write(tmp, "m2", family, 2, 64, 7);
         model = ModelDirectory.load(modelDir);
         f = new LspFixture(LspFixture.settingsWithModel(modelDir), List.of("utf-16"));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         f.close();
         model.close();
+        try (var files = java.nio.file.Files.walk(tmp)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** [BOS] + the body's byte tokens, from the tokenizer directly. */
