@@ -61,8 +61,19 @@ final class TokenBytes {
         return added.contains(id);
     }
 
-    /** The bytes of text token {@code id} stands for; null for added tokens and unknown alphabets. */
+    /** The bytes of text token {@code id} stands for ({@code ▁} as a space); null for added tokens and unknown alphabets. */
     byte[] of(int id) {
+        byte[] b = aligned(id);
+        if (b == null || spaceSymbol < 0 || b.length == 1) return b;
+        return new String(b, StandardCharsets.UTF_8).replace(Character.toString(spaceSymbol), " ").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The bytes of token {@code id} as they lie over {@link #normalize}d text: as {@link #of},
+     * but a SentencePiece token keeps its {@code ▁}, since a literal {@code ▁} in the text is
+     * read as the same symbol as a space.
+     */
+    byte[] aligned(int id) {
         if (id < 0 || id >= idToString.length || idToString[id] == null || added.contains(id)) return null;
         String s = idToString[id];
         if (byteLevel) return ByteDisplay.bytes(s);
@@ -70,7 +81,17 @@ final class TokenBytes {
         if (byteFallback && BYTE_TOKEN.matcher(s).matches()) {
             return new byte[] {(byte) Integer.parseInt(s.substring(3, 5), 16)};
         }
-        return s.replace(Character.toString(spaceSymbol), " ").getBytes(StandardCharsets.UTF_8);
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The text as {@link #aligned} bytes read it; the same length in UTF-16 units. */
+    String normalize(String text) {
+        return spaceSymbol < 0 ? text : text.replace(' ', (char) spaceSymbol);
+    }
+
+    /** The bytes of one space a tokenizer may put in front of a stretch of text. */
+    byte[] insertedSpace() {
+        return spaceSymbol < 0 ? new byte[] {' '} : Character.toString(spaceSymbol).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -99,11 +120,11 @@ final class TokenBytes {
         if (normalizer && "Replace".equals(type) && o.has("pattern") && o.getAsJsonObject("pattern").has("String")
                 && " ".equals(o.getAsJsonObject("pattern").get("String").getAsString())) {
             String c = o.get("content").getAsString();
-            return c.codePointCount(0, c.length()) == 1 ? c.codePointAt(0) : -1;
+            return c.length() == 1 ? c.charAt(0) : -1;
         }
         if (!normalizer && "Metaspace".equals(type)) {
             String c = o.has("replacement") ? o.get("replacement").getAsString() : "\u2581";
-            return c.codePointCount(0, c.length()) == 1 ? c.codePointAt(0) : -1;
+            return c.length() == 1 ? c.charAt(0) : -1; // one UTF-16 unit, so replacing keeps offsets
         }
         return -1;
     }

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * so that two tokens claim it.
  *
  * <p>Between two added tokens (and before the first, after the last) the tokens' bytes must be
- * the text's bytes, except for spaces the tokenizer inserted at the front of that stretch
+ * the text's bytes (with spaces as {@code ▁} for SentencePiece vocabularies, which read a
+ * literal {@code ▁} as a space too), except for spaces the tokenizer inserted at the front of that stretch
  * (SentencePiece's prefix {@code ▁}, a {@code ByteLevel} {@code add_prefix_space}). A token
  * gets the characters holding its first through last text byte, whole (so the four byte tokens
  * of an emoji all get the emoji's range, and a range never splits a surrogate pair); a token
@@ -49,7 +50,8 @@ final class TokenRanges {
         return new int[][] {starts, ends};
     }
 
-    private static int[][] fromBytes(String text, int[] ids, TokenBytes bytes, int[] nativeStarts, int[] nativeEnds) {
+    private static int[][] fromBytes(String original, int[] ids, TokenBytes bytes, int[] nativeStarts, int[] nativeEnds) {
+        String text = bytes.normalize(original);
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         // For byte b: the UTF-16 start and end of the character holding it.
         int[] charStart = new int[utf8.length];
@@ -111,12 +113,13 @@ final class TokenRanges {
         byte[][] tb = new byte[to - from][];
         int total = 0;
         for (int t = from; t < to; t++) {
-            tb[t - from] = bytes.of(ids[t]);
+            tb[t - from] = bytes.aligned(ids[t]);
             if (tb[t - from] == null) return false;
             total += tb[t - from].length;
         }
         int inserted = total - (stop - begin);
-        if (inserted < 0) return false;
+        byte[] space = bytes.insertedSpace();
+        if (inserted < 0 || inserted % space.length != 0) return false;
         int emptyAt = begin < utf8.length ? charStart[begin] : begin == 0 ? 0 : charEnd[begin - 1];
         int pos = 0; // offset into the stretch's token bytes, inserted spaces first
         for (int t = from; t < to; t++) {
@@ -125,7 +128,7 @@ final class TokenRanges {
             int last = -1;
             for (int k = 0; k < x.length; k++, pos++) {
                 if (pos < inserted) {
-                    if (x[k] != ' ') return false;
+                    if (x[k] != space[pos % space.length]) return false;
                     continue;
                 }
                 int at = begin + pos - inserted;
