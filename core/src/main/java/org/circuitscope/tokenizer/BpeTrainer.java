@@ -46,6 +46,14 @@ public final class BpeTrainer {
         List<String> symbol = new ArrayList<>(256 + nMerges);
         for (int b = 0; b < 256; b++) symbol.add(TokenizerJsonWriter.byteToUnicode(b));
 
+        return learn(words, freq, symbol, nMerges);
+    }
+
+    /**
+     * The BPE loop shared with {@link SentencePieceBpeTrainer}: {@code words} are symbol ids
+     * (indices into {@code symbol}, which grows by one entry per merge) with their counts.
+     */
+    static List<String[]> learn(List<int[]> words, int[] freq, List<String> symbol, int nMerges) {
         List<String[]> merges = new ArrayList<>(nMerges);
         for (int step = 0; step < nMerges; step++) {
             Map<Long, Long> counts = new HashMap<>();

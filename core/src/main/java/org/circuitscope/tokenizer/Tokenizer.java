@@ -14,19 +14,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A Hugging Face {@code tokenizer.json} tokenizer (through DJL's native binding) that reports
  * where each token sits in the text, in UTF-16 offsets.
  *
+ * <p>Two families of vocabulary are read exactly: byte-level BPE (GPT-2, Pythia, Llama 3, SmolLM,
+ * Qwen2) and SentencePiece-style BPE with byte fallback (Llama 2, TinyLlama, Mistral: {@code ▁}
+ * for a space, a {@code ▁} put in front of the text, {@code <0x0A>} byte tokens); see
+ * {@link TokenBytes}. Ranges are computed from the tokens' bytes as {@link TokenRanges} says.
+ *
  * <p>Encoding adds no special tokens and never truncates or pads: the model sees exactly the
- * text's tokens, however long. A literal {@code <|endoftext|>} inside the text is matched as
- * that special token, as Hugging Face does. Decoding keeps special tokens and does no
- * "clean-up" of spaces, so for byte-level BPE {@code decode(encode(t).ids())} equals {@code t}
- * for every well-formed {@code t} (a lone surrogate, which is not Unicode text, comes back as
- * U+FFFD).
+ * text's tokens, however long. A literal special token ({@code <|endoftext|>}, {@code <s>})
+ * inside the text is matched as that token, as Hugging Face does. Decoding keeps special tokens
+ * and does no "clean-up" of spaces, so {@code decode(encode(t).ids())} equals {@code t} for
+ * every well-formed {@code t} (a lone surrogate, which is not Unicode text, comes back as
+ * U+FFFD), with one exception that is the tokenizer file's own: Llama 2's legacy normalizer
+ * puts a {@code ▁} in front of the text after a literal special token too, so {@code "x<s>y"}
+ * decodes as {@code "x<s> y"}; a newer {@code Metaspace(prepend_scheme: "first")} file drops a
+ * leading space ({@code " a"} decodes as {@code "a"}).
+ *
+ * <p>BOS: the file does not say which token begins a sequence, so the caller names it
+ * ({@link #load(Path, BosToken)}); {@link #load(Path)} keeps GPT-2's convention,
+ * {@code <|endoftext|>} (which is also Pythia's BOS, id 0). A model directory's loader uses
+ * {@link BosToken#choose}: config.json's {@code bos_token_id} (GPT-2 50256, Pythia 0, Llama 2 and
+ * TinyLlama 1 ({@code <s>}), Llama 3 128000, Qwen2 151643), else tokenizer_config.json's
+ * {@code bos_token} ({@link TokenizerConfigJson}), else its {@code eos_token}, else
+ * {@code <|endoftext|>}. Whether BOS is prepended is the prompt's choice, not the tokenizer's:
+ * TransformerLens prepends it by default ({@code default_prepend_bos = True}) whatever
+ * {@code add_bos_token} says.
  *
  * <p>Vocabulary look-ups ({@link #tokenString}, {@link #tokenId}, {@link #vocabSize}) read the
  * file's {@code model.vocab} and {@code added_tokens} directly, because DJL does not expose them.
@@ -43,13 +63,25 @@ public final class Tokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer hf;
     private final String[] idToString;
     private final Map<String, Integer> stringToId;
+    private final TokenBytes tokenBytes;
+    private final OptionalInt bosId;
     private volatile boolean closed;
 
-    private Tokenizer(Path source, HuggingFaceTokenizer hf, String[] idToString, Map<String, Integer> stringToId) {
+    private Tokenizer(Path source, HuggingFaceTokenizer hf, Vocabulary v, OptionalInt bosId) {
         this.source = source;
         this.hf = hf;
-        this.idToString = idToString;
-        this.stringToId = stringToId;
+        this.idToString = v.idToString;
+        this.stringToId = v.stringToId;
+        this.tokenBytes = v.bytes;
+        this.bosId = bosId;
+    }
+
+    /** What {@code readVocabulary} takes from the file. */
+    private record Vocabulary(String[] idToString, Map<String, Integer> stringToId, TokenBytes bytes) {}
+
+    /** {@link #load(Path, BosToken)} with GPT-2's convention: BOS is {@code <|endoftext|>} when the vocabulary has it. */
+    public static Tokenizer load(Path tokenizerJson) throws IOException {
+        return load(tokenizerJson, BosToken.endOfText());
     }
 
     /**
@@ -57,22 +89,19 @@ public final class Tokenizer implements AutoCloseable {
      * from its jar and is unpacked once into DJL's cache ({@code DJL_CACHE_DIR}, else
      * {@code ~/.djl.ai}).
      *
+     * @param bos which token {@link #bosId} returns (see the class comment for each family's)
      * @throws IOException naming the file when it is missing, unreadable, not JSON, or not a
-     *     tokenizer the Hugging Face library accepts
+     *     tokenizer the Hugging Face library accepts, or when {@code bos} names a token the
+     *     vocabulary lacks
      */
-    public static Tokenizer load(Path tokenizerJson) throws IOException {
+    public static Tokenizer load(Path tokenizerJson, BosToken bos) throws IOException {
         if (!Files.isRegularFile(tokenizerJson)) {
             throw new IOException("tokenizer file not found: " + tokenizerJson.toAbsolutePath()
                     + " (expected a Hugging Face tokenizer.json)");
         }
         byte[] bytes = Files.readAllBytes(tokenizerJson);
-        Map<String, Integer> stringToId = readVocabulary(tokenizerJson, bytes);
-        int size = 0;
-        for (int id : stringToId.values()) {
-            size = Math.max(size, id + 1);
-        }
-        String[] idToString = new String[size];
-        stringToId.forEach((s, id) -> idToString[id] = s);
+        Vocabulary vocabulary = readVocabulary(tokenizerJson, bytes);
+        OptionalInt bosId = resolve(tokenizerJson, vocabulary, bos);
 
         optOutOfTelemetry();
         // Strings, not booleans: DJL's options map is what turns off its defaults (special
@@ -88,7 +117,31 @@ public final class Tokenizer implements AutoCloseable {
             throw new IOException("Hugging Face tokenizers could not load " + tokenizerJson.toAbsolutePath()
                     + ": " + e.getMessage(), e);
         }
-        return new Tokenizer(tokenizerJson, hf, idToString, stringToId);
+        return new Tokenizer(tokenizerJson, hf, vocabulary, bosId);
+    }
+
+    private static OptionalInt resolve(Path file, Vocabulary v, BosToken bos) throws IOException {
+        return switch (bos) {
+            case BosToken.None n -> OptionalInt.empty();
+            case BosToken.EndOfText e -> {
+                Integer id = v.stringToId.get(END_OF_TEXT);
+                yield id == null ? OptionalInt.empty() : OptionalInt.of(id);
+            }
+            case BosToken.Named n -> {
+                Integer id = v.stringToId.get(n.token());
+                if (id == null) {
+                    throw new IOException("BOS token \"" + n.token() + "\" is not in the vocabulary of " + file.toAbsolutePath());
+                }
+                yield OptionalInt.of(id);
+            }
+            case BosToken.Id i -> {
+                if (i.id() < 0 || i.id() >= v.idToString.length || v.idToString[i.id()] == null) {
+                    throw new IOException("BOS token id " + i.id() + " is not in the vocabulary 0.."
+                            + (v.idToString.length - 1) + " of " + file.toAbsolutePath());
+                }
+                yield OptionalInt.of(i.id());
+            }
+        };
     }
 
     /**
@@ -102,8 +155,8 @@ public final class Tokenizer implements AutoCloseable {
         }
     }
 
-    /** Raw vocabulary strings → ids, from {@code model.vocab} and {@code added_tokens}. */
-    private static Map<String, Integer> readVocabulary(Path file, byte[] bytes) throws IOException {
+    /** Raw vocabulary strings ↔ ids, from {@code model.vocab} and {@code added_tokens}, and their bytes. */
+    private static Vocabulary readVocabulary(Path file, byte[] bytes) throws IOException {
         String json;
         try {
             json = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
@@ -111,8 +164,10 @@ public final class Tokenizer implements AutoCloseable {
             throw new IOException("tokenizer file " + file.toAbsolutePath() + " is not UTF-8 text", e);
         }
         Map<String, Integer> vocab = new HashMap<>();
+        Set<Integer> addedIds = new HashSet<>();
+        JsonObject root;
         try {
-            JsonObject root = JsonParser.parseString(json).getAsJsonObject();
+            root = JsonParser.parseString(json).getAsJsonObject();
             JsonElement model = root.get("model");
             JsonElement v = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
             if (v == null) {
@@ -134,7 +189,9 @@ public final class Tokenizer implements AutoCloseable {
                 for (JsonElement t : added.getAsJsonArray()) {
                     JsonObject o = t.getAsJsonObject();
                     String content = o.get("content").getAsString();
-                    vocab.put(content, checkedId(file, content, o.get("id").getAsInt()));
+                    int id = checkedId(file, content, o.get("id").getAsInt());
+                    vocab.put(content, id);
+                    addedIds.add(id);
                 }
             }
         } catch (RuntimeException e) {
@@ -143,7 +200,20 @@ public final class Tokenizer implements AutoCloseable {
             throw new IOException("tokenizer file " + file.toAbsolutePath()
                     + " is not a valid tokenizer.json: " + e.getMessage(), e);
         }
-        return vocab;
+        int size = 0;
+        for (int id : vocab.values()) {
+            size = Math.max(size, id + 1);
+        }
+        String[] idToString = new String[size];
+        vocab.forEach((s, id) -> idToString[id] = s);
+        TokenBytes tokenBytes;
+        try {
+            tokenBytes = TokenBytes.of(root, idToString, Set.copyOf(addedIds));
+        } catch (RuntimeException e) {
+            throw new IOException("tokenizer file " + file.toAbsolutePath() + " has a malformed normalizer,"
+                    + " pre-tokenizer or decoder: " + e.getMessage(), e);
+        }
+        return new Vocabulary(idToString, vocab, tokenBytes);
     }
 
     private static int checkedId(Path file, String token, int id) throws IOException {
@@ -165,17 +235,16 @@ public final class Tokenizer implements AutoCloseable {
         int codePoints = charOfCodePoint.length - 1;
         int n = rawIds.length;
         int[] ids = new int[n];
-        int[] starts = new int[n];
-        int[] ends = new int[n];
-        int previousEnd = 0;
+        int[] nativeStarts = new int[n];
+        int[] nativeEnds = new int[n];
         for (int i = 0; i < n; i++) {
             ids[i] = Math.toIntExact(rawIds[i]);
             CharSpan span = spans[i];
             if (span == null || span.getStart() < 0) {
                 // A token with no place in the text (none arise without added special tokens,
-                // but a tokenizer.json may still insert some): an empty range where it falls.
-                starts[i] = previousEnd;
-                ends[i] = previousEnd;
+                // but a tokenizer.json may still insert some).
+                nativeStarts[i] = -1;
+                nativeEnds[i] = -1;
                 continue;
             }
             // DJL counts Unicode code points (Rust chars); LSP and String count UTF-16 units.
@@ -184,11 +253,11 @@ public final class Tokenizer implements AutoCloseable {
                         + span.getEnd() + " for token " + i + " of a text of " + codePoints
                         + " code points (" + source + ")");
             }
-            starts[i] = charOfCodePoint[span.getStart()];
-            ends[i] = charOfCodePoint[span.getEnd()];
-            previousEnd = ends[i];
+            nativeStarts[i] = charOfCodePoint[span.getStart()];
+            nativeEnds[i] = charOfCodePoint[span.getEnd()];
         }
-        return new Encoding(ids, starts, ends);
+        int[][] ranges = TokenRanges.of(wellFormed, ids, tokenBytes, nativeStarts, nativeEnds);
+        return new Encoding(ids, ranges[0], ranges[1]);
     }
 
     /**
@@ -234,26 +303,34 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /**
-     * Human-readable text of one token, i.e. {@code decode} of it alone (e.g. {@code " the"} for
-     * {@code "Ġthe"}); a token holding part of a character's UTF-8 bytes shows U+FFFD.
+     * Human-readable text of one token as it reads inside a text (e.g. {@code " the"} for
+     * {@code "Ġthe"} and for {@code "▁the"}, {@code "\n"} for {@code "<0x0A>"}); a token holding
+     * part of a character's UTF-8 bytes shows U+FFFD. For byte-level vocabularies this is
+     * {@code decode} of the token alone; a SentencePiece decoder would strip the space of
+     * {@code "▁the"} as the first token of a text, so its tokens are read from their bytes.
      */
     public String tokenText(int id) {
+        if (tokenBytes.sentencePiece()) {
+            checkOpen();
+            checkId(id, "tokenText");
+            byte[] b = tokenBytes.of(id);
+            if (b != null) return new String(b, StandardCharsets.UTF_8);
+        }
         return decode(new int[] {id});
     }
 
     /**
-     * The token as a user should see it: {@link #tokenText}, except that a byte-level token
-     * holding bytes that are not whole UTF-8 characters shows them as {@code <0xF0>} where the
-     * decoder would show U+FFFD, and control characters other than tab and line ends (which
-     * draw as nothing or a box) show as their byte too, {@code <0x10>}.
+     * The token as a user should see it: {@link #tokenText} ({@code ▁} as a space, a byte token
+     * {@code <0x0A>} as its character), except that bytes that are not whole UTF-8 characters
+     * show as {@code <0xF0>} where the decoder would show U+FFFD, and control characters other
+     * than tab and line ends (which draw as nothing or a box) show as their byte too,
+     * {@code <0x10>}.
      */
     public String displayText(int id) {
-        String text = tokenText(id);
-        if (text.indexOf('\uFFFD') >= 0 && idToString[id] != null) {
-            byte[] bytes = ByteDisplay.bytes(idToString[id]);
-            if (bytes != null) return ByteDisplay.show(bytes);
-        }
-        return ByteDisplay.controls(text);
+        checkId(id, "displayText");
+        byte[] bytes = tokenBytes.of(id);
+        if (bytes != null) return ByteDisplay.show(bytes);
+        return ByteDisplay.controls(tokenText(id));
     }
 
     /**
@@ -287,11 +364,11 @@ public final class Tokenizer implements AutoCloseable {
     }
 
     /**
-     * The id of {@code <|endoftext|>}, which GPT-2 style models also use as beginning of
-     * sequence; empty when the vocabulary has no such token.
+     * The beginning-of-sequence token named at {@link #load(Path, BosToken) load}; by default
+     * {@code <|endoftext|>}, which GPT-2 style models use as BOS. Empty when there is none.
      */
     public OptionalInt bosId() {
-        return tokenId(END_OF_TEXT);
+        return bosId;
     }
 
     /** The file this tokenizer came from. */
