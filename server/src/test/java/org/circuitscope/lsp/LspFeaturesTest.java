@@ -90,7 +90,8 @@ class LspFeaturesTest {
         assertEquals(-lp[ids[6]] / Math.log(2), number(md, "surprisal ([0-9.]+) bits"), 0.006, "surprisal in bits");
         assertEquals(Reference.rank(lp, ids[6]), (int) number(md, "rank ([0-9]+)"), "rank");
         assertTrue(md.contains("token id " + ids[6]), "token id " + ids[6] + " in:\n" + md);
-        String top = model.tokenizer().orElseThrow().tokenText(Reference.argmax(lp));
+        // As the hover shows a token: partial UTF-8 and control bytes as <0xNN>.
+        String top = model.tokenizer().orElseThrow().label(Reference.argmax(lp));
         int table = md.indexOf("| top 5");
         assertTrue(md.indexOf("| `" + Show.token(top) + "`", table) > table, "the top prediction " + top + " heads the table:\n" + md);
         assertTrue(md.contains("command:circuitscope.inspectHead?"), "inspect link:\n" + md);
