@@ -30,7 +30,8 @@ public final class ModelDirectory {
 
     public static LoadedModel load(Path dir, LoadOptions options) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a model directory (expected a folder with config.json and model.safetensors)");
-        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        // A Hugging Face cache snapshot's folder is a commit hash: name the model by its id instead.
+        String name = HubCache.modelId(dir).orElse(dir.toAbsolutePath().normalize().getFileName().toString());
         Weights weights;
         String layout;
         try (SafeTensorsSet st = SafeTensorsSet.open(dir)) {

@@ -62,8 +62,9 @@ public final class SafeTensorsSet implements TensorSource {
             for (Path shard : index.shards()) {
                 String problem = RegularFile.problem(shard);
                 if (problem != null) {
+                    int n = index.tensorsIn(shard).size();
                     throw ShardIndex.fail(indexFile, null, "shard " + shard + problem.replaceFirst("^: ", " is ")
-                            + " (the index maps " + index.tensorsIn(shard).size() + " tensors to it)");
+                            + " (the index maps " + n + (n == 1 ? " tensor" : " tensors") + " to it)");
                 }
                 SafeTensors st = SafeTensors.open(shard);
                 opened.add(st);
