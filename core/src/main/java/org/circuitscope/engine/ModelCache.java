@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.circuitscope.io.EmbeddedModel;
+import org.circuitscope.io.HubCache;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
+import org.circuitscope.io.SafeTensorsSet;
 
 /**
  * Finds and loads model directories once, shared between documents; reloads a model whose
@@ -46,9 +48,20 @@ public final class ModelCache implements AutoCloseable {
      * The model directory a prompt names: the front matter's {@code model} relative to the
      * prompt file's folder, then to each workspace root; else the default model setting
      * ({@code circuitscope.defaultModel}, else {@code CIRCUITSCOPE_MODEL}); else the model
-     * embedded in the server jar ({@link EmbeddedModel#DEFAULT}, extracted once).
+     * embedded in the server jar ({@link EmbeddedModel#DEFAULT}, extracted once). A name that
+     * is no such folder but reads as a Hugging Face id ({@code EleutherAI/pythia-70m}) is the
+     * model's snapshot in the local Hugging Face cache ({@link HubCache#system()}).
      */
     public static Path resolve(String fromFrontMatter, Path documentDir, List<Path> roots, String defaultModel) throws ModelProblem {
+        return resolve(fromFrontMatter, documentDir, roots, defaultModel, HubCache.system());
+    }
+
+    /**
+     * As {@link #resolve(String, Path, List, String)}; a name that is no folder there but reads as
+     * a Hugging Face id ({@code org/name[@revision]}) is then looked up in {@code hub}.
+     */
+    public static Path resolve(String fromFrontMatter, Path documentDir, List<Path> roots, String defaultModel, HubCache hub)
+            throws ModelProblem {
         String name = fromFrontMatter != null ? fromFrontMatter : defaultModel;
         if (name == null && org.circuitscope.io.EmbeddedModel.available()) {
             // The jar's own attn-only-2l, as the CLI uses it: a prompt works with no setting at all.
@@ -84,8 +97,15 @@ public final class ModelCache implements AutoCloseable {
             throw new ModelProblem(ModelProblem.Kind.MISSING, "model '" + name + "' is not a valid path: " + e.getMessage(), e);
         }
         for (Path p : tried) if (Files.isDirectory(p)) return p.normalize();
-        throw new ModelProblem(ModelProblem.Kind.MISSING, "model directory '" + name + "' not found (looked in "
-                + tried.stream().map(Path::toString).toList() + "); it must hold config.json, model.safetensors and tokenizer.json", null);
+        String notFound = "model directory '" + name + "' not found (looked in " + tried.stream().map(Path::toString).toList() + ")";
+        if (HubCache.isModelId(name)) {
+            try {
+                return hub.resolve(name);
+            } catch (IOException e) {
+                throw new ModelProblem(ModelProblem.Kind.MISSING, notFound + ", and as a Hugging Face id: " + e.getMessage(), e);
+            }
+        }
+        throw new ModelProblem(ModelProblem.Kind.MISSING, notFound + "; it must hold config.json, model.safetensors and tokenizer.json", null);
     }
 
     /** The model in {@code dir}, loading it (and telling {@code listener}) when it is new or changed. */
@@ -122,12 +142,16 @@ public final class ModelCache implements AutoCloseable {
         }
     }
 
-    private static long stamp(Path dir) {
+    /** Changes when any file the model is made of changes: the config, the tokenizer and every weights file (all shards). */
+    static long stamp(Path dir) {
+        List<Path> files = new ArrayList<>(List.of(dir.resolve(ModelDirectory.CONFIG), dir.resolve(ModelDirectory.TOKENIZER)));
+        files.addAll(SafeTensorsSet.weightFiles(dir));
         long s = 17;
-        for (String f : new String[] {ModelDirectory.CONFIG, ModelDirectory.WEIGHTS, ModelDirectory.TOKENIZER}) {
+        for (Path f : files) {
+            s = s * 31 + f.hashCode(); // a switch between one file and shards changes the stamp even at equal times and sizes
             try {
-                s = s * 31 + Files.getLastModifiedTime(dir.resolve(f)).toMillis();
-                s = s * 31 + Files.size(dir.resolve(f));
+                s = s * 31 + Files.getLastModifiedTime(f).toMillis();
+                s = s * 31 + Files.size(f);
             } catch (IOException e) {
                 s = s * 31;
             }

@@ -16,7 +16,7 @@ import org.circuitscope.tensor.Tensor;
 final class Gpt2Layout {
     private Gpt2Layout() {}
 
-    static Map<String, Tensor> toTransformerLens(ModelConfig c, SafeTensors st) throws IOException {
+    static Map<String, Tensor> toTransformerLens(ModelConfig c, TensorSource st) throws IOException {
         String prefix = st.contains("transformer.wte.weight") ? "transformer." : "";
         int d = c.dModel(), h = c.nHeads(), dh = c.dHead(), m = c.dMlp(), v = c.dVocab();
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -58,7 +58,7 @@ final class Gpt2Layout {
         return out;
     }
 
-    private static Tensor read(SafeTensors st, String name, int... shape) throws IOException {
+    private static Tensor read(TensorSource st, String name, int... shape) throws IOException {
         if (!st.contains(name)) throw new SafeTensorsException(st.file(), name, st.file() + ": tensor '" + name + "' is missing (GPT-2 layout)");
         Tensor t = st.readWeight(name);
         if (!Arrays.equals(t.shape(), shape)) {

@@ -14,7 +14,8 @@ import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tokenizer.Tokenizer;
 
 /**
- * Loads a model directory: {@code config.json} + {@code model.safetensors} (+ optional
+ * Loads a model directory: {@code config.json} + {@code model.safetensors} or a sharded
+ * checkpoint ({@code model.safetensors.index.json} and its shards) (+ optional
  * {@code tokenizer.json}), in TransformerLens layout or Hugging Face GPT-2 layout (converted to
  * TransformerLens names on load), then applies the requested weight processing.
  */
@@ -29,13 +30,13 @@ public final class ModelDirectory {
 
     public static LoadedModel load(Path dir, LoadOptions options) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a model directory (expected a folder with config.json and model.safetensors)");
-        Path weightsFile = dir.resolve(WEIGHTS);
-        RegularFile.require(weightsFile, "a model directory needs " + WEIGHTS);
-        JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
-        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        // A Hugging Face cache snapshot's folder is a commit hash: name the model by its id instead.
+        String name = HubCache.modelId(dir).orElse(dir.toAbsolutePath().normalize().getFileName().toString());
         Weights weights;
         String layout;
-        try (SafeTensors st = SafeTensors.open(weightsFile)) {
+        try (SafeTensorsSet st = SafeTensorsSet.open(dir)) {
+            Path weightsFile = st.file();
+            JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
             if (ModelConfigJson.isHuggingFaceGpt2(json)) {
                 ModelConfig cfg = ModelConfigJson.fromHuggingFaceGpt2(json, name, dir.resolve(CONFIG));
                 weights = Weights.of(cfg, Gpt2Layout.toTransformerLens(cfg, st), weightsFile.toString());

@@ -26,7 +26,7 @@ import java.util.Map;
  * from it to float32 ({@link #read}). Segments and reads are valid until {@link #close}, which
  * unmaps the file; reading from several threads at once is safe, closing while they read is not.
  */
-public final class SafeTensors implements AutoCloseable {
+public final class SafeTensors implements TensorSource {
     private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -76,17 +76,21 @@ public final class SafeTensors implements AutoCloseable {
         }
     }
 
+    @Override
     public Path file() { return file; }
 
     /** Tensor names in file order (by data offset). */
+    @Override
     public List<String> names() { return names; }
 
     /** Header entries in file order (by data offset). */
     public List<TensorInfo> infos() { return List.copyOf(byName.values()); }
 
+    @Override
     public boolean contains(String name) { return byName.containsKey(name); }
 
     /** @throws IllegalArgumentException naming the file and tensor if the file has no such tensor */
+    @Override
     public TensorInfo info(String name) {
         TensorInfo t = byName.get(name);
         if (t == null) {
@@ -152,6 +156,7 @@ public final class SafeTensors implements AutoCloseable {
      *
      * @throws SafeTensorsException naming the file, the tensor and its dtype for any other dtype
      */
+    @Override
     public Tensor readWeight(String name) throws SafeTensorsException {
         String dtype = info(name).dtype();
         if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("BF16")) {

@@ -16,7 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes safetensors files that {@code safetensors.torch.load_file} and {@link SafeTensors}
@@ -39,8 +43,8 @@ public final class SafeTensorsWriter {
     }
 
     /**
-     * Writes {@code tensors} as {@code dtype} ("F32", or "F16" rounded to nearest-even by
-     * {@link Float#floatToFloat16}) with optional {@code metadata} (null or empty: none).
+     * Writes {@code tensors} as {@code dtype} ("F32", or "F16" or "BF16" rounded to nearest-even)
+     * with optional {@code metadata} (null or empty: none).
      *
      * @throws IllegalArgumentException for another dtype, a tensor named "__metadata__" or null entries
      */
@@ -55,12 +59,7 @@ public final class SafeTensorsWriter {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype,
                              Map<String, int[]> int64Vectors) throws IOException {
-        int elementSize = switch (dtype) {
-            case "F32" -> 4;
-            case "F16" -> 2;
-            default -> throw new IllegalArgumentException("cannot write dtype " + dtype + " to " + file
-                    + "; the writer writes F32 or F16");
-        };
+        int elementSize = elementSize(file, dtype);
         JsonObject headerJson = header(file, tensors, metadata, dtype, elementSize);
         long offset = 0;
         for (Tensor t : tensors.values()) offset += (long) t.size() * elementSize;
@@ -92,13 +91,73 @@ public final class SafeTensorsWriter {
                 while (head.hasRemaining()) head.put((byte) ' ');
                 writeFully(out, head.flip());
                 ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                for (Tensor t : tensors.values()) writeData(out, chunk, t.data(), elementSize);
+                for (Tensor t : tensors.values()) writeData(out, chunk, t.data(), dtype);
                 for (int[] ints : int64Vectors.values()) {
                     ByteBuffer b = ByteBuffer.allocate(8 * ints.length).order(ByteOrder.LITTLE_ENDIAN);
                     for (int v : ints) b.putLong(v);
                     writeFully(out, b.flip());
                 }
             }
+            move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes {@code tensors} as {@code shards} files {@code model-00001-of-0000N.safetensors} in
+     * {@code dir}, split in map order into runs of about equal bytes (each shard at least one
+     * tensor), then {@code model.safetensors.index.json} mapping every tensor to its shard with
+     * {@code metadata.total_size}, as Hugging Face's {@code save_pretrained} lays a large model out.
+     * Each shard carries {@code metadata}. The index is written last, so a reader that finds it
+     * finds its shards.
+     *
+     * @return the index file
+     * @throws IllegalArgumentException for {@code shards} outside 1 … number of tensors, or an unknown dtype
+     * @throws IOException also when {@code dir} holds a {@code model.safetensors}, which loaders would read instead
+     */
+    public static Path writeSharded(Path dir, Map<String, Tensor> tensors, Map<String, String> metadata, String dtype, int shards)
+            throws IOException {
+        int elementSize = elementSize(dir, dtype);
+        if (shards < 1 || shards > tensors.size() || shards > 99_999) {
+            throw new IllegalArgumentException("cannot write " + tensors.size() + " tensors as " + shards
+                    + " shards; each shard needs at least one tensor");
+        }
+        Files.createDirectories(dir);
+        Path single = dir.resolve(SafeTensorsSet.SINGLE);
+        if (Files.exists(single, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(single + " exists and would be loaded instead of the shards; remove it before writing shards to " + dir);
+        }
+        long total = 0;
+        for (Tensor t : tensors.values()) total += (long) t.size() * elementSize;
+        List<Map<String, Tensor>> parts = new ArrayList<>();
+        for (int k = 0; k < shards; k++) parts.add(new LinkedHashMap<>());
+        int k = 0, i = 0;
+        long done = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            // Next shard once this one has its share of the bytes, or when each shard left needs one of the tensors left.
+            boolean full = done >= Math.ceilDiv(total * (k + 1), shards), forced = tensors.size() - i == shards - 1 - k;
+            if (!parts.get(k).isEmpty() && k < shards - 1 && (full || forced)) k++;
+            parts.get(k).put(e.getKey(), e.getValue());
+            done += (long) e.getValue().size() * elementSize;
+            i++;
+        }
+        Map<String, String> weightMap = new TreeMap<>(); // sorted, as transformers writes it
+        for (int s = 0; s < shards; s++) {
+            String name = String.format("model-%05d-of-%05d.safetensors", s + 1, shards);
+            write(dir.resolve(name), parts.get(s), metadata, dtype);
+            for (String t : parts.get(s).keySet()) weightMap.put(t, name);
+        }
+        Path index = dir.resolve(SafeTensorsSet.INDEX);
+        writeAtomically(index, ShardIndex.json(total, weightMap).getBytes(StandardCharsets.UTF_8));
+        return index;
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try {
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW);
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
@@ -141,7 +200,18 @@ public final class SafeTensorsWriter {
         return header;
     }
 
-    private static void writeData(FileChannel out, ByteBuffer chunk, float[] data, int elementSize) throws IOException {
+    private static int elementSize(Path file, String dtype) {
+        return switch (dtype) {
+            case "F32" -> 4;
+            case "F16", "BF16" -> 2;
+            default -> throw new IllegalArgumentException("cannot write dtype " + dtype + " to " + file
+                    + "; the writer writes F32, F16 or BF16");
+        };
+    }
+
+    private static void writeData(FileChannel out, ByteBuffer chunk, float[] data, String dtype) throws IOException {
+        int elementSize = elementSize(null, dtype);
+        boolean bf16 = dtype.equals("BF16");
         int perChunk = CHUNK_BYTES / elementSize;
         for (int i = 0; i < data.length; i += perChunk) {
             int n = Math.min(perChunk, data.length - i);
@@ -150,11 +220,23 @@ public final class SafeTensorsWriter {
                 chunk.asFloatBuffer().put(data, i, n); // the view shares the chunk's little-endian order
                 chunk.limit(n * 4);
             } else {
-                for (int j = 0; j < n; j++) chunk.putShort(Float.floatToFloat16(data[i + j]));
+                for (int j = 0; j < n; j++) chunk.putShort(bf16 ? toBfloat16(data[i + j]) : Float.floatToFloat16(data[i + j]));
                 chunk.flip();
             }
             writeFully(out, chunk);
         }
+    }
+
+    /**
+     * bfloat16 is a float32's top 16 bits; rounding to nearest-even adds just under half of the
+     * dropped part (plus one when the kept part is odd) before truncating. Overflow carries into
+     * the exponent and gives infinity, as IEEE rounding does. A NaN keeps its sign and is made
+     * quiet, since truncating a payload held only in the low bits would leave an infinity.
+     */
+    static short toBfloat16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x0040);
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
     }
 
     private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {

@@ -37,20 +37,25 @@ class ModelDirectoryTest {
         }
     }
 
-    /**
-     * Writes the same weights in Hugging Face GPT-2 layout, built here by hand from the
-     * definition of GPT-2's Conv1D c_attn (columns [Q | K | V], heads contiguous inside each).
-     */
-    @Test
-    void huggingFaceGpt2LayoutGivesTheSameLogits() throws Exception {
+    /** GPT-2 weights: tied unembedding (W_U = W_Eᵀ) and no b_U, as Hugging Face GPT-2 has them. */
+    static Weights tiedGpt2Weights(long seed) {
         ModelConfig c = gpt2Like();
-        Weights w = RandomWeights.generate(c, 5, 0.2);
-        // GPT-2 ties the unembedding to wte and has no b_U: make the TransformerLens weights match.
+        Weights w = RandomWeights.generate(c, seed, 0.2);
         Tensor wu = Tensor.zeros(24, 33);
         float[] we = w.data("embed.W_E");
         for (int v = 0; v < 33; v++) for (int i = 0; i < 24; i++) wu.data()[i * 33 + v] = we[v * 24 + i];
-        w = w.with(c, Map.of("unembed.W_U", wu, "unembed.b_U", Tensor.zeros(33)));
+        return w.with(c, Map.of("unembed.W_U", wu, "unembed.b_U", Tensor.zeros(33)));
+    }
 
+    static final String GPT2_CONFIG = """
+            {"model_type": "gpt2", "n_embd": 24, "n_layer": 2, "n_head": 3, "n_positions": 16, "vocab_size": 33,
+             "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new", "n_inner": null}""";
+
+    /**
+     * The Hugging Face GPT-2 state dict of {@code w} (a {@link #gpt2Like} model), built here by
+     * hand from the definition of GPT-2's Conv1D c_attn (columns [Q | K | V], heads contiguous inside each).
+     */
+    static Map<String, Tensor> huggingFaceGpt2(Weights w) {
         Map<String, Tensor> hf = new LinkedHashMap<>();
         hf.put("transformer.wte.weight", w.get("embed.W_E"));
         hf.put("transformer.wpe.weight", w.get("pos_embed.W_pos"));
@@ -82,11 +87,16 @@ class ModelDirectoryTest {
         }
         hf.put("transformer.ln_f.weight", w.get("ln_final.w"));
         hf.put("transformer.ln_f.bias", w.get("ln_final.b"));
+        return hf;
+    }
+
+    /** Writes the same weights in Hugging Face GPT-2 layout. */
+    @Test
+    void huggingFaceGpt2LayoutGivesTheSameLogits() throws Exception {
+        Weights w = tiedGpt2Weights(5);
         Path dir = Files.createDirectories(tmp.resolve("gpt2"));
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), hf, Map.of("format", "pt"));
-        Files.writeString(dir.resolve("config.json"), """
-                {"model_type": "gpt2", "n_embd": 24, "n_layer": 2, "n_head": 3, "n_positions": 16, "vocab_size": 33,
-                 "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new", "n_inner": null}""");
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), huggingFaceGpt2(w), Map.of("format", "pt"));
+        Files.writeString(dir.resolve("config.json"), GPT2_CONFIG);
         try (LoadedModel m = ModelDirectory.load(dir)) {
             assertEquals("huggingface-gpt2", m.layout());
             Tensor want = new Transformer(w).forward(TOKENS), got = m.transformer().forward(TOKENS);

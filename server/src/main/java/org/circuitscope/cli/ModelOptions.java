@@ -1,7 +1,10 @@
 package org.circuitscope.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import org.circuitscope.io.HubCache;
 import org.circuitscope.io.LoadOptions;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
@@ -10,8 +13,9 @@ import picocli.CommandLine.Option;
 /** {@code --model DIR} and the weight-processing flags, shared by every command that loads a model. */
 final class ModelOptions {
     @Option(names = "--model", paramLabel = "DIR",
-            description = "Model directory: config.json + model.safetensors (TransformerLens or Hugging Face GPT-2 layout) + tokenizer.json."
-                    + " Default: the embedded attn-only-2l.")
+            description = "Model directory: config.json + model.safetensors or sharded model-*.safetensors with their index"
+                    + " (TransformerLens or Hugging Face GPT-2 layout) + tokenizer.json; or a Hugging Face id (org/name[@revision])"
+                    + " already in the local Hugging Face cache. Default: the embedded attn-only-2l.")
     Path model;
 
     @Option(names = "--fold-ln", description = "Fold LayerNorm weights into the following weights (model becomes LNPre).")
@@ -27,7 +31,17 @@ final class ModelOptions {
     boolean foldValueBiases;
 
     LoadedModel load() throws IOException {
-        Path dir = model != null ? model : org.circuitscope.io.EmbeddedModel.directory();
+        Path dir = model != null ? directory(model, HubCache.system()) : org.circuitscope.io.EmbeddedModel.directory();
         return ModelDirectory.load(dir, new LoadOptions(foldLn, centerWritingWeights, centerUnembed, foldValueBiases));
+    }
+
+    /** {@code model} itself where something is there (the loader says what is wrong with it), else the Hugging Face snapshot it names. */
+    static Path directory(Path model, HubCache hub) throws IOException {
+        if (Files.exists(model, LinkOption.NOFOLLOW_LINKS) || !HubCache.isModelId(model.toString())) return model;
+        try {
+            return hub.resolve(model.toString());
+        } catch (IOException e) {
+            throw new IOException(model + ": no such model directory, and as a Hugging Face id: " + e.getMessage(), e);
+        }
     }
 }
