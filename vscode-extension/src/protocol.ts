@@ -195,6 +195,8 @@ export interface InspectHeadResult {
     pattern: Pattern;
     scores: HeadSummary;
     composition: Composition;
+    /** Rotary models only: the QK-based scores leave the rotation out (as TransformerLens's QK circuits). */
+    qk_note?: string | null;
 }
 
 /** What the head analyses say of one head (the command line's `heads` entries too); skip-trigrams in the head card only. */

@@ -148,6 +148,7 @@ const VIEWS: { [C in ViewCommand]: View<C> } = {
             }
             const comp = compositionBars(r.composition);
             if (comp.length) parts.push(`<h2>Composition</h2>${barChartSvg(comp)}`);
+            if (r.qk_note) parts.push(`<p class="key">${esc(r.qk_note)}</p>`);
             parts.push(`<h2>Attention pattern on this prompt</h2><div class="key">colour ∝ √weight: ${heatLegendSvg()}</div>${heatmapSvg(m.tokens, m.heads[0])}`);
             parts.push(`<p>${commandLink(Command.attentionPattern, { uri: req.uri, layer: r.layer }, `All heads of layer ${r.layer}`)}</p>`);
             return parts.join('');

@@ -22,7 +22,9 @@ import org.circuitscope.tensor.Tensor;
  *   prompt in a clean run (the single-prompt mean of the tutorials; it includes positions
  *   after p, so it is a reference value, not something the model could compute causally).</li>
  * </ul>
- * Several heads, in any layers, are ablated together in one pass.
+ * Several heads, in any layers, are ablated together in one pass. hook_z is per query head in
+ * every family, so under grouped-query attention this ablates one query head; the other heads
+ * reading its key/value head keep their output (ablating a shared key/value head is not offered).
  */
 public final class Ablation {
     private Ablation() {}

@@ -23,6 +23,12 @@ import org.ejml.dense.row.CommonOps_MT_DDRM;
  * scores in column-vector notation, e.g. Q: ‖W_QK^{h2 T} W_OV^{h1}‖_F / (‖W_QK^{h2 T}‖_F ‖W_OV^{h1}‖_F).
  * Pairs with layer1 ≥ layer2 are 0.
  *
+ * <p>Other families: under grouped-query attention a query head's W_K and W_V are its key/value
+ * head's, so heads of one group share K- and V-composition scores with any writer (TransformerLens
+ * computes on the repeated W_K, W_V, the same numbers). Rotary models: Q and K composition use
+ * W_QK without the rotation, as TransformerLens ({@link HeadCircuits#rotaryNote}). Only heads
+ * compose here, so gated MLPs (W_gate, W_in) play no part.
+ *
  * <p>All pairs at once without d_model × d_model products: with L = V₁·O₁ and R = A₂·B₂ (A₂ = W_Q,
  * W_K or W_V of h2; B₂ = W_Kᵀ, W_Qᵀ or W_O), ‖L·R‖² = trace(G_L·M·G_R·Mᵀ) where M = O₁·A₂
  * (d_head × d_head), G_L = V₁ᵀV₁ and G_R = B₂B₂ᵀ; M for all head pairs of two layers is one
@@ -95,9 +101,9 @@ public final class CompositionScores {
             // W_O of every head of l1 stacked: [n_heads·d_head, d_model] is exactly the tensor's layout.
             DMatrixRMaj o1 = FactoredMatrix.matrix(w.layer(l1).attn().wO().data(), 0, nh * dh, c.dModel());
             for (int l2 = l1 + 1; l2 < nl; l2++) {
-                DMatrixRMaj mq = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wQ()), null);
-                DMatrixRMaj mk = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wK()), null);
-                DMatrixRMaj mv = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wV()), null);
+                DMatrixRMaj mq = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wQ(), false), null);
+                DMatrixRMaj mk = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wK(), true), null);
+                DMatrixRMaj mv = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wV(), true), null);
                 for (int h1 = 0; h1 < nh; h1++) {
                     for (int h2 = 0; h2 < nh; h2++) {
                         q[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mq, h1, h2, dh), gk[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
@@ -148,14 +154,19 @@ public final class CompositionScores {
         return CommonOps_DDRM.extract(m, h1 * dh, (h1 + 1) * dh, h2 * dh, (h2 + 1) * dh);
     }
 
-    /** W_X[l] [n_heads, d_model, d_head] laid out as [d_model, n_heads·d_head]. */
-    private static DMatrixRMaj stacked(ModelConfig c, Tensor projection) {
+    /**
+     * W_X[l] [n_heads, d_model, d_head] laid out as [d_model, n_heads·d_head]; for W_K and W_V
+     * ({@code keyValue}) query head h's block is its key/value head's (the repeat of _W_K, _W_V).
+     */
+    private static DMatrixRMaj stacked(ModelConfig c, Tensor projection, boolean keyValue) {
         int d = c.dModel(), nh = c.nHeads(), dh = c.dHead();
         float[] x = projection.data();
         DMatrixRMaj m = new DMatrixRMaj(d, nh * dh);
-        for (int h = 0; h < nh; h++)
+        for (int h = 0; h < nh; h++) {
+            int src = keyValue ? c.keyValueHead(h) : h;
             for (int i = 0; i < d; i++)
-                for (int e = 0; e < dh; e++) m.data[i * nh * dh + h * dh + e] = x[(h * d + i) * dh + e];
+                for (int e = 0; e < dh; e++) m.data[i * nh * dh + h * dh + e] = x[(src * d + i) * dh + e];
+        }
         return m;
     }
 

@@ -26,11 +26,20 @@ import org.circuitscope.model.Weights;
  * W_U[:, c]) and b_U[t] − b_U[c], are components of their own ({@code ln_final.b},
  * {@code unembed.b_U}), so the components sum to the logit (difference) exactly up to float
  * rounding. A head's component includes its value bias b_V (it is part of hook_result).
+ *
+ * <p>Other families: rotary models have no pos_embed component (positions turn queries and
+ * keys, they add nothing to the stream); RMSNorm's u has no centring and no ln_final.b (see
+ * {@link LogitDirection}); parallel blocks (GPT-NeoX) write attention and MLP outputs to the
+ * stream side by side, so the sum above holds unchanged; grouped-query attention changes
+ * nothing here, hook_result being per query head.
  */
 public final class DirectLogitAttribution {
     private DirectLogitAttribution() {}
 
-    /** {@code kind}: embed, pos_embed, head, attn_bias, mlp or bias; labels embed, pos_embed, L0H1, blocks.0.attn.b_O, MLP0, ln_final.b, unembed.b_U. */
+    /**
+     * {@code kind}: embed, pos_embed (not for rotary models), head, attn_bias, mlp or bias; labels
+     * embed, pos_embed, L0H1, blocks.0.attn.b_O, MLP0, ln_final.b (LN only), unembed.b_U.
+     */
     public record Component(String kind, String label, double value) {}
 
     /**
@@ -47,7 +56,8 @@ public final class DirectLogitAttribution {
      */
     /** The activations {@link #compute} reads. */
     public static List<String> hooks(ModelConfig c) {
-        List<String> n = new ArrayList<>(List.of(HookPoint.EMBED, HookPoint.POS_EMBED));
+        List<String> n = new ArrayList<>(List.of(HookPoint.EMBED));
+        if (!c.rotary()) n.add(HookPoint.POS_EMBED);
         if (c.normalizationType() != Normalization.NONE) n.add(HookPoint.LN_FINAL_SCALE);
         for (int l = 0; l < c.nLayers(); l++) {
             n.add(HookPoint.attn(l, "result"));
@@ -64,7 +74,7 @@ public final class DirectLogitAttribution {
         LogitDirection dir = LogitDirection.of(w, cache, pos, target, contrast);
         List<Component> out = new ArrayList<>();
         out.add(new Component("embed", "embed", dir.dot(cache.get(HookPoint.EMBED).data(), pos * d)));
-        out.add(new Component("pos_embed", "pos_embed", dir.dot(cache.get(HookPoint.POS_EMBED).data(), pos * d)));
+        if (!c.rotary()) out.add(new Component("pos_embed", "pos_embed", dir.dot(cache.get(HookPoint.POS_EMBED).data(), pos * d)));
         for (int l = 0; l < c.nLayers(); l++) {
             float[] r = cache.get(HookPoint.attn(l, "result")).data();
             for (int h = 0; h < nh; h++) out.add(new Component("head", ModelConfig.headLabel(l, h), dir.dot(r, (pos * nh + h) * d)));

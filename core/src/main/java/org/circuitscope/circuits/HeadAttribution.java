@@ -60,7 +60,7 @@ public final class HeadAttribution {
         checkpoint.run();
         WorkerPool.parallelFor(layers, l -> {
             Kernels k = Kernels.get();
-            k.segmentDots(w.data("blocks." + l + ".attn.W_O"), 0, c.dModel(), hd, uf, 0, 1, c.dModel(), ou[l], 0, hd);
+            k.segmentDots(w.layer(l).attn().wO().data(), 0, c.dModel(), hd, uf, 0, 1, c.dModel(), ou[l], 0, hd);
             k.segmentDots(kv.z(l), pos * hd, hd, 1, ou[l], 0, nh, dh, totals, l * nh, 1);
         });
         checkpoint.run();
@@ -82,14 +82,16 @@ public final class HeadAttribution {
 
     /**
      * Head (l, h)'s part through each source s ≤ pos, A[pos, s]·(v_s·W_O[h]·u): its pattern row
-     * (softmax of q_pos·k_s/√d_head) and read-outs from the head's slices of the cached rows.
+     * (softmax of q_pos·k_s/√d_head, with the cache's queries and keys as attention used them,
+     * rotated for rotary models) and read-outs from the head's slices of the cached rows.
      */
     private static double[] parts(ModelConfig c, KeyValueCache kv, int l, int h, int pos, float[] ou) {
         Kernels k = Kernels.get();
-        int dh = c.dHead(), hd = c.nHeads() * dh, n = pos + 1;
+        // Key and value rows are n_key_value_heads wide: query head h reads its group's key/value head.
+        int dh = c.dHead(), hd = c.nHeads() * dh, kvd = c.nKeyValueHeads() * dh, g = c.keyValueHead(h), n = pos + 1;
         float[] a = new float[n], r = new float[n];
-        k.segmentDots(kv.keys(l), h * dh, hd, n, kv.queries(l), pos * hd + h * dh, 1, dh, a, 0, n);
-        k.segmentDots(kv.values(l), h * dh, hd, n, ou, h * dh, 1, dh, r, 0, n);
+        k.segmentDots(kv.keys(l), g * dh, kvd, n, kv.queries(l), pos * hd + h * dh, 1, dh, a, 0, n);
+        k.segmentDots(kv.values(l), g * dh, kvd, n, ou, h * dh, 1, dh, r, 0, n);
         float inv = (float) (1 / Math.sqrt(dh));
         for (int s = 0; s < n; s++) a[s] *= inv;
         k.softmax(a, 0, n);

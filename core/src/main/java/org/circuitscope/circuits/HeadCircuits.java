@@ -18,6 +18,12 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * </ul>
  * Biases and LayerNorm are left out, as in TransformerLens: load with {@code --fold-ln} for
  * circuits that include the LayerNorm weights.
+ *
+ * <p>Other families: under grouped-query attention a query head's W_K and W_V are those of the
+ * key/value head it reads ({@link ModelConfig#keyValueHead}; TransformerLens's W_K is that
+ * repeat of {@code _W_K}). Rotary models' QK circuits leave the rotation out, as
+ * TransformerLens's {@code model.QK} does: the score of real tokens also depends on their
+ * distance, which no position-free d_model × d_model matrix can hold ({@link #rotaryNote}).
  */
 public final class HeadCircuits {
     private HeadCircuits() {}
@@ -32,11 +38,31 @@ public final class HeadCircuits {
         return new FactoredMatrix(wv(w, layer, head), wo(w, layer, head));
     }
 
-    static DMatrixRMaj wq(Weights w, int l, int h) { return inProjection(w, l, h, LayerWeights.Attention::wQ); }
+    static DMatrixRMaj wq(Weights w, int l, int h) {
+        check(w, l, h);
+        return inProjection(w, l, h, LayerWeights.Attention::wQ);
+    }
 
-    static DMatrixRMaj wk(Weights w, int l, int h) { return inProjection(w, l, h, LayerWeights.Attention::wK); }
+    /** W_K of head h: its key/value head's under grouped-query attention. */
+    static DMatrixRMaj wk(Weights w, int l, int h) { return inProjection(w, l, keyValue(w, l, h), LayerWeights.Attention::wK); }
 
-    static DMatrixRMaj wv(Weights w, int l, int h) { return inProjection(w, l, h, LayerWeights.Attention::wV); }
+    /** W_V of head h: its key/value head's under grouped-query attention. */
+    static DMatrixRMaj wv(Weights w, int l, int h) { return inProjection(w, l, keyValue(w, l, h), LayerWeights.Attention::wV); }
+
+    /**
+     * What a report says about a QK circuit of this model: null unless it is rotary, whose QK
+     * circuits (here and in TransformerLens) leave the rotation out.
+     */
+    public static String rotaryNote(ModelConfig c) {
+        return c.rotary() ? "QK circuits leave rotary embeddings out (as TransformerLens's model.QK): the model's scores also"
+                + " depend on the distance between query and key, over the first " + c.architecture().rotaryDim() + " of "
+                + c.dHead() + " dimensions of each head" : null;
+    }
+
+    private static int keyValue(Weights w, int l, int h) {
+        check(w, l, h);
+        return w.config().keyValueHead(h);
+    }
 
     /** W_O[h], [d_head, d_model]. */
     static DMatrixRMaj wo(Weights w, int l, int h) {
@@ -44,8 +70,9 @@ public final class HeadCircuits {
         return FactoredMatrix.matrix(w.layer(l).attn().wO().data(), h * c.dHead() * c.dModel(), c.dHead(), c.dModel());
     }
 
+    /** Head (or key/value head) h's slice [d_model, d_head] of a projection. */
     private static DMatrixRMaj inProjection(Weights w, int l, int h, Function<LayerWeights.Attention, Tensor> which) {
-        ModelConfig c = check(w, l, h);
+        ModelConfig c = w.config();
         return FactoredMatrix.matrix(which.apply(w.layer(l).attn()).data(), h * c.dModel() * c.dHead(), c.dModel(), c.dHead());
     }
 

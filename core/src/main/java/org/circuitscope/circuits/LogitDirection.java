@@ -46,14 +46,15 @@ public record LogitDirection(double[] u, double lnBias, double unembedBias) {
         if (n == Normalization.NONE) return new LogitDirection(col, 0, unembedBias);
         double lnBias = 0;
         double[] u = col.clone();
-        if (n == Normalization.LN) {
-            float[] lw = w.lnFinal().w().data(), lb = w.lnFinal().b().data();
-            for (int i = 0; i < d; i++) {
-                lnBias += lb[i] * col[i];
-                u[i] *= lw[i];
-            }
+        if (n.hasWeight()) {
+            float[] lw = w.lnFinal().w().data();
+            for (int i = 0; i < d; i++) u[i] *= lw[i];
         }
-        centre(u);
+        if (n == Normalization.LN) {
+            float[] lb = w.lnFinal().b().data();
+            for (int i = 0; i < d; i++) lnBias += lb[i] * col[i];
+        }
+        if (n.centers()) centre(u);
         for (int i = 0; i < d; i++) u[i] /= finalScale;
         return new LogitDirection(u, lnBias, unembedBias);
     }

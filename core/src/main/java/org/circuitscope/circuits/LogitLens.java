@@ -18,7 +18,7 @@ import org.circuitscope.tensor.Tensor;
  * <pre>
  *   lens_k[p] = LN_final(r_k[p]) · W_U + b_U,   r_0 = blocks.0.hook_resid_pre, r_{l+1} = blocks.l.hook_resid_post
  * </pre>
- * where LN_final recomputes its mean and scale for r_k (nothing is frozen here: each
+ * where LN_final recomputes its mean (LayerNorm only; RMSNorm does not centre) and scale for r_k (nothing is frozen here: each
  * intermediate residual gets its own scale). The last entry decodes the final residual and so
  * equals the model's logits.
  */
@@ -69,14 +69,18 @@ public final class LogitLens {
         float[] r = resid.data();
         double[] x = new double[d];
         for (int i = 0; i < d; i++) x[i] = r[pos * d + i];
-        if (c.normalizationType() != Normalization.NONE) {
-            LogitDirection.centre(x);
+        Normalization n = c.normalizationType();
+        if (n.scales()) {
+            if (n.centers()) LogitDirection.centre(x); // LayerNorm; RMSNorm only scales
             double var = 0;
             for (double e : x) var += e * e;
             double scale = Math.sqrt(var / d + c.eps());
-            boolean ln = c.normalizationType() == Normalization.LN;
-            float[] lw = ln ? w.lnFinal().w().data() : null, lb = ln ? w.lnFinal().b().data() : null;
-            for (int i = 0; i < d; i++) x[i] = ln ? x[i] / scale * lw[i] + lb[i] : x[i] / scale;
+            float[] lw = n.hasWeight() ? w.lnFinal().w().data() : null, lb = n == Normalization.LN ? w.lnFinal().b().data() : null;
+            for (int i = 0; i < d; i++) {
+                x[i] /= scale;
+                if (lw != null) x[i] *= lw[i];
+                if (lb != null) x[i] += lb[i];
+            }
         }
         float[] wu = w.wU().data(), bu = w.bU().data();
         double[] out = new double[v];

@@ -18,7 +18,9 @@ import org.circuitscope.tensor.Tensor;
  * same length, x_site := x_site(source), and see how a metric moves. Sites are a head's
  * output ({@code blocks.l.attn.hook_z} or {@code hook_result}, [pos, head, ·]) or the residual
  * stream ({@code blocks.l.hook_resid_pre} / {@code hook_resid_post}, [pos, d_model]), at one
- * position or at all of them. Patched activations flow on: later layers see them.
+ * position or at all of them. Patched activations flow on: later layers see them. Heads here are
+ * query heads (z and result are per query head in every family); hook_k and hook_v, which have
+ * n_key_value_heads heads under grouped-query attention, are not sites.
  */
 public final class Patching {
     private Patching() {}

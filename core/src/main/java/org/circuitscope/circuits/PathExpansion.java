@@ -50,7 +50,17 @@ import org.circuitscope.tensor.WorkerPool;
  * and are not expanded through the nonlinearity: MLP{l} is their direct effect and
  * MLP{a}->L{b}H{j} their effect through a later head. Every bias (b_O, the value bias with
  * ln1.b, and what later heads read of earlier biases) is a bias term. Normalization none, LN and
- * LNPre are all handled (no P and s = 1 without normalization; w = 1, b = 0 for LNPre).
+ * LNPre are all handled (no P and s = 1 without normalization; w = 1, b = 0 for LNPre), and so
+ * are RMS and RMSPre (no P, no b: RMSNorm does not centre and has no bias; w = 1 for RMSPre).
+ *
+ * <p>Other families. Rotary models have no W_pos: x0 = W_E[tok] (the direct term is labelled
+ * {@code embed}); the rotation acts on queries and keys only, so with the patterns frozen as the
+ * forward pass recorded them the value paths above are unchanged. Grouped-query attention:
+ * head (l, h) reads the value head g = {@link ModelConfig#keyValueHead}(h), so W_V^{l,h} and
+ * b_V^{l,h} above are {@code _W_V[g]}, {@code _b_V[g]}. Parallel blocks (GPT-NeoX): the MLP
+ * reads resid_pre rather than resid_mid, which changes nothing here (MLP outputs are taken as
+ * recorded, and every head still reads the embeddings plus the outputs of earlier layers), so
+ * the terms still sum to the logit.
  */
 public final class PathExpansion {
     private PathExpansion() {}
@@ -68,11 +78,11 @@ public final class PathExpansion {
      */
     public record Result(int position, int target, double logit, double sum, List<Term> terms) {}
 
-    /** Expands on a fresh forward pass over {@code tokens}. */
     /** The activations {@link #expand(Transformer, ActivationCache, int, int)} reads. */
     public static List<String> hooks(ModelConfig c) {
-        List<String> n = new ArrayList<>(List.of(HookPoint.EMBED, HookPoint.POS_EMBED));
-        boolean norm = c.normalizationType() != Normalization.NONE;
+        List<String> n = new ArrayList<>(List.of(HookPoint.EMBED));
+        if (!c.rotary()) n.add(HookPoint.POS_EMBED);
+        boolean norm = c.normalizationType().scales();
         if (norm) n.add(HookPoint.LN_FINAL_SCALE);
         for (int l = 0; l < c.nLayers(); l++) {
             n.add(HookPoint.attn(l, "pattern"));
@@ -83,12 +93,13 @@ public final class PathExpansion {
         return n;
     }
 
+    /** Expands on a fresh forward pass over {@code tokens}. */
     public static Result expand(Transformer model, int[] tokens, int pos, int target) {
         return expand(model, model.runWithCache(tokens), pos, target);
     }
 
     /**
-     * Expands on {@code cache}, which must hold hook_embed, hook_pos_embed and, per layer,
+     * Expands on {@code cache}, which must hold hook_embed, hook_pos_embed (unless rotary) and, per layer,
      * attn.hook_pattern, attn.hook_z, ln1 / ln_final hook_scale (when normalized) and
      * hook_mlp_out (when the model has MLPs).
      */
@@ -99,36 +110,39 @@ public final class PathExpansion {
         LogitDirection.checkPosition(pos, t);
         LogitDirection dir = LogitDirection.of(w, cache, pos, target, -1);
         double[] u = dir.u();
-        boolean norm = c.normalizationType() != Normalization.NONE, ln = c.normalizationType() == Normalization.LN;
-        float[] embed = cache.get(HookPoint.EMBED).data(), posEmbed = cache.get(HookPoint.POS_EMBED).data();
+        Normalization nt = c.normalizationType();
+        // norm: divided by a frozen scale; centre: LayerNorm's P; weighted: ln1.w; ln: ln1.b too.
+        boolean norm = nt.scales(), centre = nt.centers(), weighted = nt.hasWeight(), ln = nt == Normalization.LN;
+        float[] embed = cache.get(HookPoint.EMBED).data(), posEmbed = c.rotary() ? null : cache.get(HookPoint.POS_EMBED).data();
         double[] x0 = new double[(pos + 1) * d];
-        for (int i = 0; i < x0.length; i++) x0[i] = (double) embed[i] + posEmbed[i];
+        for (int i = 0; i < x0.length; i++) x0[i] = posEmbed == null ? embed[i] : (double) embed[i] + posEmbed[i];
 
         List<Term> terms = new ArrayList<>();
-        terms.add(new Term(DIRECT, "embed+pos_embed", dot(x0, pos * d, u)));
+        terms.add(new Term(DIRECT, c.rotary() ? "embed" : "embed+pos_embed", dot(x0, pos * d, u)));
 
         // Per head: g (the direction it reads), β (value bias), coefficients c[s], row sums of A over s' ≤ s.
         double[][][] g = new double[nl][nh][], beta = new double[nl][nh][], coef = new double[nl][nh][], rowSum = new double[nl][nh][];
         for (int l = 0; l < nl; l++) {
             LayerWeights lw = w.layer(l);
             float[] wv = lw.attn().wV().data(), wo = lw.attn().wO().data(), bv = lw.attn().bV().data(), bo = lw.attn().bO().data();
-            float[] w1 = ln ? lw.ln1().w().data() : null, b1 = ln ? lw.ln1().b().data() : null;
+            float[] w1 = weighted ? lw.ln1().w().data() : null, b1 = ln ? lw.ln1().b().data() : null;
             float[] a = cache.get(HookPoint.attn(l, "pattern")).data();
             float[] s1 = norm ? cache.get(HookPoint.ln(l, "ln1", "scale")).data() : null;
             for (int h = 0; h < nh; h++) {
+                int kvh = c.keyValueHead(h); // the value head this query head reads
                 double[] ao = woTimes(wo, h, dh, d, u);
                 double[] y = new double[d];
                 for (int i = 0; i < d; i++) {
                     double s = 0;
-                    for (int e = 0; e < dh; e++) s += wv[(h * d + i) * dh + e] * ao[e];
-                    y[i] = ln ? s * w1[i] : s;
+                    for (int e = 0; e < dh; e++) s += wv[(kvh * d + i) * dh + e] * ao[e];
+                    y[i] = weighted ? s * w1[i] : s;
                 }
-                if (norm) LogitDirection.centre(y);
+                if (centre) LogitDirection.centre(y);
                 g[l][h] = y;
                 double[] be = new double[dh];
                 for (int e = 0; e < dh; e++) {
-                    double s = bv[h * dh + e];
-                    if (ln) for (int i = 0; i < d; i++) s += b1[i] * wv[(h * d + i) * dh + e];
+                    double s = bv[kvh * dh + e];
+                    if (ln) for (int i = 0; i < d; i++) s += b1[i] * wv[(kvh * d + i) * dh + e];
                     be[e] = s;
                 }
                 beta[l][h] = be;

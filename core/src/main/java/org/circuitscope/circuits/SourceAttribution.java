@@ -18,6 +18,9 @@ import org.circuitscope.model.Transformer;
  *   Σ_{s ≤ p} part(l, h, s) = result^{l,h}[p] · u = the head's {@link DirectLogitAttribution} term
  * </pre>
  * v includes b_V (and ln1.b through W_V), so the parts add up to the head's whole term.
+ * Under grouped-query attention hook_v has n_key_value_heads heads and query head h reads
+ * v of its key/value head {@link ModelConfig#keyValueHead}; the pattern is per query head, as
+ * the forward pass recorded it (after rotary, for rotary models: values are never rotated).
  */
 public final class SourceAttribution {
     private SourceAttribution() {}
@@ -43,7 +46,7 @@ public final class SourceAttribution {
     public static List<HeadSources> compute(Transformer model, ActivationCache cache, int pos, int target, int contrast) {
         ModelConfig c = model.config();
         int[] tokens = cache.tokens();
-        int t = tokens.length, d = c.dModel(), nh = c.nHeads(), dh = c.dHead();
+        int t = tokens.length, d = c.dModel(), nh = c.nHeads(), nkv = c.nKeyValueHeads(), dh = c.dHead();
         LogitDirection.checkPosition(pos, t);
         double[] u = LogitDirection.of(model.weights(), cache, pos, target, contrast).u();
         List<HeadSources> out = new ArrayList<>();
@@ -57,11 +60,12 @@ public final class SourceAttribution {
                     for (int o = 0; o < d; o++) s += wo[(h * dh + e) * d + o] * u[o];
                     ou[e] = s;
                 }
+                int g = c.keyValueHead(h);
                 List<Source> src = new ArrayList<>(pos + 1);
                 double total = 0;
                 for (int s = 0; s <= pos; s++) {
                     double vo = 0;
-                    for (int e = 0; e < dh; e++) vo += vv[(s * nh + h) * dh + e] * ou[e];
+                    for (int e = 0; e < dh; e++) vo += vv[(s * nkv + g) * dh + e] * ou[e];
                     double part = a[(h * t + pos) * t + s] * vo;
                     total += part;
                     src.add(new Source(s, tokens[s], part));

@@ -21,7 +21,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * </ul>
  * Row and column i of every circuit stand for token id {@code tokens()[i]}. Factors are
  * float64; over the whole GPT-2 vocabulary W_E and W_U take 2 × 300 MB here, so prefer a subset.
- * Biases and LayerNorm are left out (see {@link HeadCircuits}).
+ * Biases and LayerNorm are left out, and rotary models' QK circuits leave the rotation out (see
+ * {@link HeadCircuits}); under grouped-query attention a head reads its key/value head's W_K, W_V.
  */
 public final class TokenCircuits {
     private final Weights w;
@@ -72,9 +73,13 @@ public final class TokenCircuits {
         return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wq(w, layer, head)), CommonOps_DDRM.transpose(keys, null));
     }
 
-    /** W_E·W_Q[h] · (W_pos·W_K[h])ᵀ, [|T| queries, n_ctx key positions]. */
+    /** W_E·W_Q[h] · (W_pos·W_K[h])ᵀ, [|T| queries, n_ctx key positions]; an error for rotary models, which have no W_pos. */
     public FactoredMatrix qkPositional(int layer, int head) {
         ModelConfig c = w.config();
+        if (c.rotary()) {
+            throw new IllegalArgumentException(c.modelName() + " uses rotary position embeddings: it has no W_pos, so there is no"
+                    + " positional QK circuit (positions rotate queries and keys instead)");
+        }
         DMatrixRMaj pos = FactoredMatrix.matrix(w.wPos().data(), 0, c.nCtx(), c.dModel());
         DMatrixRMaj keys = FactoredMatrix.mult(pos, HeadCircuits.wk(w, layer, head));
         return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wq(w, layer, head)), CommonOps_DDRM.transpose(keys, null));

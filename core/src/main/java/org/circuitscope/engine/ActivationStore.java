@@ -184,14 +184,16 @@ public final class ActivationStore {
     /** A copy of the cache's rows of {@code name} for this version's positions, or null when the cache does not hold it. */
     private Tensor fromCache(String name) {
         ModelConfig c = model.config();
-        int t = ids.length, h = c.nHeads(), dh = c.dHead();
+        int t = ids.length, h = c.nHeads(), kvh = c.nKeyValueHeads(), dh = c.dHead();
         if (name.equals(HookPoint.LN_FINAL_SCALE) && c.normalizationType() != Normalization.NONE) {
             return Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1);
         }
+        // The cache keeps queries and keys as attention used them: rotated (hook_rot_q/k) for rotary models.
+        String q = c.rotary() ? "rot_q" : "q", k = c.rotary() ? "rot_k" : "k";
         for (int l = 0; l < c.nLayers(); l++) {
-            if (name.equals(HookPoint.attn(l, "q"))) return Tensor.of(Arrays.copyOf(kv.queries(l), t * h * dh), t, h, dh);
-            if (name.equals(HookPoint.attn(l, "k"))) return Tensor.of(Arrays.copyOf(kv.keys(l), t * h * dh), t, h, dh);
-            if (name.equals(HookPoint.attn(l, "v"))) return Tensor.of(Arrays.copyOf(kv.values(l), t * h * dh), t, h, dh);
+            if (name.equals(HookPoint.attn(l, q))) return Tensor.of(Arrays.copyOf(kv.queries(l), t * h * dh), t, h, dh);
+            if (name.equals(HookPoint.attn(l, k))) return Tensor.of(Arrays.copyOf(kv.keys(l), t * kvh * dh), t, kvh, dh);
+            if (name.equals(HookPoint.attn(l, "v"))) return Tensor.of(Arrays.copyOf(kv.values(l), t * kvh * dh), t, kvh, dh);
             if (name.equals(HookPoint.attn(l, "z"))) return Tensor.of(Arrays.copyOf(kv.z(l), t * h * dh), t, h, dh);
         }
         return null;
@@ -218,9 +220,12 @@ public final class ActivationStore {
     /** Bytes held (logits excluded): the cache's rows for this prompt, the first pass's other activations and those recomputed. */
     public synchronized long heldBytes() { return cacheBytes(model.config(), ids.length) + baseBytes + memoBytes + extraBytes; }
 
-    /** What the cache holds for {@code t} positions besides the logits: K, V, Q and z of every layer and the final scale. */
+    /**
+     * What the cache holds for {@code t} positions besides the logits: Q and z (n_heads wide), K and
+     * V (n_key_value_heads wide) of every layer, and the final scale.
+     */
     public static long cacheBytes(ModelConfig c, int t) {
-        return 4L * t * (4L * c.nLayers() * c.nHeads() * c.dHead() + 1);
+        return 4L * t * (2L * c.nLayers() * (c.nHeads() + c.nKeyValueHeads()) * c.dHead() + 1);
     }
 
     /**
@@ -265,17 +270,20 @@ public final class ActivationStore {
 
     /** Whether the document's {@link KeyValueCache} holds this activation (read from there, never stored twice). */
     static boolean heldByCache(ModelConfig c, String n) {
-        return n.endsWith("attn.hook_q") || n.endsWith("attn.hook_k") || n.endsWith("attn.hook_v") || n.endsWith("attn.hook_z")
+        // Rotary models' cache holds the rotated queries and keys; their unrotated hook_q, hook_k are recomputed.
+        String q = c.rotary() ? "attn.hook_rot_q" : "attn.hook_q", k = c.rotary() ? "attn.hook_rot_k" : "attn.hook_k";
+        return n.endsWith(q) || n.endsWith(k) || n.endsWith("attn.hook_v") || n.endsWith("attn.hook_z")
                 || (n.equals(HookPoint.LN_FINAL_SCALE) && c.normalizationType() != Normalization.NONE);
     }
 
     static long bytes(ModelConfig c, int t, String n) {
-        long d = c.dModel(), h = c.nHeads();
+        long d = c.dModel(), h = c.nHeads(), kvh = c.nKeyValueHeads();
         long elems;
         if (n.endsWith("hook_pattern") || n.endsWith("hook_attn_scores")) elems = h * t * t;
         else if (n.endsWith("hook_result")) elems = (long) t * h * d;
-        else if (n.endsWith("hook_q") || n.endsWith("hook_k") || n.endsWith("hook_v") || n.endsWith("hook_z")) elems = (long) t * h * c.dHead();
-        else if (n.endsWith("mlp.hook_pre") || n.endsWith("mlp.hook_post")) elems = (long) t * c.dMlp();
+        else if (n.endsWith("hook_q") || n.endsWith("hook_rot_q") || n.endsWith("hook_z")) elems = (long) t * h * c.dHead();
+        else if (n.endsWith("hook_k") || n.endsWith("hook_rot_k") || n.endsWith("hook_v")) elems = (long) t * kvh * c.dHead();
+        else if (n.endsWith("mlp.hook_pre") || n.endsWith("mlp.hook_pre_linear") || n.endsWith("mlp.hook_post")) elems = (long) t * c.dMlp();
         else if (n.endsWith("hook_scale")) elems = t;
         else if (n.equals(HookPoint.LOGITS)) elems = (long) t * c.dVocab();
         else elems = t * d;

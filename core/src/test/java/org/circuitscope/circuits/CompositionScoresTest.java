@@ -21,11 +21,28 @@ class CompositionScoresTest {
 
     @Test
     void everyPairMatchesTheNormsOfTheMaterialisedProducts() {
-        CompositionScores.Result s = CompositionScores.all(W);
-        for (int l1 = 0; l1 < 3; l1++)
-            for (int h1 = 0; h1 < 2; h1++)
-                for (int l2 = 0; l2 < 3; l2++)
-                    for (int h2 = 0; h2 < 2; h2++) {
+        assertEveryPairMatchesTheMaterialisedProducts(W);
+    }
+
+    /** Grouped-query (8 heads on 2 key/value heads) and partly rotary models: the naive side repeats _W_K, _W_V per query head. */
+    @Test
+    void groupedQueryAndRotaryModelsMatchTheProductsOfTheRepeatedKeyAndValueWeights() {
+        Weights llama = RandomWeights.generate(Families.llama(3, false), 4, 0.5);
+        assertEveryPairMatchesTheMaterialisedProducts(llama);
+        assertEveryPairMatchesTheMaterialisedProducts(RandomWeights.generate(Families.neox(2, false), 5, 0.5));
+        // Query heads 0–3 share key/value head 0: with one writer, their V-composition scores differ only through W_O.
+        CompositionScores.Result s = CompositionScores.all(llama);
+        assertNotEquals(s.k()[0][1][1][0], s.k()[0][1][1][4], "different key/value heads compose differently");
+    }
+
+    static void assertEveryPairMatchesTheMaterialisedProducts(Weights w) {
+        ModelConfig c = w.config();
+        CompositionScores.Result s = CompositionScores.all(w);
+        Weights W = w;
+        for (int l1 = 0; l1 < c.nLayers(); l1++)
+            for (int h1 = 0; h1 < c.nHeads(); h1++)
+                for (int l2 = 0; l2 < c.nLayers(); l2++)
+                    for (int h2 = 0; h2 < c.nHeads(); h2++) {
                         String pair = "L" + l1 + "H" + h1 + " → L" + l2 + "H" + h2;
                         if (l1 >= l2) {
                             assertEquals(0, s.q()[l1][h1][l2][h2], pair + " Q (not an earlier layer)");

@@ -50,6 +50,22 @@ class CopyingScoreTest {
         assertEquals(-1.0, CopyingScore.ov(w)[0][0], 1e-9);
     }
 
+    /** Grouped-query attention: each query head's circuits use its key/value head's W_V and W_K, repeated as TransformerLens does. */
+    @Test
+    void groupedQueryScoresEqualTheScoresOfTheFullCircuitsWithRepeatedKeyAndValueWeights() {
+        Weights w = RandomWeights.generate(Families.llama(2, true), 6, 0.5);
+        double[][] ov = CopyingScore.ov(w), qk = CopyingScore.qk(w);
+        double[][] we = NaiveCircuits.embed(w), wu = NaiveCircuits.unembed(w);
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 8; h++) {
+                double[][] fullOv = NaiveCircuits.times(NaiveCircuits.times(we, NaiveCircuits.ov(w, l, h)), wu);
+                double[][] fullQk = NaiveCircuits.times(NaiveCircuits.times(we, NaiveCircuits.qk(w, l, h)), NaiveCircuits.transpose(we));
+                assertEquals(CopyingScore.score(CopyingScore.eigenvalues(NaiveCircuits.flat(fullOv))), ov[l][h], 1e-6, "OV L" + l + "H" + h);
+                assertEquals(CopyingScore.score(CopyingScore.eigenvalues(NaiveCircuits.flat(fullQk))), qk[l][h], 1e-6, "QK L" + l + "H" + h);
+            }
+        }
+    }
+
     /** W_E·W_V[h]·W_O[h]·W_U materialised in float64 (vocab × vocab), by plain loops. */
     static double[] fullOvCircuit(Weights w, int l, int h) {
         ModelConfig c = w.config();

@@ -89,6 +89,46 @@ class DirectLogitAttributionTest {
         }
     }
 
+    /**
+     * GPT-NeoX (partial rotary, parallel) and Llama (RMS, gated, rotary, 8 heads on 2 key/value
+     * heads): the components sum to the logit difference; each head's component equals its
+     * hook_result read through the final norm written here (centring for LN only); its per-source
+     * parts (pattern × the value of its key/value head) sum to it.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("org.circuitscope.circuits.PathExpansionTest#families")
+    void otherFamiliesComponentsSumToTheLogitAndHeadsMatchTheirResultAndSources(ModelConfig c) {
+        Transformer m = new Transformer(RandomWeights.generate(c, 13, 0.4));
+        Weights w = m.weights();
+        ActivationCache cache = m.runWithCache(TOKENS);
+        int V = c.dVocab(), D = c.dModel(), H = c.nHeads(), pos = 6, target = 9, contrast = 21;
+        boolean ln = c.normalizationType() == Normalization.LN;
+        DirectLogitAttribution.Result r = DirectLogitAttribution.compute(m, cache, pos, target, contrast);
+        double want = cache.logits().data()[pos * V + target] - cache.logits().data()[pos * V + contrast];
+        double max = r.components().stream().mapToDouble(x -> Math.abs(x.value())).max().orElseThrow();
+        assertTrue(Math.abs(r.sum() - want) <= 1e-4 * max + 1e-6, c.modelName() + ": components sum to " + r.sum() + ", model gives " + want);
+        assertTrue(r.components().stream().noneMatch(x -> x.kind().equals("pos_embed")), "rotary models have no pos_embed component");
+        assertEquals(1 + c.nLayers() * (H + 1 + (c.attnOnly() ? 0 : 1)) + (ln ? 1 : 0) + 1, r.components().size());
+
+        float[] wf = w.data("ln_final.w"), wu = w.data("unembed.W_U");
+        double sf = cache.get("ln_final.hook_scale").data()[pos];
+        List<SourceAttribution.HeadSources> sources = SourceAttribution.compute(m, cache, pos, target, contrast);
+        for (int l = 0; l < c.nLayers(); l++) {
+            float[] res = cache.get("blocks." + l + ".attn.hook_result").data();
+            for (int h = 0; h < H; h++) {
+                double mean = 0, head = 0;
+                if (ln) for (int o = 0; o < D; o++) mean += res[(pos * H + h) * D + o] / (double) D;
+                for (int o = 0; o < D; o++) head += (res[(pos * H + h) * D + o] - mean) / sf * wf[o] * (wu[o * V + target] - wu[o * V + contrast]);
+                String label = ModelConfig.headLabel(l, h);
+                double got = r.components().stream().filter(x -> x.label().equals(label)).findFirst().orElseThrow().value();
+                assertEquals(head, got, 1e-5 * Math.max(1, Math.abs(head)), label);
+                SourceAttribution.HeadSources hs = sources.get(l * H + h);
+                assertEquals(label, hs.label());
+                assertEquals(head, hs.total(), 1e-4 * Math.max(1, Math.abs(head)), label + ": parts through its key/value head's values");
+            }
+        }
+    }
+
     @Test
     void aHeadAttendingOnlyToOneSourceGetsItsWholeTermFromThere() {
         // Force L0H0 to attend to position 2 from every query ≥ 2: all of its term at position 5 comes from source 2.

@@ -37,12 +37,15 @@ class LogitLensTest {
             double[] x = new double[D], want = new double[V];
             for (int i = 0; i < D; i++) x[i] = resid[pos * D + i];
             if (n != Normalization.NONE) {
+                // LayerNorm centres; RMSNorm divides by the root mean square of the raw row.
+                boolean layerNorm = n == Normalization.LN || n == Normalization.LN_PRE;
                 double mean = 0, var = 0;
-                for (double e : x) mean += e / D;
+                if (layerNorm) for (double e : x) mean += e / D;
                 for (double e : x) var += (e - mean) * (e - mean) / D;
                 for (int i = 0; i < D; i++) {
                     x[i] = (x[i] - mean) / Math.sqrt(var + c.eps());
                     if (n == Normalization.LN) x[i] = x[i] * w.data("ln_final.w")[i] + w.data("ln_final.b")[i];
+                    if (n == Normalization.RMS) x[i] = x[i] * w.data("ln_final.w")[i];
                 }
             }
             int best = 0;

@@ -23,11 +23,19 @@ final class NaiveCircuits {
 
     static double[][] pos(Weights w) { return dense(w.data("pos_embed.W_pos"), w.config().nCtx(), w.config().dModel()); }
 
+    /**
+     * Head h's slice of W_Q, W_K or W_V. Under grouped-query attention W_K and W_V are
+     * TransformerLens's repeat_interleave of {@code _W_K}, {@code _W_V}: head h's is key/value
+     * head h / (n_heads / n_key_value_heads)'s.
+     */
     static double[][] in(Weights w, int l, int h, String name) {
         ModelConfig c = w.config();
-        float[] x = w.data("blocks." + l + ".attn." + name);
+        int kv = c.architecture().nKeyValueHeads();
+        boolean shared = !name.equals("W_Q") && kv < c.nHeads();
+        float[] x = w.data("blocks." + l + ".attn." + (shared ? "_" : "") + name);
+        int src = shared ? h / (c.nHeads() / kv) : h;
         double[][] m = new double[c.dModel()][c.dHead()];
-        for (int i = 0; i < c.dModel(); i++) for (int e = 0; e < c.dHead(); e++) m[i][e] = x[(h * c.dModel() + i) * c.dHead() + e];
+        for (int i = 0; i < c.dModel(); i++) for (int e = 0; e < c.dHead(); e++) m[i][e] = x[(src * c.dModel() + i) * c.dHead() + e];
         return m;
     }
 

@@ -56,6 +56,78 @@ class PathExpansionTest {
         }
     }
 
+    static Stream<Arguments> families() {
+        return Stream.of(Arguments.of(Families.neox(3, false)), Arguments.of(Families.neox(2, true)),
+                Arguments.of(Families.llama(3, false)), Arguments.of(Families.llama(2, true)));
+    }
+
+    /** GPT-NeoX (partial rotary, parallel blocks) and Llama (RMS, gated, rotary, 8 heads on 2 key/value heads). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void termsSumToTheLogitOnOtherFamilies(ModelConfig c) {
+        Transformer m = new Transformer(RandomWeights.generate(c, 31, 0.4));
+        ActivationCache cache = m.runWithCache(TOKENS);
+        for (int pos : new int[] {0, 4, TOKENS.length - 1}) {
+            for (int target : new int[] {2, 17}) {
+                PathExpansion.Result r = PathExpansion.expand(m, cache, pos, target);
+                double max = r.terms().stream().mapToDouble(t -> Math.abs(t.value())).max().orElseThrow();
+                double logit = cache.logits().get(pos, target);
+                assertTrue(Math.abs(r.sum() - logit) <= 1e-4 * max + 1e-6,
+                        c.modelName() + " pos " + pos + " target " + target + ": terms sum to " + r.sum() + " but the logit is " + logit);
+                assertEquals("embed", r.terms().stream().filter(t -> t.kind().equals(PathExpansion.DIRECT)).findFirst().orElseThrow().label(),
+                        "no W_pos in a rotary model's direct path");
+                assertEquals(c.normalizationType() == Normalization.LN, r.terms().stream().anyMatch(t -> t.label().equals("ln_final.b")));
+            }
+        }
+    }
+
+    /**
+     * Every single-head term of a Llama-style and a NeoX-style model against float64 loops over
+     * the recorded cache: Σ_s A[p, s]·(norm1(x0[s]) without its bias)·W_V[kv(h)]·W_O[h], then
+     * the final norm (frozen scale, centring for LN only, weight) and W_U[:, t]. The
+     * normalisations are written here from their definitions; only the patterns and scales are
+     * read from the cache.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void singleHeadTermsOfOtherFamiliesMatchANaiveComputationFromTheCache(ModelConfig c) {
+        Weights w = RandomWeights.generate(c, 41, 0.5);
+        Transformer m = new Transformer(w);
+        ActivationCache cache = m.runWithCache(TOKENS);
+        int T = TOKENS.length, D = c.dModel(), H = c.nHeads(), dh = c.dHead(), V = c.dVocab(), pos = 6, target = 11;
+        int group = H / c.architecture().nKeyValueHeads();
+        boolean ln = c.normalizationType() == Normalization.LN;
+        String kvPrefix = group > 1 ? "_" : "";
+        double[] WE = d(w, "embed.W_E"), WU = d(w, "unembed.W_U"), wf = d(w, "ln_final.w");
+        double sf = cache.get("ln_final.hook_scale").data()[pos];
+        PathExpansion.Result r = PathExpansion.expand(m, cache, pos, target);
+        for (int l = 0; l < c.nLayers(); l++) {
+            double[] WV = d(w, "blocks." + l + ".attn." + kvPrefix + "W_V"), WO = d(w, "blocks." + l + ".attn.W_O"), w1 = d(w, "blocks." + l + ".ln1.w");
+            float[] a = cache.get("blocks." + l + ".attn.hook_pattern").data(), s1 = cache.get("blocks." + l + ".ln1.hook_scale").data();
+            for (int h = 0; h < H; h++) {
+                int g = h / group;
+                double[] out = new double[D];
+                for (int s = 0; s <= pos; s++) {
+                    double[] x = new double[D];
+                    double mean = 0;
+                    for (int i = 0; i < D; i++) x[i] = WE[TOKENS[s] * D + i];
+                    if (ln) for (int i = 0; i < D; i++) mean += x[i] / D;
+                    for (int i = 0; i < D; i++) x[i] = (x[i] - mean) / s1[s] * w1[i];
+                    for (int e = 0; e < dh; e++) {
+                        double v = 0;
+                        for (int i = 0; i < D; i++) v += x[i] * WV[(g * D + i) * dh + e];
+                        for (int o = 0; o < D; o++) out[o] += a[(h * T + pos) * T + s] * v * WO[(h * dh + e) * D + o];
+                    }
+                }
+                double mean = 0, want = 0;
+                if (ln) for (double e : out) mean += e / D;
+                for (int o = 0; o < D; o++) want += (out[o] - mean) / sf * wf[o] * WU[o * V + target];
+                String label = ModelConfig.headLabel(l, h);
+                assertEquals(want, value(r, label), 1e-4 * Math.max(1, Math.abs(want)), c.modelName() + " single-head term " + label);
+            }
+        }
+    }
+
     @Test
     void everyTermIsListedOnceAndSortedByMagnitude() {
         int layers = 3, h = 3;

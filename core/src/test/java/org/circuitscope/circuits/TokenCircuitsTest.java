@@ -73,4 +73,18 @@ class TokenCircuitsTest {
                 assertEquals(sum / abs, scores[l][h], 1e-8, "QK copying score of L" + l + "H" + h);
             }
     }
+
+    @Test
+    void rotaryModelsHaveNoPositionalQkCircuitAndTheirQkCircuitsLeaveTheRotationOut() {
+        Weights w = RandomWeights.generate(Families.llama(1, true), 2, 0.5);
+        TokenCircuits tc = TokenCircuits.of(w, new int[] {1, 4, 9});
+        var e = assertThrows(IllegalArgumentException.class, () -> tc.qkPositional(0, 5));
+        assertTrue(e.getMessage().contains("rotary") && e.getMessage().contains("W_pos"), e.getMessage());
+        // Head 5 reads key/value head 1 (8 heads on 2): its QK circuit is W_E W_Q[5] (W_E _W_K[1])ᵀ, no rotation.
+        double[][] we = NaiveCircuits.dense(w.data("embed.W_E"), 30, 16), rows = new double[3][];
+        for (int i = 0; i < 3; i++) rows[i] = we[new int[] {1, 4, 9}[i]];
+        assertMatrix(times(times(rows, qk(w, 0, 5)), transpose(rows)), tc.qk(0, 5).ab(), "QK of a grouped-query head");
+        assertNotNull(HeadCircuits.rotaryNote(w.config()));
+        assertNull(HeadCircuits.rotaryNote(W.config()), "no note for learned positions");
+    }
 }

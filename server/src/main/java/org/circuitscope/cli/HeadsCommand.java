@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import org.circuitscope.circuits.CompositionScores;
 import org.circuitscope.circuits.CopyingScore;
+import org.circuitscope.circuits.HeadCircuits;
 import org.circuitscope.circuits.HeadDetectors;
 import org.circuitscope.circuits.TokenCircuits;
 import org.circuitscope.circuits.HeadDetectors.Detector;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * Per head: OV and QK copying scores, top skip-trigrams, induction score on repeated random
  * tokens and (with --text) previous-token and duplicate-token scores averaged over windows of
  * that text; for the model: Q/K/V composition scores of every head pair with their random baseline.
+ * For rotary models a note says that the QK copying score, the skip-trigrams' QK scores and Q/K
+ * composition leave the rotation out (as TransformerLens's QK circuits).
  */
 @Command(name = "heads", mixinStandardHelpOptions = true,
         description = "Head overview: copying scores, skip-trigrams, induction score (repeated random tokens), composition scores and, "
@@ -57,7 +60,7 @@ final class HeadsCommand implements Callable<Integer> {
 
     record Composition(double[][][][] q, double[][][][] k, double[][][][] v) {}
     record Result(String model, int n_layers, int n_heads, Integer text_windows, int trigram_vocab, List<HeadSummary> heads,
-                  Composition composition, Double composition_baseline) {}
+                  Composition composition, Double composition_baseline, String qk_note) {}
 
     @Override
     public Integer call() throws Exception {
@@ -114,7 +117,8 @@ final class HeadsCommand implements Callable<Integer> {
             CompositionScores.Result comp = noComposition ? null : CompositionScores.all(weights);
             double baseline = noComposition ? Double.NaN : CompositionScores.baseline(c.dModel(), c.dHead(), baselineSamples, seed);
             Result r = new Result(m.name(), c.nLayers(), c.nHeads(), text == null ? null : used, candidates.length, heads,
-                    comp == null ? null : new Composition(comp.q(), comp.k(), comp.v()), comp == null ? null : baseline);
+                    comp == null ? null : new Composition(comp.q(), comp.k(), comp.v()), comp == null ? null : baseline,
+                    HeadCircuits.rotaryNote(c));
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 JsonOut.print(out, r);
@@ -123,6 +127,7 @@ final class HeadsCommand implements Callable<Integer> {
                         text == null ? "" : String.format(" (previous/duplicate-token scores over %d windows of %s)", used, text));
                 out.printf("%-6s %8s %8s %8s %8s %9s %9s  %s%n", "head", "OV-copy", "QK-copy", "prev-tok", "dup-tok", "induction",
                         "ind-rand", "top skip-trigram  [source] … [destination] → [out]");
+                if (r.qk_note() != null) out.printf("note: %s%n", r.qk_note());
                 for (HeadSummary h : heads) {
                     String tri = h.skip_trigrams().isEmpty() ? "-" : trigram(h.skip_trigrams().getFirst());
                     out.printf("%-6s %8.3f %8.3f %8s %8s %9s %9.3f  %s%n", h.label(), h.ov_copying_score(), h.qk_copying_score(),

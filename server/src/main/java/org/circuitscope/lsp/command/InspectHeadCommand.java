@@ -1,6 +1,7 @@
 package org.circuitscope.lsp.command;
 
 import java.util.List;
+import org.circuitscope.circuits.HeadCircuits;
 import org.circuitscope.circuits.HeadIndex;
 import org.circuitscope.lsp.protocol.CommandIds;
 import org.circuitscope.report.HeadSummary;
@@ -8,11 +9,12 @@ import org.circuitscope.report.TokenRef;
 
 /**
  * {@code circuitscope.inspectHead}: the head card of ({@code layer}, {@code head}): its pattern
- * on the prompt, its {@link HeadSummary} with the top 10 skip-trigrams, and Q/K/V composition.
+ * on the prompt, its {@link HeadSummary} with the top 10 skip-trigrams, and Q/K/V composition;
+ * {@code qk_note} says, for rotary models, that the QK-based scores leave the rotation out.
  */
 final class InspectHeadCommand implements ServerCommand {
     record Result(String model, int layer, int head, String label, List<TokenRef> tokens, float[][] pattern, HeadSummary scores,
-                  HeadInspection.Composition composition) {}
+                  HeadInspection.Composition composition, String qk_note) {}
 
     @Override public String id() { return CommandIds.INSPECT_HEAD; }
 
@@ -23,6 +25,6 @@ final class InspectHeadCommand implements ServerCommand {
         float[][] pattern = HeadData.pattern(call.run(), l, h, call.cancel());
         HeadSummary scores = HeadData.summary(call.run(), HeadData.detectors(call.run(), call.cancel()), l, h, 10);
         return new Result(call.model().name(), l, h, hd.label(), HeadData.tokens(call.run()), pattern, scores,
-                HeadInspection.composition(call.model(), l, h, 12));
+                HeadInspection.composition(call.model(), l, h, 12), HeadCircuits.rotaryNote(call.model().config()));
     }
 }
