@@ -24,6 +24,9 @@ import org.circuitscope.grad.Backward;
  *     Completeness says Σ_i IG_i = f(e) − f(0); the reported error is the difference, which
  *     shrinks as m grows.</li>
  * </ul>
+ * In a rotary model the token embeddings are the whole input, and a first normalisation
+ * divides α·e by its size: f barely moves until α is about √eps / rms(e), so integrated
+ * gradients there need steps finer than that (hundreds), as the completeness error shows.
  */
 public final class GradientAttribution {
     /**

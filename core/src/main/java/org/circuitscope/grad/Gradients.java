@@ -12,6 +12,7 @@ import org.circuitscope.tensor.Tensor;
  *                  each position's token embedding row
  * @param dPosEmbed dLoss/d{@code hook_pos_embed} {@code [pos, d_model]}; equal in value to
  *                  {@code dEmbed} (both are added straight into the residual stream) but a separate
- *                  tensor, so either may be modified on its own
+ *                  tensor, so either may be modified on its own; null for rotary models, which
+ *                  have no hook_pos_embed (their positions turn queries and keys instead)
  */
 public record Gradients(Map<String, Tensor> params, Tensor dEmbed, Tensor dPosEmbed) {}

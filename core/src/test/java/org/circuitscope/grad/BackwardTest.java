@@ -3,15 +3,19 @@ package org.circuitscope.grad;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 import org.circuitscope.model.ActFn;
 import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.Architecture;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
+import org.circuitscope.model.PositionalEmbedding;
 import org.circuitscope.model.RandomWeights;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
@@ -28,8 +32,9 @@ class BackwardTest {
      * (step 1e-5 on a loss of order 10: truncation ~h² and rounding ~1e-16/h, both ≲ 1e-9
      * relative), so what is measured is the float32 backward's own error: sums of at most a
      * dozen products, and activations read back from the float32 forward, each good to a few
-     * ulps (6e-8), amplified by softmax and by LayerNorm's 1/scale through two layers. The
-     * worst case over all 12 configurations measured 1.8e-6 (LNPre, attention-only); 1e-5
+     * ulps (6e-8), amplified by softmax and by the normalisations' 1/scale through two layers.
+     * The worst case over all 35 configurations (GPT-2 style and the families) measured 2.0e-6
+     * (Llama-style, grouped-query ratio 4, ln1.w); 1e-5
      * leaves room for kernels that sum in another order, while a missing or wrong term shows
      * as 1e-2 or more.
      */
@@ -111,7 +116,89 @@ class BackwardTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void everyParameterAndEmbeddingGradientMatchesFloat64CentralDifferences(ModelConfig cfg) {
-        Weights w = RandomWeights.generate(cfg, 11, 0.4);
+        assertEveryGradientMatchesCentralDifferences(RandomWeights.generate(cfg, 11, 0.4));
+    }
+
+    /**
+     * A family's shape, in a tiny config, and the weights its checkpoints have: Llama has no
+     * biases at all (TransformerLens fills zeros, still parameters with gradients), Qwen2 has
+     * them on q, k, v only; tied models' W_U starts as W_E's transpose (TransformerLens unties
+     * on loading, so the two stay separate parameters with separate gradients).
+     */
+    record Family(String label, ModelConfig cfg, Biases biases, boolean tied) {
+        @Override public String toString() { return label; }
+
+        Weights weights(long seed) {
+            Map<String, Tensor> m = new LinkedHashMap<>(RandomWeights.generate(cfg, seed, 0.4).asMap());
+            m.replaceAll((name, t) -> biases.keeps(name) ? t : Tensor.zeros(t.shape()));
+            if (tied) {
+                int d = cfg.dModel(), v = cfg.dVocab();
+                float[] we = m.get("embed.W_E").data(), wu = new float[d * v];
+                for (int i = 0; i < v; i++) for (int j = 0; j < d; j++) wu[j * v + i] = we[i * d + j];
+                m.put("unembed.W_U", Tensor.of(wu, d, v));
+            }
+            return Weights.of(cfg, m, label);
+        }
+    }
+
+    enum Biases {
+        ALL, NONE, QKV_ONLY;
+
+        boolean keeps(String name) {
+            String last = name.substring(name.lastIndexOf('.') + 1).replaceFirst("^_", "");
+            if (!last.startsWith("b_")) return true;
+            return this == ALL || this == QKV_ONLY && (last.equals("b_Q") || last.equals("b_K") || last.equals("b_V"));
+        }
+    }
+
+    static ModelConfig family(String name, Normalization norm, ActFn act, boolean attnOnly, int heads, int dHead, Architecture a) {
+        return new ModelConfig(name, 2, 8, heads, dHead, 12, 11, 6, act, norm, attnOnly, 1e-5, false, a);
+    }
+
+    static Architecture rotary(int rotaryDim, double base, int kvHeads, boolean gated, boolean parallel) {
+        return new Architecture(PositionalEmbedding.ROTARY, rotaryDim, base, kvHeads, gated, parallel, "");
+    }
+
+    /**
+     * GPT-NeoX (Pythia): LayerNorm, GELU, rotary on 4 of 8 head dimensions, parallel or
+     * sequential blocks; Llama-style: RMSNorm, SiLU, gated MLP, rotary on the whole head,
+     * grouped-query ratios 1, 2 and 4; RMSPre (a folded RMS model); grouped-query attention
+     * without rotary. Base 100 in some, so that the slow pair of dimensions also turns visibly
+     * over five positions.
+     */
+    static Stream<Family> families() {
+        return Stream.of(
+                new Family("neox-parallel", family("neox-parallel", Normalization.LN, ActFn.GELU, false, 2, 8,
+                        rotary(4, 10000, 0, false, true)), Biases.ALL, false),
+                new Family("neox-sequential", family("neox-sequential", Normalization.LN, ActFn.GELU, false, 2, 8,
+                        rotary(4, 100, 0, false, false)), Biases.ALL, false),
+                new Family("neox-attn-only", family("neox-attn-only", Normalization.LN, ActFn.GELU, true, 2, 8,
+                        rotary(4, 100, 0, false, false)), Biases.ALL, true),
+                new Family("llama-gqa1-untied", family("llama-gqa1", Normalization.RMS, ActFn.SILU, false, 2, 4,
+                        rotary(4, 10000, 2, true, false)), Biases.NONE, false),
+                new Family("llama-gqa4-tied", family("llama-gqa4", Normalization.RMS, ActFn.SILU, false, 4, 4,
+                        rotary(4, 100, 1, true, false)), Biases.NONE, true),
+                new Family("qwen2-gqa2-qkv-bias", family("qwen2-gqa2", Normalization.RMS, ActFn.SILU, false, 4, 4,
+                        rotary(4, 100, 2, true, false)), Biases.QKV_ONLY, false),
+                new Family("llama-gqa4-attn-only", family("llama-gqa4-attn-only", Normalization.RMS, ActFn.SILU, true, 4, 4,
+                        rotary(4, 100, 1, true, false)), Biases.QKV_ONLY, true),
+                new Family("rmspre-gqa2-parallel-gated", family("rmspre-gqa2", Normalization.RMS_PRE, ActFn.SILU, false, 4, 4,
+                        rotary(4, 100, 2, true, true)), Biases.ALL, true),
+                new Family("rmspre-gqa2-sequential-gelu", family("rmspre-gqa2-gelu", Normalization.RMS_PRE, ActFn.GELU_NEW, false, 4, 4,
+                        rotary(2, 100, 2, false, false)), Biases.ALL, false),
+                new Family("gpt2-gqa2-learned-positions", family("gpt2-gqa2", Normalization.LN, ActFn.GELU_NEW, false, 4, 4,
+                        Architecture.GPT2.withKeyValueHeads(2)), Biases.ALL, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void everyFamilysParameterAndEmbeddingGradientsMatchFloat64CentralDifferences(Family f) {
+        assertEveryGradientMatchesCentralDifferences(f.weights(11));
+    }
+
+    /** The backward pass against float64 central differences of {@link ReferenceModel64}, for every parameter and the embeddings. */
+    static void assertEveryGradientMatchesCentralDifferences(Weights w) {
+        ModelConfig cfg = w.config();
         int t = TOKENS.length, d = cfg.dModel();
         float[] g = gaussian(t * cfg.dVocab(), 5);
         ActivationCache cache = new Transformer(w).runWithCache(TOKENS);
@@ -119,22 +206,30 @@ class BackwardTest {
 
         ReferenceModel64 ref = new ReferenceModel64(w);
         assertEquals(Weights.expected(cfg).keySet(), grads.params().keySet(), "a gradient for every parameter, in state-dict order");
-                for (String name : Weights.expected(cfg).keySet()) {
+        for (String name : Weights.expected(cfg).keySet()) {
             double[] fd = centralDifferences(ref.p.get(name), () -> linearLoss(ref.logits(TOKENS), g));
-            // b_K adds q·b_K to every score of a query row, which softmax ignores: its gradient is
-            // zero, and the check below then demands that of the backward pass too.
-            if (!name.endsWith("attn.b_K")) assertTrue(norm(fd) > TINY, name + ": the check is vacuous, the loss does not depend on it");
+            // Without rotary, b_K adds q·b_K to every score of a query row, which softmax ignores:
+            // its gradient is zero, and the check below then demands that of the backward pass too.
+            // Rotated, the bias differs by position and does matter.
+            boolean zeroByDesign = name.endsWith("b_K") && !cfg.rotary();
+            if (!zeroByDesign) assertTrue(norm(fd) > TINY, name + ": the check is vacuous, the loss does not depend on it");
             assertGradientClose(cfg.modelName() + " " + name, fd, grads.params().get(name));
         }
 
-        double[] embed = new double[t * d], pos = new double[t * d];
+        boolean learned = !cfg.rotary();
+        double[] embed = new double[t * d], pos = learned ? new double[t * d] : null;
         for (int i = 0; i < t * d; i++) {
             embed[i] = ref.p.get("embed.W_E")[TOKENS[i / d] * d + i % d];
-            pos[i] = ref.p.get("pos_embed.W_pos")[i];
+            if (learned) pos[i] = ref.p.get("pos_embed.W_pos")[i];
         }
         DoubleSupplier loss = () -> linearLoss(ref.logits(TOKENS, embed, pos), g);
         assertGradientClose(cfg.modelName() + " hook_embed", centralDifferences(embed, loss), grads.dEmbed());
-        assertGradientClose(cfg.modelName() + " hook_pos_embed", centralDifferences(pos, loss), grads.dPosEmbed());
+        if (learned) {
+            assertGradientClose(cfg.modelName() + " hook_pos_embed", centralDifferences(pos, loss), grads.dPosEmbed());
+        } else {
+            assertNull(grads.dPosEmbed(), "a rotary model has no hook_pos_embed");
+            assertFalse(grads.params().containsKey("pos_embed.W_pos"), "nor a W_pos");
+        }
     }
 
     @Test
@@ -204,24 +299,40 @@ class BackwardTest {
         }
     }
 
-    @Test
-    void inputGradientsAloneEqualThoseOfTheFullBackwardPass() {
-        ModelConfig cfg = config(Normalization.LN_PRE, false, ActFn.GELU_NEW);
-        Weights w = RandomWeights.generate(cfg, 4, 0.4);
+    static Stream<Family> inputGradientCases() {
+        return Stream.of(new Family("gpt2-lnpre", config(Normalization.LN_PRE, false, ActFn.GELU_NEW), Biases.ALL, false),
+                families().filter(f -> f.label().equals("llama-gqa4-tied")).findFirst().orElseThrow());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inputGradientCases")
+    void inputGradientsAloneEqualThoseOfTheFullBackwardPass(Family f) {
+        ModelConfig cfg = f.cfg();
+        Weights w = f.weights(4);
         ActivationCache cache = new Transformer(w).runWithCache(TOKENS);
         Tensor dLogits = Tensor.of(gaussian(TOKENS.length * cfg.dVocab(), 8), TOKENS.length, cfg.dVocab());
         Gradients full = new Backward(w).backward(TOKENS, cache, dLogits);
         Gradients inputs = new Backward(w).inputGradients(TOKENS, cache, dLogits);
         assertTrue(inputs.params().isEmpty(), "no parameter gradients are computed");
         assertArrayEquals(full.dEmbed().data(), inputs.dEmbed().data(), "dEmbed");
-        assertArrayEquals(full.dPosEmbed().data(), inputs.dPosEmbed().data(), "dPosEmbed");
-        assertNotSame(inputs.dEmbed(), inputs.dPosEmbed(), "two tensors, so one can be changed alone");
+        if (cfg.rotary()) {
+            assertNull(inputs.dPosEmbed(), "no hook_pos_embed in a rotary model");
+        } else {
+            assertArrayEquals(full.dPosEmbed().data(), inputs.dPosEmbed().data(), "dPosEmbed");
+            assertNotSame(inputs.dEmbed(), inputs.dPosEmbed(), "two tensors, so one can be changed alone");
+        }
     }
 
-    @Test
-    void theMinimalCacheOptionsGiveTheSameGradientsAsAFullCache() {
-        ModelConfig cfg = config(Normalization.LN, false, ActFn.GELU_NEW);
-        Weights w = RandomWeights.generate(cfg, 5, 0.4);
+    static Stream<Family> cacheOptionCases() {
+        return Stream.concat(Stream.of(new Family("gpt2-ln", config(Normalization.LN, false, ActFn.GELU_NEW), Biases.ALL, false)),
+                families());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cacheOptionCases")
+    void theMinimalCacheOptionsGiveTheSameGradientsAsAFullCache(Family f) {
+        ModelConfig cfg = f.cfg();
+        Weights w = f.weights(5);
         Transformer model = new Transformer(w);
         ActivationCache small = model.run(TOKENS, Backward.cacheOptions(cfg));
         assertEquals(Backward.requiredActivations(cfg), small.names(), "cacheOptions records exactly what the backward pass reads");
@@ -233,6 +344,19 @@ class BackwardTest {
             float tol = Math.max(1e-6f, 1e-5f * e.getValue().maxAbs());
             assertArrayEquals(e.getValue().data(), fromSmall.params().get(e.getKey()).data(), tol, e.getKey());
         }
+    }
+
+    @Test
+    void theRequiredActivationsFollowTheFamily() {
+        Set<String> neox = Backward.requiredActivations(family("neox", Normalization.LN, ActFn.GELU, false, 2, 8, rotary(4, 100, 0, false, true)));
+        assertTrue(neox.contains("blocks.0.attn.hook_rot_q") && neox.contains("blocks.0.attn.hook_rot_k"), "rotated queries and keys: " + neox);
+        assertFalse(neox.contains("blocks.0.attn.hook_q") || neox.contains("blocks.0.attn.hook_k"), "not the unrotated ones");
+        assertFalse(neox.contains("blocks.0.hook_resid_mid"), "a parallel block has no resid_mid");
+        assertTrue(neox.contains("blocks.0.ln2.hook_scale"));
+        Set<String> llama = Backward.requiredActivations(family("llama", Normalization.RMS, ActFn.SILU, false, 4, 4, rotary(4, 100, 1, true, false)));
+        assertTrue(llama.contains("blocks.1.mlp.hook_pre_linear") && llama.contains("blocks.1.hook_resid_mid"), llama.toString());
+        Set<String> gpt2 = Backward.requiredActivations(config(Normalization.NONE, false, ActFn.GELU));
+        assertFalse(gpt2.stream().anyMatch(n -> n.contains("hook_scale") || n.contains("pre_linear") || n.contains("rot_")), gpt2.toString());
     }
 
     @Test

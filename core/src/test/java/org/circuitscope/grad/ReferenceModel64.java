@@ -4,12 +4,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
+import org.circuitscope.model.PositionalEmbedding;
 import org.circuitscope.model.Weights;
 
 /**
- * A naive float64 forward pass written from the TransformerLens definitions, over parameters
- * held as double arrays that a test may perturb in place (finite differences): the oracle for
- * the backward pass. Independent of the kernels and of the float32 transformer.
+ * A naive float64 forward pass written from the published definitions (TransformerLens's
+ * blocks; RMSNorm, Zhang & Sennrich 2019; rotary embeddings as GPT-NeoX and Llama apply them,
+ * Su et al. 2021; grouped-query attention, Ainslie et al. 2023; Llama's SwiGLU MLP; GPT-NeoX's
+ * parallel attention and MLP), over parameters held as double arrays that a test may perturb
+ * in place (finite differences): the oracle for the backward pass. Independent of the kernels,
+ * of the float32 transformer and of its rotary tables and weight-name helpers.
  */
 final class ReferenceModel64 {
     final ModelConfig c;
@@ -31,77 +35,31 @@ final class ReferenceModel64 {
 
     /**
      * Logits [T·d_vocab]; {@code embed} / {@code pos} [T·d_model], when not null, replace the
-     * looked-up token / positional embeddings (what hook_embed and hook_pos_embed hold).
+     * looked-up token / positional embeddings (what hook_embed and hook_pos_embed hold). Rotary
+     * models have no positional embedding: {@code pos} is ignored.
      */
     double[] logits(int[] tokens, double[] embed, double[] pos) {
-        int T = tokens.length, D = c.dModel(), H = c.nHeads(), dh = c.dHead(), V = c.dVocab();
-        double[] WE = p.get("embed.W_E"), WP = p.get("pos_embed.W_pos");
+        int T = tokens.length, D = c.dModel(), V = c.dVocab();
+        boolean rotary = c.architecture().positionalEmbeddingType() == PositionalEmbedding.ROTARY;
+        double[] WE = p.get("embed.W_E"), WP = rotary ? null : p.get("pos_embed.W_pos");
         double[] resid = new double[T * D];
         for (int t = 0; t < T; t++)
             for (int i = 0; i < D; i++)
                 resid[t * D + i] = (embed != null ? embed[t * D + i] : WE[tokens[t] * D + i])
-                        + (pos != null ? pos[t * D + i] : WP[t * D + i]);
+                        + (rotary ? 0 : pos != null ? pos[t * D + i] : WP[t * D + i]);
         for (int l = 0; l < c.nLayers(); l++) {
             String b = "blocks." + l + ".";
-            double[] x = norm(resid, T, b + "ln1.");
-            double[][] qkv = new double[3][];
-            String[] names = {"Q", "K", "V"};
-            for (int m = 0; m < 3; m++) {
-                double[] Wm = p.get(b + "attn.W_" + names[m]), bm = p.get(b + "attn.b_" + names[m]);
-                double[] r = new double[T * H * dh];
-                for (int t = 0; t < T; t++)
-                    for (int h = 0; h < H; h++)
-                        for (int e = 0; e < dh; e++) {
-                            double s = bm[h * dh + e];
-                            for (int i = 0; i < D; i++) s += x[t * D + i] * Wm[(h * D + i) * dh + e];
-                            r[(t * H + h) * dh + e] = s;
-                        }
-                qkv[m] = r;
-            }
-            double[] z = new double[T * H * dh];
-            double[] pat = new double[T];
-            for (int h = 0; h < H; h++)
-                for (int i = 0; i < T; i++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= i; j++) {
-                        double s = 0;
-                        for (int e = 0; e < dh; e++) s += qkv[0][(i * H + h) * dh + e] * qkv[1][(j * H + h) * dh + e];
-                        pat[j] = s / Math.sqrt(dh);
-                        max = Math.max(max, pat[j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j <= i; j++) sum += (pat[j] = Math.exp(pat[j] - max));
-                    for (int e = 0; e < dh; e++) {
-                        double s = 0;
-                        for (int j = 0; j <= i; j++) s += pat[j] / sum * qkv[2][(j * H + h) * dh + e];
-                        z[(i * H + h) * dh + e] = s;
-                    }
-                }
-            double[] WO = p.get(b + "attn.W_O"), bO = p.get(b + "attn.b_O");
-            for (int i = 0; i < T; i++)
-                for (int o = 0; o < D; o++) {
-                    double s = bO[o];
-                    for (int h = 0; h < H; h++)
-                        for (int e = 0; e < dh; e++) s += z[(i * H + h) * dh + e] * WO[(h * dh + e) * D + o];
-                    resid[i * D + o] += s;
-                }
-            if (!c.attnOnly()) {
-                double[] x2 = norm(resid, T, b + "ln2.");
-                int M = c.dMlp();
-                double[] Win = p.get(b + "mlp.W_in"), bin = p.get(b + "mlp.b_in"), Wout = p.get(b + "mlp.W_out"), bout = p.get(b + "mlp.b_out");
-                double[] post = new double[M];
-                for (int t = 0; t < T; t++) {
-                    for (int m = 0; m < M; m++) {
-                        double s = bin[m];
-                        for (int i = 0; i < D; i++) s += x2[t * D + i] * Win[i * M + m];
-                        post[m] = act(s);
-                    }
-                    for (int o = 0; o < D; o++) {
-                        double s = bout[o];
-                        for (int m = 0; m < M; m++) s += post[m] * Wout[m * D + o];
-                        resid[t * D + o] += s;
-                    }
-                }
+            double[] attnOut = attention(norm(resid, T, b + "ln1."), T, b);
+            if (c.attnOnly()) {
+                add(resid, attnOut);
+            } else if (c.architecture().parallelAttnMlp()) {
+                // GPT-NeoX: both read the block's input; resid_post = resid_pre + attn_out + mlp_out.
+                double[] mlpOut = mlp(norm(resid, T, b + "ln2."), T, b);
+                add(resid, attnOut);
+                add(resid, mlpOut);
+            } else {
+                add(resid, attnOut);
+                add(resid, mlp(norm(resid, T, b + "ln2."), T, b));
             }
         }
         double[] x = norm(resid, T, "ln_final.");
@@ -114,6 +72,117 @@ final class ReferenceModel64 {
                 logits[t * V + v] = s;
             }
         return logits;
+    }
+
+    private static void add(double[] into, double[] x) {
+        for (int i = 0; i < x.length; i++) into[i] += x[i];
+    }
+
+    /** x·W[head] + b[head] for every head: [T, heads, d_head]. */
+    private double[] project(double[] x, int T, double[] W, double[] bias, int heads) {
+        int D = c.dModel(), dh = c.dHead();
+        double[] r = new double[T * heads * dh];
+        for (int t = 0; t < T; t++)
+            for (int h = 0; h < heads; h++)
+                for (int e = 0; e < dh; e++) {
+                    double s = bias[h * dh + e];
+                    for (int i = 0; i < D; i++) s += x[t * D + i] * W[(h * D + i) * dh + e];
+                    r[(t * heads + h) * dh + e] = s;
+                }
+        return r;
+    }
+
+    /**
+     * Rotary, "rotate half": in each head the first rotary_dim dimensions are halves x1, x2 and
+     * pair i at position t turns by t·base^(−2i/rotary_dim): x·cos + rotate_half(x)·sin with
+     * rotate_half(x) = (−x2, x1).
+     */
+    private double[] rotate(double[] x, int T, int heads) {
+        int dh = c.dHead(), half = c.architecture().rotaryDim() / 2;
+        double[] r = x.clone();
+        for (int t = 0; t < T; t++)
+            for (int h = 0; h < heads; h++)
+                for (int i = 0; i < half; i++) {
+                    double angle = t * Math.pow(c.architecture().rotaryBase(), -2.0 * i / (2 * half));
+                    int o = (t * heads + h) * dh;
+                    double x1 = x[o + i], x2 = x[o + i + half];
+                    r[o + i] = x1 * Math.cos(angle) - x2 * Math.sin(angle);
+                    r[o + i + half] = x2 * Math.cos(angle) + x1 * Math.sin(angle);
+                }
+        return r;
+    }
+
+    /** hook_attn_out [T·d_model] of block prefix {@code b} at normalised input x. */
+    private double[] attention(double[] x, int T, String b) {
+        int D = c.dModel(), H = c.nHeads(), dh = c.dHead();
+        int KV = c.architecture().nKeyValueHeads() == 0 ? H : c.architecture().nKeyValueHeads();
+        // TransformerLens's GroupedQueryAttention keeps the shared heads as _W_K, _W_V, _b_K, _b_V.
+        String kv = KV < H ? "_" : "";
+        double[] q = project(x, T, p.get(b + "attn.W_Q"), p.get(b + "attn.b_Q"), H);
+        double[] k = project(x, T, p.get(b + "attn." + kv + "W_K"), p.get(b + "attn." + kv + "b_K"), KV);
+        double[] v = project(x, T, p.get(b + "attn." + kv + "W_V"), p.get(b + "attn." + kv + "b_V"), KV);
+        if (c.architecture().positionalEmbeddingType() == PositionalEmbedding.ROTARY) {
+            q = rotate(q, T, H);
+            k = rotate(k, T, KV);
+        }
+        double[] z = new double[T * H * dh];
+        double[] pat = new double[T];
+        for (int h = 0; h < H; h++) {
+            int g = h / (H / KV); // consecutive query heads share a key/value head
+            for (int i = 0; i < T; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j <= i; j++) {
+                    double s = 0;
+                    for (int e = 0; e < dh; e++) s += q[(i * H + h) * dh + e] * k[(j * KV + g) * dh + e];
+                    pat[j] = s / Math.sqrt(dh);
+                    max = Math.max(max, pat[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j <= i; j++) sum += (pat[j] = Math.exp(pat[j] - max));
+                for (int e = 0; e < dh; e++) {
+                    double s = 0;
+                    for (int j = 0; j <= i; j++) s += pat[j] / sum * v[(j * KV + g) * dh + e];
+                    z[(i * H + h) * dh + e] = s;
+                }
+            }
+        }
+        double[] WO = p.get(b + "attn.W_O"), bO = p.get(b + "attn.b_O");
+        double[] out = new double[T * D];
+        for (int i = 0; i < T; i++)
+            for (int o = 0; o < D; o++) {
+                double s = bO[o];
+                for (int h = 0; h < H; h++)
+                    for (int e = 0; e < dh; e++) s += z[(i * H + h) * dh + e] * WO[(h * dh + e) * D + o];
+                out[i * D + o] = s;
+            }
+        return out;
+    }
+
+    /**
+     * hook_mlp_out [T·d_model] at normalised input x: act(x·W_in + b_in)·W_out + b_out, or gated
+     * (SwiGLU as TransformerLens's GatedMLP) (act(x·W_gate) ⊙ (x·W_in) + b_in)·W_out + b_out.
+     */
+    private double[] mlp(double[] x, int T, String b) {
+        int D = c.dModel(), M = c.dMlp();
+        double[] Win = p.get(b + "mlp.W_in"), bin = p.get(b + "mlp.b_in"), Wout = p.get(b + "mlp.W_out"), bout = p.get(b + "mlp.b_out");
+        double[] Wgate = c.architecture().gatedMlp() ? p.get(b + "mlp.W_gate") : null;
+        double[] post = new double[M], out = new double[T * D];
+        for (int t = 0; t < T; t++) {
+            for (int m = 0; m < M; m++) {
+                double lin = 0, gate = 0;
+                for (int i = 0; i < D; i++) {
+                    lin += x[t * D + i] * Win[i * M + m];
+                    if (Wgate != null) gate += x[t * D + i] * Wgate[i * M + m];
+                }
+                post[m] = Wgate == null ? act(lin + bin[m]) : act(gate) * lin + bin[m];
+            }
+            for (int o = 0; o < D; o++) {
+                double s = bout[o];
+                for (int m = 0; m < M; m++) s += post[m] * Wout[m * D + o];
+                out[t * D + o] = s;
+            }
+        }
+        return out;
     }
 
     private double act(double x) {
@@ -141,22 +210,30 @@ final class ReferenceModel64 {
         return Math.signum(x) * (1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f));
     }
 
+    /**
+     * LayerNorm (x − mean)/√(var + eps), RMSNorm x/√(mean(x²) + eps); then ·w (+ b for
+     * LayerNorm) unless the folded form (LNPre, RMSPre).
+     */
     private double[] norm(double[] x, int T, String prefix) {
-        if (c.normalizationType() == Normalization.NONE) return x;
+        Normalization n = c.normalizationType();
+        if (n == Normalization.NONE) return x;
+        boolean layerNorm = n == Normalization.LN || n == Normalization.LN_PRE;
         int D = c.dModel();
         double[] y = new double[T * D];
-        double[] lw = c.normalizationType() == Normalization.LN ? p.get(prefix + "w") : null;
-        double[] lb = lw != null ? p.get(prefix + "b") : null;
+        double[] lw = n == Normalization.LN || n == Normalization.RMS ? p.get(prefix + "w") : null;
+        double[] lb = n == Normalization.LN ? p.get(prefix + "b") : null;
         for (int t = 0; t < T; t++) {
             double mean = 0;
-            for (int i = 0; i < D; i++) mean += x[t * D + i];
-            mean /= D;
-            double var = 0;
-            for (int i = 0; i < D; i++) var += (x[t * D + i] - mean) * (x[t * D + i] - mean);
-            double scale = Math.sqrt(var / D + c.eps());
+            if (layerNorm) {
+                for (int i = 0; i < D; i++) mean += x[t * D + i];
+                mean /= D;
+            }
+            double sq = 0;
+            for (int i = 0; i < D; i++) sq += (x[t * D + i] - mean) * (x[t * D + i] - mean);
+            double scale = Math.sqrt(sq / D + c.eps());
             for (int i = 0; i < D; i++) {
                 double v = (x[t * D + i] - mean) / scale;
-                y[t * D + i] = lw == null ? v : v * lw[i] + lb[i];
+                y[t * D + i] = lw == null ? v : lb == null ? v * lw[i] : v * lw[i] + lb[i];
             }
         }
         return y;
