@@ -38,33 +38,24 @@ public final class Rotary {
     }
 
     /** Rotates rows [0, n) of x {@code [n, heads, d_head]} in place; row r is position from + r. */
-    public void apply(float[] x, int n, int heads, int dHead) {
-        org.circuitscope.tensor.WorkerPool.parallelFor(n, r -> {
-            int c = r * half;
-            for (int hh = 0; hh < heads; hh++) {
-                int o = (r * heads + hh) * dHead;
-                for (int i = 0; i < half; i++) {
-                    float x1 = x[o + i], x2 = x[o + i + half], co = cos[c + i], si = sin[c + i];
-                    x[o + i] = x1 * co - x2 * si;
-                    x[o + i + half] = x2 * co + x1 * si;
-                }
-            }
-        });
-    }
+    public void apply(float[] x, int n, int heads, int dHead) { turn(x, n, heads, dHead, 1f); }
 
     /**
      * The transpose of {@link #apply} (rotation by the opposite angle), in place: how a gradient
      * with respect to the rotated vector becomes one with respect to the vector before it.
      */
-    public void applyTranspose(float[] x, int n, int heads, int dHead) {
+    public void applyTranspose(float[] x, int n, int heads, int dHead) { turn(x, n, heads, dHead, -1f); }
+
+    /** Turns each pair by its angle times {@code direction} (±1): sin(−a) = −sin a, cos(−a) = cos a. */
+    private void turn(float[] x, int n, int heads, int dHead, float direction) {
         org.circuitscope.tensor.WorkerPool.parallelFor(n, r -> {
             int c = r * half;
             for (int hh = 0; hh < heads; hh++) {
                 int o = (r * heads + hh) * dHead;
                 for (int i = 0; i < half; i++) {
-                    float x1 = x[o + i], x2 = x[o + i + half], co = cos[c + i], si = sin[c + i];
-                    x[o + i] = x1 * co + x2 * si;
-                    x[o + i + half] = x2 * co - x1 * si;
+                    float x1 = x[o + i], x2 = x[o + i + half], co = cos[c + i], si = direction * sin[c + i];
+                    x[o + i] = x1 * co - x2 * si;
+                    x[o + i + half] = x2 * co + x1 * si;
                 }
             }
         });
