@@ -136,8 +136,8 @@ final class Forward {
         Tensor scores = keepScores || rec.wants(patternName) ? Tensor.zeros(h, n, t) : scoresBuffer(h, n);
         float[] sdata = scores.data();
         // Head hh reads key/value head hh / group: a batch of `group` query heads per key head.
-        perKeyValueHead((g, group, kvd) -> k.gemmBatched(group, false, true, n, t, dh, qf.data(), g * group * dh, hd, dh,
-                keys, g * dh, kvd, group == 1 ? dh : 0, sdata, g * group * n * t, t, n * t, false));
+        perKeyValueHead((g, group, kvd, kvStride) -> k.gemmBatched(group, false, true, n, t, dh, qf.data(), g * group * dh, hd, dh,
+                keys, g * dh, kvd, kvStride, sdata, g * group * n * t, t, n * t, false));
         float inv = (float) (1.0 / Math.sqrt(dh));
         float[] sd = scores.data();
         WorkerPool.parallelFor(h * n, r -> {
@@ -158,8 +158,8 @@ final class Forward {
 
         Tensor z = Tensor.zeros(n, h, dh);
         float[] pdata = pattern.data(), zdata = z.data();
-        perKeyValueHead((g, group, kvd) -> k.gemmBatched(group, false, false, n, dh, t, pdata, g * group * n * t, t, n * t,
-                values, g * dh, kvd, group == 1 ? dh : 0, zdata, g * group * dh, hd, dh, false));
+        perKeyValueHead((g, group, kvd, kvStride) -> k.gemmBatched(group, false, false, n, dh, t, pdata, g * group * n * t, t, n * t,
+                values, g * dh, kvd, kvStride, zdata, g * group * dh, hd, dh, false));
         z = rec.hook(HookPoint.attn(l, "z"), z);
         memory.z(l, z);
 
@@ -186,13 +186,17 @@ final class Forward {
         return Tensor.of(scoresBuffer, h, n, t);
     }
 
-    /** One batched product per key/value head: (g, heads reading it, width of a key row). Without grouping, one product over all heads. */
-    private interface KeyValueGroup { void run(int g, int group, int kvd); }
+    /**
+     * One batched product per key/value head: (g, heads reading it, width of a key row, step
+     * between the key/value columns of two heads of the batch: 0, as they share one). Without
+     * grouping, one product over all heads, each reading its own columns (step d_head).
+     */
+    private interface KeyValueGroup { void run(int g, int group, int kvd, int kvStride); }
 
     private void perKeyValueHead(KeyValueGroup job) {
         int h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), kvd = kvh * cfg.dHead();
-        if (kvh == h) { job.run(0, h, kvd); return; }
-        for (int g = 0; g < kvh; g++) job.run(g, h / kvh, kvd);
+        if (kvh == h) { job.run(0, h, kvd, cfg.dHead()); return; }
+        for (int g = 0; g < kvh; g++) job.run(g, h / kvh, kvd, 0);
     }
 
     /** x·W + b per head, [n, heads, d_head], recorded as {@code hook_<what>}. */
