@@ -27,6 +27,7 @@ class IncrementalForwardTest {
         }
         // A vocabulary of more than two unembedding blocks (8,192 columns each), the last one partial.
         args.add(Arguments.of(new ModelConfig("wide-vocab", 1, 16, 2, 8, 32, 2 * 8192 + 37, 20, ActFn.GELU_NEW, Normalization.LN_PRE, false, 1e-5, true)));
+        for (ModelConfig f : Families.all()) args.add(Arguments.of(f));
         return args.stream();
     }
 
@@ -77,32 +78,45 @@ class IncrementalForwardTest {
     }
 
     /**
-     * An edit in the middle of a prompt leaves the cache as the float64 reference computes the
-     * edited prompt from scratch: every position's keys, values, queries, z, final scale and
-     * logits, the rows the edit kept as well as the ones it recomputed.
+     * Each kind of edit leaves the cache as the float64 reference computes the edited prompt from
+     * scratch (a first pass from position 0, an append at the end, a replacement in the middle):
+     * every position's keys and queries as attention used them (rotated, for rotary models),
+     * values, z, final scale and logits, the rows an edit kept as well as the ones it recomputed.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
-    void anEditInTheMiddleLeavesTheCacheAsTheFloat64ReferenceOfTheEditedPrompt(ModelConfig cfg) {
+    void editsLeaveTheCacheAsTheFloat64ReferenceOfTheEditedPrompt(ModelConfig cfg) {
         Weights w = RandomWeights.generate(cfg, 9, 0.3);
         Transformer model = new Transformer(w);
-        int[] before = random(T, cfg.dVocab(), 4), after = edited(before, T / 2, T + 2, cfg.dVocab());
+        int v = cfg.dVocab();
         KeyValueCache kv = new KeyValueCache(cfg);
-        IncrementalForward.extend(model, kv, before, 0, n -> false, null);
-        IncrementalForward.extend(model, kv, after, T / 2, n -> false, null);
+        int[] first = random(T, v, 4);
+        IncrementalForward.extend(model, kv, first, 0, n -> false, null);
+        assertCacheMatchesTheReference(w, kv, first, "from position 0");
+        int[] appended = edited(first, T, T + 2, v);
+        IncrementalForward.extend(model, kv, appended, T, n -> false, null);
+        assertCacheMatchesTheReference(w, kv, appended, "appended");
+        int[] middle = edited(appended, T / 2, T + 1, v);
+        IncrementalForward.extend(model, kv, middle, T / 2, n -> false, null);
+        assertCacheMatchesTheReference(w, kv, middle, "edited in the middle");
+    }
 
-        Map<String, double[]> ref = new ReferenceTransformer(w).run(after);
-        int t = after.length, hd = cfg.nHeads() * cfg.dHead();
+    static void assertCacheMatchesTheReference(Weights w, KeyValueCache kv, int[] tokens, String where) {
+        ModelConfig cfg = w.config();
+        assertArrayEquals(tokens, kv.tokens(), where);
+        Map<String, double[]> ref = new ReferenceTransformer(w).run(tokens);
+        int t = tokens.length, hd = cfg.nHeads() * cfg.dHead(), kvd = cfg.nKeyValueHeads() * cfg.dHead();
+        String q = cfg.rotary() ? "rot_q" : "q", k = cfg.rotary() ? "rot_k" : "k";
         for (int l = 0; l < cfg.nLayers(); l++) {
-            TransformerTest.assertClose("k" + l, ref.get(HookPoint.attn(l, "k")), Tensor.of(Arrays.copyOf(kv.keys(l), t * hd), t, hd));
-            TransformerTest.assertClose("v" + l, ref.get(HookPoint.attn(l, "v")), Tensor.of(Arrays.copyOf(kv.values(l), t * hd), t, hd));
-            TransformerTest.assertClose("q" + l, ref.get(HookPoint.attn(l, "q")), Tensor.of(Arrays.copyOf(kv.queries(l), t * hd), t, hd));
-            TransformerTest.assertClose("z" + l, ref.get(HookPoint.attn(l, "z")), Tensor.of(Arrays.copyOf(kv.z(l), t * hd), t, hd));
+            TransformerTest.assertClose(where + ": keys " + l, ref.get(HookPoint.attn(l, k)), Tensor.of(Arrays.copyOf(kv.keys(l), t * kvd), t, kvd));
+            TransformerTest.assertClose(where + ": values " + l, ref.get(HookPoint.attn(l, "v")), Tensor.of(Arrays.copyOf(kv.values(l), t * kvd), t, kvd));
+            TransformerTest.assertClose(where + ": queries " + l, ref.get(HookPoint.attn(l, q)), Tensor.of(Arrays.copyOf(kv.queries(l), t * hd), t, hd));
+            TransformerTest.assertClose(where + ": z " + l, ref.get(HookPoint.attn(l, "z")), Tensor.of(Arrays.copyOf(kv.z(l), t * hd), t, hd));
         }
         if (cfg.normalizationType() != Normalization.NONE) {
-            TransformerTest.assertClose("final scale", ref.get(HookPoint.LN_FINAL_SCALE), Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1));
+            TransformerTest.assertClose(where + ": final scale", ref.get(HookPoint.LN_FINAL_SCALE), Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1));
         }
-        TransformerTest.assertClose("logits", ref.get(HookPoint.LOGITS), kv.logitRows(0, t));
+        TransformerTest.assertClose(where + ": logits", ref.get(HookPoint.LOGITS), kv.logitRows(0, t));
     }
 
     /**

@@ -121,13 +121,16 @@ class KeyValueCacheTest {
     /** K, V, Q, z, the final scale and the logits rows against a full run; scores against float64 arithmetic on its logits. */
     static void assertMatchesFullRun(Transformer model, KeyValueCache kv, int[] tokens, String where) {
         ModelConfig cfg = model.config();
-        int t = tokens.length, w = cfg.nHeads() * cfg.dHead(), v = cfg.dVocab();
+        int t = tokens.length, w = cfg.nHeads() * cfg.dHead(), kvw = cfg.nKeyValueHeads() * cfg.dHead(), v = cfg.dVocab();
+        int kvh = cfg.nKeyValueHeads();
         assertEquals(t, kv.length(), where);
         ActivationCache full = model.runWithCache(tokens);
+        // The cache keeps queries and keys as attention used them: rotated, for rotary models.
+        String q = cfg.rotary() ? "rot_q" : "q", k = cfg.rotary() ? "rot_k" : "k";
         for (int l = 0; l < cfg.nLayers(); l++) {
-            assertClose(where + " k" + l, full.get(HookPoint.attn(l, "k")), Tensor.of(Arrays.copyOf(kv.keys(l), t * w), t, cfg.nHeads(), cfg.dHead()));
-            assertClose(where + " v" + l, full.get(HookPoint.attn(l, "v")), Tensor.of(Arrays.copyOf(kv.values(l), t * w), t, cfg.nHeads(), cfg.dHead()));
-            assertClose(where + " q" + l, full.get(HookPoint.attn(l, "q")), Tensor.of(Arrays.copyOf(kv.queries(l), t * w), t, cfg.nHeads(), cfg.dHead()));
+            assertClose(where + " k" + l, full.get(HookPoint.attn(l, k)), Tensor.of(Arrays.copyOf(kv.keys(l), t * kvw), t, kvh, cfg.dHead()));
+            assertClose(where + " v" + l, full.get(HookPoint.attn(l, "v")), Tensor.of(Arrays.copyOf(kv.values(l), t * kvw), t, kvh, cfg.dHead()));
+            assertClose(where + " q" + l, full.get(HookPoint.attn(l, q)), Tensor.of(Arrays.copyOf(kv.queries(l), t * w), t, cfg.nHeads(), cfg.dHead()));
             assertClose(where + " z" + l, full.get(HookPoint.attn(l, "z")), Tensor.of(Arrays.copyOf(kv.z(l), t * w), t, cfg.nHeads(), cfg.dHead()));
         }
         if (cfg.normalizationType() != Normalization.NONE) {

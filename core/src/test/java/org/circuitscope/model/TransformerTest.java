@@ -25,6 +25,7 @@ class TransformerTest {
             args.add(Arguments.of(config(n, true, ActFn.GELU_NEW)));
             for (ActFn a : ActFn.values()) args.add(Arguments.of(config(n, false, a)));
         }
+        for (ModelConfig f : Families.all()) args.add(Arguments.of(f));
         return args.stream();
     }
 
@@ -39,16 +40,25 @@ class TransformerTest {
     @MethodSource("configs")
     void everyCachedActivationMatchesTheFloat64Reference(ModelConfig cfg) {
         Weights w = RandomWeights.generate(cfg, 7, 0.3);
-        int[] tokens = randomTokens(13, cfg.dVocab(), 3);
-        ActivationCache cache = new Transformer(w).runWithCache(tokens);
-        Map<String, double[]> ref = new ReferenceTransformer(w).run(tokens);
-
-        assertEquals(HookPoint.all(cfg), List.copyOf(cache.names()), "hook points recorded, in forward order");
-        assertEquals(ref.keySet(), cache.names(), "the reference and the model record the same hook points");
-        for (var e : ref.entrySet()) {
-            assertClose(e.getKey(), e.getValue(), cache.get(e.getKey()));
-        }
+        ActivationCache cache = assertEveryHookMatchesTheReference(w, randomTokens(13, cfg.dVocab(), 3));
         assertSame(cache.get("logits"), cache.logits());
+    }
+
+    /**
+     * A full run records HookPoint.all(cfg), in order, and each hook has the reference's
+     * TransformerLens shape and values (within 1e-4 of the tensor's largest magnitude).
+     */
+    static ActivationCache assertEveryHookMatchesTheReference(Weights w, int[] tokens) {
+        ModelConfig cfg = w.config();
+        ActivationCache cache = new Transformer(w).runWithCache(tokens);
+        Map<String, ReferenceTransformer.Activation> ref = new ReferenceTransformer(w).trace(tokens);
+        assertEquals(HookPoint.all(cfg), List.copyOf(cache.names()), "hook points recorded, in forward order");
+        assertEquals(List.copyOf(ref.keySet()), List.copyOf(cache.names()), "the reference and the model record the same hook points, in order");
+        for (var e : ref.entrySet()) {
+            assertArrayEquals(e.getValue().shape(), cache.get(e.getKey()).shape(), e.getKey() + ": shape");
+            assertClose(e.getKey(), e.getValue().data(), cache.get(e.getKey()));
+        }
+        return cache;
     }
 
     static void assertClose(String name, double[] want, Tensor got) {

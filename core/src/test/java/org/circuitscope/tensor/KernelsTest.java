@@ -324,6 +324,51 @@ class KernelsTest {
         }
     }
 
+    /**
+     * SiLU x/(1 + e^−x) against the double formula: to a few ulp relative wherever e^−x is a
+     * normal float, to the other activations' absolute tolerance beyond (where SIMD's exp
+     * saturates); ±0 keep their sign, NaN stays NaN as in every activation, and only the given
+     * range is touched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void siluMatchesTheDoubleFormulaIncludingLargeMagnitudesZerosAndNaN(Kernels kern) {
+        int n = 4001;
+        float[] extremes = {Float.NaN, -1e30f, -1e4f, -100f, -88f, -30f, 30f, 88f, 100f, 1e4f, 1e30f, 1e-30f, -1e-30f, -0f, 0f, Float.NaN};
+        float[] all = new float[3 + n + extremes.length];
+        for (int i = 0; i < n; i++) all[3 + i] = (float) (-20 + 40.0 * i / (n - 1));
+        System.arraycopy(extremes, 0, all, 3 + n, extremes.length);
+        all[0] = all[1] = all[2] = 7f;
+        // Two lengths, so that different values fall in the SIMD kernel's scalar tail.
+        for (int len : new int[] {all.length - 3, all.length - 8}) {
+            float[] s = all.clone();
+            kern.silu(s, 3, len);
+            for (int i = 0; i < 3; i++) assertEquals(7f, s[i], 0, kern.name() + ": wrote before the offset");
+            for (int i = 3 + len; i < all.length; i++) assertEquals(Float.floatToRawIntBits(all[i]), Float.floatToRawIntBits(s[i]), kern.name() + ": wrote past the range");
+            for (int i = 3; i < 3 + len; i++) {
+                double v = all[i];
+                String what = kern.name() + " silu(" + v + "), length " + len;
+                if (Double.isNaN(v)) {
+                    assertTrue(Float.isNaN(s[i]), what + " gave " + s[i]);
+                    continue;
+                }
+                double want = v / (1 + Math.exp(-v));
+                if (v == 0) assertEquals(Float.floatToRawIntBits(all[i]), Float.floatToRawIntBits(s[i]), what + " keeps the zero's sign");
+                double tol = 1e-6 + 2e-6 * Math.abs(v > 0 ? v : 0) + 1e-6 * Math.min(Math.abs(v), 1);
+                assertEquals(want, s[i], tol, what);
+                if (Math.abs(v) <= 80) assertEquals(want, s[i], 4e-7 * Math.abs(want) + Float.MIN_NORMAL, what + " relative");
+            }
+        }
+        // 37 NaNs: vector lanes and the scalar tail.
+        float[] nan = new float[37];
+        java.util.Arrays.fill(nan, Float.NaN);
+        float[][] others = {nan.clone(), nan.clone(), nan.clone()};
+        kern.gelu(others[0], 0, nan.length);
+        kern.geluNew(others[1], 0, nan.length);
+        kern.relu(others[2], 0, nan.length);
+        for (float[] o : others) for (float x : o) assertTrue(Float.isNaN(x), kern.name() + ": the other activations keep NaN too");
+    }
+
     /** 1 + erf(x/√2) in double via a series/continued fraction independent of {@link Erf}. */
     private static double erfcComplement(double x) {
         double z = x / Math.sqrt(2);
