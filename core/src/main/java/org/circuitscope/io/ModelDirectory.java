@@ -15,8 +15,9 @@ import org.circuitscope.tokenizer.Tokenizer;
 
 /**
  * Loads a model directory: {@code config.json} + {@code model.safetensors} (+ optional
- * {@code tokenizer.json}), in TransformerLens layout or Hugging Face GPT-2 layout (converted to
- * TransformerLens names on load), then applies the requested weight processing.
+ * {@code tokenizer.json}), in TransformerLens layout or a Hugging Face family's layout (GPT-2,
+ * GPT-NeoX, Llama-style; converted to TransformerLens names on load, see {@link HuggingFaceLayouts}),
+ * then applies the requested weight processing.
  */
 public final class ModelDirectory {
     public static final String CONFIG = "config.json";
@@ -36,10 +37,10 @@ public final class ModelDirectory {
         Weights weights;
         String layout;
         try (SafeTensors st = SafeTensors.open(weightsFile)) {
-            if (ModelConfigJson.isHuggingFaceGpt2(json)) {
-                ModelConfig cfg = ModelConfigJson.fromHuggingFaceGpt2(json, name, dir.resolve(CONFIG));
-                weights = Weights.of(cfg, Gpt2Layout.toTransformerLens(cfg, st), weightsFile.toString());
-                layout = "huggingface-gpt2";
+            if (HuggingFaceLayouts.recognises(json)) {
+                HuggingFaceConfig hf = HuggingFaceLayouts.readConfig(json, name, dir.resolve(CONFIG));
+                weights = HuggingFaceCheckpoint.load(hf, CheckpointTensors.of(st));
+                layout = hf.layoutName();
             } else {
                 int vocab = st.contains(WeightNames.W_E) && st.info(WeightNames.W_E).shape().length == 2 ? st.info(WeightNames.W_E).shape()[0] : -1;
                 ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));

@@ -39,8 +39,8 @@ public final class SafeTensorsWriter {
     }
 
     /**
-     * Writes {@code tensors} as {@code dtype} ("F32", or "F16" rounded to nearest-even by
-     * {@link Float#floatToFloat16}) with optional {@code metadata} (null or empty: none).
+     * Writes {@code tensors} as {@code dtype} ("F32", or "F16" or "BF16" rounded to nearest-even)
+     * with optional {@code metadata} (null or empty: none).
      *
      * @throws IllegalArgumentException for another dtype, a tensor named "__metadata__" or null entries
      */
@@ -57,9 +57,9 @@ public final class SafeTensorsWriter {
                              Map<String, int[]> int64Vectors) throws IOException {
         int elementSize = switch (dtype) {
             case "F32" -> 4;
-            case "F16" -> 2;
+            case "F16", "BF16" -> 2;
             default -> throw new IllegalArgumentException("cannot write dtype " + dtype + " to " + file
-                    + "; the writer writes F32 or F16");
+                    + "; the writer writes F32, F16 or BF16");
         };
         JsonObject headerJson = header(file, tensors, metadata, dtype, elementSize);
         long offset = 0;
@@ -92,7 +92,7 @@ public final class SafeTensorsWriter {
                 while (head.hasRemaining()) head.put((byte) ' ');
                 writeFully(out, head.flip());
                 ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                for (Tensor t : tensors.values()) writeData(out, chunk, t.data(), elementSize);
+                for (Tensor t : tensors.values()) writeData(out, chunk, t.data(), elementSize, dtype.equals("BF16"));
                 for (int[] ints : int64Vectors.values()) {
                     ByteBuffer b = ByteBuffer.allocate(8 * ints.length).order(ByteOrder.LITTLE_ENDIAN);
                     for (int v : ints) b.putLong(v);
@@ -141,7 +141,7 @@ public final class SafeTensorsWriter {
         return header;
     }
 
-    private static void writeData(FileChannel out, ByteBuffer chunk, float[] data, int elementSize) throws IOException {
+    private static void writeData(FileChannel out, ByteBuffer chunk, float[] data, int elementSize, boolean bf16) throws IOException {
         int perChunk = CHUNK_BYTES / elementSize;
         for (int i = 0; i < data.length; i += perChunk) {
             int n = Math.min(perChunk, data.length - i);
@@ -150,11 +150,22 @@ public final class SafeTensorsWriter {
                 chunk.asFloatBuffer().put(data, i, n); // the view shares the chunk's little-endian order
                 chunk.limit(n * 4);
             } else {
-                for (int j = 0; j < n; j++) chunk.putShort(Float.floatToFloat16(data[i + j]));
+                for (int j = 0; j < n; j++) chunk.putShort(bf16 ? toBfloat16(data[i + j]) : Float.floatToFloat16(data[i + j]));
                 chunk.flip();
             }
             writeFully(out, chunk);
         }
+    }
+
+    /**
+     * bfloat16 is a float32's top 16 bits, rounded to nearest-even: add 0x7FFF, plus one when the
+     * kept part is odd, then truncate (a carry into the exponent rounds up to the next binade, or
+     * to infinity). A NaN stays a NaN, made quiet, since its payload may sit in the dropped bits.
+     */
+    static short toBfloat16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x0040);
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
     }
 
     private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
