@@ -30,7 +30,11 @@ record HuggingFaceFields(ConfigFields fields) {
      */
     void refuseRopeScaling() {
         if (fields.has("rope_scaling")) {
-            throw new IllegalArgumentException("rope_scaling " + Excerpt.of(fields.json().get("rope_scaling").toString())
+            JsonElement e = fields.json().get("rope_scaling");
+            ConfigFields scaling = e.isJsonObject() ? new ConfigFields(e.getAsJsonObject()) : null;
+            String type = scaling == null ? null : scaling.has("rope_type") ? scaling.json().get("rope_type").toString()
+                    : scaling.has("type") ? scaling.json().get("type").toString() : null;
+            throw new IllegalArgumentException("rope_scaling " + (type != null ? "of type " + Excerpt.of(type) : Excerpt.of(e.toString()))
                     + " is not supported (circuitscope computes rotary embeddings without scaling, as Llama 2 and 3.0 do); only null is");
         }
         JsonObject params = ropeParameters();
