@@ -98,7 +98,8 @@ public final class HuggingFaceCheckpoint {
         Map<String, Tensor> hf = toHuggingFace(c, w);
         JsonObject json = configJson(c.withConfig(w.config()), dtype);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(ModelDirectory.CONFIG), new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n");
+        // Nulls kept: "rope_scaling": null says no scaling, as transformers writes it.
+        Files.writeString(dir.resolve(ModelDirectory.CONFIG), new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json) + "\n");
         SafeTensorsWriter.write(dir.resolve(ModelDirectory.WEIGHTS), hf, Map.of("format", "pt"), dtype);
     }
 
