@@ -1,5 +1,5 @@
 /**
  * Model file formats: safetensors read (memory-mapped, validated) and write, config.json, the
- * TransformerLens and Hugging Face GPT-2 layouts, and weight processing.
+ * TransformerLens layout and the Hugging Face families' layouts (GPT-2, GPT-NeoX, Llama-style), and weight processing.
  */
 package org.circuitscope.io;
