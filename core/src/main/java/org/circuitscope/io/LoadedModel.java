@@ -10,7 +10,7 @@ import org.circuitscope.tokenizer.Tokenizer;
  * A model as loaded from a directory: the transformer, and its tokenizer when the directory
  * has one. Closing releases the tokenizer's native handle.
  *
- * @param layout "transformerlens" or "huggingface-gpt2"
+ * @param layout "transformerlens", or "huggingface-" and the model_type ("huggingface-gpt2", "huggingface-llama", ...)
  */
 public record LoadedModel(Path dir, String layout, Transformer transformer, Tokenizer tokenizerOrNull) implements AutoCloseable {
 

@@ -11,13 +11,16 @@ import org.circuitscope.model.Transformer;
 import org.circuitscope.model.WeightNames;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Tensor;
+import org.circuitscope.tokenizer.BosToken;
 import org.circuitscope.tokenizer.Tokenizer;
+import org.circuitscope.tokenizer.TokenizerConfigJson;
 
 /**
  * Loads a model directory: {@code config.json} + {@code model.safetensors} or a sharded
  * checkpoint ({@code model.safetensors.index.json} and its shards) (+ optional
- * {@code tokenizer.json}), in TransformerLens layout or Hugging Face GPT-2 layout (converted to
- * TransformerLens names on load), then applies the requested weight processing.
+ * {@code tokenizer.json}), in TransformerLens layout or a Hugging Face family's layout (GPT-2,
+ * GPT-NeoX, Llama-style; converted to TransformerLens names on load, see {@link HuggingFaceLayouts}),
+ * then applies the requested weight processing.
  */
 public final class ModelDirectory {
     public static final String CONFIG = "config.json";
@@ -34,13 +37,16 @@ public final class ModelDirectory {
         String name = HubCache.modelId(dir).orElse(dir.toAbsolutePath().normalize().getFileName().toString());
         Weights weights;
         String layout;
+        BosToken bos = null;
         try (SafeTensorsSet st = SafeTensorsSet.open(dir)) {
             Path weightsFile = st.file();
             JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
-            if (ModelConfigJson.isHuggingFaceGpt2(json)) {
-                ModelConfig cfg = ModelConfigJson.fromHuggingFaceGpt2(json, name, dir.resolve(CONFIG));
-                weights = Weights.of(cfg, Gpt2Layout.toTransformerLens(cfg, st), weightsFile.toString());
-                layout = "huggingface-gpt2";
+            if (HuggingFaceLayouts.recognises(json)) {
+                HuggingFaceConfig hf = HuggingFaceLayouts.readConfig(json, name, dir.resolve(CONFIG));
+                weights = HuggingFaceCheckpoint.load(hf, CheckpointTensors.of(st));
+                layout = hf.layoutName();
+                // BOS as the checkpoint names it (Llama's <s>), else its tokenizer_config.json's.
+                bos = BosToken.choose(hf.bosTokenId() >= 0 ? hf.bosTokenId() : null, TokenizerConfigJson.readIn(dir));
             } else {
                 int vocab = st.contains(WeightNames.W_E) && st.info(WeightNames.W_E).shape().length == 2 ? st.info(WeightNames.W_E).shape()[0] : -1;
                 ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));
@@ -57,7 +63,7 @@ public final class ModelDirectory {
         weights = WeightProcessing.apply(weights, options);
         Tokenizer tokenizer = null;
         Path tok = dir.resolve(TOKENIZER);
-        if (Files.isRegularFile(tok)) tokenizer = Tokenizer.load(tok);
+        if (Files.isRegularFile(tok)) tokenizer = bos == null ? Tokenizer.load(tok) : Tokenizer.load(tok, bos);
         return new LoadedModel(dir, layout, new Transformer(weights), tokenizer);
     }
 
