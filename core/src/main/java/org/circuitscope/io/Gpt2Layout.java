@@ -51,10 +51,7 @@ final class Gpt2Layout implements HuggingFaceLayout {
         o.addProperty("activation_function", HuggingFaceFields.hiddenAct(c.actFn()));
         o.addProperty("layer_norm_epsilon", c.eps());
         o.addProperty("tie_word_embeddings", hc.tiedEmbeddings());
-        if (hc.bosTokenId() >= 0) {
-            o.addProperty("bos_token_id", hc.bosTokenId());
-            o.addProperty("eos_token_id", hc.bosTokenId());
-        }
+        HuggingFaceFields.putBos(o, hc);
         return o;
     }
 

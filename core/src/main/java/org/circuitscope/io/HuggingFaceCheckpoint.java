@@ -95,12 +95,18 @@ public final class HuggingFaceCheckpoint {
 
     /** Writes {@code w} as a Hugging Face model directory of {@code c}'s family (config.json + model.safetensors). */
     public static void save(Path dir, HuggingFaceConfig c, Weights w, String dtype) throws IOException {
+        save(dir, c, w, dtype, 1);
+    }
+
+    /** As {@link #save(Path, HuggingFaceConfig, Weights, String)}, the weights in {@code shards} files with an index when more than one. */
+    public static void save(Path dir, HuggingFaceConfig c, Weights w, String dtype, int shards) throws IOException {
         Map<String, Tensor> hf = toHuggingFace(c, w);
         JsonObject json = configJson(c.withConfig(w.config()), dtype);
         Files.createDirectories(dir);
         // Nulls kept: "rope_scaling": null says no scaling, as transformers writes it.
         Files.writeString(dir.resolve(ModelDirectory.CONFIG), new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json) + "\n");
-        SafeTensorsWriter.write(dir.resolve(ModelDirectory.WEIGHTS), hf, Map.of("format", "pt"), dtype);
+        if (shards == 1) SafeTensorsWriter.write(dir.resolve(ModelDirectory.WEIGHTS), hf, Map.of("format", "pt"), dtype);
+        else SafeTensorsWriter.writeSharded(dir, hf, Map.of("format", "pt"), dtype, shards);
     }
 
     private static Weights readBack(HuggingFaceConfig d, Map<String, Tensor> hf) {

@@ -108,4 +108,11 @@ record HuggingFaceFields(ConfigFields fields) {
         if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException(k + " must be a positive number, got " + v);
         return v;
     }
+
+    /** {@code bos_token_id} (and the same {@code eos_token_id}, as GPT-2's and Pythia's configs have) when the checkpoint names one. */
+    static void putBos(com.google.gson.JsonObject o, HuggingFaceConfig hc) {
+        if (hc.bosTokenId() < 0) return;
+        o.addProperty("bos_token_id", hc.bosTokenId());
+        o.addProperty("eos_token_id", hc.bosTokenId());
+    }
 }

@@ -10,6 +10,18 @@ final class JsonProblem {
 
     private JsonProblem() {}
 
+    /**
+     * Exactly one JSON value, strictly (no comments, NaN or trailing text): what every config
+     * and index file must be. Throws what Gson throws; callers say which file in {@link #describe}'s words.
+     */
+    static com.google.gson.JsonElement parseStrict(String text) throws java.io.IOException {
+        com.google.gson.stream.JsonReader reader = new com.google.gson.stream.JsonReader(new java.io.StringReader(text));
+        reader.setStrictness(com.google.gson.Strictness.STRICT);
+        com.google.gson.JsonElement e = com.google.gson.JsonParser.parseReader(reader);
+        reader.peek(); // in strict mode, throws at the first character after the value
+        return e;
+    }
+
     /** "expected ':' at line 1 column 14", "end of input at line 1 column 32", ... */
     static String describe(Exception e) {
         Throwable t = e;

@@ -125,10 +125,7 @@ final class LlamaLayout implements HuggingFaceLayout {
         o.add("rope_scaling", JsonNull.INSTANCE);
         o.addProperty("hidden_act", HuggingFaceFields.hiddenAct(c.actFn()));
         o.addProperty("tie_word_embeddings", hc.tiedEmbeddings());
-        if (hc.bosTokenId() >= 0) {
-            o.addProperty("bos_token_id", hc.bosTokenId());
-            o.addProperty("eos_token_id", hc.bosTokenId());
-        }
+        HuggingFaceFields.putBos(o, hc);
         return o;
     }
 

@@ -51,12 +51,8 @@ public final class ModelConfigJson {
     }
 
     private static JsonElement parse(Path file, String text) throws IOException {
-        JsonReader reader = new JsonReader(new StringReader(text));
-        reader.setStrictness(Strictness.STRICT);
         try {
-            JsonElement e = JsonParser.parseReader(reader);
-            reader.peek(); // in strict mode, throws at the first character after the value
-            return e;
+            return JsonProblem.parseStrict(text);
         } catch (JsonParseException | IOException ex) {
             throw new IOException(file + " is not valid JSON: " + JsonProblem.describe(ex));
         }

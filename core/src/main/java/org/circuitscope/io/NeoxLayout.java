@@ -72,10 +72,7 @@ final class NeoxLayout implements HuggingFaceLayout {
         o.addProperty("layer_norm_eps", c.eps());
         o.addProperty("tie_word_embeddings", hc.tiedEmbeddings());
         o.addProperty("attention_bias", hc.attentionBias());
-        if (hc.bosTokenId() >= 0) {
-            o.addProperty("bos_token_id", hc.bosTokenId());
-            o.addProperty("eos_token_id", hc.bosTokenId());
-        }
+        HuggingFaceFields.putBos(o, hc);
         return o;
     }
 

@@ -106,12 +106,8 @@ record ShardIndex(Path file, List<Path> shards, Map<String, Path> shardOf) {
     }
 
     private static JsonElement parse(Path file, String text) throws SafeTensorsException {
-        JsonReader reader = new JsonReader(new StringReader(text));
-        reader.setStrictness(Strictness.STRICT);
         try {
-            JsonElement e = JsonParser.parseReader(reader);
-            reader.peek(); // in strict mode, throws at the first character after the value
-            return e;
+            return JsonProblem.parseStrict(text);
         } catch (JsonParseException | IOException ex) {
             throw fail(file, null, "not valid JSON: " + JsonProblem.describe(ex));
         }

@@ -54,6 +54,9 @@ final class RandomModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights: the same seed writes the same model (default ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--init-std", defaultValue = "0.02", description = "Standard deviation of the normal weights (default ${DEFAULT-VALUE}).") double initStd;
     @Option(names = "--dtype", defaultValue = "F32", description = "F32, F16 or BF16 storage (default ${DEFAULT-VALUE}).") String dtype;
+    @Option(names = "--shards", paramLabel = "N", description = "With --family: write the weights as N shards and model.safetensors.index.json,"
+            + " as Hugging Face saves large models (default 1: one model.safetensors).") int shards = 1;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -61,6 +64,8 @@ final class RandomModelCommand implements Callable<Integer> {
         int vocab = dVocab == null ? 257 : dVocab;
         String name = out.toAbsolutePath().normalize().getFileName().toString();
         if (!List.of("F32", "F16", "BF16").contains(dtype)) throw new IllegalArgumentException("--dtype must be F32, F16 or BF16");
+        if (shards < 1) throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
+        if (shards > 1 && family == null) throw new IllegalArgumentException("--shards needs --family: TransformerLens-layout models are one file");
         String layout;
         if (family == null) {
             ModelConfig cfg = new ModelConfig(name, nLayers, dModel, nHeads, dHead, attnOnly ? 0 : dMlp, vocab, nCtx,
@@ -71,7 +76,7 @@ final class RandomModelCommand implements Callable<Integer> {
             HuggingFaceConfig hc = HuggingFaceCheckpoint.describe(huggingFaceConfig(name, vocab));
             // Random weights, then as the family stores them: biases it lacks zero, a tied unembedding W_Eᵀ.
             Weights w = HuggingFaceCheckpoint.fit(hc, RandomWeights.generate(hc.config(), seed, initStd));
-            HuggingFaceCheckpoint.save(out, hc, w, dtype);
+            HuggingFaceCheckpoint.save(out, hc, w, dtype, shards);
             layout = "Hugging Face " + hc.modelType() + " layout";
         }
         if (vocab == BYTE_VOCAB) {

@@ -76,6 +76,32 @@ class RandomModelFamilyTest {
     }
 
     @Test
+    void shardedBf16LlamaLoadsAsTheSameModelInOneFile() throws Exception {
+        String[] shape = {"--family", "llama", "--d-model", "32", "--n-heads", "4", "--d-head", "8", "--n-kv-heads", "1",
+                "--d-mlp", "48", "--n-ctx", "32", "--dtype", "BF16", "--seed", "5"};
+        Path one = tmp.resolve("one"), three = tmp.resolve("three");
+        assertEquals(0, CliTest.run(concat(new String[] {"random-model", "--out", one.toString()}, shape)).code());
+        CliTest.Run r = CliTest.run(concat(new String[] {"random-model", "--out", three.toString(), "--shards", "3"}, shape));
+        assertEquals(0, r.code(), r.err());
+        assertFalse(Files.exists(three.resolve(ModelDirectory.WEIGHTS)), "shards instead of one file");
+        assertTrue(Files.exists(three.resolve("model.safetensors.index.json")));
+        assertTrue(Files.exists(three.resolve("model-00003-of-00003.safetensors")));
+        try (LoadedModel a = ModelDirectory.load(one); LoadedModel b = ModelDirectory.load(three)) {
+            int[] tokens = {1, 40, 41, 42, 43};
+            assertArrayEquals(a.transformer().forward(tokens).data(), b.transformer().forward(tokens).data(), 0f,
+                    "the same weights, bit for bit, whichever way they are stored");
+        }
+        assertNotEquals(0, CliTest.run(concat(new String[] {"random-model", "--out", tmp.resolve("tl").toString(), "--shards", "2"},
+                new String[0])).code(), "TransformerLens layout is one file");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void everyFamilyWritesWhatLoads() throws Exception {
         for (String family : new String[] {"gpt2", "mistral", "qwen2"}) {
             Path dir = tmp.resolve(family);
