@@ -39,6 +39,7 @@ function holds(condition: string, when: OptionConditions, where: string): boolea
 export const BUILT_IN_JVM_OPTIONS = [
     'all --add-modules jdk.incubator.vector',
     'all --enable-native-access=ALL-UNNAMED',
+    'all -XX:MaxRAMPercentage=75',
     'lsp -XX:MaxGCPauseMillis=10',
     'lsp -XX:G1PeriodicGCInterval=10000',
     'lsp -XX:MinHeapFreeRatio=20',
