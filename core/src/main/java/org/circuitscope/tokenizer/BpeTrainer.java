@@ -86,8 +86,9 @@ public final class BpeTrainer {
     }
 
     private static int[] apply(int[] s, int a, int b, int id) {
+        // Counted as they are replaced, left to right: in "aaa" the pair (a, a) is merged once, not twice.
         int n = 0;
-        for (int j = 0; j + 1 < s.length; j++) if (s[j] == a && s[j + 1] == b) n++;
+        for (int j = 0; j + 1 < s.length; j++) if (s[j] == a && s[j + 1] == b) { n++; j++; }
         if (n == 0) return s;
         int[] out = new int[s.length - n];
         int k = 0;

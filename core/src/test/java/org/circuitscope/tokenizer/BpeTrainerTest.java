@@ -56,6 +56,22 @@ class BpeTrainerTest {
     }
 
     @Test
+    void runsOfOneSymbolMergeWithoutOverlapAndTrainingStopsWhenNothingRepeats() throws Exception {
+        // "aaaa" merges (a, a) twice in a row, not three times; then (aa, aa). Far more merges are asked
+        // for than the text supports: training stops when no pair occurs twice.
+        String text = "aaaa aaa aaaa aaaaa";
+        List<String[]> merges = BpeTrainer.train(text, 2000);
+        assertEquals("a", merges.get(0)[0]);
+        assertEquals("a", merges.get(0)[1]);
+        assertTrue(merges.size() < 20, merges.size() + " merges from a 19-character text");
+        Path file = tmp.resolve("runs.json");
+        TokenizerJsonWriter.write(file, merges);
+        try (Tokenizer tok = Tokenizer.load(file)) {
+            assertEquals(text, tok.decode(tok.encode(text).ids()));
+        }
+    }
+
+    @Test
     void tooSmallAVocabularyIsAnError() {
         assertThrows(IllegalArgumentException.class, () -> BpeTrainer.train(TEXT, 100));
     }

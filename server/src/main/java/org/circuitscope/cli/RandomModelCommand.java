@@ -13,6 +13,7 @@ import org.circuitscope.model.Normalization;
 import org.circuitscope.model.PositionalEmbedding;
 import org.circuitscope.model.RandomWeights;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tokenizer.BpeTrainer;
 import org.circuitscope.tokenizer.LlamaTokenizerJsonWriter;
 import org.circuitscope.tokenizer.SentencePieceBpeTrainer;
 import org.circuitscope.tokenizer.TokenizerJsonWriter;
@@ -79,12 +80,13 @@ final class RandomModelCommand implements Callable<Integer> {
             HuggingFaceCheckpoint.save(out, hc, w, dtype, shards);
             layout = "Hugging Face " + hc.modelType() + " layout";
         }
-        if (vocab == BYTE_VOCAB) {
-            TokenizerJsonWriter.write(out.resolve(ModelDirectory.TOKENIZER), List.of());
-        } else if (sentencePiece(vocab)) {
+        if (sentencePiece(vocab)) {
             // Llama 2's kind: byte fallback and ▁ for spaces, trained on a paragraph; ids past it are unused.
-            var v = SentencePieceBpeTrainer.train(TOKENIZER_TEXT, Math.min(vocab, SENTENCE_PIECE_VOCAB));
+            var v = SentencePieceBpeTrainer.train(TOKENIZER_TEXT, Math.min(vocab, TRAINED_VOCAB));
             LlamaTokenizerJsonWriter.write(out.resolve(ModelDirectory.TOKENIZER), v.chars(), v.merges());
+        } else if (vocab == BYTE_VOCAB || family != null && vocab > BYTE_VOCAB) {
+            // Byte-level BPE (GPT-2's, Pythia's kind): bytes, merges learned from a paragraph, <|endoftext|>.
+            TokenizerJsonWriter.write(out.resolve(ModelDirectory.TOKENIZER), byteMerges(vocab));
         }
         spec.commandLine().getOut().printf("wrote random model %s (%d layers, d_model %d, %d heads, vocab %d, %s) to %s%n",
                 name, nLayers, dModel, nHeads, vocab, layout, out);
@@ -95,11 +97,16 @@ final class RandomModelCommand implements Callable<Integer> {
     private static final int BYTE_VOCAB = 257;
     /** Llama's <s>. */
     private static final int LLAMA_BOS = 1;
-    /** At most this many tokens in a random Llama-style model's trained tokenizer (training more takes longer than the model). */
-    private static final int SENTENCE_PIECE_VOCAB = 1024;
+    /** At most this many tokens in a random model's trained tokenizer (the paragraph it learns from has no more to give). */
+    private static final int TRAINED_VOCAB = 1024;
     private static final String TOKENIZER_TEXT = """
             In the beginning the model read every token of the prompt, and each head attended to the tokens             before it. Induction heads copy what followed an earlier occurrence of the current token; previous             token heads look one position back. The residual stream carries what each layer writes, and the             unembedding reads the final stream to score the next token. Researchers hover a token to see what             the model predicted there, which heads and paths caused it, and how sure it was. 0123456789             "quoted", (parenthesised), semi-colons; and new
             lines.""";
+
+    /** The byte-level merges of a random family checkpoint's tokenizer (none at 257 tokens); <|endoftext|> follows them. */
+    private static List<String[]> byteMerges(int vocab) {
+        return vocab <= BYTE_VOCAB ? List.of() : BpeTrainer.train(TOKENIZER_TEXT, Math.min(vocab, TRAINED_VOCAB));
+    }
 
     /** Llama and Mistral checkpoints with room for a SentencePiece-style vocabulary get one, as theirs are. */
     private boolean sentencePiece(int vocab) {
@@ -145,7 +152,7 @@ final class RandomModelCommand implements Callable<Integer> {
         if (qkvBias && !type.equals("llama")) throw new IllegalArgumentException("--qkv-bias applies to --family llama only; " + family
                 + (bias ? " always has attention biases" : " has none"));
         boolean tie = tied != null ? tied : type.equals("gpt2");
-        int bos = vocab == BYTE_VOCAB ? 256 : sentencePiece(vocab) ? LLAMA_BOS : -1;
+        int bos = sentencePiece(vocab) ? LLAMA_BOS : vocab >= BYTE_VOCAB ? 256 + byteMerges(vocab).size() : -1;
         return new HuggingFaceConfig(type, cfg, tie, bias, bos);
     }
 }

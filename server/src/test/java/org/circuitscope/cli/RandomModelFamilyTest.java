@@ -95,6 +95,36 @@ class RandomModelFamilyTest {
                 new String[0])).code(), "TransformerLens layout is one file");
     }
 
+    /** Every analysis command on a checkpoint of each rotary family, as a user runs it on a text: paths add up to the logit. */
+    @Test
+    void everyAnalysisCommandRunsOnGptNeoXAndLlamaCheckpoints() throws Exception {
+        Path text = tmp.resolve("p.txt");
+        Files.writeString(text, "The cat sat on the mat. The cat sat on the");
+        for (String family : new String[] {"neox", "llama"}) {
+            Path dir = tmp.resolve(family);
+            String[] extra = family.equals("llama") ? new String[] {"--n-kv-heads", "2"} : new String[0];
+            assertEquals(0, CliTest.run(concat(new String[] {"random-model", "--out", dir.toString(), "--family", family, "--d-model", "32",
+                    "--n-heads", "4", "--d-head", "8", "--d-mlp", "64", "--n-ctx", "64", "--d-vocab", "400", "--seed", "9"}, extra)).code());
+            String[] input = {"--model", dir.toString(), "--text", text.toString(), "--json"};
+            for (String[] cmd : new String[][] {{"predict"}, {"attribute"}, {"attribute", "--method", "integrated-gradients"},
+                    {"ablate", "--heads", "L1H2"}, {"lens"}, {"heads", "--window-length", "8", "--length", "20"}}) {
+                CliTest.Run r = CliTest.run(concat(cmd, input));
+                assertEquals(0, r.code(), family + " " + String.join(" ", cmd) + ": " + r.err());
+                assertTrue(JsonParser.parseString(r.out()).isJsonObject(), family + " " + cmd[0] + " writes one JSON object");
+            }
+            CliTest.Run paths = CliTest.run(concat(new String[] {"paths", "--pos", "3"}, input));
+            assertEquals(0, paths.code(), paths.err());
+            JsonObject o = JsonParser.parseString(paths.out()).getAsJsonObject();
+            double sum = 0, max = 0;
+            for (var t : o.getAsJsonArray("terms")) {
+                double v = t.getAsJsonObject().get("value").getAsDouble();
+                sum += v;
+                max = Math.max(max, Math.abs(v));
+            }
+            assertEquals(o.get("logit").getAsDouble(), sum, 1e-4 * max + 1e-6, family + ": path terms sum to the logit");
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
