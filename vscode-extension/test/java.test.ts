@@ -84,7 +84,8 @@ const JAR = '/x/circuitscope.jar';
 
 test('the command line from server/jvm.options: the options the extension used before the file existed, and the heap given back', () => {
     const args = (thp: boolean, aot?: { file: string; exists: boolean }) => serverArgs(JAR, jvmOptions(optionsFile, { lsp: true, thp }), aot);
-    const head = ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxGCPauseMillis=10', '-XX:G1PeriodicGCInterval=10000',
+    const head = ['--add-modules', 'jdk.incubator.vector', '--enable-native-access=ALL-UNNAMED', '-XX:MaxRAMPercentage=75',
+        '-XX:MaxGCPauseMillis=10', '-XX:G1PeriodicGCInterval=10000',
         '-XX:MinHeapFreeRatio=20', '-XX:MaxHeapFreeRatio=40'];
     const log = ['-Xlog:disable', '-Xlog:all=warning:stderr'];
     assert.deepEqual(args(false), [...head, ...log, '-jar', JAR, 'lsp']);
