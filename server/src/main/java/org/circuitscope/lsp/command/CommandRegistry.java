@@ -28,7 +28,8 @@ public final class CommandRegistry {
     public CommandRegistry(PromptWorkspace ws) {
         this.ws = ws;
         for (ServerCommand c : List.of(new InspectHeadCommand(), new AttentionPatternCommand(), new PathExpansionCommand(),
-                new AttributeCommand(), new AblateCommand(), new DetectHeadsCommand(), new LogitLensCommand(), new PredictCommand())) {
+                new AttributeCommand(), new AblateCommand(), new DetectHeadsCommand(), new LogitLensCommand(), new PredictCommand(),
+                new CompositionScoresCommand())) {
             commands.put(c.id(), c);
         }
     }

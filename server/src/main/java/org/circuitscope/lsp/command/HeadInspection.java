@@ -33,9 +33,19 @@ final class HeadInspection {
         return m.memo("trigrams-" + layer + "-" + head + "-" + k, x -> SkipTrigram.top(tc, layer, head, k, x::tokenText));
     }
 
+    /** Q, K and V composition of every head pair, computed once per model. */
+    static CompositionScores.Result compositionScores(ModelHandle m) {
+        return m.memo("composition", x -> CompositionScores.all(x.transformer().weights()));
+    }
+
+    /** The random-matrix baseline of the model's shapes (64 draws, seed 0: the command line's default). */
+    static double compositionBaseline(ModelHandle m) {
+        return m.memo("composition-baseline", x -> CompositionScores.baseline(x.config()));
+    }
+
     static Composition composition(ModelHandle m, int layer, int head, int k) {
-        CompositionScores.Result all = m.memo("composition", x -> CompositionScores.all(x.transformer().weights()));
-        double baseline = m.memo("composition-baseline", x -> CompositionScores.baseline(x.config()));
+        CompositionScores.Result all = compositionScores(m);
+        double baseline = compositionBaseline(m);
         ModelConfig c = m.config();
         List<Composed> reads = new ArrayList<>(), writes = new ArrayList<>();
         for (CompositionScores.Mode mode : CompositionScores.Mode.values()) {
