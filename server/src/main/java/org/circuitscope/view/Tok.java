@@ -12,9 +12,10 @@ import java.util.List;
  * @param text     the token's text as the tokenizer decodes it
  */
 record Tok(Integer position, String text) {
-    static Tok of(JsonObject o, String key) { return of(Answer.object(o, key), key); }
+    /** The token in field {@code key}. */
+    static Tok of(JsonObject o, String key) { return from(Answer.get(o, key), key); }
 
-    static Tok of(JsonElement e, String what) {
+    static Tok from(JsonElement e, String what) {
         JsonObject t = Answer.object(e, what);
         return new Tok(Answer.has(t, "position") ? Answer.integer(t, "position") : null, Answer.string(t, "text"));
     }
@@ -22,7 +23,7 @@ record Tok(Integer position, String text) {
     /** The answer's {@code tokens} list. */
     static List<Tok> list(JsonObject o, String key) {
         List<Tok> out = new ArrayList<>();
-        for (JsonElement e : Answer.array(o, key)) out.add(of(e, key + "[]"));
+        for (JsonElement e : Answer.array(o, key)) out.add(from(e, key + "[]"));
         return out;
     }
 

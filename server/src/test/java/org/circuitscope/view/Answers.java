@@ -1,0 +1,56 @@
+package org.circuitscope.view;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.circuitscope.engine.PromptDocument;
+import org.circuitscope.engine.PromptWorkspace;
+import org.circuitscope.engine.Settings;
+import org.circuitscope.lsp.command.CommandRegistry;
+
+/**
+ * Real answers for the picture tests: the language server's own {@link CommandRegistry} on a
+ * workspace with the shipped model, so each page is drawn from exactly what an editor receives.
+ */
+final class Answers implements AutoCloseable {
+    /** The shipped default model (samples/models/attn-only-2l: two layers of four heads, with an induction head L1H0). */
+    static final Path SHIPPED = Path.of("..", "samples", "models", "attn-only-2l").toAbsolutePath().normalize();
+
+    /**
+     * A prompt whose tokens must stay text: a script tag, an ampersand, both quotes and a bar,
+     * with a repeated name so that the induction head has something to do.
+     */
+    static final String NASTY = "Mr and Mrs Dursley <script>alert(\"x\")</script> & 'it' | \"q\" Mr and Mrs Dursley";
+
+    private final PromptWorkspace ws;
+    private final CommandRegistry commands;
+    final String uri = "file:///tmp/circuitscope-view-test/a.prompt";
+
+    Answers(Path model, String text) {
+        ws = new PromptWorkspace(new PromptWorkspace.Listener() {
+            @Override public void analysed(org.circuitscope.engine.Analysis a) {}
+            @Override public AutoCloseable progress(String title) { return () -> {}; }
+        });
+        JsonObject s = new JsonObject();
+        s.addProperty("defaultModel", model.toString());
+        ws.setSettings(Settings.defaults().with(s));
+        ws.open(new PromptDocument(uri, "prompt", 1, text));
+        commands = new CommandRegistry(ws);
+    }
+
+    /** The request a page is drawn for: {@code json} with this document's uri. */
+    JsonObject args(String json) {
+        JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+        o.addProperty("uri", uri);
+        return o;
+    }
+
+    /** The command's answer, as the server sends it. */
+    JsonElement answer(String command, JsonObject args) throws Exception {
+        return (JsonElement) commands.execute(command, args).get(60, TimeUnit.SECONDS);
+    }
+
+    @Override public void close() { ws.close(); }
+}
