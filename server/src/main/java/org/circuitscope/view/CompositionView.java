@@ -35,9 +35,9 @@ final class CompositionView implements View {
             for (CompositionMatrix.Pair p : ps) if (Double.isFinite(p.score())) scale = Math.max(scale, p.score() - baseline);
             byMode.add(ps);
         }
-        StringBuilder b = new StringBuilder("<p class=\"key\">‖L·R‖<sub>F</sub> / (‖L‖<sub>F</sub>‖R‖<sub>F</sub>) of a writing head's OV with a later head's "
+        StringBuilder b = new StringBuilder("<p class=\"sub\">‖L·R‖<sub>F</sub> / (‖L‖<sub>F</sub>‖R‖<sub>F</sub>) of a writing head's OV with a later head's "
                 + "QK (Q, K) or OV (V); colour ∝ score − baseline, up to the largest (+").append(Num.fixed(scale)).append("). Rows write, columns read.</p>");
-        if (Answer.has(r, "qk_note")) b.append("<p class=\"key note\" id=\"qk-note\">").append(Html.escape(Answer.string(r, "qk_note"))).append("</p>");
+        if (Answer.has(r, "qk_note")) b.append("<p class=\"note\" id=\"qk-note\">").append(Html.escape(Answer.string(r, "qk_note"))).append("</p>");
         b.append("<div class=\"grid\">");
         for (int i = 0; i < MODES.length; i++) {
             b.append("<div class=\"head\"><h3>").append(MODES[i].toUpperCase(java.util.Locale.ROOT)).append("-composition</h3>")

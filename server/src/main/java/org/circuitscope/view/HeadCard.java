@@ -37,7 +37,7 @@ final class HeadCard implements View {
             b.append("<h2>Composition</h2>").append(Bars.svg(comp, 640, null)).append("<p>")
                     .append(links.link(Pages.COMPOSITION_SCORES, Links.args(request), "Composition scores of every head pair")).append("</p>");
         }
-        if (Answer.has(r, "qk_note")) b.append("<p class=\"key note\" id=\"qk-note\">").append(Html.escape(Answer.string(r, "qk_note"))).append("</p>");
+        if (Answer.has(r, "qk_note")) b.append("<p class=\"note\" id=\"qk-note\">").append(Html.escape(Answer.string(r, "qk_note"))).append("</p>");
         List<Tok> tokens = Tok.list(r, "tokens");
         b.append("<h2>Attention pattern on this prompt</h2><div class=\"key\">colour ∝ √weight: ").append(Legend.attention()).append("</div>")
                 .append(Heatmap.svg(tokens, label, Answer.get(r, "pattern"), Heatmap.Layout.of(tokens.size(), 560)));

@@ -15,8 +15,10 @@ final class EveryView {
     }
 
     /** The requests; {@code target} is a character offset on line 0 whose token the position-based views explain. */
-    static List<Drawn> of(Answers a, int target) throws Exception {
-        String at = "{\"line\":0,\"character\":" + target + "}";
+    static List<Drawn> of(Answers a, int target) throws Exception { return of(a, target, 0); }
+
+    static List<Drawn> of(Answers a, int character, int line) throws Exception {
+        String at = "{\"line\":" + line + ",\"character\":" + character + "}";
         String[][] requests = {
             {"attention-L1H0", "circuitscope.attentionPattern", "{\"layer\":1,\"head\":0}"},
             {"attention-layer0", "circuitscope.attentionPattern", "{\"layer\":0}"},
