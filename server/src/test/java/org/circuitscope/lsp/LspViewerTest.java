@@ -118,8 +118,18 @@ class LspViewerTest {
         assertTrue(error(e).getResponseError().getMessage().contains("circuitscope.attentionPattern"), "names the views: " + error(e).getMessage());
         e = assertThrows(Exception.class, () -> execute(browserClient, CommandIds.SHOW, json("{\"view\": \"circuitscope.detectHeads\", \"uri\": \"file:///no.prompt\"}")));
         assertEquals(-32602, error(e).getResponseError().getCode());
-        e = assertThrows(Exception.class, () -> execute(browserClient, CommandIds.SHOW, json("{\"uri\": \"$URI\"}")));
+        e = assertThrows(Exception.class, () -> execute(browserClient, CommandIds.SHOW, json("{\"view\": 3, \"uri\": \"$URI\"}")));
         assertTrue(error(e).getResponseError().getMessage().contains("'view'"), error(e).getMessage());
+    }
+
+    @Test
+    void showWithoutAViewOpensTheIndex() throws Exception {
+        String url = tree(execute(browserClient, CommandIds.SHOW, new JsonObject())).get("url").getAsString();
+        assertEquals(browserClient.server.viewer().running().indexUrl(), url);
+        assertEquals(url, browserClient.client.shownDocuments.getLast().getUri());
+        HttpResponse<String> index = fetch(url);
+        assertEquals(200, index.statusCode());
+        assertTrue(index.body().contains(Html.escape(uri)), "lists the open prompt:\n" + index.body());
     }
 
     @Test
