@@ -146,6 +146,9 @@ public final class PromptWorkspace implements AutoCloseable {
     /** A closed document this large (about 32 MB of UTF-16) is worth a full collection. */
     private static final int LARGE_CHARS = 16 << 20;
 
+    /** The uris of the open documents (the loopback viewer's index lists them). */
+    public List<String> uris() { return List.copyOf(docs.keySet()); }
+
     public PromptDocument document(String uri) {
         DocState s = docs.get(uri);
         return s == null ? null : s.doc;

@@ -35,6 +35,14 @@ public interface CircuitscopeProtocol {
     @JsonRequest("circuitscope/predict")
     CompletableFuture<Object> predict(JsonElement params);
 
+    /** A view's page for a webview: {@code {command, args, nonce?}} → {@code {title, html}}. */
+    @JsonRequest("circuitscope/render")
+    CompletableFuture<Object> render(JsonElement params);
+
+    /** Opens a view in the browser: {@code {view, uri, ...args}} → {@code {url}}, and {@code window/showDocument}. */
+    @JsonRequest("circuitscope/show")
+    CompletableFuture<Object> show(JsonElement params);
+
     /** The model, loss and problem of a document ({@code {"uri"}}), for status bars. */
     @JsonRequest("circuitscope/documentStatus")
     CompletableFuture<DocumentStatusFeature.DocumentStatus> documentStatus(JsonElement params);

@@ -24,6 +24,11 @@ import org.circuitscope.lsp.feature.DocumentStatusFeature;
 import org.circuitscope.lsp.feature.HoverFeature;
 import org.circuitscope.lsp.feature.SemanticTokensFeature;
 import org.circuitscope.lsp.protocol.CommandIds;
+import org.circuitscope.lsp.viewer.RenderRequest;
+import org.circuitscope.lsp.viewer.ShowCommand;
+import org.circuitscope.lsp.viewer.ViewPages;
+import org.circuitscope.lsp.viewer.Viewer;
+import org.circuitscope.lsp.viewer.ViewerSettings;
 import org.eclipse.lsp4j.ClientCapabilities;
 import org.eclipse.lsp4j.CodeLensOptions;
 import org.eclipse.lsp4j.CompletionOptions;
@@ -40,6 +45,7 @@ import org.eclipse.lsp4j.PublishDiagnosticsParams;
 import org.eclipse.lsp4j.SemanticTokensWithRegistrationOptions;
 import org.eclipse.lsp4j.ServerCapabilities;
 import org.eclipse.lsp4j.ServerInfo;
+import org.eclipse.lsp4j.ShowDocumentParams;
 import org.eclipse.lsp4j.TextDocumentSyncKind;
 import org.eclipse.lsp4j.WorkDoneProgressBegin;
 import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
@@ -54,8 +60,9 @@ import org.eclipse.lsp4j.services.WorkspaceService;
 
 /**
  * The protocol glue: capabilities, lifecycle (initialize, shutdown, exit, the client's process
- * id), settings, progress, diagnostics, and the custom requests {@code circuitscope/<name>}.
- * Everything else is delegated to the services and the feature classes.
+ * id), settings, progress, diagnostics, the custom requests {@code circuitscope/<name>}, and the
+ * picture viewer's lifetime. Everything else is delegated to the services, the feature classes and
+ * the viewer package.
  */
 public final class CircuitscopeServer implements LanguageServer, LanguageClientAware, CircuitscopeProtocol {
     private static final Logger LOG = Logger.getLogger(CircuitscopeServer.class.getName());
@@ -66,6 +73,9 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
     private final CommandRegistry commands;
     private final PromptDocumentService documents;
     private final PromptWorkspaceService workspace;
+    private final Viewer viewer;
+    private final RenderRequest render;
+    private final ShowCommand show;
     private final AtomicInteger progressIds = new AtomicInteger();
     private final Map<String, String> shownMessages = new ConcurrentHashMap<>();
     private volatile LanguageClient client;
@@ -80,8 +90,36 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
             @Override public AutoCloseable progress(String title) { return startProgress(title); }
         });
         this.commands = new CommandRegistry(ws);
-        this.documents = new PromptDocumentService(ws);
-        this.workspace = new PromptWorkspaceService(commands, this::applySettings, this::pullSettings);
+        ViewPages pages = new ViewPages(commands);
+        this.viewer = new Viewer(pages, ws, Viewer.TIMEOUT);
+        this.render = new RenderRequest(pages);
+        this.show = new ShowCommand(viewer, ws, this::showDocument);
+        this.documents = new PromptDocumentService(ws, viewer::links);
+        this.workspace = new PromptWorkspaceService(this::execute, this::applySettings, this::pullSettings);
+    }
+
+    /** A command by id: {@code circuitscope.show} opens a picture, the others answer reports. */
+    private CompletableFuture<Object> execute(String id, JsonElement argument) {
+        return CommandIds.SHOW.equals(id) ? show.execute(argument) : commands.execute(id, argument);
+    }
+
+    /** The server's loopback picture viewer (for tests: its address and URLs). */
+    public Viewer viewer() { return viewer; }
+
+    /** Asks the client to open a viewer URL in the browser; a client that cannot is told the URL. */
+    private void showDocument(String url) {
+        LanguageClient c = client;
+        if (c == null) return;
+        if (caps.getWindow() != null && caps.getWindow().getShowDocument() != null && caps.getWindow().getShowDocument().isSupport()) {
+            ShowDocumentParams p = new ShowDocumentParams(url);
+            p.setExternal(true);
+            c.showDocument(p).exceptionally(e -> {
+                LOG.log(Level.WARNING, "window/showDocument failed", e);
+                return null;
+            });
+        } else {
+            c.showMessage(new MessageParams(MessageType.Info, "circuitscope: open " + url));
+        }
     }
 
     public PromptWorkspace promptWorkspace() { return ws; }
@@ -96,7 +134,10 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         PositionEncoding enc = PositionEncoding.negotiate(offered);
         ws.setEncoding(enc);
         ws.setRoots(roots(params));
-        if (params.getInitializationOptions() instanceof JsonElement j) ws.setSettings(ws.settings().with(j));
+        if (params.getInitializationOptions() instanceof JsonElement j) {
+            ws.setSettings(ws.settings().with(j));
+            viewer.configure(j);
+        }
         if (params.getProcessId() != null) watchParent(params.getProcessId());
         ws.warmUp((run, offset) -> HoverFeature.hover(run, offset, new LineIndex(run.doc().text(), PositionEncoding.UTF16), ws.settings(),
                 org.circuitscope.engine.Cancel.NEVER));
@@ -109,7 +150,9 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         sc.setCodeLensProvider(new CodeLensOptions(false));
         sc.setCompletionProvider(new CompletionOptions(false, List.of()));
         sc.setSemanticTokensProvider(new SemanticTokensWithRegistrationOptions(SemanticTokensFeature.legend(), true));
-        sc.setExecuteCommandProvider(new ExecuteCommandOptions(commands.ids()));
+        List<String> ids = new ArrayList<>(commands.ids());
+        ids.add(CommandIds.SHOW);
+        sc.setExecuteCommandProvider(new ExecuteCommandOptions(ids));
         LOG.info(() -> "initialized for " + (params.getClientInfo() == null ? "an unnamed client" : params.getClientInfo().getName())
                 + ", positions in " + enc.kind());
         return CompletableFuture.completedFuture(new InitializeResult(sc, new ServerInfo("circuitscope", "0.1.0")));
@@ -173,9 +216,11 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
 
     void applySettings(JsonElement j) {
         Settings before = ws.settings();
+        ViewerSettings viewerBefore = viewer.settings();
         ws.setSettings(before.with(j));
-        if (!before.equals(ws.settings())) {
-            LOG.info(() -> "settings: " + ws.settings());
+        viewer.configure(j);
+        if (!before.equals(ws.settings()) || !viewerBefore.equals(viewer.settings())) {
+            LOG.info(() -> "settings: " + ws.settings() + ", " + viewer.settings());
             refreshViews();
         }
     }
@@ -229,12 +274,14 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
     @Override
     public CompletableFuture<Object> shutdown() {
         shutdown = true;
+        viewer.close();
         ws.close();
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public void exit() {
+        viewer.close();
         exit.accept(shutdown ? 0 : 1);
     }
 
@@ -274,6 +321,12 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
 
     @Override
     public CompletableFuture<Object> predict(JsonElement params) { return commands.execute(CommandIds.PREDICT, params); }
+
+    @Override
+    public CompletableFuture<Object> render(JsonElement params) { return render.render(params); }
+
+    @Override
+    public CompletableFuture<Object> show(JsonElement params) { return show.execute(params); }
 
     @Override
     public CompletableFuture<DocumentStatusFeature.DocumentStatus> documentStatus(JsonElement params) { return DocumentStatusFeature.status(ws, params); }

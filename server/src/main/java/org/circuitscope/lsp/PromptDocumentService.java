@@ -15,10 +15,12 @@ import org.circuitscope.lsp.feature.SemanticTokensFeature;
 import org.circuitscope.lsp.protocol.Answers;
 import org.circuitscope.lsp.protocol.Params;
 import org.circuitscope.lsp.protocol.Positions;
+import org.circuitscope.lsp.protocol.ViewLinks;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.eclipse.lsp4j.CodeLens;
 import org.eclipse.lsp4j.CodeLensParams;
 import org.eclipse.lsp4j.CompletionItem;
@@ -41,9 +43,12 @@ import org.eclipse.lsp4j.services.TextDocumentService;
 /** textDocument/*: converts protocol types and hands each request to its feature through {@link PromptWorkspace#request}. */
 final class PromptDocumentService implements TextDocumentService {
     private final PromptWorkspace ws;
+    private final Supplier<ViewLinks> links;
 
-    PromptDocumentService(PromptWorkspace ws) {
+    /** {@code links} says where hovers and lenses link to views (they depend on the client and the settings). */
+    PromptDocumentService(PromptWorkspace ws, Supplier<ViewLinks> links) {
         this.ws = ws;
+        this.links = links;
     }
 
     @Override
@@ -85,7 +90,7 @@ final class PromptDocumentService implements TextDocumentService {
             if (a.run() == null) return null;
             LineIndex idx = index(a);
             int off = idx.offset(Positions.of(p.getPosition()));
-            return off < 0 ? null : HoverFeature.hover(a.run(), off, idx, ws.settings(), cancel);
+            return off < 0 ? null : HoverFeature.hover(a.run(), off, idx, ws.settings(), links.get(), cancel);
         }));
     }
 
@@ -115,7 +120,7 @@ final class PromptDocumentService implements TextDocumentService {
     @Override
     public CompletableFuture<List<? extends CodeLens>> codeLens(CodeLensParams p) {
         return Answers.of(ws.request(uri("textDocument/codeLens", p == null ? null : p.getTextDocument()), List.of(), (a, cancel) ->
-                a.run() == null ? List.of() : CodeLensFeature.lenses(a.run(), index(a))));
+                a.run() == null ? List.of() : CodeLensFeature.lenses(a.run(), index(a), links.get())));
     }
 
     @Override

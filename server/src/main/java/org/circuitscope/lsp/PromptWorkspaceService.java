@@ -3,8 +3,8 @@ package org.circuitscope.lsp;
 import com.google.gson.JsonElement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import org.circuitscope.lsp.command.CommandRegistry;
 import org.circuitscope.lsp.protocol.Params;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
@@ -17,11 +17,13 @@ import org.eclipse.lsp4j.services.WorkspaceService;
  * service knows nothing of the server that made it.
  */
 final class PromptWorkspaceService implements WorkspaceService {
-    private final CommandRegistry commands;
+    private final BiFunction<String, JsonElement, CompletableFuture<Object>> commands;
     private final Consumer<JsonElement> applySettings;
     private final Runnable pullSettings;
 
-    PromptWorkspaceService(CommandRegistry commands, Consumer<JsonElement> applySettings, Runnable pullSettings) {
+    /** {@code commands} runs a command id with its argument. */
+    PromptWorkspaceService(BiFunction<String, JsonElement, CompletableFuture<Object>> commands, Consumer<JsonElement> applySettings,
+            Runnable pullSettings) {
         this.commands = commands;
         this.applySettings = applySettings;
         this.pullSettings = pullSettings;
@@ -32,7 +34,7 @@ final class PromptWorkspaceService implements WorkspaceService {
         Params.need("workspace/executeCommand", "params", p);
         List<Object> args = p.getArguments();
         Object first = args == null || args.isEmpty() ? null : args.get(0);
-        return commands.execute(p.getCommand(), first instanceof JsonElement j ? j : null);
+        return commands.apply(p.getCommand(), first instanceof JsonElement j ? j : null);
     }
 
     @Override

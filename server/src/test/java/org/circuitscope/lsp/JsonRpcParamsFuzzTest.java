@@ -62,7 +62,8 @@ class JsonRpcParamsFuzzTest {
         uri = f.open("---\ncircuitscope:\n  target: \" b\"\n---\nab ab ab a");
         f.diagnostics(uri, 1);
         for (String m : List.of("textDocument/hover", "textDocument/completion", "textDocument/inlayHint",
-                "textDocument/semanticTokens/full", "textDocument/codeLens", "workspace/executeCommand", CommandIds.DOCUMENT_STATUS)) {
+                "textDocument/semanticTokens/full", "textDocument/codeLens", "workspace/executeCommand", CommandIds.DOCUMENT_STATUS,
+                CommandIds.RENDER, CommandIds.requestMethod(CommandIds.SHOW))) {
             TARGETS.put(m, p -> f.request(m, p));
         }
         CommandRegistry registry = new CommandRegistry(f.server.promptWorkspace());

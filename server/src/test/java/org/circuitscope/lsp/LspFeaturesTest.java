@@ -3,6 +3,7 @@ package org.circuitscope.lsp;
 import static org.circuitscope.lsp.PromptAssert.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,10 @@ class LspFeaturesTest {
         tmp = java.nio.file.Files.createTempDirectory("lsp-features-" + family);
         modelDir = TestModels.write(tmp, "m2", family, 2, 64, 7);
         model = ModelDirectory.load(modelDir);
-        f = new LspFixture(LspFixture.settingsWithModel(modelDir), List.of("utf-16"));
+        // As VS Code's extension: pictures in webviews, so links are command: URIs (LspViewerTest has the others).
+        JsonObject settings = LspFixture.settingsWithModel(modelDir);
+        settings.addProperty("pictures", "webview");
+        f = new LspFixture(settings, List.of("utf-16"));
     }
 
     @AfterParameterizedClassInvocation

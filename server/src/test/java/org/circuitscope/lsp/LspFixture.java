@@ -22,6 +22,9 @@ import org.eclipse.lsp4j.MessageActionItem;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.ProgressParams;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.ShowDocumentCapabilities;
+import org.eclipse.lsp4j.ShowDocumentParams;
+import org.eclipse.lsp4j.ShowDocumentResult;
 import org.eclipse.lsp4j.ShowMessageRequestParams;
 import org.eclipse.lsp4j.TextDocumentItem;
 import org.eclipse.lsp4j.WindowClientCapabilities;
@@ -48,11 +51,12 @@ final class LspFixture implements AutoCloseable {
     private final AtomicInteger docs = new AtomicInteger();
     private final LoopbackStreams streams = LoopbackStreams.open();
 
-    /** The client side: records what the server sends and answers workspace/configuration. */
+    /** The client side: records what the server sends and answers workspace/configuration and window/showDocument. */
     static final class Client implements LanguageClient {
         final Map<String, PublishDiagnosticsParams> diagnostics = new ConcurrentHashMap<>();
         final List<MessageParams> messages = new CopyOnWriteArrayList<>();
         final List<ProgressParams> progress = new CopyOnWriteArrayList<>();
+        final List<ShowDocumentParams> shownDocuments = new CopyOnWriteArrayList<>();
         volatile JsonObject configuration = new JsonObject();
 
         @Override public void telemetryEvent(Object o) {}
@@ -67,6 +71,10 @@ final class LspFixture implements AutoCloseable {
         }
         @Override public CompletableFuture<Void> createProgress(WorkDoneProgressCreateParams p) { return CompletableFuture.completedFuture(null); }
         @Override public void notifyProgress(ProgressParams p) { progress.add(p); }
+        @Override public CompletableFuture<ShowDocumentResult> showDocument(ShowDocumentParams p) {
+            shownDocuments.add(p);
+            return CompletableFuture.completedFuture(new ShowDocumentResult(true));
+        }
         @Override public CompletableFuture<Void> refreshInlayHints() { return CompletableFuture.completedFuture(null); }
         @Override public CompletableFuture<Void> refreshSemanticTokens() { return CompletableFuture.completedFuture(null); }
         @Override public CompletableFuture<Void> refreshCodeLenses() { return CompletableFuture.completedFuture(null); }
@@ -91,6 +99,7 @@ final class LspFixture implements AutoCloseable {
         caps.setWorkspace(w);
         WindowClientCapabilities win = new WindowClientCapabilities();
         win.setWorkDoneProgress(true);
+        win.setShowDocument(new ShowDocumentCapabilities(true));
         caps.setWindow(win);
         p.setCapabilities(caps);
         p.setInitializationOptions(settings);

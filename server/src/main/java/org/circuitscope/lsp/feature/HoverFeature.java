@@ -9,6 +9,7 @@ import org.circuitscope.engine.ModelHandle;
 import org.circuitscope.engine.PromptRun;
 import org.circuitscope.engine.Settings;
 import org.circuitscope.lsp.protocol.Positions;
+import org.circuitscope.lsp.protocol.ViewLinks;
 import org.circuitscope.model.LogitOps;
 import org.eclipse.lsp4j.Hover;
 import org.eclipse.lsp4j.MarkupContent;
@@ -25,10 +26,15 @@ public final class HoverFeature {
     private HoverFeature() {}
 
     public static Hover hover(PromptRun run, int offset, LineIndex idx, Settings settings, Cancel cancel) {
+        return hover(run, offset, idx, settings, ViewLinks.COMMANDS, cancel);
+    }
+
+    /** The hover, its links to views going where {@code links} says. */
+    public static Hover hover(PromptRun run, int offset, LineIndex idx, Settings settings, ViewLinks links, Cancel cancel) {
         int p = run.positionAt(offset);
         if (p < 0) return null;
         TokenCard card = card(run, p, idx, settings.topK(), cancel);
-        Hover h = new Hover(new MarkupContent(MarkupKind.MARKDOWN, TokenCardMarkdown.render(card)));
+        Hover h = new Hover(new MarkupContent(MarkupKind.MARKDOWN, TokenCardMarkdown.render(card, links)));
         h.setRange(Positions.range(idx, run.starts()[p], run.ends()[p]));
         return h;
     }

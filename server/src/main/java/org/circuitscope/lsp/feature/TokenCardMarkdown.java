@@ -2,20 +2,22 @@ package org.circuitscope.lsp.feature;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import org.circuitscope.lsp.protocol.CommandIds;
 import org.circuitscope.lsp.protocol.Positions;
+import org.circuitscope.lsp.protocol.ViewLinks;
 
 /**
  * Writes a {@link TokenCard} as the hover's Markdown: a title line, the prediction's table, the
  * heads' table and command links. Token text sits in code spans; inside a table a {@code |}
- * would end the cell even there (GitHub-flavoured Markdown), so cells escape it.
+ * would end the cell even there (GitHub-flavoured Markdown), so cells escape it. Links go where
+ * {@link ViewLinks} says: {@code command:} URIs for VS Code, the viewer's URLs for other editors.
  */
 public final class TokenCardMarkdown {
     private TokenCardMarkdown() {}
 
-    public static String render(TokenCard card) {
+    public static String render(TokenCard card) { return render(card, ViewLinks.COMMANDS); }
+
+    public static String render(TokenCard card, ViewLinks links) {
         StringBuilder md = new StringBuilder();
         md.append("**").append(Show.tokenMd(card.text())).append("** · token id ").append(card.id())
                 .append(" · position ").append(card.position()).append('\n');
@@ -47,17 +49,12 @@ public final class TokenCardMarkdown {
             JsonObject paths = new JsonObject();
             paths.addProperty("uri", card.uri());
             paths.add("position", new Gson().toJsonTree(Positions.lsp(card.start())));
-            md.append("\n[Inspect ").append(top.label()).append("](").append(link(CommandIds.INSPECT_HEAD, inspect))
-                    .append(") · [Expand paths](").append(link(CommandIds.PATH_EXPANSION, paths)).append(")\n");
+            md.append("\n[Inspect ").append(top.label()).append("](").append(links.href(CommandIds.INSPECT_HEAD, inspect))
+                    .append(") · [Expand paths](").append(links.href(CommandIds.PATH_EXPANSION, paths)).append(")\n");
         }
         return md.toString();
     }
 
     /** Markdown for a table cell: a {@code |} would end the cell, even inside a code span. */
     static String cell(String md) { return md.replace("|", "\\|"); }
-
-    /** A Markdown command link: {@code command:<id>?<url-encoded JSON array of arguments>}. */
-    static String link(String command, JsonObject arg) {
-        return "command:" + command + "?" + URLEncoder.encode("[" + arg + "]", StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

@@ -22,6 +22,10 @@ public final class CommandIds {
 
     /** A document's model, loss and problem, for status bars ({@code {"uri"}} → {@code DocumentStatus}). */
     public static final String DOCUMENT_STATUS = "circuitscope/documentStatus";
+    /** A view's page for a webview ({@code {command, args, nonce?}} → {@code {title, html}}). */
+    public static final String RENDER = "circuitscope/render";
+    /** Opens a view in the browser through the loopback viewer ({@code {view, ...args}} → {@code {url}}). */
+    public static final String SHOW = "circuitscope.show";
 
     private CommandIds() {}
 
