@@ -53,7 +53,7 @@ import java.util.Set;
  *
  * <p>Threads: the native encode and decode only read the Rust {@code Tokenizer} (which is
  * {@code Sync}), so sharing one instance should be safe, but that is not tested here;
- * {@link #close} must never race a running call.
+ * {@link #close} waits for running calls, and later calls fail with IllegalStateException.
  */
 public final class Tokenizer implements AutoCloseable {
 
@@ -66,6 +66,8 @@ public final class Tokenizer implements AutoCloseable {
     private final TokenBytes tokenBytes;
     private final OptionalInt bosId;
     private volatile boolean closed;
+    /** Native calls share it; {@link #close} takes it alone. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifetime = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private Tokenizer(Path source, HuggingFaceTokenizer hf, Vocabulary v, OptionalInt bosId) {
         this.source = source;
@@ -226,9 +228,8 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Tokens of {@code text} with their UTF-16 ranges; see {@link Encoding} for split characters. */
     public Encoding encode(String text) {
-        checkOpen();
         String wellFormed = replaceLoneSurrogates(text);
-        ai.djl.huggingface.tokenizers.Encoding e = hf.encode(wellFormed, false, false);
+        ai.djl.huggingface.tokenizers.Encoding e = whileOpen(() -> hf.encode(wellFormed, false, false));
         long[] rawIds = e.getIds();
         CharSpan[] spans = e.getCharTokenSpans();
         int[] charOfCodePoint = utf16OffsetOfEachCodePoint(wellFormed);
@@ -294,12 +295,11 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Text of a token sequence; special tokens are kept and spaces are not cleaned up. */
     public String decode(int[] ids) {
-        checkOpen();
         long[] raw = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             raw[i] = checkId(ids[i], "position " + i);
         }
-        return hf.decode(raw, false);
+        return whileOpen(() -> hf.decode(raw, false));
     }
 
     /**
@@ -376,10 +376,31 @@ public final class Tokenizer implements AutoCloseable {
         return source;
     }
 
+    /**
+     * Runs a native call unless the tokenizer is closed, holding the read lock: {@link #close}
+     * waits for calls in flight, since freeing the native tokenizer under one crashes the JVM
+     * (a warm-up encode racing the server's shutdown did).
+     */
+    private <T> T whileOpen(java.util.function.Supplier<T> call) {
+        lifetime.readLock().lock();
+        try {
+            checkOpen();
+            return call.get();
+        } finally {
+            lifetime.readLock().unlock();
+        }
+    }
+
     @Override
     public void close() {
-        closed = true;
-        hf.close();
+        lifetime.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+            hf.close();
+        } finally {
+            lifetime.writeLock().unlock();
+        }
     }
 
     private int checkId(int id, String where) {

@@ -207,6 +207,39 @@ class TokenizerTest {
     }
 
     /**
+     * Closing while other threads encode and decode (a server shutting down under a running
+     * analysis) waits for the calls in flight and refuses later ones: the native tokenizer is
+     * never freed under a call, which would crash the JVM rather than fail this test.
+     */
+    @Test
+    void closingWhileOtherThreadsEncodeNeitherCrashesNorLetsALaterCallThrough() throws Exception {
+        String text = "The quick brown fox jumps over the lazy dog. ".repeat(200);
+        for (int round = 0; round < 20; round++) {
+            Tokenizer tk = Tokenizer.load(dir.resolve("bytes.json"));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        try {
+                            assertEquals(text, tk.decode(tk.encode(text).ids()));
+                        } catch (IllegalStateException closed) {
+                            refused.incrementAndGet();
+                            return;
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(round % 5);
+            tk.close();
+            for (var f : work) f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThrows(IllegalStateException.class, () -> tk.encode("x"), "closed stays closed");
+        }
+    }
+
+    /**
      * Checks every token's range against a reference built from bytes: the tokens' bytes
      * (from their vocab strings) must tile the text's UTF-8, and a token's range must be the
      * characters holding its first through last byte.

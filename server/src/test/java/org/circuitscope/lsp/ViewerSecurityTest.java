@@ -146,7 +146,7 @@ class ViewerSecurityTest {
         URI u = URI.create(link.group(1).replace("&amp;", "&"));
         RawHttp.Response page = RawHttp.get(port, u.getRawPath() + "?" + u.getRawQuery());
         assertEquals(200, page.status(), page.body());
-        assertTrue(page.body().contains("circuitscope.attentionPattern"), page.body());
+        assertTrue(page.body().contains("<svg class=\"heatmap\""), "the layer's heatmaps: " + page.body());
     }
 
     @Test
