@@ -142,22 +142,23 @@ function dumpLogs() {
 
 /**
  * A webview's inner document showing a server page: the frame whose document title matches
- * `title` and that holds `selector` (past the extension's "loading" page). The error element of
- * a page whose title matches fails at once with the message the panel shows.
+ * `title` and that holds `selector` (past the extension's "loading" page). An error shown in a
+ * page titled so, or `panel` (the name the extension gives the panel until the server's page
+ * names it), fails at once with the message.
  */
-async function webview(title, selector, timeoutMs = 60000) {
+async function webview(title, selector, panel, timeoutMs = 60000) {
     const seen = new Set();
     try {
         return await poll(`a webview titled ${title} holding ${selector}`, async () => {
-            for (const f of page.frames()) {
+            // Not the workbench itself: its title names the active tab too, and it has tables of its own.
+            for (const f of page.frames().filter(f => f !== page.mainFrame())) {
                 const v = await f.evaluate(sel => document.getElementById('loading') ? null : {
                     title: document.title, has: !!document.querySelector(sel), error: document.querySelector('#error, .error')?.textContent ?? null,
                 }, selector).catch(() => null);
                 if (!v) continue;
                 if (v.title) seen.add(v.title);
-                if (!title.test(v.title)) continue;
-                if (v.has) return f;
-                if (v.error) throw Object.assign(new Error(`the panel "${v.title}" shows an error: ${v.error}`), { final: true });
+                if (v.has && title.test(v.title)) return f;
+                if (v.error && (title.test(v.title) || v.title === panel)) throw Object.assign(new Error(`the panel "${v.title}" shows an error: ${v.error}`), { final: true });
             }
             return null;
         }, timeoutMs);
@@ -216,7 +217,7 @@ async function palette(command, picks, keys = []) {
             (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').first().innerText()).replace(/\u00a0/g, ' ').trim() === pick, 10000);
         if (many) {
             const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
-            await row.locator('.label-name').click();
+            await row.locator('.label-name').first().click();
             await poll(`"${pick}" ticked`, async () => (await row.getAttribute('aria-checked')) === 'true'
                 || await row.locator('input[type=checkbox]').isChecked().catch(() => false), 5000);
             await input.focus();
@@ -354,7 +355,7 @@ try {
 
     await check('palette "Show Attention Pattern" → layer 1 → L1H0: the server\'s heatmap, a causal pattern whose rows sum to 1', async () => {
         await palette('Circuitscope: Show Attention Pattern', [['layer', 'Layer 1'], ['head', 'L1H0']]);
-        const f = await webview(/L1H0/, 'svg.heatmap rect.cell');
+        const f = await webview(/L1H0/, 'svg.heatmap rect.cell', 'Attention');
         const cells = await cellsOf(f);
         const n = Math.max(...cells.map(c => c.q)) + 1;
         if (!(n > 10)) throw new Error(`expected the prompt's tokens as rows, found ${n}`);
@@ -377,14 +378,14 @@ try {
 
     await check('status bar item opens the heads overview (every head of the model); a head link opens its card', async () => {
         await page.locator('.statusbar-item', { hasText: 'attn-only-2l' }).first().click();
-        const f = await webview(/heads/i, '[data-command="circuitscope.inspectHead"]');
+        const f = await webview(/heads/i, '[data-command="circuitscope.inspectHead"]', 'Heads overview');
         const labels = new Set((await f.locator('[data-command="circuitscope.inspectHead"]').allInnerTexts()).map(t => t.trim()));
         // attn-only-2l: 2 layers of 4 heads (README, "Shipped models").
         const expected = ['L0H0', 'L0H1', 'L0H2', 'L0H3', 'L1H0', 'L1H1', 'L1H2', 'L1H3'];
         if (expected.some(l => !labels.has(l))) throw new Error(`the overview should link every head, found ${[...labels].join(', ')}`);
         await screenshot('04-heads-overview');
         await f.locator('[data-command="circuitscope.inspectHead"]', { hasText: 'L1H0' }).first().click();
-        const card = await webview(/L1H0/, 'svg.bars rect.bar');
+        const card = await webview(/L1H0/, 'svg.bars rect.bar', 'Head');
         const scores = await bars(card);
         const induction = scores.find(b => /induction/i.test(b.label) && /random/i.test(b.label));
         if (!induction) throw new Error(`no repeated-random induction bar on the card: ${scores.map(b => b.label).join(', ')}`);
@@ -396,7 +397,7 @@ try {
 
     await check('palette "Show Attention Pattern" → layer 0 → all heads draws one heatmap per head', async () => {
         await palette('Circuitscope: Show Attention Pattern', [['layer', 'Layer 0'], ['head', 'All heads']]);
-        const f = await webview(/layer 0/i, 'svg.heatmap');
+        const f = await webview(/layer 0/i, 'svg.heatmap', 'Attention');
         // attn-only-2l has 4 heads a layer.
         await poll('a heatmap for each of layer 0\'s 4 heads', async () => (await f.locator('svg.heatmap').count()) === 4, 10000).catch(async e => {
             throw new Error(`${e.message}; found ${await f.locator('svg.heatmap').count()}`);
@@ -410,7 +411,7 @@ try {
         const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Path expansion' }).first();
         await lens.waitFor({ timeout: 30000 });
         await lens.click();
-        const f = await webview(/path/i, 'svg.bars rect.bar');
+        const f = await webview(/path/i, 'svg.bars rect.bar', 'Path expansion');
         const terms = await bars(f);
         log(`path expansion: ${terms.length} bars, first ${JSON.stringify(terms.slice(0, 3))}`);
         if (!terms.some(t => /L[01]H[0-3]/.test(t.label))) throw new Error(`no head term among the bars: ${terms.map(t => t.label).join(', ')}`);
@@ -422,7 +423,7 @@ try {
 
     await check('palette "Attribute Token to Heads" on the last token: source tokens coloured, heads as bars', async () => {
         await palette('Circuitscope: Attribute Token to Heads', [], LAST_TOKEN);
-        const f = await webview(/attribut/i, '.tok');
+        const f = await webview(/attribut/i, '.tok', 'Attribution');
         const toks = await f.locator('.tok').count();
         if (!(toks > 10)) throw new Error(`expected the prompt's earlier tokens as sources, found ${toks} .tok`);
         const heads = await bars(f);
@@ -433,7 +434,7 @@ try {
 
     await check('palette "Ablate Heads…" → L1H0 → zero: each predicted token coloured by its change', async () => {
         await palette('Circuitscope: Ablate Heads', [['heads to ablate', 'L1H0', true], ['ablation', 'Zero ablation']]);
-        const f = await webview(/ablat/i, '.tok');
+        const f = await webview(/ablat/i, '.tok', 'Ablation');
         const toks = await f.locator('.tok').count();
         if (!(toks > 10)) throw new Error(`expected a coloured token for each prediction, found ${toks}`);
         const text = await f.locator('body').innerText();
@@ -444,7 +445,7 @@ try {
 
     await check('palette "Logit Lens" on the last token: one row per residual stream, by its TransformerLens hook name', async () => {
         await palette('Circuitscope: Logit Lens', [], LAST_TOKEN);
-        const f = await webview(/lens/i, 'table');
+        const f = await webview(/lens/i, 'table', 'Logit lens');
         const text = await f.locator('body').innerText();
         // attn-only-2l has 2 layers: the stream before layer 0 and after each layer.
         const hooks = ['blocks.0.hook_resid_pre', 'blocks.0.hook_resid_post', 'blocks.1.hook_resid_post'];
