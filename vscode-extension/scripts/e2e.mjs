@@ -1,7 +1,7 @@
 // End-to-end test in a real VS Code: code-server (from npm) in Debian's headless Chromium,
 // driven by playwright-core. Installs the built .vsix, opens samples/prompts/dursley.prompt,
-// hovers a token and checks the hover card, runs palette commands and checks the pictures the
-// webviews draw, and saves a screenshot of every step.
+// hovers a token and checks the hover card, runs palette commands and checks the pictures in
+// the webviews (pages the server draws: circuitscope/render), and saves a screenshot of every step.
 //
 // Run with Node 24 (code-server needs it) after e2e/setup.sh; scripts/test does both.
 // Env: CIRCUITSCOPE_E2E_CACHE (tools), E2E_OUT (screenshots; default e2e-output/), JAVA_HOME.
@@ -22,7 +22,7 @@ const outDir = resolve(process.env.E2E_OUT ?? join(here, 'e2e-output'));
 const version = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')).version;
 const vsix = join(here, `circuitscope-${version}.vsix`);
 const javaHome = process.env.JAVA_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
-const TOTAL_LIMIT_S = Number(process.env.E2E_LIMIT_S ?? 270);
+const TOTAL_LIMIT_S = Number(process.env.E2E_LIMIT_S ?? 330);
 
 for (const [what, p] of [['code-server (run vscode-extension/e2e/setup.sh)', codeServer], ['the .vsix (run npm run package)', vsix], ['Chromium (apt-get install chromium)', '/usr/bin/chromium']]) {
     if (!existsSync(p)) { console.error(`e2e: ${what} is missing: ${p}`); process.exit(2); }
@@ -101,7 +101,7 @@ async function poll(what, f, timeoutMs, everyMs = 250) {
     const end = Date.now() + timeoutMs;
     let last;
     while (Date.now() < end) {
-        try { const v = await f(); if (v) return v; } catch (e) { last = e; }
+        try { const v = await f(); if (v) return v; } catch (e) { if (e?.final) throw e; last = e; }
         await new Promise(r => setTimeout(r, everyMs));
     }
     throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
@@ -140,18 +140,48 @@ function dumpLogs() {
     }
 }
 
-/** A webview's inner document, found by the title our pages put in body[data-view]. */
-function webview(titlePrefix, timeoutMs) {
-    return poll(`a webview titled "${titlePrefix}"`, async () => {
-        for (const f of page.frames()) {
-            const v = await f.evaluate(() => document.body?.getAttribute('data-view') ?? null).catch(() => null);
-            if (v && v.startsWith(titlePrefix)) return f;
-        }
-        return null;
-    }, timeoutMs);
+/**
+ * A webview's inner document showing a server page: the frame whose document title matches
+ * `title` and that holds `selector` (past the extension's "loading" page). An error shown in a
+ * page titled so, or `panel` (the name the extension gives the panel until the server's page
+ * names it), fails at once with the message.
+ */
+async function webview(title, selector, panel, timeoutMs = 60000) {
+    const seen = new Set();
+    try {
+        return await poll(`a webview titled ${title} holding ${selector}`, async () => {
+            // Not the workbench itself: its title names the active tab too, and it has tables of its own.
+            for (const f of page.frames().filter(f => f !== page.mainFrame())) {
+                const v = await f.evaluate(sel => document.getElementById('loading') ? null : {
+                    title: document.title, has: !!document.querySelector(sel), error: document.querySelector('#error, .error')?.textContent ?? null,
+                }, selector).catch(() => null);
+                if (!v) continue;
+                if (v.title) seen.add(v.title);
+                if (v.has && title.test(v.title)) return f;
+                if (v.error && (title.test(v.title) || v.title === panel)) throw Object.assign(new Error(`the panel "${v.title}" shows an error: ${v.error}`), { final: true });
+            }
+            return null;
+        }, timeoutMs);
+    } catch (e) {
+        throw new Error(`${e.message} (documents seen: ${[...seen].map(t => JSON.stringify(t)).join(', ') || 'none'})`);
+    }
 }
 
-async function palette(command, picks) {
+/** Each bar of a chart as {label, value}: from data-label/data-value, else from the bar's SVG <title> tooltip "label: value". */
+function bars(frame, selector = 'svg.bars rect.bar') {
+    return frame.evaluate(sel => [...document.querySelectorAll(sel)].map(r => {
+        const tip = r.querySelector('title')?.textContent ?? '';
+        const m = /^(.*?):\s*([-+]?[\d.]+(?:e[-+]?\d+)?)/.exec(tip);
+        return { label: r.dataset.label ?? m?.[1] ?? '', value: Number(r.dataset.value ?? m?.[2]) };
+    }), selector);
+}
+
+/**
+ * Runs a palette command. `picks`: [title, label, many?] for each quick pick that follows (many:
+ * a multi-select list, where the row is ticked with a click). `keys`: pressed in the prompt's
+ * editor first, to move the cursor (never keys that type).
+ */
+async function palette(command, picks, keys = []) {
     const input = page.locator('.quick-input-widget input');
     const focused = sel => page.evaluate(sel => !!document.activeElement?.closest(sel), sel);
     // Keys typed while a webview has the focus stay in the webview: focus the prompt's editor
@@ -164,6 +194,7 @@ async function palette(command, picks) {
     for (let attempt = 1; ; attempt++) {
         await page.locator('.tabs-container .tab', { hasText: 'dursley.prompt' }).click();
         await poll('the prompt\'s editor to take the focus', () => focused('.editor-instance .monaco-editor'), 10000);
+        for (const k of keys) await page.keyboard.press(k);
         await page.keyboard.press('F1');
         try {
             await poll('the command palette', async () => (await paletteReady()) && (await page.waitForTimeout(300), await paletteReady()), 8000);
@@ -178,12 +209,19 @@ async function palette(command, picks) {
     if ((await input.inputValue()) !== `>${command}` || !(await focused('.quick-input-widget'))) throw new Error(`the palette lost the focus while "${command}" was typed`);
     await poll(`the palette to list "${command}"`, async () => (await page.locator('.quick-input-list .monaco-list-row').first().innerText()).includes(command), 10000);
     await page.keyboard.press('Enter');
-    for (const [title, pick] of picks) {
+    for (const [title, pick, many] of picks) {
         // Wait for this step's own list (the previous one may mention the same names), then filter and take the first row.
         await poll(`the quick pick "${title}"`, async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes(title), 60000);
         await input.fill(pick);
         await poll(`"${pick}" first in the "${title}" list`, async () =>
             (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').first().innerText()).replace(/\u00a0/g, ' ').trim() === pick, 10000);
+        if (many) {
+            const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+            await row.locator('.label-name').first().click();
+            await poll(`"${pick}" ticked`, async () => (await row.getAttribute('aria-checked')) === 'true'
+                || await row.locator('input[type=checkbox]').isChecked().catch(() => false), 5000);
+            await input.focus();
+        }
         await page.keyboard.press('Enter');
     }
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
@@ -307,80 +345,114 @@ try {
         await page.keyboard.press('Escape');
     });
 
-    let tokens = 0;
-    await check('palette "Show Attention Pattern" → layer 1 → L1H0 draws the heatmap', async () => {
+    /** The heatmap cells of a page as {q, k, w, tip}: from data-q/k/w, the weight else from the cell's SVG <title> ("…: 0.123"). */
+    const cellsOf = f => f.evaluate(() => [...document.querySelectorAll('svg.heatmap rect.cell')].map(r => {
+        const tip = r.querySelector('title')?.textContent ?? r.dataset.tip ?? '';
+        return { q: Number(r.dataset.q), k: Number(r.dataset.k), w: Number(r.dataset.w ?? /([\d.]+(?:e-?\d+)?)\s*$/.exec(tip)?.[1]), tip };
+    }));
+    // From the cursor at the end of the prompt, two steps left: on its last token "." (the prediction after "thin").
+    const LAST_TOKEN = ['Control+End', 'ArrowLeft', 'ArrowLeft'];
+
+    await check('palette "Show Attention Pattern" → layer 1 → L1H0: the server\'s heatmap, a causal pattern whose rows sum to 1', async () => {
         await palette('Circuitscope: Show Attention Pattern', [['layer', 'Layer 1'], ['head', 'L1H0']]);
-        const f = await webview('Attention · L1H0', 60000);
-        const svg = f.locator('svg.heatmap');
-        await svg.waitFor({ timeout: 30000 });
-        tokens = Number(await svg.getAttribute('data-tokens'));
-        const cells = await f.locator('svg.heatmap rect.cell').count();
-        if (!(tokens > 10)) throw new Error(`expected the prompt's tokens on the axes, found ${tokens}`);
-        if (cells !== tokens * (tokens + 1) / 2) throw new Error(`expected ${tokens * (tokens + 1) / 2} cells for ${tokens} tokens (causal triangle), found ${cells}`);
-        const rowSums = await f.evaluate(() => {
-            const sums = {};
-            for (const r of document.querySelectorAll('svg.heatmap rect.cell')) sums[r.dataset.q] = (sums[r.dataset.q] ?? 0) + Number(r.dataset.w);
-            return Object.values(sums);
-        });
-        if (rowSums.some(s => Math.abs(s - 1) > 0.01)) throw new Error(`each destination's weights should sum to 1: ${rowSums.map(s => s.toFixed(3)).join(' ')}`);
-        // Hover the strongest cell of the last row: the tooltip names both tokens and the weight.
-        const best = await f.evaluate(n => {
-            const row = [...document.querySelectorAll(`rect.cell[data-q="${n - 1}"]`)];
-            row.sort((a, b) => Number(b.dataset.w) - Number(a.dataset.w));
-            return row[0].dataset.k;
-        }, tokens);
-        const cell = f.locator(`rect.cell[data-q="${tokens - 1}"][data-k="${best}"]`);
+        const f = await webview(/L1H0/, 'svg.heatmap rect.cell', 'Attention');
+        const cells = await cellsOf(f);
+        const n = Math.max(...cells.map(c => c.q)) + 1;
+        if (!(n > 10)) throw new Error(`expected the prompt's tokens as rows, found ${n}`);
+        if (cells.length !== n * (n + 1) / 2) throw new Error(`expected ${n * (n + 1) / 2} cells for ${n} tokens (causal triangle), found ${cells.length}`);
+        if (cells.some(c => c.k > c.q)) throw new Error('a cell above the diagonal: a query attends to a later key');
+        const sums = new Array(n).fill(0);
+        for (const c of cells) sums[c.q] += c.w;
+        if (sums.some(s => !(Math.abs(s - 1) < 0.02))) throw new Error(`each destination's weights should sum to 1: ${sums.map(s => s.toFixed(3)).join(' ')}`);
+        // The strongest cell of the last row: its tooltip carries the weight; hover it for the screenshot.
+        const best = cells.filter(c => c.q === n - 1).sort((a, b) => b.w - a.w)[0];
+        if (!best.tip.includes(best.w.toFixed(2))) throw new Error(`the tooltip of cell (${best.q}, ${best.k}) does not give its weight ${best.w}: ${best.tip}`);
+        log(`${n} tokens; tooltip of the strongest cell of the last row: ${best.tip}`);
+        const cell = f.locator('svg.heatmap rect.cell').nth(cells.indexOf(best));
         await cell.scrollIntoViewIfNeeded();
         const b = await cell.boundingBox();
         await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
-        const tip = await poll('the cell tooltip', async () => {
-            const t = await f.locator('#tip').innerText().catch(() => '');
-            return /L1H0: .* @\d+ ← .* @\d+: [\d.]+/.test(t) ? t : null;
-        }, 5000);
-        log(`tooltip: ${tip}`);
+        await page.waitForTimeout(600);
         await screenshot('03-attention-L1H0');
     });
 
-    await check('status bar item opens the heads overview; a head link opens its card', async () => {
+    await check('status bar item opens the heads overview (every head of the model); a head link opens its card', async () => {
         await page.locator('.statusbar-item', { hasText: 'attn-only-2l' }).first().click();
-        const f = await webview('Heads overview', 60000);
-        await f.locator('#heads').waitFor({ timeout: 30000 });
-        const rows = await f.locator('#heads tr').count();
-        if (rows < 2) throw new Error('the heads table is empty');
+        const f = await webview(/heads/i, '[data-command="circuitscope.inspectHead"]', 'Heads overview');
+        const labels = new Set((await f.locator('[data-command="circuitscope.inspectHead"]').allInnerTexts()).map(t => t.trim()));
+        // attn-only-2l: 2 layers of 4 heads (README, "Shipped models").
+        const expected = ['L0H0', 'L0H1', 'L0H2', 'L0H3', 'L1H0', 'L1H1', 'L1H2', 'L1H3'];
+        if (expected.some(l => !labels.has(l))) throw new Error(`the overview should link every head, found ${[...labels].join(', ')}`);
         await screenshot('04-heads-overview');
-        await f.locator('#heads .link', { hasText: 'L1H0' }).click();
-        const card = await webview('Head L1H0', 60000);
-        await card.locator('svg.bars rect.bar').first().waitFor({ timeout: 30000 });
-        const induction = Number(await card.locator('rect.bar[data-label="induction (repeated random)"]').getAttribute('data-value'));
-        if (!(induction > 0.5)) throw new Error(`L1H0 is an induction head of attn-only-2l; its repeated-random induction score is ${induction}`);
+        await f.locator('[data-command="circuitscope.inspectHead"]', { hasText: 'L1H0' }).first().click();
+        const card = await webview(/L1H0/, 'svg.bars rect.bar', 'Head');
+        const scores = await bars(card);
+        const induction = scores.find(b => /induction/i.test(b.label) && /random/i.test(b.label));
+        if (!induction) throw new Error(`no repeated-random induction bar on the card: ${scores.map(b => b.label).join(', ')}`);
+        if (!(induction.value > 0.5)) throw new Error(`L1H0 is an induction head of attn-only-2l (README: 0.74–0.91); its repeated-random induction score is ${induction.value}`);
+        if (!(await card.locator('svg.heatmap rect.cell').count())) throw new Error('the card has no attention pattern');
+        if (!(await card.locator('[data-command="circuitscope.attentionPattern"]').count())) throw new Error('the card has no link to its layer\'s heatmaps');
         await screenshot('05-head-card-L1H0');
     });
 
     await check('palette "Show Attention Pattern" → layer 0 → all heads draws one heatmap per head', async () => {
         await palette('Circuitscope: Show Attention Pattern', [['layer', 'Layer 0'], ['head', 'All heads']]);
-        const f = await webview('Attention · layer 0', 60000);
-        await f.locator('svg.heatmap').first().waitFor({ timeout: 30000 });
-        const n = await f.locator('svg.heatmap').count();
-        if (n < 2) throw new Error(`expected a heatmap per head of layer 0, found ${n}`);
+        const f = await webview(/layer 0/i, 'svg.heatmap', 'Attention');
+        // attn-only-2l has 4 heads a layer.
+        await poll('a heatmap for each of layer 0\'s 4 heads', async () => (await f.locator('svg.heatmap').count()) === 4, 10000).catch(async e => {
+            throw new Error(`${e.message}; found ${await f.locator('svg.heatmap').count()}`);
+        });
         await screenshot('06-attention-layer0');
     });
 
-    await check('code lens "Path expansion" draws the terms as bars', async () => {
+    await check('code lens "Path expansion" draws the terms as bars, largest first', async () => {
         // Through the code lens (the last token's prediction): no typing, so nothing can land in the document.
         await page.locator('.tabs-container .tab', { hasText: 'dursley.prompt' }).click();
         const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Path expansion' }).first();
         await lens.waitFor({ timeout: 30000 });
         await lens.click();
-        const f = await webview('Path expansion', 60000);
-        const what = await poll('bars or an error', async () => {
-            if (await f.locator('svg.bars rect.bar').count() > 0) return 'bars';
-            if (await f.locator('#error').count() > 0) return 'error: ' + await f.locator('#error').innerText();
-            return null;
-        }, 60000);
-        log(`path expansion: ${what}`);
+        const f = await webview(/path/i, 'svg.bars rect.bar', 'Path expansion');
+        const terms = await bars(f);
+        log(`path expansion: ${terms.length} bars, first ${JSON.stringify(terms.slice(0, 3))}`);
+        if (!terms.some(t => /L[01]H[0-3]/.test(t.label))) throw new Error(`no head term among the bars: ${terms.map(t => t.label).join(', ')}`);
+        const largest = Math.max(...terms.map(t => Math.abs(t.value)));
+        if (!(Math.abs(terms[0].value) === largest)) throw new Error(`the first bar (${terms[0].label} ${terms[0].value}) is not the largest (|${largest}|)`);
         await page.mouse.move(600, 800);
         await screenshot('07-path-expansion');
-        if (what !== 'bars') throw new Error(`path expansion drew no bars (${what})`);
+    });
+
+    await check('palette "Attribute Token to Heads" on the last token: source tokens coloured, heads as bars', async () => {
+        await palette('Circuitscope: Attribute Token to Heads', [], LAST_TOKEN);
+        const f = await webview(/attribut/i, '.tok', 'Attribution');
+        const toks = await f.locator('.tok').count();
+        if (!(toks > 10)) throw new Error(`expected the prompt's earlier tokens as sources, found ${toks} .tok`);
+        const heads = await bars(f);
+        if (!heads.some(b => /L[01]H[0-3]/.test(b.label))) throw new Error(`no head among the bars: ${heads.map(b => b.label).join(', ')}`);
+        await page.mouse.move(600, 800);
+        await screenshot('08-attribution');
+    });
+
+    await check('palette "Ablate Heads…" → L1H0 → zero: each predicted token coloured by its change', async () => {
+        await palette('Circuitscope: Ablate Heads', [['heads to ablate', 'L1H0', true], ['ablation', 'Zero ablation']]);
+        const f = await webview(/ablat/i, '.tok', 'Ablation');
+        const toks = await f.locator('.tok').count();
+        if (!(toks > 10)) throw new Error(`expected a coloured token for each prediction, found ${toks}`);
+        const text = await f.locator('body').innerText();
+        if (!text.includes('L1H0') || !/zero/i.test(text)) throw new Error(`the page does not say it ablated L1H0 with zeros: ${text.slice(0, 200)}`);
+        await page.mouse.move(600, 800);
+        await screenshot('09-ablation');
+    });
+
+    await check('palette "Logit Lens" on the last token: one row per residual stream, by its TransformerLens hook name', async () => {
+        await palette('Circuitscope: Logit Lens', [], LAST_TOKEN);
+        const f = await webview(/lens/i, 'table', 'Logit lens');
+        const text = await f.locator('body').innerText();
+        // attn-only-2l has 2 layers: the stream before layer 0 and after each layer.
+        const hooks = ['blocks.0.hook_resid_pre', 'blocks.0.hook_resid_post', 'blocks.1.hook_resid_post'];
+        const missing = hooks.filter(h => !text.includes(h));
+        if (missing.length) throw new Error(`the lens does not list ${missing.join(', ')}`);
+        await page.mouse.move(600, 800);
+        await screenshot('10-logit-lens');
     });
 } catch {
     // counted in check(); fall through to the summary

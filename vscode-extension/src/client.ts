@@ -7,12 +7,13 @@ import {
 import { serverLaunch } from './launch';
 import { Palette } from './palette';
 import {
-    CommandId, DocumentStatus, DocumentStatusMethod, ParamsOf, Position, requestMethod, ResultOf,
+    CommandId, DocumentStatus, DocumentStatusMethod, ParamsOf, PICTURES_IN_WEBVIEWS, Position, RenderedPage, RenderMethod, RenderParams,
+    requestMethod, ResultOf,
 } from './protocol';
 import { isViewCommand, VIEW_COMMANDS, ViewCommand } from './views/pages';
 
 export interface ClientHooks {
-    /** A code lens or hover link ran a server command with a picture: draw its result. */
+    /** A code lens or hover link ran a server command with a picture: show it. */
     drawCommand(command: ViewCommand, args: unknown): Promise<unknown>;
     /** The server is (again) running. */
     running(): void;
@@ -61,7 +62,8 @@ export class ServerClient {
         return {
             documentSelector: [{ language: 'prompt' }],
             synchronize: { configurationSection: 'circuitscope' },
-            initializationOptions: { circuitscope: vscode.workspace.getConfiguration('circuitscope') },
+            // pictures: "webview": hover and code lens links stay command: links, drawn in this extension's panels.
+            initializationOptions: { circuitscope: vscode.workspace.getConfiguration('circuitscope'), ...PICTURES_IN_WEBVIEWS },
             outputChannel: this.output,
             // The server's Markdown (hovers) may link to the commands whose results are drawn.
             markdown: { isTrusted: { enabledCommands: VIEW_COMMANDS }, supportHtml: false },
@@ -80,7 +82,7 @@ export class ServerClient {
                 },
             },
             middleware: {
-                // Code lenses and hover links name server commands: draw their results instead of discarding them.
+                // Code lenses and hover links name server commands: show their pictures instead of discarding the answers.
                 executeCommand: async (command, args, next) => isViewCommand(command) ? this.hooks.drawCommand(command, args?.[0] ?? {}) : next(command, args),
             },
         };
@@ -108,6 +110,12 @@ export class ServerClient {
     request<C extends CommandId>(command: C, params: ParamsOf<C>): Promise<ResultOf<C>> {
         if (!this.client) return Promise.reject(new Error('the language server is not running'));
         return this.client.sendRequest<ResultOf<C>>(requestMethod(command), params);
+    }
+
+    /** The server runs the command and draws its answer (or its error) as a page. */
+    render<C extends CommandId>(params: RenderParams<C>): Promise<RenderedPage> {
+        if (!this.client) return Promise.reject(new Error('the language server is not running'));
+        return this.client.sendRequest<RenderedPage>(RenderMethod, params);
     }
 
     documentStatus(uri: string): Promise<DocumentStatus> {

@@ -1,12 +1,12 @@
 // The palette commands (palette.ts): each finds the prompt, asks for what the server command
-// needs (a layer, a head, heads and a mode, the cursor) and draws the result.
+// needs (a layer, a head, heads and a mode, the cursor) and shows the server's picture.
 import * as vscode from 'vscode';
 import type { ServerClient } from './client';
 import { Palette, PaletteId } from './palette';
 import type { Pictures } from './pictures';
 import type { PromptEditors } from './promptEditors';
+import { headDescription, HeadRow, layersAndHeads } from './heads';
 import { Command } from './protocol';
-import { headDescription, HeadRow, layersAndHeads } from './views/draw';
 
 export function registerCommands(context: vscode.ExtensionContext, client: ServerClient, pictures: Pictures, prompts: PromptEditors): void {
     const c = new PaletteCommands(client, pictures, prompts);
@@ -17,6 +17,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Serve
     reg(Palette.attribute, () => c.atCursor(Command.attribute));
     reg(Palette.logitLens, () => c.atCursor(Command.logitLens));
     reg(Palette.detectHeads, () => c.withPrompt(e => pictures.draw(Command.detectHeads, { uri: client.uri(e.document) })));
+    reg(Palette.compositionScores, () => c.withPrompt(e => pictures.draw(Command.compositionScores, { uri: client.uri(e.document) })));
     reg(Palette.ablate, () => c.ablate());
     reg(Palette.restartServer, () => client.restart());
 }

@@ -1,6 +1,6 @@
 // The Circuitscope VS Code client: starts the bundled language server on Java 25, forwards the
-// editor features, and draws the server's command results in webviews. The server computes;
-// the client launches, asks and draws. This file only wires the pieces together.
+// editor features, and shows the pictures the server draws in webviews. The server computes
+// and draws; the client launches, asks and shows. This file only wires the pieces together.
 import * as vscode from 'vscode';
 import { ServerClient } from './client';
 import { registerCommands } from './commands';

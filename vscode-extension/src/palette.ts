@@ -9,6 +9,7 @@ export const Palette = {
     detectHeads: 'circuitscope.ui.detectHeads',
     ablate: 'circuitscope.ui.ablate',
     logitLens: 'circuitscope.ui.logitLens',
+    compositionScores: 'circuitscope.ui.compositionScores',
     restartServer: 'circuitscope.ui.restartServer',
 } as const;
 

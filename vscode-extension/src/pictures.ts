@@ -1,8 +1,9 @@
-// Runs a server command and draws its result (or its error) in the panel for its kind; the
-// palette commands, code lenses, hover links and links inside pictures all come here.
+// Shows a server command's picture in the panel for its kind: the server runs the command and
+// draws the page (circuitscope/render); the palette commands, code lenses, hover links and links
+// inside pictures all come here.
 import * as vscode from 'vscode';
 import type { ServerClient } from './client';
-import type { ParamsOf, ResultOf } from './protocol';
+import type { ParamsOf } from './protocol';
 import { isViewCommand, ViewCommand } from './views/pages';
 import { Panels } from './views/panels';
 
@@ -11,12 +12,13 @@ export class Pictures implements vscode.Disposable {
 
     constructor(private readonly client: ServerClient, private readonly output: vscode.OutputChannel) {}
 
-    /** Draws the command's result; resolves to the result, or undefined when the server answered with an error. */
-    async draw<C extends ViewCommand>(command: C, args: ParamsOf<C>): Promise<ResultOf<C> | undefined> {
-        const work = this.client.request(command, args);
-        work.catch(e => this.output.appendLine(`${command} ${JSON.stringify(args)}: ${e instanceof Error ? e.message : e}`));
-        await this.panels.show(command, args, work);
-        return work.catch(() => undefined);
+    /** Shows the command's page; resolves to false when the panel shows an error instead. */
+    draw<C extends ViewCommand>(command: C, args: ParamsOf<C>): Promise<boolean> {
+        return this.panels.show(command, nonce => {
+            const page = this.client.render({ command, args, nonce });
+            page.catch(e => this.output.appendLine(`${command} ${JSON.stringify(args)}: ${e instanceof Error ? e.message : e}`));
+            return page;
+        });
     }
 
     /**

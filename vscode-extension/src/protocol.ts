@@ -39,6 +39,8 @@ export const Command = {
     ablate: 'circuitscope.ablate',
     detectHeads: 'circuitscope.detectHeads',
     logitLens: 'circuitscope.logitLens',
+    /** Q, K and V composition of every pair of heads (the paper's figure). */
+    compositionScores: 'circuitscope.compositionScores',
     predict: 'circuitscope.predict',
 } as const;
 
@@ -220,11 +222,34 @@ export interface CommandTypes {
     [Command.ablate]: { params: AblateParams; result: AblateResult };
     [Command.detectHeads]: { params: DocumentParams; result: DetectHeadsResult };
     [Command.logitLens]: { params: TopParams; result: LogitLensResult };
+    /** Only ever drawn by the server (circuitscope/render): the extension reads nothing of its answer. */
+    [Command.compositionScores]: { params: DocumentParams; result: unknown };
     [Command.predict]: { params: DocumentParams; result: PredictResult };
 }
 
 export type ParamsOf<C extends CommandId> = CommandTypes[C]['params'];
 export type ResultOf<C extends CommandId> = CommandTypes[C]['result'];
+
+// ---------------------------------------------------------------- pictures
+
+/**
+ * The server runs a command (as workspace/executeCommand would) and draws its answer, or its
+ * error, as a whole HTML page for a webview: inline style and script carry `nonce`, links to
+ * other views are elements with data-command and data-args that the page's script posts back
+ * as `{command, args}`.
+ */
+export const RenderMethod = 'circuitscope/render';
+
+export interface RenderParams<C extends CommandId = CommandId> { command: C; args: ParamsOf<C>; nonce?: string }
+
+/** A drawn view: the panel's title and the complete HTML document. */
+export interface RenderedPage { title: string; html: string }
+
+/**
+ * Told to the server in initializationOptions: this client shows pictures in its own webviews,
+ * so hovers and code lenses keep `command:` links (other clients get the server's viewer URLs).
+ */
+export const PICTURES_IN_WEBVIEWS = { pictures: 'webview' } as const;
 
 // ---------------------------------------------------------------- document status
 

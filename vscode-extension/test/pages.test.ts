@@ -1,122 +1,64 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Command, CommandId, InspectHeadResult } from '../src/protocol';
-import { csp, errorPage, isViewCommand, resultPage, VIEW_COMMANDS } from '../src/views/pages';
-import { DIRECT, OUTSIDE, PATHS, tok, tokensOf } from './fixtures';
+import { Command, CommandId } from '../src/protocol';
+import { asPage, csp, errorPage, isViewCommand, loadingPage, VIEW_COMMANDS, withCsp } from '../src/views/pages';
 
-const ctx = { nonce: 'abc123', cspSource: 'https://webview.test' };
-const toks = tokensOf(['A', ' B', ' A']);
-const uri = 'file:///a.prompt';
+const SERVER_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Head L1H0</title>'
+    + '<style nonce="n1">svg{}</style></head><body><svg class="heatmap"></svg><script nonce="n1">1</script></body></html>';
 
-test('the content security policy allows only nonce scripts/styles and no network', () => {
-    const p = csp(ctx);
-    assert.match(p, /default-src 'none'/);
-    assert.match(p, /script-src 'nonce-abc123'/);
-    assert.ok(!p.includes('unsafe-inline') && !p.includes('unsafe-eval'), p);
-    assert.ok(!/https?:\/\/(?!webview\.test)/.test(p), 'no host but the webview resource origin');
+/** The content attributes of every CSP meta element, in document order. */
+function policies(html: string): string[] {
+    return [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)].map(m => m[1]);
+}
+
+test('the policy allows only the nonce\'s inline style and script, and data: images', () => {
+    const p = csp('abc123');
+    assert.deepEqual(p.split(';').map(s => s.trim()).sort(), [
+        "default-src 'none'", 'img-src data:', "script-src 'nonce-abc123'", "style-src 'nonce-abc123'"]);
 });
 
-test('every script and style tag of a page carries the nonce; nothing is loaded from elsewhere', () => {
-    const { html } = resultPage(ctx, Command.attentionPattern, { model: 'm', layer: 1, tokens: toks, heads: [{ head: 0, label: 'L1H0', pattern: [[1], [0.5, 0.5], [0.1, 0.8, 0.1]] }] }, { uri, layer: 1, head: 0 });
-    for (const m of html.matchAll(/<(script|style)\b[^>]*>/g)) assert.match(m[0], /nonce="abc123"/);
-    assert.ok(!/\b(src|href)=/.test(html), 'no src or href attributes');
-    assert.ok(!/ style=/.test(html), 'no inline style attributes (the CSP would block them)');
-});
-
-test('every server command but predict has a picture', () => {
+test('every command with a picture is known by name; predict has none', () => {
     const drawn = (Object.values(Command) as CommandId[]).filter(c => isViewCommand(c));
     assert.deepEqual(new Set(drawn), new Set(VIEW_COMMANDS));
     assert.deepEqual((Object.values(Command) as CommandId[]).filter(c => !isViewCommand(c)), [Command.predict]);
+    assert.ok(isViewCommand('circuitscope.compositionScores'));
+    assert.ok(!isViewCommand('circuitscope.show') && !isViewCommand('toString'), 'not a command, nor an object property');
 });
 
-test('attention page title names the head when one head was asked for, else the layer', () => {
-    const one = resultPage(ctx, Command.attentionPattern, { model: 'm', layer: 1, tokens: toks, heads: [{ head: 2, label: 'L1H2', pattern: [[1]] }] }, { uri, layer: 1, head: 2 });
-    assert.equal(one.title, 'Attention · L1H2');
-    const all = resultPage(ctx, Command.attentionPattern, { model: 'm', layer: 1, tokens: toks, heads: [{ head: 0, label: 'L1H0', pattern: [[1]] }, { head: 1, label: 'L1H1', pattern: [[1]] }] }, { uri, layer: 1 });
-    assert.equal(all.title, 'Attention · layer 1');
-    assert.equal((all.html.match(/<svg class="heatmap"/g) ?? []).length, 2);
-    assert.match(all.html, /· 3 tokens ·/);
+test('the server\'s page gets this extension\'s policy as the first element of its head, the rest unchanged', () => {
+    const html = withCsp(SERVER_PAGE, 'n1');
+    const at = html.indexOf('<head>') + '<head>'.length;
+    assert.ok(html.startsWith('<meta http-equiv="Content-Security-Policy"', at), html.slice(at, at + 60));
+    assert.deepEqual(policies(html), [csp('n1')]);
+    assert.equal(html.replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, ''), SERVER_PAGE);
 });
 
-test('head card shows detector bars, skip-trigrams, composition, the pattern and a link to its layer', () => {
-    const card: InspectHeadResult = {
-        model: 'attn-only-2l', layer: 1, head: 0, label: 'L1H0', tokens: toks, pattern: [[1], [0.5, 0.5], [0.9, 0.05, 0.05]],
-        scores: { layer: 1, head: 0, label: 'L1H0', previous_token: 0.1, duplicate_token: 0.2, induction: 0.9, induction_repeated_random: 0.8,
-            ov_copying_score: 0.7, qk_copying_score: 0.1,
-            skip_trigrams: [{ source: { id: 7, text: ' Harry' }, destination: { id: 8, text: ' Mr' }, out: { id: 9, text: ' Potter' }, score: 6.25, qk_score: 2 }] },
-        composition: { baseline: 0.05, reads_from: [{ mode: 'k', layer: 0, head: 1, label: 'L0H1', score: 0.4, over_baseline: 0.35 }], writes_to: [] },
-    };
-    const { title, html } = resultPage(ctx, Command.inspectHead, card, { uri, layer: 1, head: 0 });
-    assert.equal(title, 'Head L1H0');
-    assert.match(html, /data-label="induction" data-value="0\.9000"/);
-    assert.match(html, /data-label="copying score" data-value="0\.7000"/);
-    assert.match(html, /<code>\[·Harry\] … \[·Mr\] → \[·Potter\]<\/code><\/td><td class="num">6\.25</);
-    assert.match(html, /data-label="K ← L0H1" data-value="0\.4000"/);
-    assert.equal((html.match(/<rect class="cell" /g) ?? []).length, 6, 'one cell per causal pair (legend swatches aside)');
-    assert.match(html, /data-command="circuitscope.attentionPattern" data-args="\{&quot;uri&quot;:&quot;file:\/\/\/a.prompt&quot;,&quot;layer&quot;:1\}"/);
+test('a server page with its own policy keeps it beside ours (the browser enforces both)', () => {
+    const theirs = SERVER_PAGE.replace('<head>', `<head lang="en"><meta http-equiv="Content-Security-Policy" content="${csp('n1')}">`);
+    assert.deepEqual(policies(withCsp(theirs, 'n1')), [csp('n1'), csp('n1')]);
+    // The attributes of <head> are kept; ours goes right after the tag.
+    assert.match(withCsp(theirs, 'n1'), /^<!DOCTYPE html><html lang="en"><head lang="en"><meta http-equiv="Content-Security-Policy" content="default-src 'none'/);
 });
 
-test('heads overview counts the tokens and links each head to its card', () => {
-    const { html } = resultPage(ctx, Command.detectHeads, { model: 'm', tokens: toks, heads: [{ layer: 0, head: 1, label: 'L0H1', previous_token: 0.85, duplicate_token: 0, induction: 0, induction_repeated_random: 0, ov_copying_score: 0.1, qk_copying_score: 0 }] }, { uri: 'u' });
-    assert.match(html, /scores on this prompt \(3 tokens\)/);
-    assert.match(html, /data-command="circuitscope.inspectHead" data-args="\{&quot;uri&quot;:&quot;u&quot;,&quot;layer&quot;:0,&quot;head&quot;:1\}">L0H1</);
-    assert.match(html, /class="score s9">0\.85</, 'a 0.85 score gets the 9th of ten shades');
+test('an answer without a head is wrapped in a document that has the policy', () => {
+    const html = withCsp('<p>hi</p><header>x</header>', 'zz');
+    assert.deepEqual(policies(html), [csp('zz')]);
+    assert.match(html, /<body><p>hi<\/p><header>x<\/header><\/body>/);
 });
 
-test('path expansion page names the target, the logit and the number of terms', () => {
-    const { title, html } = resultPage(ctx, Command.pathExpansion, PATHS, { uri, position: { line: 0, character: 15 } });
-    assert.equal(title, 'Path expansion of " Potter"');
-    assert.match(html, /logit 3\.000 = Σ 5 terms/);
-    assert.match(html, /data-label="2 more terms" data-value="1\.0000"/);
+test('an answer that is not {title, html} is an error that quotes it', () => {
+    assert.deepEqual(asPage({ title: 't', html: '<p>', extra: 1 }), { title: 't', html: '<p>' });
+    assert.throws(() => asPage(null), /not a page \(\{title, html\}\): null/);
+    assert.throws(() => asPage({ title: 't' }), /not a page.*\{"title":"t"\}/);
+    assert.throws(() => asPage({ title: 1, html: '' }), /not a page/);
 });
 
-test('direct attribution page: heads by their total, source tokens at their positions', () => {
-    const { title, html } = resultPage(ctx, Command.attribute, DIRECT, { uri, position: { line: 0, character: 12 }, method: 'direct' });
-    assert.equal(title, 'Attribution of "urs"');
-    assert.match(html, /direct logit attribution at position 4 · logit 2\.750/);
-    assert.match(html, /data-label="L1H0" data-value="2\.0000"/);
-    assert.match(html, /data-label="L0H1" data-value="-1\.0000"/);
-    assert.match(html, /data-position="3" data-value="1\.2500"/);
-    const contrast = resultPage(ctx, Command.attribute, { ...DIRECT, contrast: OUTSIDE }, { uri, position: { line: 0, character: 12 }, method: 'direct' });
-    assert.match(contrast.html, /logit − logit of &quot; Potter&quot; 2\.750/);
-});
-
-test('gradient attribution page: the method, the log-probability, the completeness error and the tokens', () => {
-    const { title, html } = resultPage(ctx, Command.attribute, {
-        model: 'attn-only-2l', method: 'saliency', position: 4, token: tok(4), target: tok(5), steps: 1, logprob: -0.25,
-        baseline_logprob: null, completeness_error: null, tokens: [{ token: tok(1), value: 0.5 }, { token: tok(4), value: -2 }],
-    }, { uri, position: { line: 0, character: 12 }, method: 'saliency' });
-    assert.equal(title, 'Attribution of "urs"');
-    assert.match(html, /saliency at position 4 · log p -0\.250</);
-    assert.ok(!html.includes('completeness'), 'no completeness error for saliency');
-    assert.match(html, /data-position="4" data-value="-2\.0000"/);
-});
-
-test('ablation page: heads, mode and the mean loss before and after', () => {
-    const { title, html } = resultPage(ctx, Command.ablate, {
-        model: 'attn-only-2l', heads: ['L1H0', 'L0H1'], mode: 'mean', mean_change: -0.5, mean_loss: 2, ablated_mean_loss: 2.5,
-        positions: [{ token: tok(4), next: tok(5), logprob: -1, ablated_logprob: -1.5, change: -0.5 }],
-    }, { uri, heads: ['L1H0', 'L0H1'], mean: true });
-    assert.equal(title, 'Ablation of L1H0, L0H1');
-    assert.match(html, /mean ablation · mean loss 2\.000 → 2\.500 nats/);
-    assert.match(html, /data-position="5" data-value="-0\.5000"[^>]*>urs</);
-});
-
-test('logit lens page: one row per residual stream hook with the target\'s rank and log-probability', () => {
-    const { title, html } = resultPage(ctx, Command.logitLens, {
-        model: 'attn-only-2l', position: 4, token: tok(4), target: tok(5), layers: [
-            { index: 0, hook: 'blocks.0.hook_resid_pre', top: [{ id: 5, text: ' the', logit: 4, prob: 0.25 }], target_logit: 1, target_logprob: -6.5, target_rank: 120 },
-            { index: 2, hook: 'ln_final.hook_normalized', top: [{ id: 1005, text: 'urs', logit: 9, prob: 0.875 }], target_logit: 9, target_logprob: -0.13, target_rank: 0 },
-        ],
-    }, { uri, position: { line: 0, character: 12 } });
-    assert.equal(title, 'Logit lens for "urs"');
-    assert.match(html, /prediction after position 4/);
-    assert.match(html, /<th>rank of &quot;urs&quot;<\/th>/);
-    assert.match(html, /<code>blocks\.0\.hook_resid_pre<\/code><\/td><td class="num">120<\/td><td class="num">-6\.50<\/td><td><code>&quot;·the&quot;<\/code> 25\.0%/);
-    assert.match(html, /<code>ln_final\.hook_normalized<\/code><\/td><td class="num">0</);
-});
-
-test('an error page shows the server message escaped', () => {
-    const html = errorPage(ctx, 'Path expansion', 'circuitscope.pathExpansion: not yet available <soon>');
-    assert.match(html, /id="error">circuitscope\.pathExpansion: not yet available &lt;soon&gt;</);
+test('the local pages carry the policy, put the nonce on their style and escape the message', () => {
+    for (const html of [loadingPage('k9', 'Head'), errorPage('k9', 'Head', 'no model <here> & "there"')]) {
+        assert.deepEqual(policies(html), [csp('k9')]);
+        for (const m of html.matchAll(/<(script|style)\b[^>]*>/g)) assert.match(m[0], /nonce="k9"/);
+        assert.ok(!/\b(src|href)=/.test(html) && !/ style=/.test(html), 'no resource, no inline style attribute');
+    }
+    assert.match(errorPage('k9', 'Head', 'no model <here> & "there"'), /id="error">no model &lt;here&gt; &amp; &quot;there&quot;</);
+    assert.match(loadingPage('k9', 'Logit lens'), /<title>Logit lens<\/title>/);
 });
