@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes every picture of the shipped model on samples/prompts/dursley.prompt to a folder, as
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * screenshots:
  * {@code mvn -B -o -q -pl core,server test -Dtest=WritePages -Dsurefire.failIfNoSpecifiedTests=false -Dpages.out=/tmp/pages},
  * or {@code main(outDir, [model dir], [prompt file])} from an IDE. Without {@code pages.out} it
- * writes to a temporary folder and checks that every page is there.
+ * writes to server/target/pages, where scripts/test opens each in headless Chromium.
  */
 class WritePages {
     static final Path PROMPT = Path.of("..", "samples", "prompts", "dursley.prompt").toAbsolutePath().normalize();
@@ -61,9 +60,10 @@ class WritePages {
     }
 
     @Test
-    void writesEveryPage(@TempDir Path tmp) throws Exception {
+    void writesEveryPage() throws Exception {
+        // target/pages by default: scripts/test then opens each page in headless Chromium (vscode-extension/scripts/pages.mjs).
         String to = System.getProperty("pages.out");
-        Path out = to == null || to.isBlank() ? tmp : Path.of(to);
+        Path out = to == null || to.isBlank() ? Path.of("target", "pages") : Path.of(to);
         List<Path> files = write(out, Answers.SHIPPED, PROMPT);
         assertEquals(2 * (Pages.commands().size() + 2) + 1, files.size(),
                 "two files a view (attention and attribution have two views each), and the index");
