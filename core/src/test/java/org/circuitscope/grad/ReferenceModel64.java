@@ -78,18 +78,8 @@ final class ReferenceModel64 {
         for (int i = 0; i < x.length; i++) into[i] += x[i];
     }
 
-    /** x·W[head] + b[head] for every head: [T, heads, d_head]. */
     private double[] project(double[] x, int T, double[] W, double[] bias, int heads) {
-        int D = c.dModel(), dh = c.dHead();
-        double[] r = new double[T * heads * dh];
-        for (int t = 0; t < T; t++)
-            for (int h = 0; h < heads; h++)
-                for (int e = 0; e < dh; e++) {
-                    double s = bias[h * dh + e];
-                    for (int i = 0; i < D; i++) s += x[t * D + i] * W[(h * D + i) * dh + e];
-                    r[(t * heads + h) * dh + e] = s;
-                }
-        return r;
+        return org.circuitscope.model.Naive64.project(x, T, c.dModel(), c.dHead(), W, bias, heads);
     }
 
     /**

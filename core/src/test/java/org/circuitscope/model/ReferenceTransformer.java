@@ -120,18 +120,8 @@ final class ReferenceTransformer {
         return r;
     }
 
-    /** x [T, D] · W [heads, D, dh] + b [heads, dh] → [T, heads, dh]. */
     private double[] project(double[] x, int T, double[] W, double[] bias, int heads) {
-        int D = dModel, dh = dHead;
-        double[] r = new double[T * heads * dh];
-        for (int t = 0; t < T; t++)
-            for (int h = 0; h < heads; h++)
-                for (int e = 0; e < dh; e++) {
-                    double s = bias[h * dh + e];
-                    for (int i = 0; i < D; i++) s += x[t * D + i] * W[(h * D + i) * dh + e];
-                    r[(t * heads + h) * dh + e] = s;
-                }
-        return r;
+        return org.circuitscope.model.Naive64.project(x, T, dModel, dHead, W, bias, heads);
     }
 
     private double[] attention(Map<String, Activation> out, String b, double[] x, int T, boolean rotary) {
