@@ -1,5 +1,5 @@
 // Every server-drawn page of the shipped model (server/target/pages, written by the Maven test
-// WritePages) opened in Debian's headless Chromium through playwright-core, as a browser viewing
+// WritePagesTest) opened in Debian's headless Chromium through playwright-core, as a browser viewing
 // the loopback viewer would: no console message, no page error and no request other than the
 // page itself; then a screenshot of each in the light and the dark colour scheme.
 //
@@ -16,7 +16,7 @@ const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = process.env.CIRCUITSCOPE_E2E_CACHE ?? join(homedir(), '.cache', 'circuitscope-e2e');
 const dir = resolve(process.env.PAGES_DIR ?? join(here, '..', 'server', 'target', 'pages'));
 const out = resolve(process.env.PAGES_OUT ?? join(here, 'e2e-output', 'pages'));
-if (!existsSync(dir)) { console.error(`pages: ${dir} is missing (the Maven test WritePages writes it)`); process.exit(2); }
+if (!existsSync(dir)) { console.error(`pages: ${dir} is missing (the Maven test WritePagesTest writes it)`); process.exit(2); }
 const { chromium } = createRequire(join(cache, 'tools', 'node_modules', 'x.js'))('playwright-core');
 mkdirSync(out, { recursive: true });
 

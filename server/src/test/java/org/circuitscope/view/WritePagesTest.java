@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
  * Writes every picture of the shipped model on samples/prompts/dursley.prompt to a folder, as
  * browser pages (links go to the other files where one exists) and webview pages, for
  * screenshots:
- * {@code mvn -B -o -q -pl core,server test -Dtest=WritePages -Dsurefire.failIfNoSpecifiedTests=false -Dpages.out=/tmp/pages},
+ * {@code mvn -B -o -q -pl core,server test -Dtest=WritePagesTest -Dsurefire.failIfNoSpecifiedTests=false -Dpages.out=/tmp/pages},
  * or {@code main(outDir, [model dir], [prompt file])} from an IDE. Without {@code pages.out} it
  * writes to server/target/pages, where scripts/test opens each in headless Chromium.
  */
-class WritePages {
+class WritePagesTest {
     static final Path PROMPT = Path.of("..", "samples", "prompts", "dursley.prompt").toAbsolutePath().normalize();
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) throw new IllegalArgumentException("usage: WritePages OUT_DIR [MODEL_DIR] [PROMPT_FILE]");
+        if (args.length < 1) throw new IllegalArgumentException("usage: WritePagesTest OUT_DIR [MODEL_DIR] [PROMPT_FILE]");
         List<Path> files = write(Path.of(args[0]), args.length > 1 ? Path.of(args[1]) : Answers.SHIPPED, args.length > 2 ? Path.of(args[2]) : PROMPT);
         System.out.println("wrote " + files.size() + " pages to " + args[0]);
     }
