@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
 
 /**
  * Composition scores between a head h1 of an earlier layer and a head h2 of a later layer, as
@@ -101,15 +101,21 @@ public final class CompositionScores {
             // W_O of every head of l1 stacked: [n_heads·d_head, d_model] is exactly the tensor's layout.
             DMatrixRMaj o1 = FactoredMatrix.matrix(w.layer(l1).attn().wO().data(), 0, nh * dh, c.dModel());
             for (int l2 = l1 + 1; l2 < nl; l2++) {
-                DMatrixRMaj mq = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wQ(), false), null);
-                DMatrixRMaj mk = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wK(), true), null);
-                DMatrixRMaj mv = CommonOps_MT_DDRM.mult(o1, stacked(c, w.layer(l2).attn().wV(), true), null);
-                for (int h1 = 0; h1 < nh; h1++) {
-                    for (int h2 = 0; h2 < nh; h2++) {
-                        q[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mq, h1, h2, dh), gk[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
-                        k[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mk, h1, h2, dh), gq[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
-                        v[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mv, h1, h2, dh), go[l2][h2], normOv[l1][h1] * normOv[l2][h2]);
+                DMatrixRMaj mq = FactoredMatrix.mult(o1, stacked(c, w.layer(l2).attn().wQ(), false));
+                DMatrixRMaj mk = FactoredMatrix.mult(o1, stacked(c, w.layer(l2).attn().wK(), true));
+                DMatrixRMaj mv = FactoredMatrix.mult(o1, stacked(c, w.layer(l2).attn().wV(), true));
+                if ((long) c.dModel() * dh * dh * nh < FactoredMatrix.SIMD_PRODUCT) {
+                    for (int h1 = 0; h1 < nh; h1++) {
+                        for (int h2 = 0; h2 < nh; h2++) {
+                            q[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mq, h1, h2, dh), gk[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
+                            k[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mk, h1, h2, dh), gq[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
+                            v[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mv, h1, h2, dh), go[l2][h2], normOv[l1][h1] * normOv[l2][h2]);
+                        }
                     }
+                } else {
+                    ratios(gv[l1], mq, gk[l2], normOv[l1], normQk[l2], q[l1], l2, dh);
+                    ratios(gv[l1], mk, gq[l2], normOv[l1], normQk[l2], k[l1], l2, dh);
+                    ratios(gv[l1], mv, go[l2], normOv[l1], normOv[l2], v[l1], l2, dh);
                 }
             }
         }
@@ -148,6 +154,41 @@ public final class CompositionScores {
         double s = 0;
         for (int i = 0; i < x.data.length; i++) s += x.data[i] * y.data[i];
         return Math.sqrt(Math.max(0, s)) / norms;
+    }
+
+    /**
+     * {@link #ratio} for every head pair of two layers at once, in float32 on the SIMD kernels:
+     * X = blockdiag(G_L)·M and Y = M·blockdiag(G_R) are 2·n_heads products of d_head × d_head by
+     * d_head × n_heads·d_head, and pair (h1, h2)'s trace is the sum of X∘Y over its block.
+     * {@code out[h1][l2][h2]} receives the scores.
+     */
+    private static void ratios(DMatrixRMaj[] gl, DMatrixRMaj m, DMatrixRMaj[] gr, double[] normL, double[] normR,
+                               double[][][] out, int l2, int dh) {
+        int nh = gl.length, w = nh * dh;
+        float[] mf = new float[w * w], x = new float[w * w], y = new float[w * w], g = new float[dh * dh];
+        for (int i = 0; i < mf.length; i++) mf[i] = (float) m.data[i];
+        Kernels kern = Kernels.get();
+        for (int h = 0; h < nh; h++) {
+            // Rows h of X: G_L[h]·M[rows h]; columns h of Y: M[:, cols h]·G_R[h].
+            toFloat(gl[h], g);
+            kern.gemm(false, false, dh, w, dh, g, 0, dh, mf, h * dh * w, w, x, h * dh * w, w, false);
+            toFloat(gr[h], g);
+            kern.gemm(false, false, w, dh, dh, mf, h * dh, w, g, 0, dh, y, h * dh, w, false);
+        }
+        for (int h1 = 0; h1 < nh; h1++) {
+            for (int h2 = 0; h2 < nh; h2++) {
+                double norms = normL[h1] * normR[h2], s = 0;
+                for (int i = 0; i < dh; i++) {
+                    int row = (h1 * dh + i) * w + h2 * dh;
+                    for (int j = 0; j < dh; j++) s += (double) x[row + j] * y[row + j];
+                }
+                out[h1][l2][h2] = norms == 0 ? 0 : Math.sqrt(Math.max(0, s)) / norms;
+            }
+        }
+    }
+
+    private static void toFloat(DMatrixRMaj m, float[] out) {
+        for (int i = 0; i < m.data.length; i++) out[i] = (float) m.data[i];
     }
 
     private static DMatrixRMaj block(DMatrixRMaj m, int h1, int h2, int dh) {

@@ -2,9 +2,9 @@ package org.circuitscope.circuits;
 
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Kernels;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
 
 /**
  * The paper's copying score of a circuit: Σλ / Σ|λ| over its eigenvalues λ, +1 for a circuit
@@ -62,16 +62,23 @@ public final class CopyingScore {
         int d = c.dModel(), v = c.dVocab();
         float[] we = w.wE().data(), wu = w.wU().data();
         DMatrixRMaj g = new DMatrixRMaj(d, d);
+        if ((long) v * d * d < FactoredMatrix.SIMD_PRODUCT) {
+            // Small models: float64 throughout (their products take no time).
+            DMatrixRMaj e = FactoredMatrix.matrix(we, 0, v, d), left = e;
+            if (unembedLeft) left = CommonOps_DDRM.transpose(FactoredMatrix.matrix(wu, 0, d, v), null);
+            CommonOps_DDRM.multTransA(left, e, g);
+            return g;
+        }
+        float[] left = new float[CHUNK * d], part = new float[d * d];
         for (int t0 = 0; t0 < v; t0 += CHUNK) {
             int n = Math.min(CHUNK, v - t0);
-            DMatrixRMaj e = FactoredMatrix.matrix(we, t0 * d, n, d);
-            DMatrixRMaj left = e;
             if (unembedLeft) {
                 // W_U's columns t0..t0+n, transposed to [n, d_model] rows.
-                left = new DMatrixRMaj(n, d);
-                for (int i = 0; i < d; i++) for (int t = 0; t < n; t++) left.data[t * d + i] = wu[i * v + t0 + t];
+                for (int i = 0; i < d; i++) for (int t = 0; t < n; t++) left[t * d + i] = wu[i * v + t0 + t];
             }
-            CommonOps_MT_DDRM.multAddTransA(left, e, g);
+            // One chunk's leftᵀ·W_E in float32 on the SIMD kernels; the chunks add up in float64.
+            Kernels.get().gemm(true, false, d, d, n, unembedLeft ? left : we, unembedLeft ? 0 : t0 * d, d, we, t0 * d, d, part, 0, d, false);
+            for (int i = 0; i < part.length; i++) g.data[i] += part[i];
         }
         return g;
     }

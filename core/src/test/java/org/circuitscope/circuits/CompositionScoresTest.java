@@ -35,7 +35,22 @@ class CompositionScoresTest {
         assertNotEquals(s.k()[0][1][1][0], s.k()[0][1][1][4], "different key/value heads compose differently");
     }
 
+    /**
+     * A model large enough for the float32 SIMD path (d_model 256, 4 heads of 64): every pair
+     * still matches the float64 products of the materialised matrices, to float32's precision.
+     */
+    @Test
+    void modelsOnTheSimdPathMatchTheMaterialisedProductsToFloatPrecision() {
+        ModelConfig big = new ModelConfig("big", 2, 256, 4, 64, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        assertTrue((long) big.dModel() * big.dHead() * big.dHead() * big.nHeads() >= FactoredMatrix.SIMD_PRODUCT, "the fast path runs");
+        assertEveryPairMatchesTheMaterialisedProducts(RandomWeights.generate(big, 3, 0.5), 1e-6);
+    }
+
     static void assertEveryPairMatchesTheMaterialisedProducts(Weights w) {
+        assertEveryPairMatchesTheMaterialisedProducts(w, 1e-10);
+    }
+
+    static void assertEveryPairMatchesTheMaterialisedProducts(Weights w, double tol) {
         ModelConfig c = w.config();
         CompositionScores.Result s = CompositionScores.all(w);
         Weights W = w;
@@ -51,10 +66,10 @@ class CompositionScoresTest {
                             continue;
                         }
                         double[][] left = ov(W, l1, h1), qk = qk(W, l2, h2);
-                        assertEquals(naiveScore(left, qk), s.q()[l1][h1][l2][h2], 1e-10, pair + " Q");
-                        assertEquals(naiveScore(left, transpose(qk)), s.k()[l1][h1][l2][h2], 1e-10, pair + " K");
-                        assertEquals(naiveScore(left, ov(W, l2, h2)), s.v()[l1][h1][l2][h2], 1e-10, pair + " V");
-                        assertEquals(naiveScore(left, qk), CompositionScores.score(HeadCircuits.ov(W, l1, h1), HeadCircuits.qk(W, l2, h2)), 1e-10,
+                        assertEquals(naiveScore(left, qk), s.q()[l1][h1][l2][h2], tol, pair + " Q");
+                        assertEquals(naiveScore(left, transpose(qk)), s.k()[l1][h1][l2][h2], tol, pair + " K");
+                        assertEquals(naiveScore(left, ov(W, l2, h2)), s.v()[l1][h1][l2][h2], tol, pair + " V");
+                        assertEquals(naiveScore(left, qk), CompositionScores.score(HeadCircuits.ov(W, l1, h1), HeadCircuits.qk(W, l2, h2)), tol,
                                 pair + " Q through FactoredMatrix products");
                     }
     }

@@ -202,4 +202,34 @@ class FactoredMatrixTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FactoredMatrix(random(rnd, 4, 3), random(rnd, 2, 4)));
         assertTrue(e.getMessage().contains("4×3") && e.getMessage().contains("2×4"), e.getMessage());
     }
+
+    /** Products past SIMD_PRODUCT run in float32 on the SIMD kernels: within float32's error of the float64 product. */
+    @Test
+    void largeProductsOnTheSimdKernelsMatchFloat64() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        int m = 130, k = 100, n = 90;
+        assertTrue((long) m * k * n >= FactoredMatrix.SIMD_PRODUCT, "the fast path runs");
+        org.ejml.data.DMatrixRMaj a = new org.ejml.data.DMatrixRMaj(m, k), b = new org.ejml.data.DMatrixRMaj(k, n);
+        for (int i = 0; i < a.data.length; i++) a.data[i] = (float) r.nextGaussian();
+        for (int i = 0; i < b.data.length; i++) b.data[i] = (float) r.nextGaussian();
+        org.ejml.data.DMatrixRMaj c = FactoredMatrix.mult(a, b);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double want = 0;
+                for (int p = 0; p < k; p++) want += a.get(i, p) * b.get(p, j);
+                // Each term's float32 rounding is ≤ 6e-8 of |a·b|; √k terms' worth of them at most, with room.
+                assertEquals(want, c.get(i, j), 1e-5 * Math.sqrt(k), "(" + i + ", " + j + ")");
+            }
+        // The top entries of a large circuit (found a block of rows at a time) are the float64 product's.
+        FactoredMatrix f = new FactoredMatrix(a, b);
+        var top = f.top(5);
+        double[] all = new double[m * n];
+        for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) { double s = 0; for (int p = 0; p < k; p++) s += a.get(i, p) * b.get(p, j); all[i * n + j] = s; }
+        double[] sorted = all.clone();
+        java.util.Arrays.sort(sorted);
+        for (int t = 0; t < 5; t++) {
+            assertEquals(sorted[sorted.length - 1 - t], top.get(t).value(), 1e-4, "top " + t);
+            assertEquals(all[top.get(t).row() * n + top.get(t).column()], top.get(t).value(), 1e-4, "top " + t + " is at its position");
+        }
+    }
 }
