@@ -1,0 +1,8 @@
+package com.intellij.lexer;
+
+/**
+ * Compile-only stub of {@code com.intellij.lexer.LexerBase} as in IntelliJ Platform 2024.2 (build 242; unchanged through 2025.2): the members the circuitscope plugin uses,
+ * signatures only. Never packaged; the IDE supplies the real class.
+ */
+public abstract class LexerBase extends Lexer {
+}

@@ -1,0 +1,9 @@
+package com.intellij.openapi.actionSystem;
+
+/**
+ * Compile-only stub of {@code com.intellij.openapi.actionSystem.Presentation} as in IntelliJ Platform 2024.2 (build 242; unchanged through 2025.2): the members the circuitscope plugin uses,
+ * signatures only. Never packaged; the IDE supplies the real class.
+ */
+public final class Presentation {
+    public void setEnabledAndVisible(boolean enabled) {}
+}

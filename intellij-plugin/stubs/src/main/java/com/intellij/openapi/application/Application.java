@@ -1,0 +1,12 @@
+package com.intellij.openapi.application;
+
+/**
+ * Compile-only stub of {@code com.intellij.openapi.application.Application} as in IntelliJ Platform 2024.2 (build 242; unchanged through 2025.2): the members the circuitscope plugin uses,
+ * signatures only. Never packaged; the IDE supplies the real class.
+ */
+public interface Application {
+    void invokeLater(Runnable runnable);
+
+    /** Declared by {@code com.intellij.openapi.components.ComponentManager} in the platform. */
+    <T> T getService(Class<T> serviceClass);
+}

@@ -1,0 +1,2 @@
+/** Compile-only stubs of the platform package {@code com.intellij.openapi.vfs}: the members the circuitscope plugin uses; never packaged. */
+package com.intellij.openapi.vfs;

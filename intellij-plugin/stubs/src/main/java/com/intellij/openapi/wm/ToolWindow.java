@@ -1,0 +1,13 @@
+package com.intellij.openapi.wm;
+
+import com.intellij.ui.content.ContentManager;
+
+/**
+ * Compile-only stub of {@code com.intellij.openapi.wm.ToolWindow} as in IntelliJ Platform 2024.2 (build 242; unchanged through 2025.2): the members the circuitscope plugin uses,
+ * signatures only. Never packaged; the IDE supplies the real class.
+ */
+public interface ToolWindow {
+    ContentManager getContentManager();
+
+    void activate(Runnable runnable);
+}

@@ -1,0 +1,2 @@
+/** Compile-only stubs of the platform package {@code com.intellij.openapi.wm}: the members the circuitscope plugin uses; never packaged. */
+package com.intellij.openapi.wm;
