@@ -168,7 +168,9 @@ class IncrementalForwardTest {
                 assertEquals(a[i], b[i], name + "[" + i + "]: masked entry");
                 continue;
             }
-            assertEquals(a[i], b[i], 1e-5 * max + 1e-6, name + "[" + i + "]");
+            // Two float32 runs that may sum in other orders (scalar or SIMD kernels, another row
+            // count): without normalisation the difference grows with the stream, to ~1.3e-5 of it seen.
+            assertEquals(a[i], b[i], 1e-4 * max + 1e-6, name + "[" + i + "]");
         }
     }
 }
