@@ -5,7 +5,7 @@
 #
 # The modules: jdeps --print-module-deps on the server jar, less what only unused library code
 # refers to, checked by running every command and the language server on the image
-# (dist/README.md says how): java.base; java.logging (the server's log, LSP4J, SnakeYAML);
+# (README.md, "Install"): java.base; java.logging (the server's log, LSP4J, SnakeYAML);
 # java.management (the JVM options of the start-up cache's training run); jdk.httpserver (the
 # picture viewer); jdk.incubator.vector (the kernels). Not needed: java.desktop (DJL's image and
 # audio classes, EJML's plots, SnakeYAML's JavaBeans introspection; the safe loader never uses
