@@ -31,7 +31,9 @@ import org.eclipse.lsp4j.services.LanguageServer;
  * first start). {@code --breakdown} starts the server with {@code --log-level FINE}
  * and prints its log lines stamped with the time since spawn (the stamps are when the line
  * reached the client). {@code --launcher} spawns {@code FILE lsp} (e.g. the {@code ./circuitscope}
- * script) instead of java. {@code --jvm-arg} adds a JVM option before {@code -jar}, for experiments.
+ * script, or a release archive's {@code bin/circuitscope}) instead of java; given more than once,
+ * the launchers take turns within each round, so they are compared side by side under the same
+ * load, and each gets its own medians. {@code --jvm-arg} adds a JVM option before {@code -jar}, for experiments.
  */
 public final class LspColdStart {
     private LspColdStart() {}
@@ -165,7 +167,7 @@ public final class LspColdStart {
         int runs = 7;
         String jar = "server/target/circuitscope.jar";
         String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String launcher = null;
+        List<String> launchers = new ArrayList<>();
         Path options = JVM_OPTIONS;
         boolean breakdown = false;
         List<String> jvmArgs = new ArrayList<>();
@@ -175,7 +177,7 @@ public final class LspColdStart {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--jar" -> jar = args[++i];
                 case "--java" -> javaExe = args[++i];
-                case "--launcher" -> launcher = args[++i];
+                case "--launcher" -> launchers.add(args[++i]);
                 case "--jvm-options" -> options = Path.of(args[++i]);
                 case "--breakdown" -> breakdown = true;
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
@@ -184,6 +186,7 @@ public final class LspColdStart {
                         + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --jvm-options FILE, --aot-cache FILE, --breakdown, --jvm-arg ARG)");
             }
         }
+        String launcher = launchers.isEmpty() ? null : launchers.getFirst();
         jar = Path.of(jar).toAbsolutePath().toString(); // as the extension passes it (an AOT cache records the class path)
         if (launcher == null && !Files.isRegularFile(Path.of(jar))) throw new IllegalArgumentException("no server jar at " + jar + " (--jar FILE)");
         if (launcher == null && !Files.isRegularFile(options)) {
@@ -201,26 +204,33 @@ public final class LspColdStart {
             int rc = new ProcessBuilder(train).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
             if (rc != 0 || !Files.exists(aotCache)) throw new IllegalStateException("the training run failed (exit " + rc + "); its output is in " + log);
         }
-        List<String> cmd = launcher != null
-                ? new ArrayList<>(breakdown ? List.of(launcher, "lsp", "--log-level", "FINE") : List.of(launcher, "lsp"))
-                : command(javaExe, jar, jvmOptions, aotCache, jvmArgs, breakdown);
+        List<List<String>> cmds = new ArrayList<>();
+        if (launcher == null) cmds.add(command(javaExe, jar, jvmOptions, aotCache, jvmArgs, breakdown));
+        for (String each : launchers) cmds.add(breakdown ? List.of(each, "lsp", "--log-level", "FINE") : List.of(each, "lsp"));
         String body = LspLatency.text(600, 7);
         System.out.printf("cores %d, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        System.out.println("server: " + String.join(" ", cmd));
+        for (List<String> cmd : cmds) System.out.println("server: " + String.join(" ", cmd));
         System.out.printf("prompt: %d characters, %d lines; hover on the last line%n", body.length(), body.split("\n", -1).length);
-        double[] init = new double[runs], hover = new double[runs], cpu = new double[runs];
+        int n = cmds.size();
+        double[][] init = new double[n][runs], hover = new double[n][runs], cpu = new double[n][runs];
         for (int i = 0; i < runs; i++) {
-            Run r = once(cmd, body);
-            init[i] = r.initializeMs();
-            hover[i] = r.hoverMs();
-            cpu[i] = r.cpuMs();
-            System.out.printf("run %d: spawn → initialize %.0f ms, spawn → first hover %.0f ms (server CPU %.0f ms)%n", i + 1, r.initializeMs(), r.hoverMs(), r.cpuMs());
-            if (breakdown) r.log().forEach(line -> System.out.println("    " + line));
+            for (int c = 0; c < n; c++) {
+                Run r = once(cmds.get(c), body);
+                init[c][i] = r.initializeMs();
+                hover[c][i] = r.hoverMs();
+                cpu[c][i] = r.cpuMs();
+                System.out.printf("run %d%s: spawn → initialize %.0f ms, spawn → first hover %.0f ms (server CPU %.0f ms)%n",
+                        i + 1, n > 1 ? " " + cmds.get(c).getFirst() : "", r.initializeMs(), r.hoverMs(), r.cpuMs());
+                if (breakdown) r.log().forEach(line -> System.out.println("    " + line));
+            }
         }
-        System.out.printf("spawn → initialize:  median %.0f ms, min %.0f ms%n", median(init), Arrays.stream(init).min().orElseThrow());
-        System.out.printf("spawn → first hover: median %.0f ms, min %.0f ms%n", median(hover), Arrays.stream(hover).min().orElseThrow());
-        System.out.printf("server CPU time to the hover: median %.0f ms%n", median(cpu));
+        for (int c = 0; c < n; c++) {
+            if (n > 1) System.out.println(cmds.get(c).getFirst() + ":");
+            System.out.printf("spawn → initialize:  median %.0f ms, min %.0f ms%n", median(init[c]), Arrays.stream(init[c]).min().orElseThrow());
+            System.out.printf("spawn → first hover: median %.0f ms, min %.0f ms%n", median(hover[c]), Arrays.stream(hover[c]).min().orElseThrow());
+            System.out.printf("server CPU time to the hover: median %.0f ms%n", median(cpu[c]));
+        }
         System.out.printf("load average after: %.2f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.exit(0);
     }
