@@ -1,10 +1,16 @@
 // End-to-end test in a real VS Code: code-server (from npm) in Debian's headless Chromium,
-// driven by playwright-core. Installs the built .vsix, opens samples/prompts/dursley.prompt,
+// driven by playwright-core. Installs a built .vsix, opens samples/prompts/dursley.prompt,
 // hovers a token and checks the hover card, runs palette commands and checks the pictures in
 // the webviews (pages the server draws: circuitscope/render), and saves a screenshot of every step.
 //
+// Which package: `--package universal` (default; circuitscope-<version>.vsix, the server on the
+// JDK in JAVA_HOME) or `--package linux-x64` (circuitscope-<version>@linux-x64.vsix, in an
+// environment with no Java at all: no JAVA_HOME and a PATH without java, so the server can only
+// run on the runtime inside the package). Both runs make every check below.
+//
 // Run with Node 24 (code-server needs it) after e2e/setup.sh; scripts/test does both.
-// Env: CIRCUITSCOPE_E2E_CACHE (tools), E2E_OUT (screenshots; default e2e-output/), JAVA_HOME.
+// Env: CIRCUITSCOPE_E2E_CACHE (tools), E2E_OUT (screenshots; default e2e-output/<package>/),
+// JAVA_HOME (universal run).
 import { spawn, spawnSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
@@ -12,19 +18,27 @@ import * as net from 'net';
 import { homedir, tmpdir } from 'os';
 import { dirname, join, resolve } from 'path';
 import { fileURLToPath } from 'url';
+import { assertNoJava, linkToolsWithoutJava } from './noJavaPath.mjs';
 
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = resolve(here, '..');
 const cache = process.env.CIRCUITSCOPE_E2E_CACHE ?? join(homedir(), '.cache', 'circuitscope-e2e');
 const tools = join(cache, 'tools', 'node_modules');
 const codeServer = join(tools, '.bin', 'code-server');
-const outDir = resolve(process.env.E2E_OUT ?? join(here, 'e2e-output'));
+const args = process.argv.slice(2);
+const pkg = args[0] === '--package' ? args[1] : args.length ? undefined : 'universal';
+if (pkg !== 'universal' && pkg !== 'linux-x64') {
+    console.error(`e2e: unknown arguments ${args.join(' ')} (--package universal or --package linux-x64)`);
+    process.exit(2);
+}
+const bundled = pkg !== 'universal';
+const outDir = resolve(process.env.E2E_OUT ?? join(here, 'e2e-output', pkg));
 const version = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8')).version;
-const vsix = join(here, `circuitscope-${version}.vsix`);
+const vsix = join(here, bundled ? `circuitscope-${version}@${pkg}.vsix` : `circuitscope-${version}.vsix`);
 const javaHome = process.env.JAVA_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
 const TOTAL_LIMIT_S = Number(process.env.E2E_LIMIT_S ?? 330);
 
-for (const [what, p] of [['code-server (run vscode-extension/e2e/setup.sh)', codeServer], ['the .vsix (run npm run package)', vsix], ['Chromium (apt-get install chromium)', '/usr/bin/chromium']]) {
+for (const [what, p] of [['code-server (run vscode-extension/e2e/setup.sh)', codeServer], [`the .vsix (run npm run ${bundled ? `package:${pkg}` : 'package'})`, vsix], ['Chromium (apt-get install chromium)', '/usr/bin/chromium']]) {
     if (!existsSync(p)) { console.error(`e2e: ${what} is missing: ${p}`); process.exit(2); }
 }
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -61,16 +75,28 @@ writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({
     'window.commandCenter': false,
     'circuitscope.trace.server': process.env.E2E_TRACE ?? 'off',
 }, null, 1));
-const env = {
-    ...process.env, JAVA_HOME: javaHome,
-    XDG_CONFIG_HOME: join(tmp, 'xdg', 'config'), XDG_DATA_HOME: join(tmp, 'xdg', 'data'), XDG_CACHE_HOME: join(tmp, 'xdg', 'cache'),
-};
+const xdg = { XDG_CONFIG_HOME: join(tmp, 'xdg', 'config'), XDG_DATA_HOME: join(tmp, 'xdg', 'data'), XDG_CACHE_HOME: join(tmp, 'xdg', 'cache') };
+/** code-server's environment (and so the extension's): a JDK in JAVA_HOME, or for a platform package no Java anywhere. */
+function serverEnv() {
+    if (!bundled) return { ...process.env, JAVA_HOME: javaHome, ...xdg };
+    const noJava = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(JAVA|JDK|JRE)_HOME$/.test(k)));
+    // Node 24 (this process) first: code-server runs on it.
+    const tools = linkToolsWithoutJava(join(tmp, 'bin'), `${dirname(process.execPath)}:${process.env.PATH ?? ''}`);
+    // VSCODE_CLI=1: VS Code's own switch (set by its CLI) to skip merging a login shell's
+    // environment into the extension host's; here that shell's /etc/profile would put /usr/bin,
+    // with the system's Java 17, back on the PATH.
+    const e = { ...noJava, PATH: join(tmp, 'bin'), VSCODE_CLI: '1', ...xdg };
+    assertNoJava(e);
+    console.log(`[e2e] no Java: JAVA_HOME unset, PATH=${e.PATH} (links to ${tools.linked} tools; left out: ${tools.left.join(' ') || 'none'}); sh finds no java`);
+    return e;
+}
+const env = serverEnv();
 
 let passed = 0, failed = 0;
 const started = Date.now();
 const elapsed = () => ((Date.now() - started) / 1000).toFixed(1) + 's';
-const log = (...a) => console.log(`[e2e ${elapsed()}]`, ...a);
-let server, browser, page, shot = 0;
+const log = (...a) => console.log(`[e2e ${pkg} ${elapsed()}]`, ...a);
+let server, browser, page, installed, shot = 0;
 
 /** The element holding the keyboard focus, as tag.classes. */
 const describeFocus = () => page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}.${a.className}`.slice(0, 120) : 'none'; }).catch(() => '?');
@@ -127,6 +153,14 @@ function stopServer() {
     try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
     const t = setTimeout(() => { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
     t.unref();
+}
+
+/** The lines of the extension's "Circuitscope" output channel, as code-server logs it. */
+function outputLines() {
+    const found = [];
+    const walk = d => { for (const f of readdirSync(d)) { const p = join(d, f); if (statSync(p).isDirectory()) walk(p); else if (/Circuitscope\.log$/.test(f)) found.push(p); } };
+    try { walk(join(data, 'logs')); } catch { /* no logs yet */ }
+    return found.flatMap(p => readFileSync(p, 'utf8').split('\n'));
 }
 
 function dumpLogs() {
@@ -244,6 +278,10 @@ try {
         const dirs = readdirSync(exts).filter(d => d.startsWith('circuitscope.circuitscope-'));
         if (dirs.length !== 1) throw new Error(`expected one installed circuitscope extension in ${exts}, found ${readdirSync(exts).join(', ')}`);
         if (!existsSync(join(exts, dirs[0], 'server', 'circuitscope.jar'))) throw new Error('the installed extension has no server/circuitscope.jar');
+        installed = join(exts, dirs[0]);
+        const java = join(installed, 'runtime', 'bin', 'java');
+        if (bundled && !(existsSync(java) && statSync(java).mode & 0o100)) throw new Error(`the installed ${pkg} package has no executable runtime/bin/java`);
+        if (!bundled && existsSync(join(installed, 'runtime'))) throw new Error('the universal package carries a runtime/ folder');
     });
 
     const port = await freePort();
@@ -285,6 +323,13 @@ try {
         await poll('the status bar item with model and loss', async () => /attn-only-2l · loss [\d.]+/.test(await page.locator('.statusbar').innerText()), 30000);
         await page.waitForTimeout(500);
         await screenshot('01-prompt-with-surprisal');
+    });
+
+    await check(`the "Circuitscope" output names the java that runs the server: ${bundled ? 'the runtime in the package' : 'JAVA_HOME'}`, async () => {
+        const line = await poll('the output channel\'s "Starting the server with" line', () => outputLines().find(l => l.includes('Starting the server with')), 10000, 500);
+        const want = bundled ? `Java 25 (runtime bundled with the extension): ${join(installed, 'runtime', 'bin', 'java')} ` : `(JAVA_HOME): ${join(javaHome, 'bin', 'java')} `;
+        if (!line.includes(want)) throw new Error(`expected "${want}" in: ${line.slice(0, 300)}`);
+        log(line.slice(line.indexOf('Starting'), line.indexOf('Starting') + 160) + '…');
     });
 
     await check('hovering the last " Dursley" shows the token under the mouse and its probability', async () => {

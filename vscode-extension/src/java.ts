@@ -1,12 +1,15 @@
-// Finding a Java 25 runtime for the language server: the setting circuitscope.java.home, then
-// JAVA_HOME, then `java` on the PATH. Pure logic with the file system and process calls passed
-// in, so the order and the version rules are unit-tested without a JDK.
+// Finding a Java 25 runtime for the language server: the setting circuitscope.java.home, then the
+// runtime bundled in a platform package (<extension>/runtime), then JAVA_HOME, then `java` on
+// the PATH. Pure logic with the file system and process calls passed in, so the order and the
+// version rules are unit-tested without a JDK.
 import { createHash } from 'crypto';
 import * as path from 'path';
 
 export const REQUIRED_JAVA = 25;
 
-export type JavaSource = 'setting circuitscope.java.home' | 'JAVA_HOME' | 'PATH';
+export const BUNDLED = 'runtime bundled with the extension';
+
+export type JavaSource = 'setting circuitscope.java.home' | typeof BUNDLED | 'JAVA_HOME' | 'PATH';
 
 export interface JavaCandidate {
     source: JavaSource;
@@ -33,12 +36,18 @@ export function javaExecutableName(platform: NodeJS.Platform): string {
     return platform === 'win32' ? 'java.exe' : 'java';
 }
 
-/** Candidates in the order they are tried; empty settings and variables are skipped. */
-export function javaCandidates(setting: string | undefined, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): JavaCandidate[] {
+/**
+ * Candidates in the order they are tried; empty settings and variables are skipped. `bundled`:
+ * the folder where a platform package carries its Java runtime (absent from the universal
+ * package): a user's explicit setting comes first, the runtime we tested with before anything
+ * the machine happens to have.
+ */
+export function javaCandidates(setting: string | undefined, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, bundled?: string): JavaCandidate[] {
     const exe = javaExecutableName(platform);
     const out: JavaCandidate[] = [];
     const home = (s: string | undefined) => (s ?? '').trim();
     if (home(setting)) out.push({ source: 'setting circuitscope.java.home', executable: path.join(home(setting), 'bin', exe) });
+    if (bundled) out.push({ source: BUNDLED, executable: path.join(bundled, 'bin', exe) });
     if (home(env.JAVA_HOME)) out.push({ source: 'JAVA_HOME', executable: path.join(home(env.JAVA_HOME), 'bin', exe) });
     const sep = platform === 'win32' ? ';' : ':';
     for (const dir of (env.PATH ?? env.Path ?? '').split(sep)) {
@@ -66,8 +75,9 @@ export async function findJava(candidates: JavaCandidate[], probe: JavaProbe): P
         if (seen.has(c.executable)) continue;
         seen.add(c.executable);
         if (!probe.isFile(c.executable)) {
-            // A PATH entry without java is normal; an explicit setting or JAVA_HOME that is wrong is worth reporting.
-            if (c.source !== 'PATH') tried.push({ ...c, problem: 'no java executable there' });
+            // A PATH entry without java is normal, and so is a universal package without a runtime;
+            // an explicit setting or JAVA_HOME that is wrong is worth reporting.
+            if (c.source !== 'PATH' && c.source !== BUNDLED) tried.push({ ...c, problem: 'no java executable there' });
             continue;
         }
         const text = await probe.versionText(c.executable);
@@ -89,7 +99,7 @@ export function javaMissingMessage(tried: JavaTried[]): string {
     const found = tried.map(t => `${t.executable} (${t.source}): ${t.problem}`).join('; ');
     return `Circuitscope needs Java ${REQUIRED_JAVA} or newer to run its language server` +
         (found ? ` — found ${found}.` : ' — no java was found in the setting circuitscope.java.home, JAVA_HOME or the PATH.') +
-        ` Install a JDK ${REQUIRED_JAVA} and set circuitscope.java.home to its folder.`;
+        ` Install a JDK ${REQUIRED_JAVA} and set circuitscope.java.home to its folder, or install the extension's package for your platform (e.g. circuitscope-<version>@linux-x64.vsix), which carries a Java runtime.`;
 }
 
 /** The server's start-up cache (see aotCacheFile) and whether it has been made yet. */

@@ -1,6 +1,7 @@
 // What the language server process is: the jar and its JVM options inside the extension, a
-// Java 25 (java.ts), the options file's lines for this machine (jvmOptions.ts) and the start-up
-// cache. File system and process probes here; the rules are in the pure modules.
+// Java 25 (java.ts: the setting, the runtime a platform package carries in runtime/, JAVA_HOME,
+// PATH), the options file's lines for this machine (jvmOptions.ts) and the start-up cache.
+// File system and process probes here; the rules are in the pure modules.
 import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,8 +21,10 @@ export async function serverLaunch(asAbsolutePath: (p: string) => string, javaHo
     if (!files) {
         return { ok: false, openJavaSetting: false, message: 'Circuitscope: the server jar is missing from the extension (server/circuitscope.jar); reinstall the .vsix.' };
     }
-    const java = await findJava(javaCandidates(javaHome, process.env, process.platform), probe);
+    const java = await findJava(javaCandidates(javaHome, process.env, process.platform, asAbsolutePath('runtime')), probe);
     if (!java.ok) return { ok: false, openJavaSetting: true, message: java.message };
+    // A setting that points nowhere is passed over; say so, or the user wonders why it has no effect.
+    for (const t of java.tried) if (t.problem) log(`Passed over ${t.executable} (${t.source}): ${t.problem}.`);
     let optionsText = readIfThere(files.options);
     if (optionsText === undefined) {
         log(`${files.options} is missing: starting the server with the built-in JVM options.`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { aotCacheFile, cacheRoot, findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs, transparentHugePages } from '../src/java';
+import { aotCacheFile, BUNDLED, cacheRoot, findJava, javaCandidates, JavaProbe, parseJavaMajor, serverArgs, transparentHugePages } from '../src/java';
 import { BUILT_IN_JVM_OPTIONS, jvmOptions } from '../src/jvmOptions';
 
 test('parseJavaMajor reads modern, legacy 1.x and early-access version strings', () => {
@@ -22,6 +22,13 @@ test('candidates come in the order setting, JAVA_HOME, PATH entries, skipping em
         ['PATH', path.join('/bin', 'java')],
     ]);
     assert.deepEqual(javaCandidates('  ', { PATH: '' }, 'linux'), [], 'a blank setting and an empty PATH give no candidate');
+});
+
+test('the bundled runtime comes after the setting and before JAVA_HOME and the PATH', () => {
+    const c = javaCandidates('/opt/jdk25', { JAVA_HOME: '/usr/lib/jvm/j25', PATH: '/usr/bin' }, 'linux', '/ext/runtime');
+    assert.deepEqual(c.map(x => x.source), ['setting circuitscope.java.home', BUNDLED, 'JAVA_HOME', 'PATH']);
+    assert.equal(c[1].executable, path.join('/ext/runtime', 'bin', 'java'));
+    assert.deepEqual(javaCandidates(undefined, {}, 'win32', 'C:\\ext\\runtime').map(x => x.executable), [path.join('C:\\ext\\runtime', 'bin', 'java.exe')]);
 });
 
 function fakeProbe(javas: Record<string, string>): JavaProbe & { asked: string[] } {
@@ -75,6 +82,52 @@ test('nothing at all found still names the three places looked at', async () => 
 test('a java that does not print a version is skipped with a reason', async () => {
     const r = await findJava(javaCandidates(undefined, { JAVA_HOME: '/broken', PATH: '' }, 'linux'), fakeProbe({ '/broken/bin/java': 'segmentation fault' }));
     assert.equal(r.ok, false);
+    assert.equal(r.tried[0].problem, 'java -version did not answer with a version');
+});
+
+test('a platform package runs its bundled runtime even with a Java 25 in JAVA_HOME and on the PATH', async () => {
+    const probe = fakeProbe({ '/ext/runtime/bin/java': 'openjdk version "25.0.3"', '/jdk/bin/java': 'openjdk version "25.0.1"', '/usr/bin/java': 'openjdk version "25"' });
+    const r = await findJava(javaCandidates(undefined, { JAVA_HOME: '/jdk', PATH: '/usr/bin' }, 'linux', '/ext/runtime'), probe);
+    assert.ok(r.ok);
+    assert.equal(r.source, BUNDLED);
+    assert.equal(r.executable, '/ext/runtime/bin/java');
+    assert.deepEqual(probe.asked, ['/ext/runtime/bin/java']);
+});
+
+test('the setting circuitscope.java.home wins over the bundled runtime', async () => {
+    const probe = fakeProbe({ '/set/bin/java': 'openjdk version "26"', '/ext/runtime/bin/java': 'openjdk version "25.0.3"' });
+    const r = await findJava(javaCandidates('/set', {}, 'linux', '/ext/runtime'), probe);
+    assert.ok(r.ok);
+    assert.equal(r.source, 'setting circuitscope.java.home');
+    assert.equal(r.executable, '/set/bin/java');
+});
+
+test('a wrong setting falls back to the bundled runtime and is recorded as passed over', async () => {
+    const r = await findJava(javaCandidates('/wrong', {}, 'linux', '/ext/runtime'), fakeProbe({ '/ext/runtime/bin/java': 'openjdk version "25.0.3"' }));
+    assert.ok(r.ok);
+    assert.equal(r.source, BUNDLED);
+    assert.deepEqual(r.tried.map(t => [t.source, t.problem]), [['setting circuitscope.java.home', 'no java executable there'], [BUNDLED, undefined]]);
+});
+
+test('the universal package (no runtime/ folder) finds JAVA_HOME then the PATH as before, without mentioning the runtime', async () => {
+    const probe = fakeProbe({ '/jdk/bin/java': 'openjdk version "25.0.1"' });
+    const r = await findJava(javaCandidates(undefined, { JAVA_HOME: '/jdk', PATH: '/usr/bin' }, 'linux', '/ext/runtime'), probe);
+    assert.ok(r.ok);
+    assert.equal(r.source, 'JAVA_HOME');
+    assert.deepEqual(r.tried.map(t => t.source), ['JAVA_HOME'], 'a missing bundled runtime is not a problem worth reporting');
+    const none = await findJava(javaCandidates(undefined, { PATH: '/usr/bin' }, 'linux', '/ext/runtime'), fakeProbe({ '/usr/bin/java': 'openjdk version "17.0.15"' }));
+    assert.equal(none.ok, false);
+    if (!none.ok) {
+        assert.doesNotMatch(none.message, /runtime bundled/);
+        assert.match(none.message, /package for your platform/);
+    }
+});
+
+test('a bundled runtime that does not run (e.g. lost its executable bit) is passed over for JAVA_HOME', async () => {
+    const r = await findJava(javaCandidates(undefined, { JAVA_HOME: '/jdk' }, 'linux', '/ext/runtime'),
+        fakeProbe({ '/ext/runtime/bin/java': undefined as unknown as string, '/jdk/bin/java': 'openjdk version "25.0.1"' }));
+    assert.ok(r.ok);
+    assert.equal(r.source, 'JAVA_HOME');
     assert.equal(r.tried[0].problem, 'java -version did not answer with a version');
 });
 
