@@ -16,8 +16,9 @@ import org.circuitscope.tensor.Tensor;
  * Activation patching (Meng et al. 2022; TransformerLens's {@code patching} module): run a
  * prompt while replacing chosen activations by their values on a second, source prompt of the
  * same length, x_site := x_site(source), and see how a metric moves. Sites are a head's
- * output ({@code blocks.l.attn.hook_z} or {@code hook_result}, [pos, head, ·]) or the residual
- * stream ({@code blocks.l.hook_resid_pre} / {@code hook_resid_post}, [pos, d_model]), at one
+ * output ({@code blocks.l.attn.hook_z} or {@code hook_result}, [pos, head, ·]), the residual
+ * stream ({@code blocks.l.hook_resid_pre} / {@code hook_resid_post}, [pos, d_model]) or the
+ * attention layer's output ({@code blocks.l.hook_attn_out}, [pos, d_model]), at one
  * position or at all of them. Patched activations flow on: later layers see them. Heads here are
  * query heads (z and result are per query head in every family); hook_k and hook_v, which have
  * n_key_value_heads heads under grouped-query attention, are not sites.
@@ -25,7 +26,7 @@ import org.circuitscope.tensor.Tensor;
 public final class Patching {
     private Patching() {}
 
-    public enum Site { Z, RESULT, RESID_PRE, RESID_POST }
+    public enum Site { Z, RESULT, RESID_PRE, RESID_POST, ATTN_OUT }
 
     /**
      * One replacement. {@code head} is used by Z and RESULT only; {@code position} −1 patches
@@ -38,6 +39,7 @@ public final class Patching {
                 case RESULT -> HookPoint.attn(layer, "result");
                 case RESID_PRE -> HookPoint.residPre(layer);
                 case RESID_POST -> HookPoint.residPost(layer);
+                case ATTN_OUT -> HookPoint.attnOut(layer);
             };
         }
 
