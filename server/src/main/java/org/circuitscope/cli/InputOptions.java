@@ -32,6 +32,15 @@ final class InputOptions {
     @Option(names = "--no-bos", description = "Do not prepend the BOS token to --text (TransformerLens prepends it by default).")
     boolean noBos;
 
+    /** Options for one text file, as {@code --text FILE [--no-bos]} would give (commands that read two prompts). */
+    static InputOptions ofText(Path file, boolean noBos) {
+        InputOptions o = new InputOptions();
+        o.source = new Source();
+        o.source.text = file;
+        o.noBos = noBos;
+        return o;
+    }
+
     /** The token ids and, for each, the text people should see. */
     record Prompt(int[] tokens, String[] texts) {}
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             PathsCommand.class,
             AttributeCommand.class,
             AblateCommand.class,
+            PatchCommand.class,
             LensCommand.class,
             TrainCommand.class,
             TokenizerCommand.class,
