@@ -28,7 +28,7 @@ final class Style {
             svg text { fill: var(--vscode-foreground, var(--cs-fg)); font-family: var(--vscode-editor-font-family, ui-monospace, monospace); }
             svg text.axis { font-size: 11px; } svg text.value { font-size: 11px; fill: var(--vscode-descriptionForeground, var(--cs-muted)); }
             rect.frame { fill: none; stroke: var(--vscode-panel-border, var(--cs-border)); }
-            rect.cell { fill: var(--vscode-textLink-foreground, var(--cs-pos)); }
+            rect.cell { fill: var(--vscode-textLink-foreground, var(--cs-pos)); } rect.cell.neg { fill: var(--vscode-errorForeground, var(--cs-neg)); }
             rect.cell:not(.swatch) { cursor: crosshair; }
             rect.cell:hover, rect.bar:hover, .tok:hover { stroke: var(--vscode-focusBorder, var(--cs-focus)); stroke-width: 1;
               outline: 1px solid var(--vscode-focusBorder, var(--cs-focus)); }

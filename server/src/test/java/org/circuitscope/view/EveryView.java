@@ -30,6 +30,8 @@ final class EveryView {
             {"ablation-L1H0", "circuitscope.ablate", "{\"heads\":[\"L1H0\"]}"},
             {"logit-lens", "circuitscope.logitLens", "{\"position\":" + at + "}"},
             {"composition", "circuitscope.compositionScores", "{}"},
+            // The document patched with itself: every prompt has a same-length corrupt prompt, and the page must say nothing normalises.
+            {"patch", "circuitscope.patch", "{\"corruptUri\":\"" + a.uri + "\",\"metric\":\"loss\"}"},
         };
         List<Drawn> out = new ArrayList<>();
         for (String[] r : requests) {
