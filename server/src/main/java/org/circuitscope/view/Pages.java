@@ -31,6 +31,7 @@ public final class Pages {
         VIEWS.put("circuitscope.ablate", new AblationView());
         VIEWS.put("circuitscope.logitLens", new LogitLensView());
         VIEWS.put(COMPOSITION_SCORES, new CompositionView());
+        VIEWS.put("circuitscope.termImportance", new TermImportanceView());
     }
 
     /** The commands that have a page. */

@@ -30,6 +30,7 @@ final class EveryView {
             {"ablation-L1H0", "circuitscope.ablate", "{\"heads\":[\"L1H0\"]}"},
             {"logit-lens", "circuitscope.logitLens", "{\"position\":" + at + "}"},
             {"composition", "circuitscope.compositionScores", "{}"},
+            {"term-importance", "circuitscope.termImportance", "{}"},
         };
         List<Drawn> out = new ArrayList<>();
         for (String[] r : requests) {
