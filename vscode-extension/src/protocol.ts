@@ -42,6 +42,8 @@ export const Command = {
     /** Q, K and V composition of every pair of heads (the paper's figure). */
     compositionScores: 'circuitscope.compositionScores',
     predict: 'circuitscope.predict',
+    /** Loss per order of path terms with frozen patterns (drawn by the server). */
+    termImportance: 'circuitscope.termImportance',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -209,6 +211,9 @@ export interface HeadSummary extends DetectorScores {
     ov_copying_score: number;
     qk_copying_score: number;
     skip_trigrams?: Trigram[];
+    /** The full OV / QK circuits' nonzero eigenvalues as [re, im] (from the d_head cores). */
+    ov_eigenvalues: [number, number][];
+    qk_eigenvalues: [number, number][];
 }
 
 export interface DetectHeadsResult { model: string; tokens: TokenRef[]; heads: HeadSummary[] }
@@ -225,6 +230,7 @@ export interface CommandTypes {
     /** Only ever drawn by the server (circuitscope/render): the extension reads nothing of its answer. */
     [Command.compositionScores]: { params: DocumentParams; result: unknown };
     [Command.predict]: { params: DocumentParams; result: PredictResult };
+    [Command.termImportance]: { params: DocumentParams; result: unknown };
 }
 
 export type ParamsOf<C extends CommandId> = CommandTypes[C]['params'];

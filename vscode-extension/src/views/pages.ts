@@ -16,6 +16,7 @@ const NAMES: { [C in ViewCommand]: string } = {
     [Command.ablate]: 'Ablation',
     [Command.logitLens]: 'Logit lens',
     [Command.compositionScores]: 'Composition scores',
+    [Command.termImportance]: 'Term importance',
 };
 
 /** Every command with a picture. */

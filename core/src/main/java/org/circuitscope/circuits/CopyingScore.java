@@ -28,13 +28,19 @@ public final class CopyingScore {
     private static final int CHUNK = 2048;
 
     /** OV copying scores [layer][head]. */
-    public static double[][] ov(Weights w) {
+    public static double[][] ov(Weights w) { return scores(ovEigenvalues(w)); }
+
+    /** QK copying scores [layer][head]. */
+    public static double[][] qk(Weights w) { return scores(qkEigenvalues(w)); }
+
+    /** Eigenvalues [layer][head][d_head] as {re, im} of each head's full OV circuit (its nonzero ones, from the d_head core). */
+    public static double[][][][] ovEigenvalues(Weights w) {
         DMatrixRMaj g = unembedTimesEmbed(w);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wv(w, l, h), FactoredMatrix.mult(HeadCircuits.wo(w, l, h), g)));
     }
 
-    /** QK copying scores [layer][head]. */
-    public static double[][] qk(Weights w) {
+    /** Eigenvalues of each head's full QK circuit, likewise. */
+    public static double[][][][] qkEigenvalues(Weights w) {
         DMatrixRMaj g = embedGram(w);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wq(w, l, h),
                 FactoredMatrix.mult(CommonOps_DDRM.transpose(HeadCircuits.wk(w, l, h), null), g)));
@@ -42,11 +48,21 @@ public final class CopyingScore {
 
     private interface Circuit { FactoredMatrix of(int layer, int head); }
 
-    private static double[][] perHead(Weights w, Circuit circuit) {
+    private static double[][][][] perHead(Weights w, Circuit circuit) {
         ModelConfig c = w.config();
-        double[][] out = new double[c.nLayers()][c.nHeads()];
+        double[][][][] out = new double[c.nLayers()][c.nHeads()][][];
         for (int l = 0; l < c.nLayers(); l++) {
-            for (int h = 0; h < c.nHeads(); h++) out[l][h] = score(circuit.of(l, h).eigenvalues());
+            for (int h = 0; h < c.nHeads(); h++) out[l][h] = circuit.of(l, h).eigenvalues();
+        }
+        return out;
+    }
+
+    /** {@link #score} of every head's eigenvalues. */
+    public static double[][] scores(double[][][][] eigenvalues) {
+        double[][] out = new double[eigenvalues.length][];
+        for (int l = 0; l < out.length; l++) {
+            out[l] = new double[eigenvalues[l].length];
+            for (int h = 0; h < out[l].length; h++) out[l][h] = score(eigenvalues[l][h]);
         }
         return out;
     }

@@ -15,7 +15,9 @@ import java.util.List;
  * @param ov_copying_score          of W_E·W_V·W_O·W_U: +1 copies, −1 suppresses
  * @param qk_copying_score          of W_E·W_Q·W_Kᵀ·W_Eᵀ: positive when tokens attend to copies of themselves
  * @param skip_trigrams             the largest, where asked for (else absent)
+ * @param ov_eigenvalues            the full OV circuit's nonzero eigenvalues as [re, im] (from the d_head core; the paper's complex-plane plot)
+ * @param qk_eigenvalues            the full QK circuit's, likewise
  */
 public record HeadSummary(int layer, int head, String label, Double previous_token, Double duplicate_token, Double induction,
                           double induction_repeated_random, double ov_copying_score, double qk_copying_score,
-                          List<SkipTrigram> skip_trigrams) {}
+                          List<SkipTrigram> skip_trigrams, double[][] ov_eigenvalues, double[][] qk_eigenvalues) {}

@@ -33,6 +33,32 @@ class CopyingScoreTest {
         }
     }
 
+    /** Σλ of the core's eigenvalues is the trace of the vocab × vocab circuit multiplied out naively (its other eigenvalues are zero). */
+    @Test
+    void eigenvaluesSumToTheTraceOfTheNaiveFullCircuits() {
+        ModelConfig c = new ModelConfig("c", 2, 12, 3, 4, 0, 10, 8, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        Weights w = RandomWeights.generate(c, 21, 0.5);
+        double[][][][] ov = CopyingScore.ovEigenvalues(w), qk = CopyingScore.qkEigenvalues(w);
+        double[][] we = NaiveCircuits.embed(w), wu = NaiveCircuits.unembed(w);
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 3; h++) {
+                double[][] fullOv = NaiveCircuits.times(NaiveCircuits.times(we, NaiveCircuits.ov(w, l, h)), wu);
+                double[][] fullQk = NaiveCircuits.times(NaiveCircuits.times(we, NaiveCircuits.qk(w, l, h)), NaiveCircuits.transpose(we));
+                assertEquals(4, ov[l][h].length, "d_head eigenvalues");
+                assertEquals(trace(fullOv), Arrays.stream(ov[l][h]).mapToDouble(z -> z[0]).sum(), 1e-6 * Math.max(1, Math.abs(trace(fullOv))));
+                assertEquals(trace(fullQk), Arrays.stream(qk[l][h]).mapToDouble(z -> z[0]).sum(), 1e-6 * Math.max(1, Math.abs(trace(fullQk))));
+                assertEquals(0, Arrays.stream(ov[l][h]).mapToDouble(z -> z[1]).sum(), 1e-9, "complex eigenvalues come in conjugate pairs");
+                assertEquals(CopyingScore.ov(w)[l][h], CopyingScore.score(ov[l][h]), 0.0);
+            }
+        }
+    }
+
+    private static double trace(double[][] m) {
+        double t = 0;
+        for (int i = 0; i < m.length; i++) t += m[i][i];
+        return t;
+    }
+
     @Test
     void aHeadWhoseOvCircuitIsPositiveDefiniteCopies() {
         // W_E = W_Uᵀ and W_V·W_O = I on a subspace makes W_E W_OV W_U = W_E P W_Eᵀ, positive semi-definite: score 1.

@@ -72,8 +72,8 @@ final class HeadsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--trigrams must be ≥ 0, --trigram-vocab and --baseline-samples ≥ 1");
             }
             var weights = m.transformer().weights();
-            double[][] ov = CopyingScore.ov(weights);
-            double[][] qk = CopyingScore.qk(weights);
+            double[][][][] ovEig = CopyingScore.ovEigenvalues(weights), qkEig = CopyingScore.qkEigenvalues(weights);
+            double[][] ov = CopyingScore.scores(ovEig), qk = CopyingScore.scores(qkEig);
             double[][] ind = HeadDetectors.inductionOnRepeatedTokens(m.transformer(), bos, sequences, length, seed);
             double[][] prev = null, dup = null, induct = null;
             int used = 0;
@@ -111,7 +111,7 @@ final class HeadsCommand implements Callable<Integer> {
                 for (int h = 0; h < c.nHeads(); h++) {
                     List<SkipTrigram> tri = circuits == null ? List.of() : SkipTrigram.top(circuits, l, h, trigrams, texts);
                     heads.add(new HeadSummary(l, h, ModelConfig.headLabel(l, h), prev == null ? null : prev[l][h], dup == null ? null : dup[l][h],
-                            induct == null ? null : induct[l][h], ind[l][h], ov[l][h], qk[l][h], tri));
+                            induct == null ? null : induct[l][h], ind[l][h], ov[l][h], qk[l][h], tri, ovEig[l][h], qkEig[l][h]));
                 }
             }
             CompositionScores.Result comp = noComposition ? null : CompositionScores.all(weights);

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CacheCommand.class,
             HeadsCommand.class,
             PathsCommand.class,
+            TermsCommand.class,
             AttributeCommand.class,
             AblateCommand.class,
             PatchCommand.class,

@@ -17,6 +17,9 @@ public interface CircuitscopeProtocol {
     @JsonRequest("circuitscope/attentionPattern")
     CompletableFuture<Object> attentionPattern(JsonElement params);
 
+    @JsonRequest("circuitscope/termImportance")
+    CompletableFuture<Object> termImportance(JsonElement params);
+
     @JsonRequest("circuitscope/pathExpansion")
     CompletableFuture<Object> pathExpansion(JsonElement params);
 

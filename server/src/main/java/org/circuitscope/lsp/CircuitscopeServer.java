@@ -305,6 +305,9 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
     public CompletableFuture<Object> attentionPattern(JsonElement params) { return commands.execute(CommandIds.ATTENTION_PATTERN, params); }
 
     @Override
+    public CompletableFuture<Object> termImportance(JsonElement params) { return commands.execute(CommandIds.TERM_IMPORTANCE, params); }
+
+    @Override
     public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(CommandIds.PATH_EXPANSION, params); }
 
     @Override

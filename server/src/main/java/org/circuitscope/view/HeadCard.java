@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * {@code circuitscope.inspectHead}: a head's card. Detector and copying scores as bars, the top
- * skip-trigrams, the heads it composes with, the QK note of rotary models, and its pattern on
+ * skip-trigrams, the OV and QK circuits' eigenvalues in the complex plane, the heads it composes with, the QK note of rotary models, and its pattern on
  * the prompt.
  */
 final class HeadCard implements View {
@@ -32,6 +32,11 @@ final class HeadCard implements View {
         double copying = Answer.number(scores, "ov_copying_score");
         b.append("<h2>Detector scores</h2>").append(Bars.svg(scoreBars(scores), 640, null, Math.min(0, copying), 1));
         if (Answer.has(scores, "skip_trigrams")) b.append(SkipTrigrams.table(Answer.objects(scores, "skip_trigrams")));
+        if (Answer.has(scores, "ov_eigenvalues") && Answer.has(scores, "qk_eigenvalues")) {
+            b.append("<h2>Eigenvalues of the full circuits</h2><div class=\"eigenvalue-plots\">")
+                    .append(EigenvaluePlot.svg("OV circuit", points(scores, "ov_eigenvalues"), 300))
+                    .append(EigenvaluePlot.svg("QK circuit", points(scores, "qk_eigenvalues"), 300)).append("</div>");
+        }
         List<Bars.Bar> comp = compositionBars(Answer.object(r, "composition"));
         if (!comp.isEmpty()) {
             b.append("<h2>Composition</h2>").append(Bars.svg(comp, 640, null)).append("<p>")
@@ -43,6 +48,16 @@ final class HeadCard implements View {
                 .append(Heatmap.svg(tokens, label, Answer.get(r, "pattern"), Heatmap.Layout.of(tokens.size(), 560)));
         b.append("<p>").append(links.link(Pages.ATTENTION_PATTERN, Links.args(request, "layer", layer), "All heads of layer " + layer)).append("</p>");
         return b.toString();
+    }
+
+    /** [re, im] pairs of a summary's eigenvalue list. */
+    static List<double[]> points(JsonObject scores, String key) {
+        List<double[]> out = new ArrayList<>();
+        for (var e : Answer.get(scores, key).getAsJsonArray()) {
+            var pair = e.getAsJsonArray();
+            out.add(new double[] {pair.get(0).getAsDouble(), pair.get(1).getAsDouble()});
+        }
+        return out;
     }
 
     /** The detectors in their order (absent ones left out), then the OV copying score. */

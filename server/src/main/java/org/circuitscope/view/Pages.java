@@ -32,6 +32,7 @@ public final class Pages {
         VIEWS.put("circuitscope.logitLens", new LogitLensView());
         VIEWS.put(COMPOSITION_SCORES, new CompositionView());
         VIEWS.put("circuitscope.patch", new PatchingView());
+        VIEWS.put("circuitscope.termImportance", new TermImportanceView());
     }
 
     /** The commands that have a page. */

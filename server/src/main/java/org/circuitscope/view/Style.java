@@ -33,6 +33,7 @@ final class Style {
             rect.cell:hover, rect.bar:hover, .tok:hover { stroke: var(--vscode-focusBorder, var(--cs-focus)); stroke-width: 1;
               outline: 1px solid var(--vscode-focusBorder, var(--cs-focus)); }
             rect.bar.pos { fill: var(--vscode-textLink-foreground, var(--cs-pos)); } rect.bar.neg { fill: var(--vscode-errorForeground, var(--cs-neg)); }
+            circle.eig.pos { fill: var(--vscode-textLink-foreground, var(--cs-pos)); } circle.eig.neg { fill: var(--vscode-errorForeground, var(--cs-neg)); }
             line.zero, line.sep { stroke: var(--vscode-descriptionForeground, var(--cs-muted)); stroke-width: 1; }
             .key { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-bottom: 6px; }
             #tip { position: fixed; pointer-events: none; display: none; z-index: 10; padding: 4px 8px; max-width: 520px; white-space: pre-wrap;

@@ -32,6 +32,7 @@ final class EveryView {
             {"composition", "circuitscope.compositionScores", "{}"},
             // The document patched with itself: every prompt has a same-length corrupt prompt, and the page must say nothing normalises.
             {"patch", "circuitscope.patch", "{\"corruptUri\":\"" + a.uri + "\",\"metric\":\"loss\"}"},
+            {"term-importance", "circuitscope.termImportance", "{}"},
         };
         List<Drawn> out = new ArrayList<>();
         for (String[] r : requests) {

@@ -48,20 +48,24 @@ final class HeadData {
         return out;
     }
 
-    static double[][] ovCopying(ModelHandle m) {
-        return m.memo("ov-copying", x -> CopyingScore.ov(x.transformer().weights()));
+    static double[][][][] ovEigenvalues(ModelHandle m) {
+        return m.memo("ov-eigenvalues", x -> CopyingScore.ovEigenvalues(x.transformer().weights()));
     }
 
-    static double[][] qkCopying(ModelHandle m) {
-        return m.memo("qk-copying", x -> CopyingScore.qk(x.transformer().weights()));
+    static double[][][][] qkEigenvalues(ModelHandle m) {
+        return m.memo("qk-eigenvalues", x -> CopyingScore.qkEigenvalues(x.transformer().weights()));
     }
+
+    static double[][] ovCopying(ModelHandle m) { return m.memo("ov-copying", x -> CopyingScore.scores(ovEigenvalues(m))); }
+
+    static double[][] qkCopying(ModelHandle m) { return m.memo("qk-copying", x -> CopyingScore.scores(qkEigenvalues(m))); }
 
     /** Head (l, h)'s scores on the run's prompt and the model's own; {@code trigrams} skip-trigrams (none when 0). */
     static HeadSummary summary(PromptRun run, Map<Detector, double[][]> det, int l, int h, int trigrams) {
         ModelHandle m = run.model();
         return new HeadSummary(l, h, ModelConfig.headLabel(l, h), det.get(Detector.PREVIOUS_TOKEN)[l][h], det.get(Detector.DUPLICATE_TOKEN)[l][h],
                 det.get(Detector.INDUCTION)[l][h], repeatedInduction(m)[l][h], ovCopying(m)[l][h], qkCopying(m)[l][h],
-                trigrams == 0 ? null : HeadInspection.skipTrigrams(m, l, h, trigrams));
+                trigrams == 0 ? null : HeadInspection.skipTrigrams(m, l, h, trigrams), ovEigenvalues(m)[l][h], qkEigenvalues(m)[l][h]);
     }
 
     static double[][] repeatedInduction(ModelHandle m) {

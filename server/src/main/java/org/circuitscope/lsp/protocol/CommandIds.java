@@ -18,8 +18,9 @@ public final class CommandIds {
     public static final String PREDICT = "circuitscope.predict";
     public static final String COMPOSITION_SCORES = "circuitscope.compositionScores";
     public static final String PATCH = "circuitscope.patch";
+    public static final String TERM_IMPORTANCE = "circuitscope.termImportance";
     public static final List<String> ALL = List.of(INSPECT_HEAD, ATTENTION_PATTERN, PATH_EXPANSION, ATTRIBUTE, ABLATE, DETECT_HEADS,
-            LOGIT_LENS, PREDICT, COMPOSITION_SCORES, PATCH);
+            LOGIT_LENS, PREDICT, COMPOSITION_SCORES, PATCH, TERM_IMPORTANCE);
 
     /** A document's model, loss and problem, for status bars ({@code {"uri"}} → {@code DocumentStatus}). */
     public static final String DOCUMENT_STATUS = "circuitscope/documentStatus";
