@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             AttributeCommand.class,
             AblateCommand.class,
             LensCommand.class,
+            BigramsCommand.class,
             TrainCommand.class,
             TokenizerCommand.class,
             RandomModelCommand.class,
