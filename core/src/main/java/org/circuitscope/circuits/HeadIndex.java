@@ -45,6 +45,7 @@ public record HeadIndex(int layer, int head) {
     }
 
     private static String range(ModelConfig cfg) {
+        if (cfg.nLayers() == 0) return "the model has no layers and so no heads";
         return "layers are 0–" + (cfg.nLayers() - 1) + " and heads 0–" + (cfg.nHeads() - 1) + " (L0H0 … "
                 + ModelConfig.headLabel(cfg.nLayers() - 1, cfg.nHeads() - 1) + ")";
     }

@@ -39,6 +39,10 @@ public final class LogitLens {
 
     /** The residual streams the lens reads, in order: resid_pre of layer 0, then every resid_post. */
     public static List<String> hooks(ModelConfig c) {
+        if (c.nLayers() == 0) {
+            throw new IllegalArgumentException("model " + c.modelName() + " has no layers, so no residual stream between them to read;"
+                    + " its logits are the direct path (see predict and bigrams)");
+        }
         List<String> out = new ArrayList<>(List.of(HookPoint.residPre(0)));
         for (int l = 0; l < c.nLayers(); l++) out.add(HookPoint.residPost(l));
         return out;
@@ -93,7 +97,7 @@ public final class LogitLens {
         return out;
     }
 
-    private static double[] logSoftmax(double[] x) {
+    static double[] logSoftmax(double[] x) {
         double max = Double.NEGATIVE_INFINITY;
         for (double e : x) max = Math.max(max, e);
         double sum = 0;

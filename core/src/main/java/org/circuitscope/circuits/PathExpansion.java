@@ -168,7 +168,7 @@ public final class PathExpansion {
         }
 
         // What each head of layer b reads from earlier heads, MLPs and biases: independent per reading head, so in parallel.
-        int readers = (nl - 1) * nh;
+        int readers = Math.max(0, nl - 1) * nh; // no readers without a second layer (none at all in a zero-layer model)
         double[][] virt = new double[readers][], mlpVirt = new double[readers][];
         double[] biases = new double[readers];
         WorkerPool.parallelFor(readers, r -> {

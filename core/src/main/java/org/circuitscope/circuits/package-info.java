@@ -3,7 +3,8 @@
  * {@link org.circuitscope.circuits.FactoredMatrix} and the token-space circuits of each head
  * (QK, OV, direct path, skip-trigrams, copying scores), composition scores, exact path
  * expansion of a logit, direct logit and source-token attribution, gradient attributions,
- * the logit lens, head detectors, and interventions (ablation, activation patching).
+ * the logit lens, head detectors, interventions (ablation, activation patching), and the
+ * direct path against a text's bigram statistics (the zero-layer model).
  * Each analysis states its formula in its doc comment; results are plain records that Gson
  * serialises; nothing here knows about LSP.
  */

@@ -2,6 +2,7 @@ package org.circuitscope.grad;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.circuitscope.model.ActivationCache;
@@ -84,9 +85,22 @@ public final class Backward {
                 s.add(HookPoint.mlp(l, "post"));
             }
         }
-        s.add(HookPoint.residPost(cfg.nLayers() - 1));
+        s.addAll(finalResidualHooks(cfg));
         if (norm) s.add(HookPoint.LN_FINAL_SCALE);
         return Set.copyOf(s);
+    }
+
+    /** The hooks whose sum is the stream ln_final reads: the last resid_post, or with no layers the embeddings. */
+    private static List<String> finalResidualHooks(ModelConfig cfg) {
+        if (cfg.nLayers() > 0) return List.of(HookPoint.residPost(cfg.nLayers() - 1));
+        return cfg.rotary() ? List.of(HookPoint.EMBED) : List.of(HookPoint.EMBED, HookPoint.POS_EMBED);
+    }
+
+    private float[] finalResidual(ActivationCache cache) {
+        List<String> hooks = finalResidualHooks(cfg);
+        float[] sum = GradOps.read(cache, hooks.getFirst()).clone();
+        for (String h : hooks.subList(1, hooks.size())) k.axpy(1f, GradOps.read(cache, h), 0, sum, 0, sum.length);
+        return sum;
     }
 
     /** Forward options that record exactly {@link #requiredActivations}: the cheapest forward to train from. */
@@ -148,7 +162,7 @@ public final class Backward {
         Rotary rotary = cfg.rotary() ? Rotary.of(cfg, 0, t) : null;
 
         // Unembedding.
-        var fin = norm(GradOps.read(cache, HookPoint.residPost(cfg.nLayers() - 1)), cache, HookPoint.LN_FINAL_SCALE, w.lnFinal(), t);
+        var fin = norm(finalResidual(cache), cache, HookPoint.LN_FINAL_SCALE, w.lnFinal(), t);
         if (gv != null) {
             GradOps.columnSums(k, dl, t, v, gv.bU().data());
             k.gemm(true, false, d, v, t, fin.y(), 0, d, dl, 0, v, gv.wU().data(), 0, v, true);

@@ -22,7 +22,8 @@ public record ModelConfig(String modelName, int nLayers, int dModel, int nHeads,
     }
 
     public ModelConfig {
-        positive("n_layers", nLayers);
+        // Zero layers is TransformerLens's n_layers = 0: embedding → final norm → unembedding (the paper's bigram model).
+        if (nLayers < 0) throw new IllegalArgumentException("n_layers must be zero or a positive integer, got " + nLayers);
         positive("d_model", dModel);
         positive("n_heads", nHeads);
         positive("d_head", dHead);

@@ -43,10 +43,14 @@ final class Progress {
     void eval(Trainer.Eval e) {
         heldout = e.heldoutLoss();
         tokPerSec = e.tokensPerSecond();
-        heads = String.format("  prev L0 %.2f  ind %.2f", max(e.prevToken()[0]), max(e.induction()[e.induction().length - 1]));
+        // A zero-layer model has no heads to score.
+        boolean heads0 = e.prevToken().length > 0;
+        heads = heads0 ? String.format("  prev L0 %.2f  ind %.2f", max(e.prevToken()[0]), max(e.induction()[e.induction().length - 1])) : "";
         if (tty) out.println();
-        out.printf("eval step %d: train %.3f held-out %.3f best prev-token (layer 0) %.2f best induction (last layer) %.2f, %,.0f tok/s%n",
-                e.step(), e.trainLoss(), e.heldoutLoss(), max(e.prevToken()[0]), max(e.induction()[e.induction().length - 1]), e.tokensPerSecond());
+        out.printf("eval step %d: train %.3f held-out %.3f%s, %,.0f tok/s%n", e.step(), e.trainLoss(), e.heldoutLoss(),
+                heads0 ? String.format(" best prev-token (layer 0) %.2f best induction (last layer) %.2f",
+                        max(e.prevToken()[0]), max(e.induction()[e.induction().length - 1])) : "",
+                e.tokensPerSecond());
     }
 
     void done() { if (tty) out.println(); }

@@ -147,6 +147,19 @@ class PathExpansionTest {
         for (int i = 1; i < t.size(); i++) assertTrue(Math.abs(t.get(i - 1).value()) >= Math.abs(t.get(i).value()), "sorted at " + i);
     }
 
+    /** A zero-layer model's logit is its direct path and the two final biases, nothing else. */
+    @Test
+    void aZeroLayerModelHasOnlyTheDirectPathAndTheFinalBiases() {
+        ModelConfig c = cfg(0, true, Normalization.LN);
+        Transformer m = new Transformer(RandomWeights.generate(c, 5, 0.4));
+        PathExpansion.Result r = PathExpansion.expand(m, TOKENS, 4, 7);
+        assertEquals(3, r.terms().size(), r.terms().toString());
+        assertEquals(1, count(r.terms(), "direct"));
+        assertEquals(2, count(r.terms(), "bias"));
+        assertEquals(m.forward(TOKENS).data()[4 * c.dVocab() + 7], r.logit(), 1e-5);
+        assertEquals(r.logit(), r.sum(), 1e-4);
+    }
+
     private static long count(List<PathExpansion.Term> t, String kind) { return t.stream().filter(x -> x.kind().equals(kind)).count(); }
 
     /**

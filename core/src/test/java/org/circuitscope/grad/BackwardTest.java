@@ -24,6 +24,7 @@ import org.circuitscope.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class BackwardTest {
@@ -116,6 +117,14 @@ class BackwardTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void everyParameterAndEmbeddingGradientMatchesFloat64CentralDifferences(ModelConfig cfg) {
+        assertEveryGradientMatchesCentralDifferences(RandomWeights.generate(cfg, 11, 0.4));
+    }
+
+    /** n_layers = 0 (the bigram model): ln_final reads hook_embed + hook_pos_embed directly. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Normalization.class)
+    void aZeroLayerModelsGradientsMatchFloat64CentralDifferences(Normalization n) {
+        ModelConfig cfg = new ModelConfig("zero-layer-" + n.tlName(), 0, 8, 2, 4, 0, 11, 6, ActFn.GELU_NEW, n, true, 1e-5, false);
         assertEveryGradientMatchesCentralDifferences(RandomWeights.generate(cfg, 11, 0.4));
     }
 

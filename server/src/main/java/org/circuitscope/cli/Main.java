@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             BasisCommand.class,
             InterferenceCommand.class,
             MemoryCommand.class,
+            BigramsCommand.class,
             TrainCommand.class,
             TokenizerCommand.class,
             RandomModelCommand.class,

@@ -43,7 +43,7 @@ class ShippedModelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attn-only-1l", "attn-only-2l", "gelu-2l"})
+    @ValueSource(strings = {"attn-only-0l", "attn-only-1l", "attn-only-2l", "gelu-2l"})
     void loadsAndBeatsTheUnigramBaselineOnHeldOutText(String name) throws Exception {
         Path dir = SAMPLES.resolve("models").resolve(name);
         Assumptions.assumeTrue(Files.isDirectory(dir), name + " not shipped yet");
