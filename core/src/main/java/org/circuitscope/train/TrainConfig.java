@@ -43,6 +43,11 @@ public final class TrainConfig {
     public int evalWindows = 32;
     public int checkpointEvery = 200;
     public double initStd = 0.02;
+    /**
+     * Start every MLP's W_out and b_out at zero, so the model begins as its attention-only twin
+     * (whose curriculum forms induction heads) and the MLPs grow in from there.
+     */
+    public boolean zeroMlpOut = false;
     public List<Phase> phases = List.of();
     public Synthetic synthetic = new Synthetic();
 

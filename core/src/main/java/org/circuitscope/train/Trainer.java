@@ -80,8 +80,20 @@ public final class Trainer {
                 ActFn.parse(s.actFn), Normalization.parse(s.normalizationType), s.attnOnly, 1e-5, true);
     }
 
+    /** Seeded random weights; with {@code zero_mlp_out} the MLPs' W_out and b_out start at zero. */
+    Weights initial(ModelConfig mc) {
+        Weights w = RandomWeights.generate(mc, cfg.seed, cfg.initStd);
+        if (!cfg.zeroMlpOut || mc.attnOnly()) return w;
+        Map<String, Tensor> zero = new java.util.LinkedHashMap<>();
+        for (int l = 0; l < mc.nLayers(); l++) {
+            zero.put(org.circuitscope.model.WeightNames.mlp(l, "W_out"), Tensor.zeros(mc.dMlp(), mc.dModel()));
+            zero.put(org.circuitscope.model.WeightNames.mlp(l, "b_out"), Tensor.zeros(mc.dModel()));
+        }
+        return w.with(mc, zero);
+    }
+
     private Weights loop(ModelConfig mc, int[] train, int[] heldout, int bos) throws IOException {
-        Weights weights = RandomWeights.generate(mc, cfg.seed, cfg.initStd);
+        Weights weights = initial(mc);
         AdamW adam = new AdamW(cfg.beta1, cfg.beta2, 1e-8, cfg.weightDecay);
         int start = 0;
         Checkpoint ck = Checkpoint.load(out);

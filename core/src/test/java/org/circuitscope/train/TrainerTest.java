@@ -87,4 +87,34 @@ class TrainerTest {
         assertEquals(0.55, c.learningRate(55), 1e-12, "half-way through the cosine: floor + (1 − floor)/2");
         assertEquals(0.1, c.learningRate(100), 1e-12);
     }
+
+    /** zero_mlp_out: the MLPs start silent, so the model's first forward pass is its attention-only twin's. */
+    @Test
+    void zeroMlpOutStartsTheModelAsItsAttentionOnlyTwin() throws Exception {
+        TrainConfig c = TrainConfig.GSON.fromJson("""
+                {"model": {"n_layers": 2, "d_model": 16, "n_heads": 2, "d_head": 8, "d_mlp": 32, "n_ctx": 32, "attn_only": false},
+                 "seed": 3, "zero_mlp_out": true}""", TrainConfig.class);
+        assertTrue(c.zeroMlpOut, "read from zero_mlp_out");
+        Trainer t = new Trainer(c, tmp, new PrintStream(new java.io.ByteArrayOutputStream(), true));
+        org.circuitscope.model.ModelConfig mc = t.modelConfig(40);
+        org.circuitscope.model.Weights w = t.initial(mc);
+        for (int l = 0; l < 2; l++) {
+            for (float x : w.layer(l).mlp().wOut().data()) assertEquals(0f, x);
+            for (float x : w.layer(l).mlp().bOut().data()) assertEquals(0f, x);
+            assertTrue(java.util.Arrays.stream(toDoubles(w.layer(l).mlp().wIn().data())).anyMatch(x -> x != 0), "W_in stays random");
+        }
+        int[] tokens = {1, 5, 9, 2, 7};
+        var cache = new org.circuitscope.model.Transformer(w).runWithCache(tokens);
+        for (int l = 0; l < 2; l++) {
+            for (float x : cache.get(org.circuitscope.model.HookPoint.mlpOut(l)).data()) assertEquals(0f, x, "MLP " + l + " writes nothing");
+        }
+        c.zeroMlpOut = false;
+        assertNotEquals(0f, t.initial(mc).layer(0).mlp().wOut().data()[0], "off: random as before");
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
 }
