@@ -43,7 +43,7 @@ class ShippedModelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attn-only-0l", "attn-only-1l", "attn-only-2l", "gelu-2l"})
+    @ValueSource(strings = {"attn-only-0l", "attn-only-1l", "attn-only-2l", "gelu-2l", "gelu-2l-induction"})
     void loadsAndBeatsTheUnigramBaselineOnHeldOutText(String name) throws Exception {
         Path dir = SAMPLES.resolve("models").resolve(name);
         Assumptions.assumeTrue(Files.isDirectory(dir), name + " not shipped yet");
@@ -63,9 +63,10 @@ class ShippedModelsTest {
         }
     }
 
-    @Test
-    void attnOnly2lHasAPreviousTokenHeadAndAnInductionHead() throws Exception {
-        try (LoadedModel m = ModelDirectory.load(SAMPLES.resolve("models/attn-only-2l"))) {
+    @ParameterizedTest
+    @ValueSource(strings = {"attn-only-2l", "gelu-2l-induction"})
+    void hasAPreviousTokenHeadAndAnInductionHead(String name) throws Exception {
+        try (LoadedModel m = ModelDirectory.load(SAMPLES.resolve("models").resolve(name))) {
             Tokenizer tok = m.tokenizer().orElseThrow();
             List<int[]> ws = windows(tok, Files.readString(HELDOUT), 128, 20);
             double[] prev = new double[m.config().nHeads()];
