@@ -189,7 +189,7 @@ public final class ActivationStore {
             return Tensor.of(Arrays.copyOf(kv.finalScale(), t), t, 1);
         }
         // The cache keeps queries and keys as attention used them: rotated (hook_rot_q/k) for rotary models.
-        String q = c.rotary() ? "rot_q" : "q", k = c.rotary() ? "rot_k" : "k";
+        String q = HookPoint.queriesUsed(c), k = HookPoint.keysUsed(c);
         for (int l = 0; l < c.nLayers(); l++) {
             if (name.equals(HookPoint.attn(l, q))) return Tensor.of(Arrays.copyOf(kv.queries(l), t * h * dh), t, h, dh);
             if (name.equals(HookPoint.attn(l, k))) return Tensor.of(Arrays.copyOf(kv.keys(l), t * kvh * dh), t, kvh, dh);
@@ -271,7 +271,7 @@ public final class ActivationStore {
     /** Whether the document's {@link KeyValueCache} holds this activation (read from there, never stored twice). */
     static boolean heldByCache(ModelConfig c, String n) {
         // Rotary models' cache holds the rotated queries and keys; their unrotated hook_q, hook_k are recomputed.
-        String q = c.rotary() ? "attn.hook_rot_q" : "attn.hook_q", k = c.rotary() ? "attn.hook_rot_k" : "attn.hook_k";
+        String q = "attn.hook_" + HookPoint.queriesUsed(c), k = "attn.hook_" + HookPoint.keysUsed(c);
         return n.endsWith(q) || n.endsWith(k) || n.endsWith("attn.hook_v") || n.endsWith("attn.hook_z")
                 || (n.equals(HookPoint.LN_FINAL_SCALE) && c.normalizationType() != Normalization.NONE);
     }

@@ -40,7 +40,7 @@ final class AttentionBackward {
                      LayerWeights.Attention g, Rotary rotary) {
         int d = cfg.dModel(), h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), dh = cfg.dHead();
         int hd = h * dh, kvd = kvh * dh, group = h / kvh, tt = t * t;
-        String qName = rotary == null ? "q" : "rot_q", kName = rotary == null ? "k" : "rot_k";
+        String qName = HookPoint.queriesUsed(cfg), kName = HookPoint.keysUsed(cfg);
         float[] q = GradOps.read(cache, HookPoint.attn(l, qName)), kk = GradOps.read(cache, HookPoint.attn(l, kName));
         float[] v = GradOps.read(cache, HookPoint.attn(l, "v"));
         float[] p = GradOps.read(cache, HookPoint.attn(l, "pattern")), z = GradOps.read(cache, HookPoint.attn(l, "z"));

@@ -75,7 +75,7 @@ public final class Backward {
         for (int l = 0; l < cfg.nLayers(); l++) {
             s.add(HookPoint.residPre(l));
             if (norm) s.add(HookPoint.ln(l, "ln1", "scale"));
-            for (String a : cfg.rotary() ? new String[] {"rot_q", "rot_k"} : new String[] {"q", "k"}) s.add(HookPoint.attn(l, a));
+            for (String a : new String[] {HookPoint.queriesUsed(cfg), HookPoint.keysUsed(cfg)}) s.add(HookPoint.attn(l, a));
             for (String a : new String[] {"v", "pattern", "z"}) s.add(HookPoint.attn(l, a));
             if (!cfg.attnOnly()) {
                 if (!parallel) s.add(HookPoint.residMid(l));

@@ -122,8 +122,8 @@ final class Forward {
         Tensor kk = project(l, "k", x, a.wK(), a.bK(), kvh);
         Tensor v = project(l, "v", x, a.wV(), a.bV(), kvh);
         if (cfg.rotary()) {
-            q = rotate(l, "rot_q", q, HookPoint.attn(l, "q"));
-            kk = rotate(l, "rot_k", kk, HookPoint.attn(l, "k"));
+            q = rotate(l, HookPoint.queriesUsed(cfg), q, HookPoint.attn(l, "q"));
+            kk = rotate(l, HookPoint.keysUsed(cfg), kk, HookPoint.attn(l, "k"));
         }
         memory.queries(l, q);
         // Keys and values of every position: the earlier rows are what the new queries attend to.
@@ -134,12 +134,11 @@ final class Forward {
         boolean keepScores = rec.wants(scoresName);
         // [head, pos, pos] is ~50 MB a layer at 1,000 tokens of GPT-2 small: unless recorded, it is one buffer.
         Tensor scores = keepScores || rec.wants(patternName) ? Tensor.zeros(h, n, t) : scoresBuffer(h, n);
-        float[] sdata = scores.data();
+        float[] sd = scores.data();
         // Head hh reads key/value head hh / group: a batch of `group` query heads per key head.
         perKeyValueHead((g, group, kvStride) -> k.gemmBatched(group, false, true, n, t, dh, qf.data(), g * group * dh, hd, dh,
-                keys, g * dh, kvh * dh, kvStride, sdata, g * group * n * t, t, n * t, false));
+                keys, g * dh, kvh * dh, kvStride, sd, g * group * n * t, t, n * t, false));
         float inv = (float) (1.0 / Math.sqrt(dh));
-        float[] sd = scores.data();
         WorkerPool.parallelFor(h * n, r -> {
             int qp = from + r % n, off = r * t;
             for (int j = 0; j <= qp; j++) sd[off + j] *= inv;

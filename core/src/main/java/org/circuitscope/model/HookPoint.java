@@ -29,6 +29,12 @@ public final class HookPoint {
      * result. Under grouped-query attention k, v and rot_k have n_key_value_heads heads.
      */
     public static String attn(int l, String what) { return "blocks." + l + ".attn.hook_" + what; }
+    /** The queries attention scores read, as {@link #attn}'s {@code what}: "rot_q" for rotary models (rotated), else "q". */
+    public static String queriesUsed(ModelConfig cfg) { return cfg.rotary() ? "rot_q" : "q"; }
+
+    /** The keys attention scores read: "rot_k" for rotary models, else "k". */
+    public static String keysUsed(ModelConfig cfg) { return cfg.rotary() ? "rot_k" : "k"; }
+
     public static String mlp(int l, String what) { return "blocks." + l + ".mlp.hook_" + what; }
 
     /** Every hook point the forward pass of this config passes through, in forward order (TransformerLens's order). */
