@@ -79,6 +79,11 @@ public final class DocumentScanner {
     /** The document's stream: its tokens, with BOS in front when the spec prepends it. */
     public int[] stream(CorpusDocument doc) {
         int[] ids = tokenizer.encode(doc.text()).ids();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] >= cfg.dVocab()) {
+                throw new IllegalArgumentException(doc.id() + ": token id " + ids[i] + " at token " + i + " is outside the model's d_vocab " + cfg.dVocab());
+            }
+        }
         if (bos < 0) return ids;
         int[] s = new int[ids.length + 1];
         s[0] = bos;
