@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             MemoryCommand.class,
             BigramsCommand.class,
             TrainCommand.class,
+            TrainSaeCommand.class,
             TokenizerCommand.class,
             RandomModelCommand.class,
             AotTrainCommand.class,
