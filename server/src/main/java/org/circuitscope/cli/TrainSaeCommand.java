@@ -77,7 +77,7 @@ final class TrainSaeCommand implements Callable<Integer> {
                 held.add(new Held("last 5% of the corpus", Arrays.copyOfRange(ids, cut, ids.length)));
                 ids = Arrays.copyOf(ids, cut);
             } else {
-                for (Path p : eval) held.add(new Held(p.getFileName().toString(), tok.encode(InputOptions.readText(p)).ids()));
+                for (Path p : eval) held.add(new Held(p.toString(), tok.encode(InputOptions.readText(p)).ids()));
             }
             Path dir = out != null ? out : Path.of(m.name() + "-" + hook);
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
@@ -106,11 +106,18 @@ final class TrainSaeCommand implements Callable<Integer> {
             }
             long wall = (System.nanoTime() - t0) / 1_000_000_000L;
             SaeCard.write(dir, cfg, new SaeCard.Training(m.name(), corpus.stream().map(Path::toString).toList(), opt, source.tokensPerBatch(), wall,
-                    "./circuitscope train-sae " + String.join(" ", spec.commandLine().getParseResult().originalArgs())), metrics);
+                    "./circuitscope train-sae " + String.join(" ", args())), metrics);
             trainer.dropCheckpoint();
             pw.printf("wrote %s (cfg.json, %s, %s, %s)%n", dir, Sae.WEIGHTS, SaeCard.CARD, SaeCard.METRICS);
         }
         return 0;
+    }
+
+    /** The arguments after the subcommand's name, for the card's "Reproduce" line. */
+    private List<String> args() {
+        List<String> a = spec.commandLine().getParseResult().originalArgs();
+        int i = a.indexOf(spec.name());
+        return i >= 0 ? a.subList(i + 1, a.size()) : a;
     }
 
     private record Held(String name, int[] ids) {}
