@@ -58,6 +58,11 @@ final class TrainSaeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         var pw = spec.commandLine().getOut();
+        SaeConfig.Architecture a = switch (arch) {
+            case "relu", "standard" -> SaeConfig.Architecture.RELU;
+            case "topk" -> SaeConfig.Architecture.TOPK;
+            default -> throw new IllegalArgumentException("--arch must be relu or topk, got '" + arch + "'");
+        };
         try (LoadedModel m = model.load()) {
             OptionalInt width = HookWidths.of(m.config(), hook);
             if (width.isEmpty()) {
@@ -81,11 +86,6 @@ final class TrainSaeCommand implements Callable<Integer> {
             }
             Path dir = out != null ? out : Path.of(m.name() + "-" + hook);
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
-            SaeConfig.Architecture a = switch (arch) {
-                case "relu", "standard" -> SaeConfig.Architecture.RELU;
-                case "topk" -> SaeConfig.Architecture.TOPK;
-                default -> throw new IllegalArgumentException("--arch must be relu or topk, got '" + arch + "'");
-            };
             SaeConfig cfg = new SaeConfig(name, a, width.getAsInt(), dSae, hook, a == SaeConfig.Architecture.TOPK ? k : 0, true, "none");
             ModelActivations source = new ModelActivations(m.transformer(), ids, bos, hook, cfg.dIn(), seqLen, windowsPerBatch);
             int steps = (int) Math.max(1, (tokens + source.tokensPerBatch() - 1) / source.tokensPerBatch());
