@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             BigramsCommand.class,
             ScanCommand.class,
             TrainCommand.class,
+            TrainSaeCommand.class,
             TokenizerCommand.class,
             RandomModelCommand.class,
             AotTrainCommand.class,
