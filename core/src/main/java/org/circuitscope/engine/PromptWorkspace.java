@@ -81,7 +81,7 @@ public final class PromptWorkspace implements AutoCloseable {
         Settings old = settings;
         settings = s;
         boolean reanalyse = !java.util.Objects.equals(old.defaultModel(), s.defaultModel()) || old.memoryBudgetMb() != s.memoryBudgetMb()
-                || !java.util.Objects.equals(old.backend(), s.backend());
+                || !java.util.Objects.equals(old.backend(), s.backend()) || !old.saes().equals(s.saes());
         if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
     }
 
