@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             MemoryCommand.class,
             BigramsCommand.class,
             TrainCommand.class,
+            TrainSaeCommand.class,
             TokenizerCommand.class,
             RandomModelCommand.class,
             AotTrainCommand.class,
