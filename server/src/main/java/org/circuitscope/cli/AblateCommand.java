@@ -20,6 +20,7 @@ import org.circuitscope.report.AblationReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -42,8 +43,10 @@ final class AblateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (heads == null && features.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "name heads to ablate (--heads L1H6) or features to scale (--feature resid0:123=0), or both");
+        }
         try (LoadedModel m = modelOptions.load()) {
-            if (heads == null && features.isEmpty()) throw new IllegalArgumentException("name heads to ablate (--heads L1H6) or features to scale (--feature resid0:123=0)");
             List<HeadIndex> hs = heads == null ? List.of() : HeadIndex.parseList(heads, m.config());
             SaeSet saes = saeOptions.load(m.config());
             Map<FeatureId, Double> fs = FeatureScales.parse(features, saes);

@@ -15,6 +15,7 @@ import org.circuitscope.sae.SparseFeatures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -32,8 +33,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (saeOptions.saes.isEmpty()) throw new IllegalArgumentException("name at least one SAE folder with --sae DIR");
-        if (top < 1) throw new IllegalArgumentException("--top must be at least 1, got " + top);
+        if (saeOptions.saes.isEmpty()) throw new ParameterException(spec.commandLine(), "name at least one SAE folder with --sae DIR");
+        if (top < 1) throw new ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
         try (LoadedModel m = modelOptions.load()) {
             SaeSet set = saeOptions.load(m.config());
             int[] ids = input.resolve(m).tokens();

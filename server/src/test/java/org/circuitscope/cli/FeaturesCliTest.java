@@ -137,8 +137,10 @@ class FeaturesCliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("blocks.1.mlp.hook_post"), r.err());
         r = run("features", "--model", m, "--text", text.toString());
+        assertEquals(2, r.code(), "a usage error");
         assertTrue(r.err().contains("--sae"), r.err());
         r = run("ablate", "--model", m, "--text", text.toString());
+        assertEquals(2, r.code(), "a usage error");
         assertTrue(r.err().contains("--heads") && r.err().contains("--feature"), r.err());
     }
 }

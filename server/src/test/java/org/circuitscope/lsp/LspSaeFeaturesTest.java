@@ -254,6 +254,9 @@ class LspSaeFeaturesTest {
         int feature = Integer.parseInt(expected(resid0, enc, 4).getFirst().id().split(":")[1]);
         JsonObject r = exec(CommandIds.FEATURE_CARD, args(uri, "{\"feature\": \"resid0:" + feature + "\"}"));
         assertEquals("resid0:" + feature, r.get("feature").getAsString());
+        Object viaRequest = f.request(CommandIds.requestMethod(CommandIds.FEATURE_CARD), args(uri, "{\"feature\": \"resid0:" + feature + "\"}"))
+                .get(60, TimeUnit.SECONDS);
+        assertEquals(r, new com.google.gson.Gson().toJsonTree(viaRequest), "the custom request answers as executeCommand does");
         JsonArray acts = r.getAsJsonArray("activations");
         int t = ids(attn).length, active = 0;
         assertEquals(t, acts.size());
