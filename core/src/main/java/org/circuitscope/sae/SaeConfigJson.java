@@ -75,7 +75,7 @@ final class SaeConfigJson {
                 }
             }
         } else {
-            hook = str(cfg, "hook_name", str(cfg, "hook_point", null));
+            hook = str(cfg, "hook_name", str(cfg, "hook_point", str(meta, "hook_name", null)));
             String act = str(cfg, "activation_fn", str(cfg, "activation_fn_str", "relu"));
             String archName = str(cfg, "architecture", "standard");
             JsonObject kwargs = cfg.has("activation_fn_kwargs") && cfg.get("activation_fn_kwargs").isJsonObject()
@@ -83,6 +83,8 @@ final class SaeConfigJson {
             if (act.equals("topk") && has(kwargs, "k")) {
                 archName = "topk";
                 k = integer(kwargs, "k");
+            } else if (archName.equals("topk")) {
+                k = cfg.has("k") ? integer(cfg, "k") : 100;
             } else if (!act.equals("relu")) {
                 throw new IllegalArgumentException("unknown activation_fn '" + act + "'; circuitscope reads relu, topk (with activation_fn_kwargs.k) and jumprelu");
             }

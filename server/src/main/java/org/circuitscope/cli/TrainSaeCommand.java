@@ -58,6 +58,11 @@ final class TrainSaeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         var pw = spec.commandLine().getOut();
+        SaeConfig.Architecture a = switch (arch) {
+            case "relu", "standard" -> SaeConfig.Architecture.RELU;
+            case "topk" -> SaeConfig.Architecture.TOPK;
+            default -> throw new IllegalArgumentException("--arch must be relu or topk, got '" + arch + "'");
+        };
         try (LoadedModel m = model.load()) {
             OptionalInt width = HookWidths.of(m.config(), hook);
             if (width.isEmpty()) {
@@ -77,15 +82,10 @@ final class TrainSaeCommand implements Callable<Integer> {
                 held.add(new Held("last 5% of the corpus", Arrays.copyOfRange(ids, cut, ids.length)));
                 ids = Arrays.copyOf(ids, cut);
             } else {
-                for (Path p : eval) held.add(new Held(p.getFileName().toString(), tok.encode(InputOptions.readText(p)).ids()));
+                for (Path p : eval) held.add(new Held(p.toString(), tok.encode(InputOptions.readText(p)).ids()));
             }
             Path dir = out != null ? out : Path.of(m.name() + "-" + hook);
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
-            SaeConfig.Architecture a = switch (arch) {
-                case "relu", "standard" -> SaeConfig.Architecture.RELU;
-                case "topk" -> SaeConfig.Architecture.TOPK;
-                default -> throw new IllegalArgumentException("--arch must be relu or topk, got '" + arch + "'");
-            };
             SaeConfig cfg = new SaeConfig(name, a, width.getAsInt(), dSae, hook, a == SaeConfig.Architecture.TOPK ? k : 0, true, "none");
             ModelActivations source = new ModelActivations(m.transformer(), ids, bos, hook, cfg.dIn(), seqLen, windowsPerBatch);
             int steps = (int) Math.max(1, (tokens + source.tokensPerBatch() - 1) / source.tokensPerBatch());
@@ -106,11 +106,18 @@ final class TrainSaeCommand implements Callable<Integer> {
             }
             long wall = (System.nanoTime() - t0) / 1_000_000_000L;
             SaeCard.write(dir, cfg, new SaeCard.Training(m.name(), corpus.stream().map(Path::toString).toList(), opt, source.tokensPerBatch(), wall,
-                    "./circuitscope train-sae " + String.join(" ", spec.commandLine().getParseResult().originalArgs())), metrics);
+                    "./circuitscope train-sae " + String.join(" ", args())), metrics);
             trainer.dropCheckpoint();
             pw.printf("wrote %s (cfg.json, %s, %s, %s)%n", dir, Sae.WEIGHTS, SaeCard.CARD, SaeCard.METRICS);
         }
         return 0;
+    }
+
+    /** The arguments after the subcommand's name, for the card's "Reproduce" line. */
+    private List<String> args() {
+        List<String> a = spec.commandLine().getParseResult().originalArgs();
+        int i = a.indexOf(spec.name());
+        return i >= 0 ? a.subList(i + 1, a.size()) : a;
     }
 
     private record Held(String name, int[] ids) {}
