@@ -74,6 +74,8 @@ writeFileSync(join(data, 'User', 'settings.json'), JSON.stringify({
     'editor.hover.delay': 200,
     'window.commandCenter': false,
     'circuitscope.trace.server': process.env.E2E_TRACE ?? 'off',
+    // The shipped SAEs: attn-only-2l-resid0 fits the prompt's model, gelu-2l-mlp1 is skipped.
+    'circuitscope.saes': [join(repo, 'samples', 'saes')],
 }, null, 1));
 const xdg = { XDG_CONFIG_HOME: join(tmp, 'xdg', 'config'), XDG_DATA_HOME: join(tmp, 'xdg', 'data'), XDG_CACHE_HOME: join(tmp, 'xdg', 'cache') };
 /** code-server's environment (and so the extension's): a JDK in JAVA_HOME, or for a platform package no Java anywhere. */
@@ -97,6 +99,8 @@ const started = Date.now();
 const elapsed = () => ((Date.now() - started) / 1000).toFixed(1) + 's';
 const log = (...a) => console.log(`[e2e ${pkg} ${elapsed()}]`, ...a);
 let server, browser, page, installed, shot = 0;
+/** The first SAE feature the hover card lists (the feature card check shows it). */
+let hoverFeature;
 
 /** The element holding the keyboard focus, as tag.classes. */
 const describeFocus = () => page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}.${a.className}`.slice(0, 120) : 'none'; }).catch(() => '?');
@@ -247,9 +251,10 @@ async function palette(command, picks, keys = []) {
         // Wait for this step's own list (the previous one may mention the same names), then filter and take the first row.
         await poll(`the quick pick "${title}"`, async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes(title), 60000);
         await input.fill(pick);
-        await poll(`"${pick}" first in the "${title}" list`, async () =>
+        // An input box (many === 'input') takes the text as it is; a list must show the pick first.
+        if (many !== 'input') await poll(`"${pick}" first in the "${title}" list`, async () =>
             (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').first().innerText()).replace(/\u00a0/g, ' ').trim() === pick, 10000);
-        if (many) {
+        if (many === true) {
             const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
             await row.locator('.label-name').first().click();
             await poll(`"${pick}" ticked`, async () => (await row.getAttribute('aria-checked')) === 'true'
@@ -385,9 +390,24 @@ try {
         if (!p) throw new Error(`the card has no probability "p = …%": ${card.slice(0, 300)}`);
         if (!(Number(p[1]) > 0 && Number(p[1]) <= 100)) throw new Error(`probability ${p[1]}% is not in (0, 100]`);
         if (!/surprisal [\d.]+ bits/.test(card)) throw new Error('the card has no surprisal');
+        const feature = /\b(attn-only-2l-resid0:\d+)\s+([\d.]+)/.exec(card);
+        if (!feature) throw new Error(`the card lists no feature of the shipped SAE (circuitscope.saes names samples/saes): ${card.slice(0, 600)}`);
+        hoverFeature = feature[1];
+        log(`first feature on the card: ${feature[1]} (${feature[2]})`);
         await screenshot('02-hover-card');
         await page.mouse.move(5, 450);
         await page.keyboard.press('Escape');
+    });
+
+    await check('palette "Show Feature Card…" with the hover\'s first feature: its activations, histogram and promoted/suppressed tokens', async () => {
+        if (!hoverFeature) throw new Error('the hover check found no feature to show');
+        await palette('Circuitscope: Show Feature Card', [['feature card', hoverFeature, 'input']]);
+        const f = await webview(new RegExp(hoverFeature), 'svg.histogram rect.bar', 'Feature');
+        if (!(await f.locator('.tokens .tok').count())) throw new Error('the card does not colour the document\'s tokens');
+        const logits = await bars(f, 'svg.bars:not(.histogram) rect.bar');
+        if (!logits.some(b => b.value > 0) || !logits.some(b => b.value < 0)) throw new Error(`expected promoted and suppressed tokens: ${JSON.stringify(logits.slice(0, 4))}`);
+        if (!(await f.locator('[data-command="circuitscope.ablate"]').count())) throw new Error('the card has no link to ablate the feature');
+        await screenshot('02b-feature-card');
     });
 
     /** The heatmap cells of a page as {q, k, w, tip}: from data-q/k/w, the weight else from the cell's SVG <title> ("…: 0.123"). */

@@ -19,6 +19,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Serve
     reg(Palette.detectHeads, () => c.withPrompt(e => pictures.draw(Command.detectHeads, { uri: client.uri(e.document) })));
     reg(Palette.compositionScores, () => c.withPrompt(e => pictures.draw(Command.compositionScores, { uri: client.uri(e.document) })));
     reg(Palette.ablate, () => c.ablate());
+    reg(Palette.featureCard, () => c.featureCard());
     reg(Palette.restartServer, () => client.restart());
 }
 
@@ -76,6 +77,17 @@ class PaletteCommands {
             ], { title: 'Circuitscope: ablation' });
             if (!mode) return;
             await this.pictures.draw(Command.ablate, { uri: this.client.uri(e.document), heads: picked.map(p => p.label), mean: mode.mean });
+        });
+    }
+
+    /** Asks for a feature id (`resid0:123`, as the hover lists them) and shows its card. */
+    featureCard(): Promise<unknown> {
+        return this.withPrompt(async e => {
+            const feature = await vscode.window.showInputBox({
+                title: 'Circuitscope: feature card', prompt: 'A feature as <sae>:<index> (the hover lists the token\'s features)',
+                placeHolder: 'resid0:123', validateInput: v => /^.+:\d+$/.test(v.trim()) ? undefined : 'write <sae>:<index>, e.g. resid0:123',
+            });
+            if (feature) await this.pictures.draw(Command.featureCard, { uri: this.client.uri(e.document), feature: feature.trim() });
         });
     }
 

@@ -10,6 +10,7 @@ export const Palette = {
     ablate: 'circuitscope.ui.ablate',
     logitLens: 'circuitscope.ui.logitLens',
     compositionScores: 'circuitscope.ui.compositionScores',
+    featureCard: 'circuitscope.ui.featureCard',
     restartServer: 'circuitscope.ui.restartServer',
 } as const;
 

@@ -44,6 +44,8 @@ export const Command = {
     predict: 'circuitscope.predict',
     /** Loss per order of path terms with frozen patterns (drawn by the server). */
     termImportance: 'circuitscope.termImportance',
+    /** One sparse-autoencoder feature on the document (drawn by the server). */
+    featureCard: 'circuitscope.featureCard',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -68,7 +70,11 @@ export interface LayerParams extends DocumentParams { layer: number; head?: numb
 export interface TopParams extends PositionParams { top?: number }
 export interface AttributeParams extends PositionParams { method: AttributionMethod }
 /** Heads as labels (L1H6); `mean`: mean ablation over the prompt instead of zero. */
-export interface AblateParams extends DocumentParams { heads: string[]; mean: boolean }
+/** Heads to ablate and/or SAE features to scale (`resid0:123=0`); at least one of the two. */
+export interface AblateParams extends DocumentParams { heads?: string[]; mean?: boolean; features?: string[] }
+
+/** A feature as `<sae>:<index>` (the SAE's folder name and the feature's index). */
+export interface FeatureParams extends DocumentParams { feature: string }
 
 // ---------------------------------------------------------------- results
 
@@ -134,6 +140,8 @@ export interface AblateResult {
     mean_loss: number;
     ablated_mean_loss: number;
     positions: AblatedPosition[];
+    /** SAE features scaled in the same pass, as `<sae>:<index>=<multiplier>`. */
+    features?: string[] | null;
 }
 
 export interface LensPrediction { id: number; text: string; logit: number; prob: number }
@@ -231,6 +239,7 @@ export interface CommandTypes {
     [Command.compositionScores]: { params: DocumentParams; result: unknown };
     [Command.predict]: { params: DocumentParams; result: PredictResult };
     [Command.termImportance]: { params: DocumentParams; result: unknown };
+    [Command.featureCard]: { params: FeatureParams; result: unknown };
 }
 
 export type ParamsOf<C extends CommandId> = CommandTypes[C]['params'];

@@ -7,8 +7,18 @@ package org.circuitscope.engine;
  *                 too large ({@code tooLarge}) or the body is empty
  * @param problem  null when the model loaded
  * @param tooLarge whether the document is over {@link DocumentSize#MAX_BYTES} and was not analysed
+ * @param saes     the sparse autoencoders the document uses ({@link DocumentSaes#NONE} without a model)
  */
-public record Analysis(PromptDocument doc, FrontMatter frontMatter, PromptRun run, ModelCache.ModelProblem problem, boolean tooLarge) {
+public record Analysis(PromptDocument doc, FrontMatter frontMatter, PromptRun run, ModelCache.ModelProblem problem, boolean tooLarge,
+                       DocumentSaes saes) {
+
+    public Analysis {
+        if (saes == null) saes = DocumentSaes.NONE;
+    }
+
+    public Analysis(PromptDocument doc, FrontMatter frontMatter, PromptRun run, ModelCache.ModelProblem problem, boolean tooLarge) {
+        this(doc, frontMatter, run, problem, tooLarge, DocumentSaes.NONE);
+    }
 
     public Analysis(PromptDocument doc, FrontMatter frontMatter, PromptRun run, ModelCache.ModelProblem problem) {
         this(doc, frontMatter, run, problem, false);

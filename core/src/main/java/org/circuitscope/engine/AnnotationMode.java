@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What the inlay hints after each token show. */
 public enum AnnotationMode {
-    OFF("off"), SURPRISAL("surprisal"), TOP_HEAD("top-head"), TOP_SOURCE("top-source");
+    OFF("off"), SURPRISAL("surprisal"), TOP_HEAD("top-head"), TOP_SOURCE("top-source"),
+    /** The token's strongest sparse-autoencoder feature ({@code <sae>:<index>}) and its activation. */
+    TOP_FEATURE("top-feature");
 
     private final String id;
 
@@ -12,7 +14,7 @@ public enum AnnotationMode {
 
     public String id() { return id; }
 
-    /** Parses {@code off | surprisal | top-head | top-source}; null when it is none of them. */
+    /** Parses {@code off | surprisal | top-head | top-source | top-feature}; null when it is none of them. */
     public static AnnotationMode parse(String s) {
         if (s == null) return null;
         String k = s.trim().toLowerCase(Locale.ROOT).replace('_', '-');

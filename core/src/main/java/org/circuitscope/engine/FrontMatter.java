@@ -14,17 +14,19 @@ import org.yaml.snakeyaml.error.YAMLException;
  * The optional YAML block between {@code ---} lines at the top of a prompt file. Other tools'
  * keys (Prompty, Dotprompt) are left alone; ours sit under {@code circuitscope:}:
  * {@code model} (a directory, relative to the file, then the workspace), {@code target} and
- * {@code contrast} (token strings), {@code prepend_bos} and {@code annotations}.
+ * {@code contrast} (token strings), {@code prepend_bos}, {@code annotations} and {@code saes}
+ * (sparse autoencoder folders, relative to the file, then the workspace: one path or a list).
  *
  * @param bodyStart UTF-16 offset where the analysed body starts (0 without front matter)
+ * @param saes      the SAE folders named, as written (null when the key is absent: the setting decides)
  * @param problems  what was wrong in the block, each with the offset range it concerns
  */
 public record FrontMatter(int bodyStart, String model, String target, String contrast, Boolean prependBos,
-                          AnnotationMode annotations, List<Problem> problems) {
+                          AnnotationMode annotations, List<String> saes, List<Problem> problems) {
 
     public record Problem(int start, int end, String message) {}
 
-    static final FrontMatter NONE = new FrontMatter(0, null, null, null, null, null, List.of());
+    static final FrontMatter NONE = new FrontMatter(0, null, null, null, null, null, null, List.of());
 
     /** Splits off and reads the front matter of a document's text. */
     public static FrontMatter parse(String text) {
@@ -53,18 +55,18 @@ public record FrontMatter(int bodyStart, String model, String target, String con
             root = new Yaml(new SafeConstructor(lo)).load(yaml);
         } catch (YAMLException e) {
             problems.add(new Problem(at, at + yaml.length(), "front matter is not valid YAML: " + firstLine(e.getMessage())));
-            return new FrontMatter(bodyStart, null, null, null, null, null, problems);
+            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems);
         } catch (StackOverflowError e) {
             // SnakeYAML hashes mapping keys before it checks them for recursion: a key holding an
             // alias to itself (? &a [[*a]]) recurses without end. The loader is discarded, so this is safe.
             problems.add(new Problem(at, at + yaml.length(), "front matter is not valid YAML: a key refers to itself through an alias"));
-            return new FrontMatter(bodyStart, null, null, null, null, null, problems);
+            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems);
         }
         if (!(root instanceof Map<?, ?> top) || !(top.get("circuitscope") instanceof Map<?, ?> ours)) {
             if (root instanceof Map<?, ?> t && t.containsKey("circuitscope") && t.get("circuitscope") != null) {
                 problems.add(new Problem(at, at + yaml.length(), "front matter key 'circuitscope' must hold a mapping (model:, target:, ...)"));
             }
-            return new FrontMatter(bodyStart, null, null, null, null, null, problems);
+            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems);
         }
         String model = string(ours, "model", yaml, at, problems);
         String target = string(ours, "target", yaml, at, problems);
@@ -81,9 +83,30 @@ public record FrontMatter(int bodyStart, String model, String target, String con
         } else if (a != null) {
             mode = a instanceof Map || a instanceof Collection ? null : AnnotationMode.parse(String.valueOf(a));
             if (mode == null) problems.add(problem(yaml, at, "annotations",
-                    "circuitscope.annotations must be off, surprisal, top-head or top-source, not " + describe(a)));
+                    "circuitscope.annotations must be off, surprisal, top-head, top-source or top-feature, not " + describe(a)));
         }
-        return new FrontMatter(bodyStart, model, target, contrast, bos, mode, List.copyOf(problems));
+        List<String> saes = saes(ours, yaml, at, problems);
+        return new FrontMatter(bodyStart, model, target, contrast, bos, mode, saes, List.copyOf(problems));
+    }
+
+    /** {@code saes: dir} or {@code saes: [dir, ...]}; entries that are not plain values are problems and left out. */
+    private static List<String> saes(Map<?, ?> m, String yaml, int at, List<Problem> problems) {
+        if (!m.containsKey("saes")) return null;
+        Object v = m.get("saes");
+        if (v == null) return List.of();
+        if (v instanceof Map) {
+            problems.add(problem(yaml, at, "saes", "circuitscope.saes must be a folder or a list of folders, not a mapping"));
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Object e : v instanceof Collection<?> c ? c : List.of(v)) {
+            if (e == null || e instanceof Map || e instanceof Collection) {
+                problems.add(problem(yaml, at, "saes", "circuitscope.saes entries must be folder paths, not " + (e == null ? "empty" : describe(e))));
+            } else {
+                out.add(String.valueOf(e));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static String string(Map<?, ?> m, String key, String yaml, int at, List<Problem> problems) {

@@ -61,6 +61,7 @@ public final class PromptWorkspace implements AutoCloseable {
     private final ExecutorService analysisPool = WorkerThreads.pool("circuitscope-analysis", 2);
     private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
     private final ModelCache models = new ModelCache();
+    private final SaeCache saeCache = new SaeCache();
     private final Listener listener;
     private volatile Settings settings = Settings.defaults();
     private volatile List<Path> roots = List.of();
@@ -81,7 +82,7 @@ public final class PromptWorkspace implements AutoCloseable {
         Settings old = settings;
         settings = s;
         boolean reanalyse = !java.util.Objects.equals(old.defaultModel(), s.defaultModel()) || old.memoryBudgetMb() != s.memoryBudgetMb()
-                || !java.util.Objects.equals(old.backend(), s.backend());
+                || !java.util.Objects.equals(old.backend(), s.backend()) || !old.saes().equals(s.saes());
         if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
     }
 
@@ -193,8 +194,9 @@ public final class PromptWorkspace implements AutoCloseable {
             Path dir = ModelCache.resolve(fm.model(), documentDir(doc.uri()), roots, st.defaultModel());
             ModelHandle m = models.get(dir, listener::progress);
             cancel.check();
+            DocumentSaes saes = saes(doc, fm, m, st);
             boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
-            Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null));
+            Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null, false, saes));
             PromptRun run;
             if (doc.text().length() - fm.bodyStart() > 20_000) {
                 try (AutoCloseable p = listener.progress("Analysing " + fileName(doc.uri()))) {
@@ -207,10 +209,15 @@ public final class PromptWorkspace implements AutoCloseable {
             } else {
                 run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
             }
-            return new Analysis(doc, fm, run, null);
+            return new Analysis(doc, fm, run, null, false, saes);
         } catch (ModelCache.ModelProblem p) {
             return new Analysis(doc, fm, null, p);
         }
+    }
+
+    /** The SAEs the document names (front matter, else the setting) that fit its model; cached per model and folders. */
+    private DocumentSaes saes(PromptDocument doc, FrontMatter fm, ModelHandle m, Settings st) {
+        return saeCache.get(m, fm.saes(), documentDir(doc.uri()), roots, st.saes());
     }
 
     /**
@@ -324,7 +331,7 @@ public final class PromptWorkspace implements AutoCloseable {
                 cancel.check();
                 PromptRun run = Analyzer.overCache(doc, fm, last.model(), bos, last, settings.memoryBudgetBytes(), TYPING_ROWS, cancel);
                 if (run == null) return null;
-                Analysis a = new Analysis(doc, fm, run, null);
+                Analysis a = new Analysis(doc, fm, run, null, false, saes(doc, fm, last.model(), settings));
                 if (!earlyEnough.test(a)) return null;
                 return new Late<>(WorkerPool.serially(() -> work.apply(a, cancel)));
             });

@@ -2,6 +2,8 @@ package org.circuitscope.engine;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code circuitscope} settings section, from {@code workspace/configuration},
@@ -13,8 +15,19 @@ import com.google.gson.JsonObject;
  * @param topK           predictions listed in hovers and offered as completions
  * @param memoryBudgetMb activations kept per document before derived ones are dropped and recomputed on demand
  * @param backend        forward-pass backend ("simd" for now; kept for the DJL backend)
+ * @param saes           sparse-autoencoder folders used when a prompt's front matter names none: each an SAE
+ *                       folder or a folder of them (absolute, or relative to a workspace root)
  */
-public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
+public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, List<String> saes) {
+
+    public Settings {
+        saes = saes == null ? List.of() : List.copyOf(saes);
+    }
+
+    public Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
+        this(defaultModel, annotationMode, topK, memoryBudgetMb, backend, List.of());
+    }
+
     public static final String SECTION = "circuitscope";
     /** The Vector API backend in core, the only one this build has. */
     public static final String SIMD = "simd";
@@ -37,7 +50,20 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
                 mode == null ? annotationMode : mode,
                 Math.max(1, Math.min(100, num(o, "topK", topK))),
                 Math.max(16, num(o, "memoryBudgetMb", memoryBudgetMb)),
-                str(o, "backend", backend));
+                str(o, "backend", backend), strings(o, "saes", saes));
+    }
+
+    /** A list of strings (a single string counts as a list of one); anything else keeps {@code def}. */
+    private static List<String> strings(JsonObject o, String k, List<String> def) {
+        JsonElement e = o.get(k);
+        if (e == null) return def;
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return e.getAsString().isBlank() ? List.of() : List.of(e.getAsString());
+        if (!e.isJsonArray()) return def;
+        List<String> out = new ArrayList<>();
+        for (JsonElement x : e.getAsJsonArray()) {
+            if (x.isJsonPrimitive() && x.getAsJsonPrimitive().isString() && !x.getAsString().isBlank()) out.add(x.getAsString());
+        }
+        return out;
     }
 
     private static String str(JsonObject o, String k, String def) {

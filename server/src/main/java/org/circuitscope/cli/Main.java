@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             TermsCommand.class,
             AttributeCommand.class,
             AblateCommand.class,
+            FeaturesCommand.class,
             PatchCommand.class,
             LensCommand.class,
             VirtualWeightsCommand.class,

@@ -38,6 +38,9 @@ public interface CircuitscopeProtocol {
     @JsonRequest("circuitscope/predict")
     CompletableFuture<Object> predict(JsonElement params);
 
+    @JsonRequest("circuitscope/featureCard")
+    CompletableFuture<Object> featureCard(JsonElement params);
+
     /** A view's page for a webview: {@code {command, args, nonce?}} → {@code {title, html}}. */
     @JsonRequest("circuitscope/render")
     CompletableFuture<Object> render(JsonElement params);

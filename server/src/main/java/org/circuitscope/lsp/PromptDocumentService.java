@@ -90,7 +90,7 @@ final class PromptDocumentService implements TextDocumentService {
             if (a.run() == null) return null;
             LineIndex idx = index(a);
             int off = idx.offset(Positions.of(p.getPosition()));
-            return off < 0 ? null : HoverFeature.hover(a.run(), off, idx, ws.settings(), links.get(), cancel);
+            return off < 0 ? null : HoverFeature.hover(a.run(), a.saes(), off, idx, ws.settings(), links.get(), cancel);
         }));
     }
 
@@ -107,7 +107,7 @@ final class PromptDocumentService implements TextDocumentService {
             AnnotationMode mode = a.frontMatter().annotations() != null ? a.frontMatter().annotations() : ws.settings().annotationMode();
             int from = p.getRange() == null ? 0 : idx.offsetClamped(Positions.of(p.getRange().getStart()));
             int to = p.getRange() == null ? a.doc().text().length() : idx.offsetClamped(Positions.of(p.getRange().getEnd()));
-            return InlayHintFeature.hints(a.run(), from, to, mode, idx, cancel);
+            return InlayHintFeature.hints(a.run(), a.saes(), from, to, mode, idx, cancel);
         }));
     }
 

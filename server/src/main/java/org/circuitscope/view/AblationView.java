@@ -13,12 +13,14 @@ final class AblationView implements View {
     public String title(JsonObject r) {
         List<String> heads = new ArrayList<>();
         Answer.array(r, "heads").forEach(h -> heads.add(h.getAsString()));
+        if (Answer.has(r, "features")) Answer.array(r, "features").forEach(f -> heads.add(f.getAsString()));
         return "Ablation of " + String.join(", ", heads);
     }
 
     @Override
     public String subtitle(JsonObject r) {
-        return " · " + Answer.string(r, "mode") + " ablation · mean loss " + Num.fixed(Answer.number(r, "mean_loss")) + " → "
+        String what = Answer.array(r, "heads").isEmpty() ? "features scaled" : Answer.string(r, "mode") + " ablation";
+        return " · " + what + " · mean loss " + Num.fixed(Answer.number(r, "mean_loss")) + " → "
                 + Num.fixed(Answer.number(r, "ablated_mean_loss")) + " nats";
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * commands do not depend on each other; only org.circuitscope.lsp speaks LSP4J.
  */
 class ArchitectureTest {
-    static final String CORE = "org.circuitscope.(tensor|model|io|tokenizer|grad|train|sae|circuits|engine|report|scan)..";
+    static final String CORE = "org.circuitscope.(tensor|model|io|tokenizer|grad|train|sae|circuits|features|engine|report|scan)..";
     static JavaClasses classes;
 
     @BeforeAll

@@ -1,13 +1,16 @@
 package org.circuitscope.view;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.circuitscope.engine.PromptDocument;
 import org.circuitscope.engine.PromptWorkspace;
 import org.circuitscope.engine.Settings;
+import org.circuitscope.lsp.TestSaes;
 import org.circuitscope.lsp.command.CommandRegistry;
 
 /**
@@ -24,8 +27,12 @@ final class Answers implements AutoCloseable {
      */
     static final String NASTY = "Mr and Mrs Dursley <script>alert(\"x\")</script> & 'it' | \"q\" Mr and Mrs Dursley";
 
+    /** The feature the feature card is drawn for: one of a small random SAE's on blocks.0.hook_resid_post ({@link TestSaes}). */
+    static final String FEATURE = "resid0:0";
+
     private final PromptWorkspace ws;
     private final CommandRegistry commands;
+    private final Path saes;
     final String uri = "file:///tmp/circuitscope-view-test/a.prompt";
 
     Answers(Path model, String text) {
@@ -35,6 +42,15 @@ final class Answers implements AutoCloseable {
         });
         JsonObject s = new JsonObject();
         s.addProperty("defaultModel", model.toString());
+        try {
+            saes = Files.createTempDirectory("circuitscope-view-saes");
+            int dModel = JsonParser.parseString(Files.readString(model.resolve("config.json"))).getAsJsonObject().get("d_model").getAsInt();
+            JsonArray list = new JsonArray();
+            list.add(TestSaes.relu(saes, "resid0", "blocks.0.hook_resid_post", dModel, 32, 3).toString());
+            s.add("saes", list);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         ws.setSettings(Settings.defaults().with(s));
         ws.open(new PromptDocument(uri, "prompt", 1, text));
         commands = new CommandRegistry(ws);
@@ -52,5 +68,12 @@ final class Answers implements AutoCloseable {
         return (JsonElement) commands.execute(command, args).get(60, TimeUnit.SECONDS);
     }
 
-    @Override public void close() { ws.close(); }
+    @Override public void close() {
+        ws.close();
+        try (var files = Files.walk(saes)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary folder left behind
+        }
+    }
 }

@@ -33,6 +33,7 @@ final class EveryView {
             // The document patched with itself: every prompt has a same-length corrupt prompt, and the page must say nothing normalises.
             {"patch", "circuitscope.patch", "{\"corruptUri\":\"" + a.uri + "\",\"metric\":\"loss\"}"},
             {"term-importance", "circuitscope.termImportance", "{}"},
+            {"feature-card", "circuitscope.featureCard", "{\"feature\":\"" + Answers.FEATURE + "\"}"},
         };
         List<Drawn> out = new ArrayList<>();
         for (String[] r : requests) {

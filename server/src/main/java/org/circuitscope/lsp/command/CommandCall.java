@@ -2,14 +2,23 @@ package org.circuitscope.lsp.command;
 
 import com.google.gson.JsonObject;
 import org.circuitscope.engine.Cancel;
+import org.circuitscope.engine.DocumentSaes;
 import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.ModelHandle;
 import org.circuitscope.engine.PromptRun;
 import org.circuitscope.engine.Settings;
 import org.circuitscope.report.Prompt;
 
-/** One call of a command: its JSON argument and the document's run it reads. */
-public record CommandCall(String command, JsonObject args, PromptRun run, LineIndex index, Settings settings, Cancel cancel) {
+/** One call of a command: its JSON argument, the document's run it reads and the document's SAEs. */
+public record CommandCall(String command, JsonObject args, PromptRun run, LineIndex index, Settings settings, Cancel cancel, DocumentSaes saes) {
+
+    public CommandCall {
+        if (saes == null) saes = DocumentSaes.NONE;
+    }
+
+    public CommandCall(String command, JsonObject args, PromptRun run, LineIndex index, Settings settings, Cancel cancel) {
+        this(command, args, run, index, settings, cancel, DocumentSaes.NONE);
+    }
 
     public ModelHandle model() { return run.model(); }
 

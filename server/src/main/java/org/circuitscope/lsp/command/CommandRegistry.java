@@ -29,7 +29,8 @@ public final class CommandRegistry {
         this.ws = ws;
         for (ServerCommand c : List.of(new InspectHeadCommand(), new AttentionPatternCommand(), new PathExpansionCommand(),
                 new AttributeCommand(), new AblateCommand(), new DetectHeadsCommand(), new LogitLensCommand(), new PredictCommand(),
-                new CompositionScoresCommand(), new PatchCommand(ws), new TermImportanceCommand())) {
+                new CompositionScoresCommand(), new PatchCommand(ws), new TermImportanceCommand(),
+                new FeatureCardCommand())) {
             commands.put(c.id(), c);
         }
     }
@@ -52,7 +53,7 @@ public final class CommandRegistry {
                 }
                 if (a.run().length() == 0) throw Params.failed(id + ": the prompt " + uri + " has no tokens");
                 LineIndex idx = new LineIndex(a.run().doc().text(), ws.encoding());
-                Object report = command.run(new CommandCall(id, o, a.run(), idx, ws.settings(), cancel));
+                Object report = command.run(new CommandCall(id, o, a.run(), idx, ws.settings(), cancel, a.saes()));
                 return ReportJson.tree(report, (t, json) -> addRange(t, json, a.run(), idx));
             }));
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package org.circuitscope.lsp.feature;
 import java.util.ArrayList;
 import java.util.List;
 import org.circuitscope.engine.Analysis;
+import org.circuitscope.engine.DocumentSaes;
 import org.circuitscope.engine.DocumentSize;
 import org.circuitscope.engine.FrontMatter;
 import org.circuitscope.engine.LineIndex;
@@ -17,8 +18,9 @@ import org.eclipse.lsp4j.Range;
 
 /**
  * Diagnostics only for real problems: no model or an unreadable one, no tokenizer, a prompt
- * cut at the model's context, and front matter that cannot be read (or a target/contrast that
- * is not one token). Never one per token.
+ * cut at the model's context, front matter that cannot be read (or a target/contrast that
+ * is not one token), and SAE folders that cannot be used (missing, unreadable, made for another
+ * model: a warning, since the analysis goes on without them). Never one per token.
  */
 public final class DiagnosticsFeature {
     public static final String SOURCE = "circuitscope";
@@ -42,6 +44,10 @@ public final class DiagnosticsFeature {
         if (a.problem() != null) {
             int[] at = keyRange(a.doc().text(), fm, "model");
             out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Error, a.problem().getMessage(), "model-" + a.problem().kind().name().toLowerCase().replace('_', '-')));
+        }
+        for (DocumentSaes.Problem p : a.saes().problems()) {
+            int[] at = p.fromFrontMatter() ? keyRange(a.doc().text(), fm, "saes") : new int[] {0, 0};
+            out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Warning, (p.fromFrontMatter() ? "" : "circuitscope.saes setting: ") + p.message(), "sae"));
         }
         PromptRun run = a.run();
         if (run != null) {

@@ -33,6 +33,12 @@ public final class Show {
         return q.contains("`") ? "`` " + q + " ``" : "`" + q + "`";
     }
 
+    /** Any text as one Markdown code span: line ends become spaces, backticks widen the fence. */
+    public static String codeMd(String s) {
+        String t = s.replace('\n', ' ').replace('\r', ' ');
+        return t.contains("`") ? "`` " + t + " ``" : "`" + t + "`";
+    }
+
     public static String percent(double p) {
         if (p >= 0.0995) return String.format(Locale.ROOT, "%.1f%%", 100 * p);
         return String.format(Locale.ROOT, "%.3g%%", 100 * p);

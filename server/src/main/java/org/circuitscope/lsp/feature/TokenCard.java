@@ -10,8 +10,17 @@ import org.circuitscope.engine.TextPosition;
  * @param start      where the token starts in the document (the path-expansion link explains it)
  * @param prediction null for a token nothing predicts (the first one without BOS)
  * @param heads      the heads with the largest direct contribution to the token's logit
+ * @param features   the token's strongest sparse-autoencoder features (empty without SAEs)
  */
-public record TokenCard(String uri, int position, int id, String text, TextPosition start, Prediction prediction, List<HeadRow> heads) {
+public record TokenCard(String uri, int position, int id, String text, TextPosition start, Prediction prediction, List<HeadRow> heads,
+                        List<FeatureRow> features) {
+
+    public TokenCard(String uri, int position, int id, String text, TextPosition start, Prediction prediction, List<HeadRow> heads) {
+        this(uri, position, id, text, start, prediction, heads, List.of());
+    }
+
+    /** An active feature ({@code <sae>:<index>}), its activation on the token and its one-line label. */
+    public record FeatureRow(String feature, double activation, String label) {}
 
     /** The prediction made at the position before: this token's probability, surprisal and rank, and that prediction's top tokens. */
     public record Prediction(double prob, double surprisalBits, int rank, String after, List<Choice> top) {}

@@ -24,6 +24,7 @@ public final class TokenCardMarkdown {
         TokenCard.Prediction pr = card.prediction();
         if (pr == null) {
             md.append("\nThe first token has no prediction before it (set `prepend_bos: true` to score it).\n");
+            features(md, card, links);
             return md.toString();
         }
         md.append("\np = ").append(Show.percent(pr.prob())).append(" · surprisal ").append(Show.num(pr.surprisalBits(), 2))
@@ -40,6 +41,7 @@ public final class TokenCardMarkdown {
                     .append(s == null ? "" : cell(Show.tokenMd(s.text())) + " @" + s.position() + " (" + Show.signed(s.logit()) + ")")
                     .append(" |\n");
         }
+        features(md, card, links);
         if (!card.heads().isEmpty()) {
             TokenCard.HeadRow top = card.heads().get(0);
             JsonObject inspect = new JsonObject();
@@ -53,6 +55,19 @@ public final class TokenCardMarkdown {
                     .append(") · [Expand paths](").append(links.href(CommandIds.PATH_EXPANSION, paths)).append(")\n");
         }
         return md.toString();
+    }
+
+    /** The features table, each feature linking to its card; nothing without SAEs. */
+    static void features(StringBuilder md, TokenCard card, ViewLinks links) {
+        if (card.features().isEmpty()) return;
+        md.append("\n| feature | activation | label |\n|---|---:|---|\n");
+        for (TokenCard.FeatureRow f : card.features()) {
+            JsonObject args = new JsonObject();
+            args.addProperty("uri", card.uri());
+            args.addProperty("feature", f.feature());
+            md.append("| [").append(cell(f.feature())).append("](").append(links.href(CommandIds.FEATURE_CARD, args)).append(") | ")
+                    .append(Show.num(f.activation(), 3)).append(" | ").append(cell(Show.codeMd(f.label()))).append(" |\n");
+        }
     }
 
     /** Markdown for a table cell: a {@code |} would end the cell, even inside a code span. */

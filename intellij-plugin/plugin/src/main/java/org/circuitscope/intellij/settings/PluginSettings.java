@@ -8,14 +8,14 @@ import java.util.List;
  * ("contributes.configuration") and the server's Settings.
  *
  * @param defaultModel   model directory for prompts whose front matter names none; blank: the server's embedded model
- * @param annotationMode inlay hints: off, surprisal, top-head or top-source
+ * @param annotationMode inlay hints: off, surprisal, top-head, top-source or top-feature
  * @param topK           predictions in a hover card, 1..100
  * @param memoryBudgetMb activations kept per document, at least 16 MiB
  * @param viewerEnabled  whether the server's loopback viewer (the pictures) may run
  * @param javaHome       folder of the Java 25 that runs the server; blank: JAVA_HOME, then PATH. Used by the plugin only.
  */
 public record PluginSettings(String defaultModel, String annotationMode, int topK, int memoryBudgetMb, boolean viewerEnabled, String javaHome) {
-    public static final List<String> ANNOTATION_MODES = List.of("off", "surprisal", "top-head", "top-source");
+    public static final List<String> ANNOTATION_MODES = List.of("off", "surprisal", "top-head", "top-source", "top-feature");
 
     public PluginSettings {
         defaultModel = defaultModel == null ? "" : defaultModel.trim();

@@ -23,7 +23,7 @@ class PluginSettingsTest {
 
     @Test
     void badValuesAreRefusedWithTheRange() {
-        assertEquals("annotation mode must be one of off, surprisal, top-head, top-source; got 'heat'",
+        assertEquals("annotation mode must be one of off, surprisal, top-head, top-source, top-feature; got 'heat'",
                 assertThrows(IllegalArgumentException.class, () -> new PluginSettings("", "heat", 5, 256, true, "")).getMessage());
         assertEquals("top-k must be 1 to 100; got 101",
                 assertThrows(IllegalArgumentException.class, () -> new PluginSettings("", "off", 101, 256, true, "")).getMessage());

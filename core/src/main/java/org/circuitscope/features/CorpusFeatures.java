@@ -1,0 +1,22 @@
+package org.circuitscope.features;
+
+import java.util.List;
+import java.util.Optional;
+import org.circuitscope.sae.FeatureId;
+
+/**
+ * A corpus scan's view of features: the contexts where each was most active and the
+ * histogram of its activations over the corpus. The scan that fills it comes later; until then
+ * {@link #NONE} answers for every feature, and hovers and feature cards show the document alone.
+ */
+public interface CorpusFeatures {
+    /** A corpus context: the text before the token, the token, the text after, and the activation on the token. */
+    record Context(String document, String before, String text, String after, double activation) {}
+
+    /** What the scan holds of one feature: its top contexts, strongest first, and a histogram of its nonzero activations. */
+    record Feature(List<Context> topContexts, Histogram histogram) {}
+
+    Optional<Feature> of(FeatureId id);
+
+    CorpusFeatures NONE = id -> Optional.empty();
+}
