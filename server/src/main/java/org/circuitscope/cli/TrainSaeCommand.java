@@ -48,7 +48,7 @@ final class TrainSaeCommand implements Callable<Integer> {
     @Option(names = "--resample-every", defaultValue = "500", description = "Steps between dead-feature resamplings (default ${DEFAULT-VALUE}; 0: never).") int resampleEvery;
     @Option(names = "--dead-after", defaultValue = "250", description = "Steps without firing after which a feature is resampled (default ${DEFAULT-VALUE}).") int deadAfter;
     @Option(names = "--checkpoint-every", defaultValue = "200") int checkpointEvery;
-    @Option(names = "--eval", paramLabel = "FILE", description = "Held-out text to measure the SAE on (repeatable). Default: the last 5% of the corpus, not trained on.") List<Path> eval;
+    @Option(names = "--eval", paramLabel = "FILE", description = "Held-out text to measure the SAE on (repeatable). Default: the last 5%% of the corpus, not trained on.") List<Path> eval;
     @Option(names = "--eval-windows", defaultValue = "400", description = "At most this many windows of each evaluation text (default ${DEFAULT-VALUE}).") int evalWindows;
     @Option(names = "--out", paramLabel = "DIR", description = "SAE folder; its name is the SAE's name (default: <model>-<hook>).") Path out;
     @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "UTF-8 training text files.") List<Path> corpus;
