@@ -22,6 +22,14 @@ import org.circuitscope.train.Checkpoint;
  * its squared error) as decoder row and, scaled to 0.2 × the mean live encoder norm, as encoder
  * column; its bias and Adam moments restart at zero. A checkpoint every
  * {@code checkpointEvery} steps lets a rerun resume where it stopped.
+ *
+ * <p><b>ReLU's scale.</b> The L1 penalty shrinks every activation by about λ/2 (the minimum of
+ * (a − f)² + λf), so a λ means nothing without the data's scale: ReLU training sees the
+ * activations times a constant s with E‖s·x‖² = d_in, measured on the first batch (SAELens's
+ * {@code normalize_activations: expected_average_only_in}, Anthropic's April 2024 update), so
+ * λ = 5 is the same penalty on every hook point. The returned parameters are back in the data's
+ * units: relu(z/s) = relu(z)/s, so b_enc and b_dec are divided by s and the decoder rows stay
+ * unit vectors (activations read in the model's units). TopK has no λ and trains on raw activations.
  */
 public final class SaeTrainer {
     /** Called after every step (and its decoder renormalisation); tests check invariants here. */
@@ -30,7 +38,7 @@ public final class SaeTrainer {
         void after(int step, SaeParams params, SaeObjective.Step result);
     }
 
-    private static final String FIRED = "train.last_fired";
+    private static final String FIRED = "train.last_fired", SCALE = "train.input_scale";
 
     private final SaeConfig cfg;
     private final SaeTrainOptions opt;
@@ -59,10 +67,13 @@ public final class SaeTrainer {
         int start = 0;
         SaeParams p;
         int[] lastFired = new int[cfg.dSae()];
+        float scale;
         Checkpoint ck = checkpointDir == null ? null : Checkpoint.load(checkpointDir);
         if (ck != null) {
             Map<String, Tensor> params = new LinkedHashMap<>(ck.params());
             Tensor fired = params.remove(FIRED);
+            Tensor sc = params.remove(SCALE);
+            scale = sc == null ? 1f : sc.data()[0];
             p = SaeParams.of(cfg, params);
             adam.restore(ck.optimizer(), ck.step());
             start = ck.step();
@@ -70,12 +81,15 @@ public final class SaeTrainer {
             log.printf("resuming from %s at step %d%n", checkpointDir.resolve(Checkpoint.FILE), start);
         } else {
             ActivationSource.Batch first = source.batch(opt.seed(), -1);
-            p = SaeParams.init(cfg, mean(first.x(), first.n(), cfg.dIn()), opt.seed());
+            scale = cfg.architecture() == SaeConfig.Architecture.RELU ? inputScale(first.x(), first.n(), cfg.dIn()) : 1f;
+            float[] x = scaled(first.x(), scale);
+            p = SaeParams.init(cfg, mean(x, first.n(), cfg.dIn()), opt.seed());
+            if (scale != 1f) log.printf("relu: activations scaled by %.4g so that E‖x‖² = d_in (%d)%n", scale, cfg.dIn());
         }
         SaeProgress progress = new SaeProgress(log, opt.steps(), start);
         for (int step = start; step < opt.steps(); step++) {
             ActivationSource.Batch b = source.batch(opt.seed(), step);
-            SaeObjective.Step r = SaeObjective.evaluate(p, b.x(), b.n(), opt.l1At(step));
+            SaeObjective.Step r = SaeObjective.evaluate(p, scaled(b.x(), scale), b.n(), opt.l1At(step));
             adam.step(p.named(), r.grads(), opt.lrAt(step));
             p.normalizeDecoder();
             int[] fired = r.fired();
@@ -89,10 +103,32 @@ public final class SaeTrainer {
                 float[] f = new float[lastFired.length];
                 for (int i = 0; i < f.length; i++) f[i] = lastFired[i];
                 params.put(FIRED, Tensor.of(f, f.length));
+                params.put(SCALE, Tensor.of(new float[] {scale}, 1));
                 new Checkpoint(step + 1, params, adam.state(p.named())).save(checkpointDir);
             }
         }
         progress.done();
+        return unscaled(p, scale);
+    }
+
+    /** s with E‖s·x‖² = d_in over the batch (1 for a batch of zeros). */
+    static float inputScale(float[] x, int n, int d) {
+        double sq = 0;
+        for (float v : x) sq += (double) v * v;
+        return sq > 0 ? (float) Math.sqrt(d * (double) n / sq) : 1f;
+    }
+
+    private static float[] scaled(float[] x, float s) {
+        if (s == 1f) return x;
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = x[i] * s;
+        return y;
+    }
+
+    /** The SAE of raw activations from one trained on s·x: biases divided by s, W_enc and the unit W_dec unchanged. */
+    private static SaeParams unscaled(SaeParams p, float s) {
+        if (s == 1f) return p;
+        for (float[] b : new float[][] {p.bEnc.data(), p.bDec.data()}) for (int i = 0; i < b.length; i++) b[i] /= s;
         return p;
     }
 
