@@ -1,8 +1,12 @@
 package org.circuitscope.scan;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.circuitscope.circuits.HeadDetectors;
 import org.circuitscope.circuits.HeadDetectors.Detector;
 import org.circuitscope.circuits.LogitDirection;
@@ -13,6 +17,10 @@ import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
+import org.circuitscope.sae.Sae;
+import org.circuitscope.sae.SaeSet;
+import org.circuitscope.sae.SparseFeatures;
+import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tokenizer.Tokenizer;
 
 /**
@@ -40,6 +48,13 @@ import org.circuitscope.tokenizer.Tokenizer;
  * the prepended BOS is one for the means but never an example (its activations are the same in
  * every document, so it would fill the lists with copies of itself).
  *
+ * <p><b>SAE features.</b> With SAEs in the spec (loaded once, here), each SAE encodes its hook
+ * point's activation at every destination p of a predicted token ({@link Sae#encodeSparse}, row
+ * by row independent), and each active feature adds its activation to its count, sums, maximum
+ * and histogram bin and offers the context to its top list. A destination on a window's BOS
+ * (input 0: the document's first window, and with BOS and no overlap each window's first
+ * prediction) is left out here: SAEs are trained without BOS, whose activation never varies.
+ *
  * <p>{@link #scan} is not thread-safe (it caches token texts): one scanner per thread, the
  * model shared. The single-machine runner runs a document's windows on several threads and
  * folds them in window order, which gives the same partial as {@link #scan}.
@@ -52,6 +67,8 @@ public final class DocumentScanner {
     private final int bos;
     private final RunOptions hooks;
     private final String[] labels;
+    private final List<Sae> saes;
+    private final double[] binEdges;
 
     public DocumentScanner(LoadedModel model, ScanSpec spec) {
         this.model = model.transformer();
@@ -72,9 +89,24 @@ public final class DocumentScanner {
             if (!cfg.attnOnly()) names.add(HookPoint.mlp(l, "post"));
         }
         if (cfg.normalizationType() != Normalization.NONE) names.add(HookPoint.LN_FINAL_SCALE);
+        this.saes = loadSaes(spec, cfg);
+        for (Sae sae : saes) if (!names.contains(sae.config().hookName())) names.add(sae.config().hookName());
+        this.binEdges = spec.featureBins().lowerEdges();
         this.hooks = RunOptions.names(names);
         this.labels = new String[cfg.dVocab()];
     }
+
+    private static List<Sae> loadSaes(ScanSpec spec, ModelConfig cfg) {
+        if (spec.saes().isEmpty()) return List.of();
+        try {
+            return SaeSet.load(spec.saes().stream().map(Path::of).toList(), cfg).saes();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read an SAE of the scan: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SAEs whose features this scan collects, in the spec's order. */
+    public List<Sae> saes() { return saes; }
 
     /** The document's stream: its tokens, with BOS in front when the spec prepends it. */
     public int[] stream(CorpusDocument doc) {
@@ -129,6 +161,9 @@ public final class DocumentScanner {
         final double[] previousToken, duplicateToken, induction, entropy, dla;
         final double[] nats;
         final Candidates heads, neurons;
+        /** Per SAE, the active features of the destinations {@code featureFrom} … (stream positions, consecutive). */
+        SparseFeatures[] features;
+        int featureFrom;
 
         WindowPart(int heads, int units, int k, int predicted) {
             previousToken = new double[heads];
@@ -163,6 +198,7 @@ public final class DocumentScanner {
             result[l] = c.get(HookPoint.attn(l, "result")).data();
             if (dMlp > 0) post[l] = c.get(HookPoint.mlp(l, "post")).data();
         }
+        encodeFeatures(part, c, win);
         for (int t = win.first(); t <= win.last(); t++) {
             int j = t - 1 - s, target = stream[t], dest = t - 1;
             // The prepended BOS reads the same input in every document: as an example it would only repeat itself.
@@ -183,6 +219,23 @@ public final class DocumentScanner {
         return part;
     }
 
+    /** Each SAE's sparse features at the window's destinations, those on the window's BOS left out. */
+    private void encodeFeatures(WindowPart part, ActivationCache c, Window win) {
+        part.features = new SparseFeatures[saes.size()];
+        int from = win.first() - 1, to = win.last() - 1; // destinations, stream positions
+        if (bos >= 0 && from == win.start()) from++; // that destination is the window's BOS (input 0), not the document's token
+        part.featureFrom = from;
+        int rows = Math.max(0, to - from + 1), j0 = from - win.start();
+        for (int k = 0; k < saes.size(); k++) {
+            Sae sae = saes.get(k);
+            Tensor x = c.get(sae.config().hookName());
+            int width = x.size() / x.dim(0);
+            float[] slice = new float[rows * width];
+            System.arraycopy(x.data(), j0 * width, slice, 0, slice.length);
+            part.features[k] = rows == 0 ? new SparseFeatures(new int[0][], new float[0][]) : sae.encodeSparse(Tensor.of(slice, rows, width));
+        }
+    }
+
     /**
      * Folds a document's window parts, in window order, into its partial: the same sums in the
      * same order however many threads ran the windows.
@@ -194,6 +247,9 @@ public final class DocumentScanner {
         private final Candidates heads, neurons;
         private final List<double[]> nats = new ArrayList<>();
         private int predicted;
+        private final FeatureStats[] features;
+        /** Per SAE, the document's best contexts of each feature that fired (most never do in one document). */
+        private final List<Map<Integer, Candidates>> featureTop = new ArrayList<>();
 
         Accumulator(String id, int[] stream) {
             this.id = id;
@@ -201,6 +257,12 @@ public final class DocumentScanner {
             int units = cfg.nLayers() * (cfg.attnOnly() ? 0 : cfg.dMlp());
             heads = new Candidates(cfg.nLayers() * cfg.nHeads(), spec.topK());
             neurons = new Candidates(units, spec.topK());
+            features = new FeatureStats[saes.size()];
+            for (int k = 0; k < saes.size(); k++) {
+                Sae sae = saes.get(k);
+                features[k] = new FeatureStats(sae.name(), sae.config().hookName(), sae.config().dSae(), binEdges.length, spec.topK());
+                featureTop.add(new HashMap<>());
+            }
         }
 
         void add(WindowPart w) {
@@ -214,6 +276,21 @@ public final class DocumentScanner {
             neurons.merge(w.neurons);
             nats.add(w.nats);
             predicted += w.nats.length;
+            for (int k = 0; k < features.length; k++) addFeatures(features[k], featureTop.get(k), w.features[k], w.featureFrom);
+        }
+
+        /** Rows in position order, so an equal activation never displaces an earlier position. */
+        private void addFeatures(FeatureStats st, Map<Integer, Candidates> top, SparseFeatures f, int from) {
+            st.tokens += f.positions();
+            for (int r = 0; r < f.positions(); r++) {
+                int[] idx = f.index()[r];
+                float[] val = f.value()[r];
+                for (int q = 0; q < idx.length; q++) {
+                    double a = val[q];
+                    st.add(idx[q], a, ScanSpec.FeatureBins.bin(binEdges, a));
+                    top.computeIfAbsent(idx[q], i -> new Candidates(1, spec.topK())).offer(0, a, from + r);
+                }
+            }
         }
 
         private static void add(double[] into, double[] x) {
@@ -235,6 +312,11 @@ public final class DocumentScanner {
             p.addDocument(new DocumentRow(id, stream.length, predicted, predicted == 0 ? Double.NaN : lossSum / predicted, DocumentRow.Surprisal.of(bits)));
             heads.into(p.headTop, id, stream, DocumentScanner.this);
             neurons.into(p.neuronTop, id, stream, DocumentScanner.this);
+            for (int k = 0; k < features.length; k++) {
+                FeatureStats st = features[k];
+                featureTop.get(k).forEach((feature, cand) -> cand.into(new TopList[] {st.top[feature]}, id, stream, DocumentScanner.this));
+                p.features(st);
+            }
             return p;
         }
     }

@@ -17,14 +17,14 @@ import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.ModelConfig;
 
 /**
- * A scan's output directory: {@code summary.json} and three JSONL files (schema in the README's
+ * A scan's output directory: {@code summary.json} and three JSONL files (four with SAE features) (schema in the README's
  * "Corpus scans"), field names in snake_case. Every file is written to a temporary name and
  * renamed, {@code summary.json} last, so a directory with a summary is complete.
  */
 public final class ScanOutput {
     public static final String FORMAT = "circuitscope-scan/1";
     public static final String SUMMARY = "summary.json", DOCUMENTS = "documents.jsonl",
-            HEAD_EXAMPLES = "head_examples.jsonl", NEURON_EXAMPLES = "neuron_examples.jsonl";
+            HEAD_EXAMPLES = "head_examples.jsonl", NEURON_EXAMPLES = "neuron_examples.jsonl", FEATURES = "features.jsonl";
     static final Gson LINE = new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
     private static final Gson PRETTY = LINE.newBuilder().setPrettyPrinting().create();
@@ -50,9 +50,29 @@ public final class ScanOutput {
         for (DocumentRow r : docs) tokens += r.tokens();
         int neurons = cfg.nLayers() * total.dMlp();
         var model = new ScanResult.Model(cfg.modelName(), cfg.nLayers(), cfg.nHeads(), cfg.dModel(), total.dMlp(), cfg.dVocab(), cfg.nCtx(), cfg.attnOnly());
+        List<ScanResult.SaeStats> saes = spec.saes().isEmpty() ? null : new ArrayList<>();
+        List<ScanResult.FeatureExamples> features = new ArrayList<>();
+        for (FeatureStats f : total.features()) {
+            int alive = 0;
+            for (int i = 0; i < f.dSae(); i++) {
+                if (f.count(i) > 0) alive++;
+                features.add(feature(f, i));
+            }
+            if (saes != null) saes.add(new ScanResult.SaeStats(f.sae(), f.hook(), f.dSae(), f.tokens(), alive));
+        }
         var summary = new ScanResult.Summary(FORMAT, model, spec, docs.size(), tokens, total.predicted(), total.windows(),
-                total.lossSum() / total.predicted(), neurons, cfg.attnOnly() ? "attention-only model: no MLP neurons" : null, heads);
-        return new ScanResult(summary, docs, headEx, neuronEx);
+                total.lossSum() / total.predicted(), neurons, cfg.attnOnly() ? "attention-only model: no MLP neurons" : null, heads, saes);
+        return new ScanResult(summary, docs, headEx, neuronEx, features);
+    }
+
+    private static ScanResult.FeatureExamples feature(FeatureStats f, int i) {
+        long n = f.count(i);
+        double mean = n == 0 ? Double.NaN : f.sum(i) / n;
+        double var = n == 0 ? Double.NaN : Math.max(0, f.sumOfSquares(i) / n - mean * mean);
+        List<Long> hist = new ArrayList<>();
+        for (long c : f.histogram(i)) hist.add(c);
+        return new ScanResult.FeatureExamples(f.sae(), i, f.sae() + ":" + i, f.hook(), n, f.tokens() == 0 ? 0 : (double) n / f.tokens(), mean,
+                Math.sqrt(var), f.max(i), hist, f.examples(i));
     }
 
     public static void write(ScanPartial total, ScanSpec spec, ModelConfig cfg, Path dir) throws IOException {
@@ -63,6 +83,8 @@ public final class ScanOutput {
         writeLines(dir.resolve(HEAD_EXAMPLES), r.headExamples());
         if (cfg.attnOnly()) Files.deleteIfExists(dir.resolve(NEURON_EXAMPLES));
         else writeLines(dir.resolve(NEURON_EXAMPLES), r.neuronExamples());
+        if (spec.saes().isEmpty()) Files.deleteIfExists(dir.resolve(FEATURES));
+        else writeLines(dir.resolve(FEATURES), r.features());
         writeAtomically(dir.resolve(SUMMARY), PRETTY.toJson(r.summary()) + "\n");
     }
 
@@ -74,8 +96,10 @@ public final class ScanOutput {
             throw new IllegalArgumentException(s + ": not a scan summary of format " + FORMAT);
         }
         List<ScanResult.UnitExamples> neurons = summary.neurons() == 0 ? List.of() : readLines(dir.resolve(NEURON_EXAMPLES), ScanResult.UnitExamples.class);
+        List<ScanResult.FeatureExamples> features = summary.saes() == null || summary.saes().isEmpty() ? List.of()
+                : readLines(dir.resolve(FEATURES), ScanResult.FeatureExamples.class);
         return new ScanResult(summary, readLines(dir.resolve(DOCUMENTS), DocumentRow.class),
-                readLines(dir.resolve(HEAD_EXAMPLES), ScanResult.UnitExamples.class), neurons);
+                readLines(dir.resolve(HEAD_EXAMPLES), ScanResult.UnitExamples.class), neurons, features);
     }
 
     private static void writeLines(Path file, List<?> rows) throws IOException {

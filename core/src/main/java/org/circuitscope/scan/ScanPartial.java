@@ -21,6 +21,8 @@ import org.circuitscope.model.ModelConfig;
  * worker and merge documents into it rather than keeping one per document.
  *
  * <p>Head sums are indexed {@code layer · n_heads + head}, neuron lists {@code layer · d_mlp + neuron}.
+ * With SAEs in the spec, {@link #features} holds one {@link FeatureStats} per SAE that has seen a
+ * token, by SAE name; an SAE absent from one side of a merge is adopted from the other.
  */
 public final class ScanPartial implements Serializable {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
@@ -35,6 +37,8 @@ public final class ScanPartial implements Serializable {
     double lossSum;
     private final TreeMap<String, DocumentRow> documents = new TreeMap<>();
     final TopList[] headTop, neuronTop;
+    /** Per SAE name; null in partials written before SAE features existed (read as empty). */
+    private TreeMap<String, FeatureStats> features = new TreeMap<>();
 
     private ScanPartial(int nLayers, int nHeads, int dMlp, int topK) {
         this.nLayers = nLayers;
@@ -74,6 +78,7 @@ public final class ScanPartial implements Serializable {
         for (DocumentRow r : other.documents.values()) addDocument(r);
         for (int i = 0; i < headTop.length; i++) headTop[i].merge(other.headTop[i]);
         for (int i = 0; i < neuronTop.length; i++) neuronTop[i].merge(other.neuronTop[i]);
+        for (FeatureStats f : other.featureMap().values()) features(f);
         return this;
     }
 
@@ -82,6 +87,19 @@ public final class ScanPartial implements Serializable {
             throw new IllegalArgumentException("document '" + r.id() + "' is in both scan partials; each document must be scanned once");
         }
     }
+
+    /** Merges {@code f} into this partial's stats of the same SAE (created empty when missing). */
+    void features(FeatureStats f) {
+        featureMap().computeIfAbsent(f.sae(), k -> f.emptyLike()).merge(f);
+    }
+
+    private TreeMap<String, FeatureStats> featureMap() {
+        if (features == null) features = new TreeMap<>();
+        return features;
+    }
+
+    /** The SAE features collected, one entry per SAE in name order (empty without SAEs). */
+    public List<FeatureStats> features() { return List.copyOf(featureMap().values()); }
 
     private static void add(double[] into, double[] x) {
         for (int i = 0; i < into.length; i++) into[i] += x[i];

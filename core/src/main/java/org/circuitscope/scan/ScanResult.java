@@ -9,8 +9,19 @@ import java.util.List;
  * @param documents      {@code documents.jsonl}, in document-id order
  * @param headExamples   {@code head_examples.jsonl}: one entry per head, layer-major
  * @param neuronExamples {@code neuron_examples.jsonl}: one entry per MLP neuron, layer-major; empty for attention-only models
+ * @param features       {@code features.jsonl}: one entry per SAE feature, by SAE name then index; empty without SAEs
  */
-public record ScanResult(Summary summary, List<DocumentRow> documents, List<UnitExamples> headExamples, List<UnitExamples> neuronExamples) {
+public record ScanResult(Summary summary, List<DocumentRow> documents, List<UnitExamples> headExamples, List<UnitExamples> neuronExamples,
+                         List<FeatureExamples> features) {
+
+    public ScanResult {
+        features = features == null ? List.of() : features;
+    }
+
+    /** A result without SAE features. */
+    public ScanResult(Summary summary, List<DocumentRow> documents, List<UnitExamples> headExamples, List<UnitExamples> neuronExamples) {
+        this(summary, documents, headExamples, neuronExamples, List.of());
+    }
 
     /**
      * @param format          {@value ScanOutput#FORMAT}
@@ -24,9 +35,35 @@ public record ScanResult(Summary summary, List<DocumentRow> documents, List<Unit
      * @param neurons         MLP neurons with top examples (n_layers · d_mlp); 0 for attention-only models
      * @param neuronsNote     why there are no neuron examples, else null
      * @param heads           one row per head, layer-major
+     * @param saes            the SAEs whose features were collected (null in scans without them)
      */
     public record Summary(String format, Model model, ScanSpec spec, int documents, long tokens, long predictedTokens, long windows,
-                          double meanLoss, int neurons, String neuronsNote, List<HeadStats> heads) {}
+                          double meanLoss, int neurons, String neuronsNote, List<HeadStats> heads, List<SaeStats> saes) {
+        public Summary(String format, Model model, ScanSpec spec, int documents, long tokens, long predictedTokens, long windows,
+                       double meanLoss, int neurons, String neuronsNote, List<HeadStats> heads) {
+            this(format, model, spec, documents, tokens, predictedTokens, windows, meanLoss, neurons, neuronsNote, heads, null);
+        }
+    }
+
+    /**
+     * @param name     the SAE's name (its folder's); features are {@code name:index}
+     * @param tokens   tokens encoded: the destinations of predicted tokens, the prepended BOS excluded
+     * @param alive    features active on at least one of them
+     */
+    public record SaeStats(String name, String hookName, int dSae, long tokens, int alive) {}
+
+    /**
+     * One SAE feature over the corpus.
+     *
+     * @param density   count / tokens: the fraction of encoded tokens where it is active
+     * @param mean      mean activation where active (NaN when never)
+     * @param std       standard deviation of the activation where active
+     * @param histogram counts of its nonzero activations in the bins of {@link ScanSpec#featureBins()}: (0, lo),
+     *                  then geometric bins up to hi, then [hi, ∞)
+     * @param examples  top contexts by activation, best first (ties: document id, then position)
+     */
+    public record FeatureExamples(String sae, int index, String feature, String hook, long count, double density, double mean, double std,
+                                  double max, List<Long> histogram, List<TopExample> examples) {}
 
     public record Model(String name, int nLayers, int nHeads, int dModel, int dMlp, int dVocab, int nCtx, boolean attnOnly) {}
 
