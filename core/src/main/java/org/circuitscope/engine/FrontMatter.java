@@ -14,15 +14,22 @@ import org.yaml.snakeyaml.error.YAMLException;
  * The optional YAML block between {@code ---} lines at the top of a prompt file. Other tools'
  * keys (Prompty, Dotprompt) are left alone; ours sit under {@code circuitscope:}:
  * {@code model} (a directory, relative to the file, then the workspace), {@code target} and
- * {@code contrast} (token strings), {@code prepend_bos}, {@code annotations} and {@code saes}
- * (sparse autoencoder folders, relative to the file, then the workspace: one path or a list).
+ * {@code contrast} (token strings), {@code prepend_bos}, {@code annotations}, {@code saes}
+ * (sparse autoencoder folders, relative to the file, then the workspace: one path or a list) and
+ * {@code scan} (a corpus scan's output folder, the same way).
  *
  * @param bodyStart UTF-16 offset where the analysed body starts (0 without front matter)
  * @param saes      the SAE folders named, as written (null when the key is absent: the setting decides)
+ * @param scan      the corpus scan folder named, as written (null when absent: the setting decides)
  * @param problems  what was wrong in the block, each with the offset range it concerns
  */
 public record FrontMatter(int bodyStart, String model, String target, String contrast, Boolean prependBos,
-                          AnnotationMode annotations, List<String> saes, List<Problem> problems) {
+                          AnnotationMode annotations, List<String> saes, List<Problem> problems, String scan) {
+
+    public FrontMatter(int bodyStart, String model, String target, String contrast, Boolean prependBos, AnnotationMode annotations,
+                       List<String> saes, List<Problem> problems) {
+        this(bodyStart, model, target, contrast, prependBos, annotations, saes, problems, null);
+    }
 
     public record Problem(int start, int end, String message) {}
 
@@ -86,7 +93,8 @@ public record FrontMatter(int bodyStart, String model, String target, String con
                     "circuitscope.annotations must be off, surprisal, top-head, top-source or top-feature, not " + describe(a)));
         }
         List<String> saes = saes(ours, yaml, at, problems);
-        return new FrontMatter(bodyStart, model, target, contrast, bos, mode, saes, List.copyOf(problems));
+        String scan = string(ours, "scan", yaml, at, problems);
+        return new FrontMatter(bodyStart, model, target, contrast, bos, mode, saes, List.copyOf(problems), scan);
     }
 
     /** {@code saes: dir} or {@code saes: [dir, ...]}; entries that are not plain values are problems and left out. */

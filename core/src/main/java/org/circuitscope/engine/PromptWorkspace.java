@@ -62,6 +62,7 @@ public final class PromptWorkspace implements AutoCloseable {
     private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
     private final ModelCache models = new ModelCache();
     private final SaeCache saeCache = new SaeCache();
+    private final CorpusFeaturesCache corpusCache = new CorpusFeaturesCache();
     private final Listener listener;
     private volatile Settings settings = Settings.defaults();
     private volatile List<Path> roots = List.of();
@@ -217,7 +218,8 @@ public final class PromptWorkspace implements AutoCloseable {
 
     /** The SAEs the document names (front matter, else the setting) that fit its model; cached per model and folders. */
     private DocumentSaes saes(PromptDocument doc, FrontMatter fm, ModelHandle m, Settings st) {
-        return saeCache.get(m, fm.saes(), documentDir(doc.uri()), roots, st.saes());
+        DocumentSaes d = saeCache.get(m, fm.saes(), documentDir(doc.uri()), roots, st.saes());
+        return d.isEmpty() ? d : d.withCorpus(corpusCache.get(m, fm.scan(), documentDir(doc.uri()), roots, st.scanDir()));
     }
 
     /**

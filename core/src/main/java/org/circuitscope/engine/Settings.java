@@ -17,11 +17,19 @@ import java.util.List;
  * @param backend        forward-pass backend ("simd" for now; kept for the DJL backend)
  * @param saes           sparse-autoencoder folders used when a prompt's front matter names none: each an SAE
  *                       folder or a folder of them (absolute, or relative to a workspace root)
+ * @param scanDir        a corpus scan's output folder (absolute, or relative to a workspace root) used when a
+ *                       prompt's front matter names none ({@code scan:}); null for none
  */
-public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, List<String> saes) {
+public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, List<String> saes,
+                       String scanDir) {
 
     public Settings {
         saes = saes == null ? List.of() : List.copyOf(saes);
+        if (scanDir != null && scanDir.isBlank()) scanDir = null;
+    }
+
+    public Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, List<String> saes) {
+        this(defaultModel, annotationMode, topK, memoryBudgetMb, backend, saes, null);
     }
 
     public Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
@@ -50,7 +58,7 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
                 mode == null ? annotationMode : mode,
                 Math.max(1, Math.min(100, num(o, "topK", topK))),
                 Math.max(16, num(o, "memoryBudgetMb", memoryBudgetMb)),
-                str(o, "backend", backend), strings(o, "saes", saes));
+                str(o, "backend", backend), strings(o, "saes", saes), str(o, "scanDir", scanDir));
     }
 
     /** A list of strings (a single string counts as a list of one); anything else keeps {@code def}. */

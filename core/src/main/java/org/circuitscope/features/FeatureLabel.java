@@ -24,8 +24,8 @@ public final class FeatureLabel {
             for (int t : top) b.append(' ').append(quote(tokenText.apply(t)));
         }
         Optional<CorpusFeatures.Feature> c = corpus.of(f);
-        if (c.isPresent() && !c.get().topContexts().isEmpty()) {
-            CorpusFeatures.Context x = c.get().topContexts().getFirst();
+        if (c.isPresent() && !c.get().top_contexts().isEmpty()) {
+            CorpusFeatures.Context x = c.get().top_contexts().getFirst();
             b.append(" · \"…").append(clip(x.before(), 24, true)).append('[').append(x.text()).append(']').append(clip(x.after(), 12, false)).append("…\"");
         }
         return b.toString();

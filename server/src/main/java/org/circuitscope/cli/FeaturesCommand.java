@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.circuitscope.features.CorpusFeatures;
 import org.circuitscope.features.FeatureLogits;
+import org.circuitscope.features.ScanCorpusFeatures;
 import org.circuitscope.features.TokenFeatures;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.model.ActivationCache;
@@ -12,6 +13,7 @@ import org.circuitscope.model.RunOptions;
 import org.circuitscope.report.FeaturesReport;
 import org.circuitscope.sae.SaeSet;
 import org.circuitscope.sae.SparseFeatures;
+import org.circuitscope.scan.ScanOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +31,8 @@ final class FeaturesCommand implements Callable<Integer> {
     @Mixin SaeOptions saeOptions;
     @Option(names = "--top", paramLabel = "N", defaultValue = "5", description = "Features listed per token (default ${DEFAULT-VALUE}).") int top;
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
+    @Option(names = "--scan", paramLabel = "DIR", description = "A corpus scan run with these SAEs (scan --sae): labels add each feature's top corpus context.")
+    java.nio.file.Path scan;
     @Spec CommandSpec spec;
 
     @Override
@@ -41,7 +45,7 @@ final class FeaturesCommand implements Callable<Integer> {
             ActivationCache cache = m.transformer().run(ids, RunOptions.names(TokenFeatures.hooks(set)));
             Map<String, SparseFeatures> enc = TokenFeatures.encode(set, cache.asMap());
             FeaturesReport r = FeaturesReport.of(Prompts.of(m, ids), set, enc, new FeatureLogits(m.transformer().weights(), set),
-                    CorpusFeatures.NONE, top);
+                    scan == null ? CorpusFeatures.NONE : ScanCorpusFeatures.of(ScanOutput.read(scan)), top);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 JsonOut.print(out, r);

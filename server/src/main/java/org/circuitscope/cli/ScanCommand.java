@@ -24,9 +24,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code circuitscope scan}: per-head statistics, per-document loss and top examples over a corpus, resumable. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Scan a corpus: per-head detector scores, attention entropy and direct logit attribution, per-document loss and "
-                + "surprisal, top-K contexts per head and MLP neuron. Writes summary.json and JSONL files to --out; rerun to resume.")
+                + "surprisal, top-K contexts per head and MLP neuron, and with --sae per SAE feature. Writes summary.json and JSONL files to --out;"
+                + " rerun to resume.")
 final class ScanCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
+    @Mixin SaeOptions saeOptions;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created; an unfinished scan there is resumed).")
     Path out;
     @Option(names = "--context", paramLabel = "N", description = "Tokens per window including BOS (default: the model's n_ctx).")
@@ -56,7 +58,9 @@ final class ScanCommand implements Callable<Integer> {
             boolean bos = !noBos;
             int ctx = context != null ? context : c.nCtx();
             if (ctx > c.nCtx()) throw new IllegalArgumentException("--context " + ctx + " is longer than the model's n_ctx " + c.nCtx());
-            ScanSpec s = new ScanSpec(ctx, stride != null ? stride : ctx - (bos ? 1 : 0), topK, bos, 16, 4);
+            // Absolute paths: the spec is the resume key and travels to other processes (shards, Spark executors).
+            List<String> saes = saeOptions.saes.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList();
+            ScanSpec s = new ScanSpec(ctx, stride != null ? stride : ctx - (bos ? 1 : 0), topK, bos, 16, 4).withSaes(saes);
             int t = threads != null ? threads : WorkerPool.threads();
             ScanProgress progress = new ScanProgress(err);
             ScanRunner.Outcome o = ScanRunner.run(m, s, docs, out, new ScanRunner.Options(t, shardTokens, maxShards), progress);
@@ -74,6 +78,12 @@ final class ScanCommand implements Callable<Integer> {
             top(stdout, "previous-token", sum.heads(), ScanResult.HeadStats::previousToken);
             top(stdout, "induction", sum.heads(), ScanResult.HeadStats::induction);
             top(stdout, "direct logit attribution", sum.heads(), ScanResult.HeadStats::directLogitAttribution);
+            if (sum.saes() != null) {
+                for (ScanResult.SaeStats sae : sum.saes()) {
+                    stdout.printf("SAE %s (%s): %,d of %,d features active on %,d tokens → %s%n", sae.name(), sae.hookName(), sae.alive(), sae.dSae(),
+                            sae.tokens(), out.resolve(org.circuitscope.scan.ScanOutput.FEATURES));
+                }
+            }
         }
         return 0;
     }

@@ -196,4 +196,42 @@ class ScanCliTest {
         System.arraycopy(b, 0, c, 1 + a.length, b.length);
         return c;
     }
+
+    @Test
+    void scanWithAnSaeWritesFeaturesAndFeaturesScanLabelsWithTheTopContext() throws IOException {
+        Path out = tmp.resolve("sae");
+        String sae = SAMPLES.resolve("saes/attn-only-2l-resid0").toString();
+        CliTest.Run r = CliTest.run("scan", "--model", ATTN, "--sae", sae, "--out", out.toString(), "--context", "128", "--top-k", "3", verses.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("SAE attn-only-2l-resid0 (blocks.0.hook_resid_post)") && r.out().contains("features.jsonl"), r.out());
+        ScanResult res = ScanOutput.read(out);
+        assertEquals(2048, res.features().size());
+        assertEquals(List.of(Path.of(sae).toString()), res.summary().spec().saes());
+        ScanResult.FeatureExamples top = res.features().stream().filter(f -> !f.examples().isEmpty()).findFirst().orElseThrow();
+        assertTrue(top.examples().size() <= 3 && top.count() >= top.examples().size(), "top-k 3 contexts of " + top.feature());
+
+        Path text = Files.writeString(tmp.resolve("t.txt"), "For unto which of the angels said he at any time");
+        CliTest.Run plain = CliTest.run("features", "--model", ATTN, "--sae", sae, "--text", text.toString(), "--top", "1", "--json");
+        CliTest.Run withScan = CliTest.run("features", "--model", ATTN, "--sae", sae, "--text", text.toString(), "--top", "1", "--json", "--scan", out.toString());
+        assertEquals(0, withScan.code(), withScan.err());
+        var tokens = JsonParser.parseString(withScan.out()).getAsJsonObject().getAsJsonArray("tokens");
+        var plainTokens = JsonParser.parseString(plain.out()).getAsJsonObject().getAsJsonArray("tokens");
+        int checked = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            var fs = tokens.get(i).getAsJsonObject().getAsJsonArray("features");
+            if (fs.isEmpty()) continue;
+            JsonObject f = fs.get(0).getAsJsonObject();
+            String label = f.get("label").getAsString(), plainLabel = plainTokens.get(i).getAsJsonObject().getAsJsonArray("features").get(0).getAsJsonObject().get("label").getAsString();
+            ScanResult.FeatureExamples fx = res.features().get(f.get("index").getAsInt());
+            if (fx.examples().isEmpty()) {
+                assertEquals(plainLabel, label);
+                continue;
+            }
+            TopExample e = fx.examples().getFirst();
+            assertTrue(label.startsWith(plainLabel) && label.contains("[" + e.tokens().get(e.focus()).replace("\n", " ") + "]"),
+                    "label " + label + " adds the top context of " + fx.feature());
+            checked++;
+        }
+        assertTrue(checked >= 3, "tokens checked: " + checked);
+    }
 }

@@ -1,7 +1,6 @@
 package org.circuitscope.lsp.command;
 
 import org.circuitscope.engine.PromptRun;
-import org.circuitscope.features.CorpusFeatures;
 import org.circuitscope.lsp.protocol.CommandIds;
 import org.circuitscope.lsp.protocol.Params;
 import org.circuitscope.lsp.protocol.Snippet;
@@ -42,7 +41,7 @@ final class FeatureCardCommand implements ServerCommand {
         float[] acts = new float[run.length()];
         for (int p = 0; p < acts.length; p++) acts[p] = enc.data()[p * dSae + f.index()];
         return FeatureCardReport.of(call.prompt(), sae, f, acts, run.model().transformer().weights(), meanFinalScale(run, call),
-                call.saes().logits(), CorpusFeatures.NONE);
+                call.saes().logits(), call.saes().corpus());
     }
 
     /** The final normalisation's scale averaged over the document (1 without normalization). */

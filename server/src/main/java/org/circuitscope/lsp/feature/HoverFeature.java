@@ -7,7 +7,6 @@ import java.util.Map;
 import org.circuitscope.engine.Cancel;
 import org.circuitscope.engine.DocumentSaes;
 import org.circuitscope.features.ActiveFeature;
-import org.circuitscope.features.CorpusFeatures;
 import org.circuitscope.features.FeatureLabel;
 import org.circuitscope.features.TokenFeatures;
 import org.circuitscope.tensor.Tensor;
@@ -92,7 +91,7 @@ public final class HoverFeature {
         List<TokenCard.FeatureRow> out = new ArrayList<>();
         for (ActiveFeature a : TokenFeatures.top(TokenFeatures.encodeRow(saes.set(), acts, p), 0, n)) {
             out.add(new TokenCard.FeatureRow(a.id().toString(), a.activation(),
-                    FeatureLabel.of(a.id(), saes.logits(), CorpusFeatures.NONE, run.model()::tokenText)));
+                    FeatureLabel.of(a.id(), saes.logits(), saes.corpus(), run.model()::tokenText)));
         }
         return List.copyOf(out);
     }
