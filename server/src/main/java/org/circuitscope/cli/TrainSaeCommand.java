@@ -39,7 +39,7 @@ final class TrainSaeCommand implements Callable<Integer> {
     @Option(names = "--arch", defaultValue = "topk", paramLabel = "relu|topk", description = "relu (L1 penalty) or topk (default ${DEFAULT-VALUE}).") String arch;
     @Option(names = "--k", defaultValue = "32", description = "Active features per token for topk (default ${DEFAULT-VALUE}).") int k;
     @Option(names = "--d-sae", defaultValue = "1024", paramLabel = "N", description = "Number of features (default ${DEFAULT-VALUE}).") int dSae;
-    @Option(names = "--l1", defaultValue = "5", paramLabel = "C", description = "L1 coefficient for relu (default ${DEFAULT-VALUE}); ignored for topk.") double l1;
+    @Option(names = "--l1", defaultValue = "5", paramLabel = "C", description = "L1 coefficient for relu (default ${DEFAULT-VALUE}), on activations scaled so that E‖x‖² = d_in; ignored for topk.") double l1;
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).") double lr;
     @Option(names = "--tokens", defaultValue = "2000000", paramLabel = "N", description = "Training activations (tokens) to stream (default ${DEFAULT-VALUE}).") long tokens;
     @Option(names = "--windows-per-batch", defaultValue = "8", description = "Windows per step (default ${DEFAULT-VALUE}).") int windowsPerBatch;

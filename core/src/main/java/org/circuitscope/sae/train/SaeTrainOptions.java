@@ -5,7 +5,8 @@ import org.circuitscope.sae.SaeConfig;
 /**
  * How an SAE is trained.
  *
- * @param l1                 λ of the L1 penalty (relu only; warmed up linearly over the first 5% of steps)
+ * @param l1                 λ of the L1 penalty (relu only; warmed up linearly over the first 5% of steps), on
+ *                           activations scaled so that E‖x‖² = d_in (see {@link SaeTrainer})
  * @param lr                 AdamW's peak learning rate: 50 warm-up steps, constant, then linear decay to 0 over the last 20%
  * @param resampleEvery      every this many steps, features that fired on no token for {@code deadAfter} steps are resampled
  * @param deadAfter          steps without firing after which a feature counts as dead
