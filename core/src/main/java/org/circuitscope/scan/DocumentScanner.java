@@ -1,0 +1,229 @@
+package org.circuitscope.scan;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.circuitscope.circuits.HeadDetectors;
+import org.circuitscope.circuits.HeadDetectors.Detector;
+import org.circuitscope.circuits.LogitDirection;
+import org.circuitscope.io.LoadedModel;
+import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Normalization;
+import org.circuitscope.model.RunOptions;
+import org.circuitscope.model.Transformer;
+import org.circuitscope.tokenizer.Tokenizer;
+
+/**
+ * Scans one document into a {@link ScanPartial}.
+ *
+ * <p><b>Windows.</b> The document's tokens x₀ … x_{n−1} (no BOS) are cut into windows of
+ * W = {@link ScanSpec#tokensPerWindow()} tokens starting every {@code stride} tokens,
+ * x[s, min(s + W, n)), each run with BOS in front when {@code prependBos}; the last window
+ * ends at the document's end (it may be shorter). Positions are those of the document's
+ * <i>stream</i>: BOS x₀ x₁ … with BOS (BOS at 0), else x₀ x₁ …
+ *
+ * <p><b>Which window predicts a token.</b> Each stream token t ≥ 1 is predicted once, in the
+ * first window that holds both it and its predecessor: the one where it has the most left
+ * context. Window k thus predicts the tokens after the previous window's last one. Without BOS
+ * and with stride = W, a window's first token has no predecessor in it and is predicted
+ * nowhere (as in every non-overlapping chunking).
+ *
+ * <p><b>What is summed.</b> Per window: the three {@link HeadDetectors} scores of each head on
+ * that window (the corpus score is the mean over windows). Per predicted token t, at its
+ * destination p = t − 1: the loss −ln softmax(logits[p])[x_t]; each head's attention entropy
+ * −Σ_k A[p,k] ln A[p,k] and its direct logit attribution to x_t (its {@code hook_result} at p
+ * dotted with the direction of {@link LogitDirection}, final LayerNorm scale frozen, as in
+ * {@code DirectLogitAttribution}); the head's top examples by that attribution and each MLP
+ * neuron's top examples by {@code hook_post} at p. The last stream token is never a destination.
+ *
+ * <p>Not thread-safe (it caches token texts): one scanner per thread; the model is shared.
+ */
+public final class DocumentScanner {
+    private final Transformer model;
+    private final Tokenizer tokenizer;
+    private final ModelConfig cfg;
+    private final ScanSpec spec;
+    private final int bos;
+    private final RunOptions hooks;
+    private final String[] labels;
+
+    public DocumentScanner(LoadedModel model, ScanSpec spec) {
+        this.model = model.transformer();
+        this.cfg = model.config();
+        this.spec = spec;
+        this.tokenizer = model.tokenizer().orElseThrow(() -> new IllegalArgumentException(model.dir() + " has no tokenizer.json; a scan reads text"));
+        spec.check(cfg);
+        if (spec.prependBos()) {
+            this.bos = tokenizer.bosId().orElseThrow(() -> new IllegalArgumentException(
+                    tokenizer.source() + " names no BOS token; scan without BOS (--no-bos)"));
+        } else {
+            this.bos = -1;
+        }
+        List<String> names = new ArrayList<>();
+        for (int l = 0; l < cfg.nLayers(); l++) {
+            names.add(HookPoint.attn(l, "pattern"));
+            names.add(HookPoint.attn(l, "result"));
+            if (!cfg.attnOnly()) names.add(HookPoint.mlp(l, "post"));
+        }
+        if (cfg.normalizationType() != Normalization.NONE) names.add(HookPoint.LN_FINAL_SCALE);
+        this.hooks = RunOptions.names(names);
+        this.labels = new String[cfg.dVocab()];
+    }
+
+    /** The document's stream: its tokens, with BOS in front when the spec prepends it. */
+    public int[] stream(CorpusDocument doc) {
+        int[] ids = tokenizer.encode(doc.text()).ids();
+        if (bos < 0) return ids;
+        int[] s = new int[ids.length + 1];
+        s[0] = bos;
+        System.arraycopy(ids, 0, s, 1, ids.length);
+        return s;
+    }
+
+    /** The document's partial aggregate (a fresh {@link ScanPartial} holding this one document). */
+    public ScanPartial scan(CorpusDocument doc) {
+        int[] stream = stream(doc);
+        for (int i = 0; i < stream.length; i++) {
+            if (stream[i] >= cfg.dVocab()) {
+                throw new IllegalArgumentException(doc.id() + ": token id " + stream[i] + " at position " + i + " is outside the model's d_vocab " + cfg.dVocab());
+            }
+        }
+        ScanPartial p = ScanPartial.empty(cfg, spec);
+        int nh = cfg.nHeads(), nl = cfg.nLayers(), d = cfg.dModel(), v = cfg.dVocab();
+        int dMlp = cfg.attnOnly() ? 0 : cfg.dMlp();
+        Candidates heads = new Candidates(nl * nh, spec.topK()), neurons = new Candidates(nl * dMlp, spec.topK());
+        int off = bos < 0 ? 0 : 1; // stream position of document token 0
+        int n = stream.length - off, w = spec.tokensPerWindow();
+        List<Double> bits = new ArrayList<>();
+        double lossSum = 0;
+        int lastPredicted = 0;
+        for (int s = 0; ; s += spec.stride()) {
+            int e = Math.min(s + w, n);
+            int[] input = new int[e - s + off];
+            if (off == 1) input[0] = bos;
+            System.arraycopy(stream, off + s, input, off, e - s);
+            // input[j] is stream[s + j] (j = 0 with BOS and s > 0 is an extra BOS that no target uses).
+            int first = Math.max(lastPredicted, s) + 1, last = s + input.length - 1;
+            if (first <= last) {
+                ActivationCache c = model.run(input, hooks);
+                p.windows++;
+                addScores(p.previousTokenSum, HeadDetectors.score(cfg, c, Detector.PREVIOUS_TOKEN));
+                addScores(p.duplicateTokenSum, HeadDetectors.score(cfg, c, Detector.DUPLICATE_TOKEN));
+                addScores(p.inductionSum, HeadDetectors.score(cfg, c, Detector.INDUCTION));
+                float[] logits = c.logits().data();
+                float[] scale = cfg.normalizationType() != Normalization.NONE ? c.get(HookPoint.LN_FINAL_SCALE).data() : null;
+                int len = input.length;
+                float[][] pattern = new float[nl][], result = new float[nl][], post = new float[nl][];
+                for (int l = 0; l < nl; l++) {
+                    pattern[l] = c.get(HookPoint.attn(l, "pattern")).data();
+                    result[l] = c.get(HookPoint.attn(l, "result")).data();
+                    if (dMlp > 0) post[l] = c.get(HookPoint.mlp(l, "post")).data();
+                }
+                for (int t = first; t <= last; t++) {
+                    int j = t - 1 - s, target = stream[t], dest = t - 1;
+                    double nats = logSumExp(logits, j * v, v) - logits[j * v + target];
+                    lossSum += nats;
+                    bits.add(nats / Math.log(2));
+                    p.predicted++;
+                    LogitDirection dir = LogitDirection.of(model.weights(), scale == null ? 1.0 : scale[j], target, -1);
+                    for (int l = 0; l < nl; l++) {
+                        for (int h = 0; h < nh; h++) {
+                            int u = l * nh + h;
+                            p.entropySum[u] += entropy(pattern[l], (h * len + j) * len, j + 1);
+                            double dla = dir.dot(result[l], (j * nh + h) * d);
+                            p.dlaSum[u] += dla;
+                            heads.offer(u, dla, dest);
+                        }
+                        for (int k = 0; k < dMlp; k++) neurons.offer(l * dMlp + k, post[l][j * dMlp + k], dest);
+                    }
+                }
+                lastPredicted = last;
+            }
+            if (e >= n) break;
+        }
+        p.lossSum = lossSum;
+        double[] b = bits.stream().mapToDouble(Double::doubleValue).toArray();
+        p.addDocument(new DocumentRow(doc.id(), stream.length, b.length, b.length == 0 ? Double.NaN : lossSum / b.length, DocumentRow.Surprisal.of(b)));
+        heads.into(p.headTop, doc.id(), stream);
+        neurons.into(p.neuronTop, doc.id(), stream);
+        return p;
+    }
+
+    private static void addScores(double[] sum, double[][] scores) {
+        int nh = scores.length == 0 ? 0 : scores[0].length;
+        for (int l = 0; l < scores.length; l++) for (int h = 0; h < nh; h++) sum[l * nh + h] += scores[l][h];
+    }
+
+    private static double logSumExp(float[] x, int off, int n) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) m = Math.max(m, x[off + i]);
+        double s = 0;
+        for (int i = 0; i < n; i++) s += Math.exp(x[off + i] - m);
+        return m + Math.log(s);
+    }
+
+    private static double entropy(float[] a, int off, int n) {
+        double h = 0;
+        for (int k = 0; k < n; k++) {
+            double p = a[off + k];
+            if (p > 0) h -= p * Math.log(p);
+        }
+        return h;
+    }
+
+    private String label(int id) {
+        String s = labels[id];
+        if (s == null) labels[id] = s = tokenizer.label(id);
+        return s;
+    }
+
+    /**
+     * A document's best (score, position) per unit, best first; positions arrive in increasing
+     * order, so an equal score never displaces an earlier position (the list order's tie-break).
+     */
+    private final class Candidates {
+        private final int k;
+        private final double[] score;
+        private final int[] pos, size;
+
+        Candidates(int units, int k) {
+            this.k = k;
+            score = new double[units * k];
+            pos = new int[units * k];
+            size = new int[units];
+        }
+
+        void offer(int unit, double x, int position) {
+            if (k == 0 || Double.isNaN(x)) return;
+            int base = unit * k, n = size[unit];
+            if (n == k && x <= score[base + k - 1]) return;
+            int i = Math.min(n, k - 1);
+            while (i > 0 && score[base + i - 1] < x) {
+                score[base + i] = score[base + i - 1];
+                pos[base + i] = pos[base + i - 1];
+                i--;
+            }
+            score[base + i] = x;
+            pos[base + i] = position;
+            if (n < k) size[unit] = n + 1;
+        }
+
+        void into(TopList[] lists, String doc, int[] stream) {
+            for (int u = 0; u < size.length; u++) {
+                for (int i = 0; i < size[u]; i++) lists[u].add(example(score[u * k + i], doc, pos[u * k + i], stream));
+            }
+        }
+    }
+
+    private TopExample example(double score, String doc, int p, int[] stream) {
+        int from = Math.max(0, p - spec.contextLeft()), to = Math.min(stream.length - 1, p + spec.contextRight());
+        List<String> texts = new ArrayList<>(to - from + 1);
+        for (int i = from; i <= to; i++) texts.add(label(stream[i]));
+        return new TopExample(score, doc, p, stream[p], p + 1 < stream.length ? stream[p + 1] : -1, texts, p - from);
+    }
+
+    /** For tests and the Spark job's logs: the spec this scanner runs. */
+    public ScanSpec spec() { return spec; }
+
+}
