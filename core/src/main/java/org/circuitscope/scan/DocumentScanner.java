@@ -1,6 +1,7 @@
 package org.circuitscope.scan;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.circuitscope.circuits.HeadDetectors;
 import org.circuitscope.circuits.HeadDetectors.Detector;
@@ -37,7 +38,9 @@ import org.circuitscope.tokenizer.Tokenizer;
  * {@code DirectLogitAttribution}); the head's top examples by that attribution and each MLP
  * neuron's top examples by {@code hook_post} at p. The last stream token is never a destination.
  *
- * <p>Not thread-safe (it caches token texts): one scanner per thread; the model is shared.
+ * <p>{@link #scan} is not thread-safe (it caches token texts): one scanner per thread, the
+ * model shared. The single-machine runner runs a document's windows on several threads and
+ * folds them in window order, which gives the same partial as {@link #scan}.
  */
 public final class DocumentScanner {
     private final Transformer model;
@@ -84,70 +87,147 @@ public final class DocumentScanner {
     /** The document's partial aggregate (a fresh {@link ScanPartial} holding this one document). */
     public ScanPartial scan(CorpusDocument doc) {
         int[] stream = stream(doc);
-        for (int i = 0; i < stream.length; i++) {
-            if (stream[i] >= cfg.dVocab()) {
-                throw new IllegalArgumentException(doc.id() + ": token id " + stream[i] + " at position " + i + " is outside the model's d_vocab " + cfg.dVocab());
-            }
-        }
-        ScanPartial p = ScanPartial.empty(cfg, spec);
-        int nh = cfg.nHeads(), nl = cfg.nLayers(), d = cfg.dModel(), v = cfg.dVocab();
-        int dMlp = cfg.attnOnly() ? 0 : cfg.dMlp();
-        Candidates heads = new Candidates(nl * nh, spec.topK()), neurons = new Candidates(nl * dMlp, spec.topK());
+        Accumulator acc = new Accumulator(doc.id(), stream);
+        for (Window w : windows(stream)) acc.add(scanWindow(stream, w));
+        return acc.finish();
+    }
+
+    /**
+     * One window: its first document token {@code start} and the stream positions of the targets
+     * it predicts, {@code first} … {@code last}.
+     */
+    record Window(int start, int first, int last) {}
+
+    /** The windows of a stream (only those that predict something), in order. */
+    List<Window> windows(int[] stream) {
         int off = bos < 0 ? 0 : 1; // stream position of document token 0
         int n = stream.length - off, w = spec.tokensPerWindow();
-        List<Double> bits = new ArrayList<>();
-        double lossSum = 0;
+        List<Window> out = new ArrayList<>();
         int lastPredicted = 0;
         for (int s = 0; ; s += spec.stride()) {
             int e = Math.min(s + w, n);
-            int[] input = new int[e - s + off];
-            if (off == 1) input[0] = bos;
-            System.arraycopy(stream, off + s, input, off, e - s);
-            // input[j] is stream[s + j] (j = 0 with BOS and s > 0 is an extra BOS that no target uses).
-            int first = Math.max(lastPredicted, s) + 1, last = s + input.length - 1;
+            // Input position j is stream position s + j (j = 0 with BOS and s > 0 is an extra BOS that no target uses).
+            int first = Math.max(lastPredicted, s) + 1, last = s + (e - s + off) - 1;
             if (first <= last) {
-                ActivationCache c = model.run(input, hooks);
-                p.windows++;
-                addScores(p.previousTokenSum, HeadDetectors.score(cfg, c, Detector.PREVIOUS_TOKEN));
-                addScores(p.duplicateTokenSum, HeadDetectors.score(cfg, c, Detector.DUPLICATE_TOKEN));
-                addScores(p.inductionSum, HeadDetectors.score(cfg, c, Detector.INDUCTION));
-                float[] logits = c.logits().data();
-                float[] scale = cfg.normalizationType() != Normalization.NONE ? c.get(HookPoint.LN_FINAL_SCALE).data() : null;
-                int len = input.length;
-                float[][] pattern = new float[nl][], result = new float[nl][], post = new float[nl][];
-                for (int l = 0; l < nl; l++) {
-                    pattern[l] = c.get(HookPoint.attn(l, "pattern")).data();
-                    result[l] = c.get(HookPoint.attn(l, "result")).data();
-                    if (dMlp > 0) post[l] = c.get(HookPoint.mlp(l, "post")).data();
-                }
-                for (int t = first; t <= last; t++) {
-                    int j = t - 1 - s, target = stream[t], dest = t - 1;
-                    double nats = logSumExp(logits, j * v, v) - logits[j * v + target];
-                    lossSum += nats;
-                    bits.add(nats / Math.log(2));
-                    p.predicted++;
-                    LogitDirection dir = LogitDirection.of(model.weights(), scale == null ? 1.0 : scale[j], target, -1);
-                    for (int l = 0; l < nl; l++) {
-                        for (int h = 0; h < nh; h++) {
-                            int u = l * nh + h;
-                            p.entropySum[u] += entropy(pattern[l], (h * len + j) * len, j + 1);
-                            double dla = dir.dot(result[l], (j * nh + h) * d);
-                            p.dlaSum[u] += dla;
-                            heads.offer(u, dla, dest);
-                        }
-                        for (int k = 0; k < dMlp; k++) neurons.offer(l * dMlp + k, post[l][j * dMlp + k], dest);
-                    }
-                }
+                out.add(new Window(s, first, last));
                 lastPredicted = last;
             }
             if (e >= n) break;
         }
-        p.lossSum = lossSum;
-        double[] b = bits.stream().mapToDouble(Double::doubleValue).toArray();
-        p.addDocument(new DocumentRow(doc.id(), stream.length, b.length, b.length == 0 ? Double.NaN : lossSum / b.length, DocumentRow.Surprisal.of(b)));
-        heads.into(p.headTop, doc.id(), stream);
-        neurons.into(p.neuronTop, doc.id(), stream);
-        return p;
+        return out;
+    }
+
+    /** What one window adds: sums over its own predicted tokens and its own top candidates. */
+    static final class WindowPart {
+        final double[] previousToken, duplicateToken, induction, entropy, dla;
+        final double[] nats;
+        final Candidates heads, neurons;
+
+        WindowPart(int heads, int units, int k, int predicted) {
+            previousToken = new double[heads];
+            duplicateToken = new double[heads];
+            induction = new double[heads];
+            entropy = new double[heads];
+            dla = new double[heads];
+            nats = new double[predicted];
+            this.heads = new Candidates(heads, k);
+            this.neurons = new Candidates(units, k);
+        }
+    }
+
+    /** Runs one window. Thread-safe: windows of one document may run on several threads at once. */
+    WindowPart scanWindow(int[] stream, Window win) {
+        int nh = cfg.nHeads(), nl = cfg.nLayers(), d = cfg.dModel(), v = cfg.dVocab();
+        int dMlp = cfg.attnOnly() ? 0 : cfg.dMlp();
+        int off = bos < 0 ? 0 : 1, s = win.start();
+        int[] input = Arrays.copyOfRange(stream, s, win.last() + 1);
+        if (off == 1) input[0] = bos;
+        WindowPart part = new WindowPart(nl * nh, nl * dMlp, spec.topK(), win.last() - win.first() + 1);
+        ActivationCache c = model.run(input, hooks);
+        addScores(part.previousToken, HeadDetectors.score(cfg, c, Detector.PREVIOUS_TOKEN));
+        addScores(part.duplicateToken, HeadDetectors.score(cfg, c, Detector.DUPLICATE_TOKEN));
+        addScores(part.induction, HeadDetectors.score(cfg, c, Detector.INDUCTION));
+        float[] logits = c.logits().data();
+        float[] scale = cfg.normalizationType() != Normalization.NONE ? c.get(HookPoint.LN_FINAL_SCALE).data() : null;
+        int len = input.length;
+        float[][] pattern = new float[nl][], result = new float[nl][], post = new float[nl][];
+        for (int l = 0; l < nl; l++) {
+            pattern[l] = c.get(HookPoint.attn(l, "pattern")).data();
+            result[l] = c.get(HookPoint.attn(l, "result")).data();
+            if (dMlp > 0) post[l] = c.get(HookPoint.mlp(l, "post")).data();
+        }
+        for (int t = win.first(); t <= win.last(); t++) {
+            int j = t - 1 - s, target = stream[t], dest = t - 1;
+            part.nats[t - win.first()] = logSumExp(logits, j * v, v) - logits[j * v + target];
+            LogitDirection dir = LogitDirection.of(model.weights(), scale == null ? 1.0 : scale[j], target, -1);
+            for (int l = 0; l < nl; l++) {
+                for (int h = 0; h < nh; h++) {
+                    int u = l * nh + h;
+                    part.entropy[u] += entropy(pattern[l], (h * len + j) * len, j + 1);
+                    double dla = dir.dot(result[l], (j * nh + h) * d);
+                    part.dla[u] += dla;
+                    part.heads.offer(u, dla, dest);
+                }
+                for (int k = 0; k < dMlp; k++) part.neurons.offer(l * dMlp + k, post[l][j * dMlp + k], dest);
+            }
+        }
+        return part;
+    }
+
+    /**
+     * Folds a document's window parts, in window order, into its partial: the same sums in the
+     * same order however many threads ran the windows.
+     */
+    final class Accumulator {
+        private final String id;
+        private final int[] stream;
+        private final ScanPartial p = ScanPartial.empty(cfg, spec);
+        private final Candidates heads, neurons;
+        private final List<double[]> nats = new ArrayList<>();
+        private int predicted;
+
+        Accumulator(String id, int[] stream) {
+            this.id = id;
+            this.stream = stream;
+            int units = cfg.nLayers() * (cfg.attnOnly() ? 0 : cfg.dMlp());
+            heads = new Candidates(cfg.nLayers() * cfg.nHeads(), spec.topK());
+            neurons = new Candidates(units, spec.topK());
+        }
+
+        void add(WindowPart w) {
+            p.windows++;
+            add(p.previousTokenSum, w.previousToken);
+            add(p.duplicateTokenSum, w.duplicateToken);
+            add(p.inductionSum, w.induction);
+            add(p.entropySum, w.entropy);
+            add(p.dlaSum, w.dla);
+            heads.merge(w.heads);
+            neurons.merge(w.neurons);
+            nats.add(w.nats);
+            predicted += w.nats.length;
+        }
+
+        private static void add(double[] into, double[] x) {
+            for (int i = 0; i < into.length; i++) into[i] += x[i];
+        }
+
+        ScanPartial finish() {
+            double lossSum = 0;
+            double[] bits = new double[predicted];
+            int i = 0;
+            for (double[] a : nats) {
+                for (double x : a) {
+                    lossSum += x;
+                    bits[i++] = x / Math.log(2);
+                }
+            }
+            p.predicted = predicted;
+            p.lossSum = lossSum;
+            p.addDocument(new DocumentRow(id, stream.length, predicted, predicted == 0 ? Double.NaN : lossSum / predicted, DocumentRow.Surprisal.of(bits)));
+            heads.into(p.headTop, id, stream, DocumentScanner.this);
+            neurons.into(p.neuronTop, id, stream, DocumentScanner.this);
+            return p;
+        }
     }
 
     private static void addScores(double[] sum, double[][] scores) {
@@ -182,7 +262,7 @@ public final class DocumentScanner {
      * A document's best (score, position) per unit, best first; positions arrive in increasing
      * order, so an equal score never displaces an earlier position (the list order's tie-break).
      */
-    private final class Candidates {
+    static final class Candidates {
         private final int k;
         private final double[] score;
         private final int[] pos, size;
@@ -209,9 +289,16 @@ public final class DocumentScanner {
             if (n < k) size[unit] = n + 1;
         }
 
-        void into(TopList[] lists, String doc, int[] stream) {
+        /** Offers every candidate of {@code later}, whose positions all come after this one's. */
+        void merge(Candidates later) {
             for (int u = 0; u < size.length; u++) {
-                for (int i = 0; i < size[u]; i++) lists[u].add(example(score[u * k + i], doc, pos[u * k + i], stream));
+                for (int i = 0; i < later.size[u]; i++) offer(u, later.score[u * k + i], later.pos[u * k + i]);
+            }
+        }
+
+        void into(TopList[] lists, String doc, int[] stream, DocumentScanner texts) {
+            for (int u = 0; u < size.length; u++) {
+                for (int i = 0; i < size[u]; i++) lists[u].add(texts.example(score[u * k + i], doc, pos[u * k + i], stream));
             }
         }
     }
