@@ -66,10 +66,12 @@ final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** The last lines of the log, for failure messages. */
+    /** The log's first errors and its last lines, for failure messages. */
     String tail() throws IOException {
         List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        List<String> errors = lines.stream().filter(l -> l.contains(" ERROR ") || l.startsWith("Caused by") || l.contains("Exception:")).limit(15).toList();
+        return "first errors of " + log + ":\n" + String.join("\n", errors)
+                + "\n... last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
     }
 
     private void kill() {

@@ -58,6 +58,20 @@ final class StandaloneCluster implements AutoCloseable {
         return spawn(name, List.of("-Xmx1g"), "org.apache.spark.deploy.SparkSubmit", args);
     }
 
+    /** The last lines of every executor's stderr under the worker's work dir, for failure messages. */
+    String executorLogs() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        Path work = dir.resolve("worker");
+        if (!Files.isDirectory(work)) return "";
+        try (var files = Files.walk(work)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().equals("stderr")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(p);
+                sb.append("\n--- ").append(p).append(":\n").append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+        }
+        return sb.toString();
+    }
+
     private ChildJvm spawn(String name, List<String> heap, String mainClass, List<String> args) throws IOException {
         List<String> options = new ArrayList<>(javaOptions());
         options.addAll(heap);
@@ -65,6 +79,9 @@ final class StandaloneCluster implements AutoCloseable {
                 options, mainClass, args, Map.of(
                         "SPARK_HOME", sparkHome.toString(),
                         "SPARK_LOCAL_IP", "127.0.0.1",
+                        // The worker's launcher would otherwise look for a Spark source build to learn
+                        // it (Spark's sbin scripts set it the same way, in load-spark-env.sh).
+                        "SPARK_SCALA_VERSION", "2.13",
                         "JAVA_HOME", System.getProperty("java.home")),
                 dir.resolve(name + ".log"));
         processes.add(jvm);
