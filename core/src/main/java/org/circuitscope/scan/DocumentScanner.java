@@ -36,7 +36,9 @@ import org.circuitscope.tokenizer.Tokenizer;
  * −Σ_k A[p,k] ln A[p,k] and its direct logit attribution to x_t (its {@code hook_result} at p
  * dotted with the direction of {@link LogitDirection}, final LayerNorm scale frozen, as in
  * {@code DirectLogitAttribution}); the head's top examples by that attribution and each MLP
- * neuron's top examples by {@code hook_post} at p. The last stream token is never a destination.
+ * neuron's top examples by {@code hook_post} at p. The last stream token is never a destination;
+ * the prepended BOS is one for the means but never an example (its activations are the same in
+ * every document, so it would fill the lists with copies of itself).
  *
  * <p>{@link #scan} is not thread-safe (it caches token texts): one scanner per thread, the
  * model shared. The single-machine runner runs a document's windows on several threads and
@@ -77,6 +79,11 @@ public final class DocumentScanner {
     /** The document's stream: its tokens, with BOS in front when the spec prepends it. */
     public int[] stream(CorpusDocument doc) {
         int[] ids = tokenizer.encode(doc.text()).ids();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] >= cfg.dVocab()) {
+                throw new IllegalArgumentException(doc.id() + ": token id " + ids[i] + " at token " + i + " is outside the model's d_vocab " + cfg.dVocab());
+            }
+        }
         if (bos < 0) return ids;
         int[] s = new int[ids.length + 1];
         s[0] = bos;
@@ -158,6 +165,8 @@ public final class DocumentScanner {
         }
         for (int t = win.first(); t <= win.last(); t++) {
             int j = t - 1 - s, target = stream[t], dest = t - 1;
+            // The prepended BOS reads the same input in every document: as an example it would only repeat itself.
+            boolean example = !(dest == 0 && bos >= 0);
             part.nats[t - win.first()] = logSumExp(logits, j * v, v) - logits[j * v + target];
             LogitDirection dir = LogitDirection.of(model.weights(), scale == null ? 1.0 : scale[j], target, -1);
             for (int l = 0; l < nl; l++) {
@@ -166,9 +175,9 @@ public final class DocumentScanner {
                     part.entropy[u] += entropy(pattern[l], (h * len + j) * len, j + 1);
                     double dla = dir.dot(result[l], (j * nh + h) * d);
                     part.dla[u] += dla;
-                    part.heads.offer(u, dla, dest);
+                    if (example) part.heads.offer(u, dla, dest);
                 }
-                for (int k = 0; k < dMlp; k++) part.neurons.offer(l * dMlp + k, post[l][j * dMlp + k], dest);
+                if (example) for (int k = 0; k < dMlp; k++) part.neurons.offer(l * dMlp + k, post[l][j * dMlp + k], dest);
             }
         }
         return part;

@@ -125,7 +125,7 @@ class ScanAggregatesTest {
                     for (DirectLogitAttribution.Component x : a.components()) {
                         if (!x.kind().equals("head")) continue;
                         dla[u] += x.value();
-                        best[u] = Math.max(best[u], x.value());
+                        if (p > 0) best[u] = Math.max(best[u], x.value()); // BOS is no example
                         u++;
                     }
                     for (int l = 0; l < c.nLayers(); l++) {
@@ -136,7 +136,7 @@ class ScanAggregatesTest {
                                 if (v > 0) entropy[l * nh + h] -= v * Math.log(v);
                             }
                         }
-                        for (int k = 0; k < dMlp; k++) bestNeuron[l * dMlp + k] = Math.max(bestNeuron[l * dMlp + k], cache.get(HookPoint.mlp(l, "post")).get(p, k));
+                        for (int k = 0; k < dMlp && p > 0; k++) bestNeuron[l * dMlp + k] = Math.max(bestNeuron[l * dMlp + k], cache.get(HookPoint.mlp(l, "post")).get(p, k));
                     }
                     predicted++;
                 }
@@ -170,6 +170,7 @@ class ScanAggregatesTest {
                 assertEquals(t[top.position() + 1], top.target());
                 assertEquals(m.tokenizer().orElseThrow().label(t[top.position()]), top.tokens().get(top.focus()));
                 assertEquals(Math.min(16, top.position()), top.focus(), "up to 16 tokens of left context");
+                assertTrue(top.position() > 0, "the prepended BOS is never an example");
             }
             if (c.attnOnly()) {
                 assertEquals(0, r.summary().neurons());

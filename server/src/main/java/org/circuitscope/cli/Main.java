@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             InterferenceCommand.class,
             MemoryCommand.class,
             BigramsCommand.class,
+            ScanCommand.class,
             TrainCommand.class,
             TokenizerCommand.class,
             RandomModelCommand.class,

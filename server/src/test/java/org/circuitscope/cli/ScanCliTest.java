@@ -1,0 +1,199 @@
+package org.circuitscope.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.circuitscope.scan.ScanOutput;
+import org.circuitscope.scan.ScanResult;
+import org.circuitscope.scan.TopExample;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code circuitscope scan} end to end: output files, resuming after a kill, threads, and bad input. */
+class ScanCliTest {
+    static final Path SAMPLES = Path.of("..", "samples").toAbsolutePath().normalize();
+    static final Path HEBREWS = SAMPLES.resolve("prompts/hebrews-heldout.txt");
+    static final String GELU = SAMPLES.resolve("models/gelu-2l").toString(), ATTN = SAMPLES.resolve("models/attn-only-2l").toString();
+    @TempDir static Path tmp;
+    static Path verses;
+
+    /** Hebrews 1–3 as JSONL, one verse a document: enough documents for many shards. */
+    @BeforeAll
+    static void corpus() throws IOException {
+        List<String> lines = new ArrayList<>();
+        int i = 0;
+        for (String l : Files.readAllLines(HEBREWS).subList(0, 40)) {
+            JsonObject o = new JsonObject();
+            o.addProperty("id", String.format("heb%03d", i++));
+            o.addProperty("text", l);
+            lines.add(o.toString());
+        }
+        verses = Files.write(tmp.resolve("hebrews.jsonl"), lines);
+    }
+
+    @Test
+    void scanWritesTheSummaryAndJsonlFilesOfAnAttentionOnlyModel() throws IOException {
+        Path out = tmp.resolve("attn");
+        CliTest.Run r = CliTest.run("scan", "--model", ATTN, "--out", out.toString(), "--context", "128", "--top-k", "5", "--threads", "2", HEBREWS.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("scanned 1 documents") && r.out().contains("no MLP neurons"), r.out());
+        assertTrue(r.err().contains("tok/s") && r.err().contains("ETA"), "a progress line on stderr: " + r.err());
+        JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
+        assertEquals(0, s.get("neurons").getAsInt());
+        assertEquals(8, s.getAsJsonArray("heads").size());
+        assertEquals(128, s.getAsJsonObject("spec").get("context_length").getAsInt());
+        assertTrue(s.getAsJsonArray("heads").get(0).getAsJsonObject().has("direct_logit_attribution"));
+        assertFalse(Files.exists(out.resolve("neuron_examples.jsonl")), "an attention-only model has no neuron file");
+        ScanResult res = ScanOutput.read(out);
+        assertEquals(1, res.documents().size());
+        assertEquals("hebrews-heldout.txt", res.documents().getFirst().id());
+        assertEquals(8, res.headExamples().size());
+        assertEquals(5, res.headExamples().getFirst().examples().size());
+        assertEquals(res.summary().predictedTokens(), res.documents().getFirst().predicted());
+    }
+
+    @Test
+    void aScanKilledAfterItsFirstShardResumesToTheUninterruptedResult() throws Exception {
+        Path whole = tmp.resolve("whole"), killed = tmp.resolve("killed");
+        String[] common = {"--model", GELU, "--context", "64", "--top-k", "4", "--shard-tokens", "150", "--threads", "1"};
+        CliTest.Run w = CliTest.run(concat(common, "--out", whole.toString(), verses.toString()));
+        assertEquals(0, w.code(), w.err());
+
+        Process p = java(List.of(), concat(common, "--out", killed.toString(), verses.toString())).start();
+        Path shards = killed.resolve("shards");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (shardCount(shards) == 0 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+        p.destroyForcibly().waitFor();
+        int done = shardCount(shards);
+        assertTrue(done >= 1, "a shard finished before the kill");
+        assertFalse(Files.exists(killed.resolve("summary.json")), "killed before the end (" + done + " shards done)");
+
+        CliTest.Run resumed = CliTest.run(concat(common, "--out", killed.toString(), verses.toString()));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resumed"), resumed.out());
+        assertTrue(resumed.err().contains("from finished shards"), resumed.err());
+        assertSameScan(ScanOutput.read(whole), ScanOutput.read(killed));
+    }
+
+    @Test
+    void maxShardsStopsAndARerunFinishes() throws IOException {
+        Path out = tmp.resolve("partial");
+        String[] args = {"scan", "--model", ATTN, "--out", out.toString(), "--context", "64", "--shard-tokens", "400", "--max-shards", "1", verses.toString()};
+        CliTest.Run r = CliTest.run(args);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stopped after 1 new shards"), r.out());
+        assertEquals(1, shardCount(out.resolve("shards")));
+        args[args.length - 2] = "0";
+        r = CliTest.run(args);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(out.resolve("summary.json")));
+    }
+
+    /** With the scalar kernels (bit-reproducible, unlike the Vector API's lane reductions) threads change no byte of the output. */
+    @Test
+    void oneAndTwoThreadsWriteTheSameBytes() throws Exception {
+        List<String> scalar = List.of("-Dcircuitscope.simd=false");
+        for (int t : new int[] {1, 2}) {
+            Process p = java(scalar, "scan", "--model", GELU, "--out", tmp.resolve("threads" + t).toString(), "--context", "64", "--top-k", "3",
+                    "--shard-tokens", "500", "--threads", String.valueOf(t), verses.toString()).start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "scan finished");
+            assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes()));
+        }
+        for (String f : List.of("summary.json", "documents.jsonl", "head_examples.jsonl", "neuron_examples.jsonl")) {
+            assertEquals(Files.readString(tmp.resolve("threads1").resolve(f)), Files.readString(tmp.resolve("threads2").resolve(f)), f);
+        }
+    }
+
+    @Test
+    void badInputsAreOneClearError() throws IOException {
+        Path bin = Files.write(tmp.resolve("weights.bin"), new byte[] {0x50, 0x4b, 0, 3});
+        Path bad = Files.writeString(tmp.resolve("bad.jsonl"), "{\"text\": \"fine\"}\n{\"text\": \n");
+        Path noText = Files.writeString(tmp.resolve("notext.jsonl"), "{\"content\": \"x\"}\n");
+        String out = tmp.resolve("never").toString();
+        assertOneError(CliTest.run("scan", "--model", ATTN, "--out", out, bin.toString()), "weights.bin", "binary");
+        assertOneError(CliTest.run("scan", "--model", ATTN, "--out", out, bad.toString()), "bad.jsonl:2", "malformed");
+        assertOneError(CliTest.run("scan", "--model", ATTN, "--out", out, noText.toString()), "notext.jsonl:1", "\"text\"");
+        assertOneError(CliTest.run("scan", "--model", ATTN, "--out", out, "--context", "300", HEBREWS.toString()), "300", "n_ctx 256");
+        assertOneError(CliTest.run("scan", "--model", ATTN, "--out", out, "--context", "64", "--stride", "64", HEBREWS.toString()), "stride", "63");
+        // A finished scan directory refuses another spec.
+        Path dir = tmp.resolve("spec");
+        assertEquals(0, CliTest.run("scan", "--model", ATTN, "--out", dir.toString(), "--context", "64", noTextFree()).code());
+        assertOneError(CliTest.run("scan", "--model", ATTN, "--out", dir.toString(), "--context", "32", noTextFree()), "holds another scan", "spec");
+    }
+
+    private static String noTextFree() throws IOException {
+        return Files.writeString(tmp.resolve("small.txt"), "In the beginning God created the heaven and the earth.").toString();
+    }
+
+    private static void assertOneError(CliTest.Run r, String... parts) {
+        assertEquals(1, r.code(), r.out() + r.err());
+        String e = r.err().strip();
+        assertEquals(1, e.lines().count(), "one line: " + e);
+        assertTrue(e.startsWith("circuitscope: error: "), e);
+        for (String p : parts) assertTrue(e.contains(p), "'" + p + "' in: " + e);
+    }
+
+    /** Same numbers within the SIMD kernels' jitter, same documents and (tied scores aside) the same contexts. */
+    static void assertSameScan(ScanResult a, ScanResult b) {
+        assertEquals(a.summary().predictedTokens(), b.summary().predictedTokens());
+        assertEquals(a.summary().windows(), b.summary().windows());
+        assertEquals(a.summary().meanLoss(), b.summary().meanLoss(), 1e-6);
+        for (int i = 0; i < a.summary().heads().size(); i++) {
+            var x = a.summary().heads().get(i);
+            var y = b.summary().heads().get(i);
+            assertEquals(x.induction(), y.induction(), 1e-6, x.label());
+            assertEquals(x.previousToken(), y.previousToken(), 1e-6, x.label());
+            assertEquals(x.directLogitAttribution(), y.directLogitAttribution(), 1e-6, x.label());
+            assertEquals(x.attentionEntropy(), y.attentionEntropy(), 1e-6, x.label());
+        }
+        assertEquals(a.documents().stream().map(d -> d.id() + ":" + d.predicted()).toList(), b.documents().stream().map(d -> d.id() + ":" + d.predicted()).toList());
+        List<ScanResult.UnitExamples> ua = new ArrayList<>(a.headExamples()), ub = new ArrayList<>(b.headExamples());
+        ua.addAll(a.neuronExamples());
+        ub.addAll(b.neuronExamples());
+        assertEquals(ua.size(), ub.size());
+        for (int u = 0; u < ua.size(); u++) {
+            List<TopExample> x = ua.get(u).examples(), y = ub.get(u).examples();
+            assertEquals(x.size(), y.size());
+            for (int i = 0; i < x.size(); i++) {
+                assertEquals(x.get(i).score(), y.get(i).score(), 1e-5, ua.get(u).label() + " #" + i);
+                boolean tied = i == x.size() - 1;
+                for (int k = 0; k < x.size(); k++) tied |= k != i && Math.abs(x.get(k).score() - x.get(i).score()) < 1e-5;
+                if (!tied) assertEquals(x.get(i).document() + "@" + x.get(i).position(), y.get(i).document() + "@" + y.get(i).position(), ua.get(u).label());
+            }
+        }
+    }
+
+    /** The CLI in a fresh JVM with this test's class path. */
+    private static ProcessBuilder java(List<String> jvm, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx1g"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    }
+
+    private static int shardCount(Path shards) throws IOException {
+        if (!Files.isDirectory(shards)) return 0;
+        try (Stream<Path> s = Files.list(shards)) {
+            return (int) s.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] c = new String[a.length + b.length + 1];
+        c[0] = "scan";
+        System.arraycopy(a, 0, c, 1, a.length);
+        System.arraycopy(b, 0, c, 1 + a.length, b.length);
+        return c;
+    }
+}
