@@ -14,7 +14,7 @@ import org.circuitscope.scan.ScanSpec;
  *                   directory shipped with {@code --archives} (see {@link ModelLocation})
  * @param contextOrZero, strideOrZero 0: the defaults ({@code n_ctx}; windows that do not overlap)
  * @param topK       contexts kept per head and neuron
- * @param noBos      windows without a BOS token in front (the model's default otherwise)
+ * @param noBos      windows without a BOS token in front
  * @param partitions Spark partitions of the documents; 0: four per core Spark reports
  * @param parquet    also write {@code documents.parquet} (one row per document)
  * @param inputs     corpus files or directories, read on the driver ({@code Corpus.read})
@@ -59,7 +59,7 @@ public record ScanJobArgs(String model, Path out, int contextOrZero, int strideO
 
     /** The scan spec for this model: the defaults filled in from its config, then checked against it. */
     public ScanSpec spec(ModelConfig cfg) {
-        boolean bos = cfg.defaultPrependBos() && !noBos;
+        boolean bos = !noBos; // as circuitscope scan: BOS unless --no-bos
         int context = contextOrZero > 0 ? contextOrZero : cfg.nCtx();
         ScanSpec defaults = ScanSpec.of(context, bos);
         int stride = strideOrZero > 0 ? strideOrZero : defaults.stride();

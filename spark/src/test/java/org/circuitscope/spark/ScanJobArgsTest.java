@@ -28,7 +28,7 @@ class ScanJobArgsTest {
     void defaultsComeFromTheModel() throws Exception {
         ModelConfig cfg = gelu2l();
         ScanSpec spec = ScanJobArgs.parse("--model", "m", "--out", "o", "in.txt").spec(cfg);
-        assertEquals(ScanSpec.of(cfg.nCtx(), cfg.defaultPrependBos()), spec);
+        assertEquals(ScanSpec.of(cfg.nCtx(), true), spec);
         assertEquals(false, ScanJobArgs.parse("--model", "m", "--out", "o", "--no-bos", "in.txt").spec(cfg).prependBos());
     }
 
