@@ -36,7 +36,7 @@ if [ "${1:-}" = --gpt2 ]; then
   if [ ! -f "$gpt2/config.json" ]; then
     echo "== writing $gpt2 (GPT-2 small's shape, random weights) ==" >&2
     "$root/circuitscope" random-model --family gpt2 --out "$gpt2" --n-layers 12 --d-model 768 --n-heads 12 \
-      --d-head 64 --d-mlp 3072 --n-ctx 1024 --seed 1 >&2
+      --d-head 64 --d-mlp 3072 --n-ctx 1024 --d-vocab 50257 --seed 1 >&2
   fi
   models+=("$gpt2")
 fi
