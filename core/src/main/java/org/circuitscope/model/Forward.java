@@ -92,6 +92,7 @@ final class Forward {
         }
         Normed fin = norm(resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, w.lnFinal());
         if (fin.scale != null) memory.finalScale(fin.scale);
+        memory.beforeUnembed(w, fin.out);
         unembed(fin.out);
     }
 
