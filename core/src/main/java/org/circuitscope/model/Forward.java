@@ -293,8 +293,11 @@ final class Forward {
         int n = x.dim(0), dm = cfg.dMlp();
         // Gated (TransformerLens's GatedMLP): hook_pre = x·W_gate, hook_pre_linear = x·W_in,
         // hook_post = act(pre) ⊙ pre_linear + b_in.
-        Tensor hPre = m.gated() ? affine(x, m.wGate(), null, dm) : affine(x, m.wIn(), m.bIn(), dm);
         String preName = HookPoint.mlp(l, "pre");
+        // Unless hook_pre is recorded or hooked, b_in joins each row just before its activation, while
+        // the row is in cache: one pass over [n, d_mlp] less (the same sum, p + b, either way).
+        float[] fusedBias = !m.gated() && !rec.wants(preName) ? m.bIn().data() : null;
+        Tensor hPre = m.gated() ? affine(x, m.wGate(), null, dm) : affine(x, m.wIn(), fusedBias != null ? null : m.bIn(), dm);
         hPre = rec.hook(preName, hPre);
         checkpoint.run();
         Tensor linear = null;
@@ -305,6 +308,7 @@ final class Forward {
         Tensor post = rec.wants(preName) ? hPre.copy() : hPre; // the activation in place unless hook_pre is kept
         float[] pd = post.data(), ld = linear == null ? null : linear.data(), bin = m.bIn().data();
         WorkerPool.parallelFor(n, i -> {
+            if (fusedBias != null) k.axpy(1f, fusedBias, 0, pd, i * dm, dm);
             switch (cfg.actFn()) {
                 case GELU_NEW -> k.geluNew(pd, i * dm, dm);
                 case GELU -> k.gelu(pd, i * dm, dm);
