@@ -133,7 +133,8 @@ final class Forward {
         String scoresName = HookPoint.attn(l, "attn_scores"), patternName = HookPoint.attn(l, "pattern");
         boolean keepScores = rec.wants(scoresName);
         Tensor z;
-        if (!keepScores && !rec.wants(patternName)) {
+        // A few rows (typing) have a small [head, n, t] array: whole, as one batched product, is quicker there.
+        if (n > FEW_ROWS && !keepScores && !rec.wants(patternName)) {
             z = Tensor.zeros(n, h, dh);
             attentionByBlocks(qf.data(), keys, values, z.data(), n);
         } else {
@@ -185,7 +186,8 @@ final class Forward {
     static final int QUERY_BLOCK = 64;
 
     /**
-     * Attention when nobody records or hooks its scores or pattern: per head and block of
+     * Attention when nobody records or hooks its scores or pattern (and more than a few rows are
+     * new): per head and block of
      * {@link #QUERY_BLOCK} query rows, the scores against the keys those rows may see (causal: up
      * to the block's last position, not all t), the softmax, and z = pattern·V, all in one
      * [block, t] buffer per worker. No [head, pos, pos] array is written, and the masked half
@@ -203,29 +205,14 @@ final class Forward {
             float[] buf = buffers.pollFirst();
             if (buf == null || buf.length < QUERY_BLOCK * t) buf = new float[QUERY_BLOCK * t];
             try {
-                boolean few = rows <= FEW_ROWS; // typing: a packing product would spend its time copying the keys
-                if (few) {
-                    for (int i = 0; i < rows; i++) {
-                        k.segmentDots(keys, g * dh, kvd, from + r0 + i + 1, qd, (r0 + i) * hd + hh * dh, 1, dh, buf, i * seen, 0);
-                    }
-                } else {
-                    k.gemm(false, true, rows, seen, dh, qd, r0 * hd + hh * dh, hd, keys, g * dh, kvd, buf, 0, seen, false);
-                }
+                k.gemm(false, true, rows, seen, dh, qd, r0 * hd + hh * dh, hd, keys, g * dh, kvd, buf, 0, seen, false);
                 for (int i = 0; i < rows; i++) {
                     int qp = from + r0 + i, off = i * seen;
                     for (int j = 0; j <= qp; j++) buf[off + j] *= inv;
                     k.softmax(buf, off, qp + 1);
                     Arrays.fill(buf, off + qp + 1, off + seen, 0f);
                 }
-                if (few) {
-                    for (int i = 0; i < rows; i++) {
-                        int zo = (r0 + i) * hd + hh * dh, off = i * seen;
-                        Arrays.fill(zd, zo, zo + dh, 0f);
-                        for (int j = 0; j <= from + r0 + i; j++) k.axpy(buf[off + j], values, j * kvd + g * dh, zd, zo, dh);
-                    }
-                } else {
-                    k.gemm(false, false, rows, dh, seen, buf, 0, seen, values, g * dh, kvd, zd, r0 * hd + hh * dh, hd, false);
-                }
+                k.gemm(false, false, rows, dh, seen, buf, 0, seen, values, g * dh, kvd, zd, r0 * hd + hh * dh, hd, false);
             } finally {
                 buffers.addFirst(buf);
             }

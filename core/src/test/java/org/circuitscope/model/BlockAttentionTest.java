@@ -50,7 +50,7 @@ class BlockAttentionTest {
         IncrementalForward.extend(m, kv, tokens, from, n -> false, null);
         Tensor logits = kv.logitRows(0, T);
         TransformerTest.assertClose("logits", new ReferenceTransformer(w).trace(tokens).get(HookPoint.LOGITS).data(), logits);
-        // Typing: one new row (the few-rows path) at the end.
+        // Typing: one new row at the end (whole scores: a few rows take the batched product).
         int[] more = java.util.Arrays.copyOf(tokens, T + 1);
         more[T] = 3;
         IncrementalForward.extend(m, kv, more, T, n -> false, null);
