@@ -43,9 +43,11 @@ public final class PromptWorkspace implements AutoCloseable {
 
     /**
      * One version's analysis job: {@code early} completes first, with the early run (see
-     * {@link Analyzer}) or, when there is none, with the full analysis.
+     * {@link Analyzer}) or, when there is none, with the card run; {@code cards} with the card run
+     * (every block done, logits rows made on demand); each, when there is none, with the full
+     * analysis.
      */
-    private record Job(CompletableFuture<Analysis> early, CompletableFuture<Analysis> full) {}
+    private record Job(CompletableFuture<Analysis> early, CompletableFuture<Analysis> cards, CompletableFuture<Analysis> full) {}
 
     private static final class DocState {
         volatile PromptDocument doc;
@@ -94,6 +96,8 @@ public final class PromptWorkspace implements AutoCloseable {
      */
     public void warmUp(BiConsumer<PromptRun, Integer> reader) {
         Settings st = settings;
+        // The first document's pass should find the SIMD kernels compiled: their race runs while the model loads.
+        org.circuitscope.tensor.Kernels.warmUpNow();
         analysisPool.execute(() -> {
             try {
                 ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), listener::progress);
@@ -105,7 +109,7 @@ public final class PromptWorkspace implements AutoCloseable {
                 PromptDocument d2 = new PromptDocument("warm-up:1", "prompt", 2, text + "The");
                 int last = d2.text().length() - 1;
                 PromptRun second = Analyzer.analyze(d2, FrontMatter.parse(d2.text()), m, bos, st.memoryBudgetBytes(), first, Cancel.NEVER,
-                        early -> reader.accept(early, last));
+                        early -> reader.accept(early, last), cards -> reader.accept(cards, last));
                 reader.accept(second, last);
                 LOG.fine(() -> "warmed up " + m.name());
             } catch (Exception | LinkageError e) {
@@ -160,13 +164,16 @@ public final class PromptWorkspace implements AutoCloseable {
         Cancel stale = () -> {
             if (s.doc != doc) throw new CancellationException("document changed");
         };
-        CompletableFuture<Analysis> early = new CompletableFuture<>();
+        CompletableFuture<Analysis> early = new CompletableFuture<>(), cards = new CompletableFuture<>();
         CompletableFuture<Analysis> full = CompletableFuture.supplyAsync(() -> {
             // Only the pass after the early run gives way: before it, a counted request may be waiting for this very job.
             Analysis a = analyse(s, doc, () -> {
                 if (early.isDone()) giveWayToRequests(stale);
                 else stale.check();
-            }, early::complete);
+            }, early::complete, c -> {
+                early.complete(c);
+                cards.complete(c);
+            });
             stale.check();
             if (a.run() != null) s.lastRun = a.run();
             try {
@@ -177,13 +184,13 @@ public final class PromptWorkspace implements AutoCloseable {
             return a;
         }, analysisPool);
         full.whenComplete((a, e) -> {
-            if (e != null) early.completeExceptionally(e);
-            else early.complete(a);
+            if (e != null) { early.completeExceptionally(e); cards.completeExceptionally(e); }
+            else { early.complete(a); cards.complete(a); }
         });
-        s.job = new Job(early, full);
+        s.job = new Job(early, cards, full);
     }
 
-    private Analysis analyse(DocState s, PromptDocument doc, Cancel cancel, Consumer<Analysis> early) {
+    private Analysis analyse(DocState s, PromptDocument doc, Cancel cancel, Consumer<Analysis> early, Consumer<Analysis> cards) {
         if (DocumentSize.tooLarge(doc.text())) {
             s.lastRun = null; // nor is an older version's cache kept for it
             return new Analysis(doc, FrontMatter.parse(""), null, null, true);
@@ -197,17 +204,18 @@ public final class PromptWorkspace implements AutoCloseable {
             DocumentSaes saes = saes(doc, fm, m, st);
             boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
             Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null, false, saes));
+            Consumer<PromptRun> onCards = r -> cards.accept(new Analysis(doc, fm, r, null, false, saes));
             PromptRun run;
             if (doc.text().length() - fm.bodyStart() > 20_000) {
                 try (AutoCloseable p = listener.progress("Analysing " + fileName(doc.uri()))) {
-                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
+                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly, onCards);
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             } else {
-                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
+                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly, onCards);
             }
             return new Analysis(doc, fm, run, null, false, saes);
         } catch (ModelCache.ModelProblem p) {
@@ -290,7 +298,10 @@ public final class PromptWorkspace implements AutoCloseable {
                 if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) {
                     answering.decrementAndGet();
                     counted = false;
-                    a = await(job.full(), cancel);
+                    // Then the card run (the blocks done, its own logits row made alone), then the whole analysis.
+                    a = await(job.cards(), cancel);
+                    both.check();
+                    if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) a = await(job.full(), cancel);
                 }
             }
             both.check();

@@ -15,6 +15,16 @@ public interface Kernels {
     /** The kernels chosen for this JVM: SIMD (after a scalar start) unless {@code circuitscope.simd} is {@code false}. */
     static Kernels get() { return KernelsHolder.INSTANCE; }
 
+    /**
+     * Starts compiling the SIMD kernels now (their race against the scalar ones, {@code
+     * WarmingKernels}) instead of after the first calls: for a caller that expects heavy work
+     * soon, such as a language server at start. Nothing when the scalar kernels were chosen or
+     * the race has begun.
+     */
+    static void warmUpNow() {
+        if (KernelsHolder.INSTANCE instanceof WarmingKernels w) w.startNow();
+    }
+
     /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */
     String name();
 

@@ -33,18 +33,35 @@ final class WarmingKernels implements Kernels {
      * racing during them would slow them down on a two-core machine.
      */
     WarmingKernels startInBackground(long delayNanos, long limitNanos) {
+        this.limitNanos = limitNanos;
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(java.time.Duration.ofNanos(delayNanos));
             } catch (InterruptedException e) {
                 return;
             }
-            warmUp(limitNanos);
+            if (started.compareAndSet(false, true)) warmUp(limitNanos);
         }, "circuitscope-kernel-warm-up");
         t.setDaemon(true);
         t.start();
         return this;
     }
+
+    /**
+     * Starts the race now on a daemon thread, unless it has started: for a caller that knows
+     * heavy work is coming and the cores are free meanwhile (a language server before its first
+     * document, while it loads the model), so the first pass finds the SIMD kernels compiled.
+     */
+    void startNow() {
+        if (!started.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> warmUp(limitNanos), "circuitscope-kernel-warm-up-now");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Whether a race has started (at most one runs). */
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long limitNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** True once calls go to the target kernels. */
     boolean switched() { return current == target; }
