@@ -66,6 +66,11 @@ public final class HeadDetectors {
      * from [0, d_vocab) excluding {@code bos}; seeded, so the figure is repeatable.
      */
     public static double[][] inductionOnRepeatedTokens(Transformer model, int bos, int sequences, int length, long seed) {
+        return inductionOnRepeatedTokens(model, bos, sequences, length, seed, WorkProgress.NONE);
+    }
+
+    /** {@link #inductionOnRepeatedTokens(Transformer, int, int, int, long)}, reporting each sequence run. */
+    public static double[][] inductionOnRepeatedTokens(Transformer model, int bos, int sequences, int length, long seed, WorkProgress progress) {
         ModelConfig cfg = model.config();
         if (2 * length + 1 > cfg.nCtx()) throw new IllegalArgumentException("2 × " + length + " + 1 tokens exceed n_ctx " + cfg.nCtx());
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -83,6 +88,7 @@ public final class HeadDetectors {
                     sum[l][h] += d / n / sequences;
                 }
             }
+            progress.advance(s + 1, sequences);
         }
         return sum;
     }
