@@ -39,6 +39,9 @@ public final class PromptWorkspace implements AutoCloseable {
         void analysed(Analysis a);
 
         AutoCloseable progress(String title);
+
+        /** Long work that reports its share done; by default {@link #progress} without the shares. */
+        default TrackedWork track(String title) { return TrackedWork.of(progress(title)); }
     }
 
     /**
@@ -87,6 +90,9 @@ public final class PromptWorkspace implements AutoCloseable {
                 || !java.util.Objects.equals(old.backend(), s.backend()) || !old.saes().equals(s.saes());
         if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
     }
+
+    /** Shows long work (a model's composition scores, say) to the client while it runs. */
+    public TrackedWork track(String title) { return listener.track(title); }
 
     /**
      * Loads the default model and runs one short prompt and an edit at its end through it on the

@@ -17,6 +17,7 @@ import org.circuitscope.engine.Analysis;
 import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.PositionEncoding;
 import org.circuitscope.engine.PromptWorkspace;
+import org.circuitscope.engine.TrackedWork;
 import org.circuitscope.engine.Settings;
 import org.circuitscope.lsp.command.CommandRegistry;
 import org.circuitscope.lsp.feature.DiagnosticsFeature;
@@ -50,6 +51,7 @@ import org.eclipse.lsp4j.TextDocumentSyncKind;
 import org.eclipse.lsp4j.WorkDoneProgressBegin;
 import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
 import org.eclipse.lsp4j.WorkDoneProgressEnd;
+import org.eclipse.lsp4j.WorkDoneProgressReport;
 import org.eclipse.lsp4j.WorkspaceFolder;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.LanguageClient;
@@ -88,6 +90,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         this.ws = new PromptWorkspace(new PromptWorkspace.Listener() {
             @Override public void analysed(Analysis a) { publish(a); }
             @Override public AutoCloseable progress(String title) { return startProgress(title); }
+            @Override public TrackedWork track(String title) { return startProgress(title); }
         });
         this.commands = new CommandRegistry(ws);
         ViewPages pages = new ViewPages(commands);
@@ -249,25 +252,44 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         refreshViews();
     }
 
-    /** {@code $/progress} begin … end when the client supports it; else a log line. */
-    private AutoCloseable startProgress(String title) {
+    /**
+     * {@code $/progress} begin, percentage reports (when the share done moves by a whole per cent)
+     * and end, when the client supports it; else a log line.
+     */
+    private TrackedWork startProgress(String title) {
         LanguageClient c = client;
         LOG.info(title);
-        if (c == null || caps.getWindow() == null || !Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress())) return () -> {};
+        TrackedWork none = TrackedWork.of(() -> {});
+        if (c == null || caps.getWindow() == null || !Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress())) return none;
         Either<String, Integer> token = Either.forLeft("circuitscope-" + progressIds.incrementAndGet());
         try {
             c.createProgress(new WorkDoneProgressCreateParams(token)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.FINE, "client refused a progress token", e);
-            return () -> {};
+            return none;
         }
         WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
         begin.setTitle(title);
         begin.setCancellable(false);
+        begin.setPercentage(0);
         c.notifyProgress(new ProgressParams(token, Either.forLeft(begin)));
-        return () -> {
-            WorkDoneProgressEnd end = new WorkDoneProgressEnd();
-            c.notifyProgress(new ProgressParams(token, Either.forLeft(end)));
+        return new TrackedWork() {
+            private int percent;
+
+            @Override
+            public void advance(int done, int total) {
+                int p = (int) Math.min(100, 100L * done / Math.max(1, total));
+                if (p <= percent) return;
+                percent = p;
+                WorkDoneProgressReport report = new WorkDoneProgressReport();
+                report.setPercentage(p);
+                c.notifyProgress(new ProgressParams(token, Either.forLeft(report)));
+            }
+
+            @Override
+            public void close() {
+                c.notifyProgress(new ProgressParams(token, Either.forLeft(new WorkDoneProgressEnd())));
+            }
         };
     }
 

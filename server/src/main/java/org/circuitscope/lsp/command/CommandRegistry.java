@@ -53,7 +53,7 @@ public final class CommandRegistry {
                 }
                 if (a.run().length() == 0) throw Params.failed(id + ": the prompt " + uri + " has no tokens");
                 LineIndex idx = new LineIndex(a.run().doc().text(), ws.encoding());
-                Object report = command.run(new CommandCall(id, o, a.run(), idx, ws.settings(), cancel, a.saes()));
+                Object report = command.run(new CommandCall(id, o, a.run(), idx, ws.settings(), cancel, a.saes(), ws::track));
                 return ReportJson.tree(report, (t, json) -> addRange(t, json, a.run(), idx));
             }));
         } catch (RuntimeException e) {

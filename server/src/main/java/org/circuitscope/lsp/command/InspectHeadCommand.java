@@ -23,8 +23,8 @@ final class InspectHeadCommand implements ServerCommand {
         HeadIndex hd = HeadArgs.of(call.args(), call.model().config(), call.command());
         int l = hd.layer(), h = hd.head();
         float[][] pattern = HeadData.pattern(call.run(), l, h, call.cancel());
-        HeadSummary scores = HeadData.summary(call.run(), HeadData.detectors(call.run(), call.cancel()), l, h, 10);
+        HeadSummary scores = HeadData.summary(call, HeadData.detectors(call.run(), call.cancel()), l, h, 10);
         return new Result(call.model().name(), l, h, hd.label(), HeadData.tokens(call.run()), pattern, scores,
-                HeadInspection.composition(call.model(), l, h, 12), HeadCircuits.rotaryNote(call.model().config()));
+                HeadInspection.composition(call, l, h, 12), HeadCircuits.rotaryNote(call.model().config()));
     }
 }
