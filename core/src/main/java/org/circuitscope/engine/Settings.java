@@ -13,8 +13,14 @@ import com.google.gson.JsonObject;
  * @param topK           predictions listed in hovers and offered as completions
  * @param memoryBudgetMb activations kept per document before derived ones are dropped and recomputed on demand
  * @param backend        forward-pass backend ("simd" for now; kept for the DJL backend)
+ * @param scanDir        corpus scan directory used when a prompt's front matter names none (null: none)
  */
-public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
+public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, String scanDir) {
+
+    public Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
+        this(defaultModel, annotationMode, topK, memoryBudgetMb, backend, null);
+    }
+
     public static final String SECTION = "circuitscope";
     /** The Vector API backend in core, the only one this build has. */
     public static final String SIMD = "simd";
@@ -37,7 +43,11 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
                 mode == null ? annotationMode : mode,
                 Math.max(1, Math.min(100, num(o, "topK", topK))),
                 Math.max(16, num(o, "memoryBudgetMb", memoryBudgetMb)),
-                str(o, "backend", backend));
+                str(o, "backend", backend), blankToNull(str(o, "scanDir", scanDir)));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static String str(JsonObject o, String k, String def) {

@@ -308,6 +308,9 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
     public CompletableFuture<Object> termImportance(JsonElement params) { return commands.execute(CommandIds.TERM_IMPORTANCE, params); }
 
     @Override
+    public CompletableFuture<Object> scanExamples(JsonElement params) { return commands.execute(CommandIds.SCAN_EXAMPLES, params); }
+
+    @Override
     public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(CommandIds.PATH_EXPANSION, params); }
 
     @Override

@@ -33,6 +33,7 @@ public final class Pages {
         VIEWS.put(COMPOSITION_SCORES, new CompositionView());
         VIEWS.put("circuitscope.patch", new PatchingView());
         VIEWS.put("circuitscope.termImportance", new TermImportanceView());
+        VIEWS.put("circuitscope.scanExamples", new ScanExamplesView());
     }
 
     /** The commands that have a page. */

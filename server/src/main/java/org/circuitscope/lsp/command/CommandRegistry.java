@@ -29,7 +29,8 @@ public final class CommandRegistry {
         this.ws = ws;
         for (ServerCommand c : List.of(new InspectHeadCommand(), new AttentionPatternCommand(), new PathExpansionCommand(),
                 new AttributeCommand(), new AblateCommand(), new DetectHeadsCommand(), new LogitLensCommand(), new PredictCommand(),
-                new CompositionScoresCommand(), new PatchCommand(ws), new TermImportanceCommand())) {
+                new CompositionScoresCommand(), new PatchCommand(ws), new TermImportanceCommand(),
+                new ScanExamplesCommand(ws))) {
             commands.put(c.id(), c);
         }
     }

@@ -19,8 +19,10 @@ public final class CommandIds {
     public static final String COMPOSITION_SCORES = "circuitscope.compositionScores";
     public static final String PATCH = "circuitscope.patch";
     public static final String TERM_IMPORTANCE = "circuitscope.termImportance";
+    public static final String SCAN_EXAMPLES = "circuitscope.scanExamples";
     public static final List<String> ALL = List.of(INSPECT_HEAD, ATTENTION_PATTERN, PATH_EXPANSION, ATTRIBUTE, ABLATE, DETECT_HEADS,
-            LOGIT_LENS, PREDICT, COMPOSITION_SCORES, PATCH, TERM_IMPORTANCE);
+            LOGIT_LENS, PREDICT, COMPOSITION_SCORES, PATCH, TERM_IMPORTANCE,
+            SCAN_EXAMPLES);
 
     /** A document's model, loss and problem, for status bars ({@code {"uri"}} → {@code DocumentStatus}). */
     public static final String DOCUMENT_STATUS = "circuitscope/documentStatus";
