@@ -19,6 +19,7 @@ public final class Pages {
     static final String ATTENTION_PATTERN = "circuitscope.attentionPattern";
     static final String INSPECT_HEAD = "circuitscope.inspectHead";
     static final String COMPOSITION_SCORES = "circuitscope.compositionScores";
+    static final String SCAN_EXAMPLES = "circuitscope.scanExamples";
 
     private static final Map<String, View> VIEWS = new LinkedHashMap<>();
 
@@ -33,7 +34,7 @@ public final class Pages {
         VIEWS.put(COMPOSITION_SCORES, new CompositionView());
         VIEWS.put("circuitscope.patch", new PatchingView());
         VIEWS.put("circuitscope.termImportance", new TermImportanceView());
-        VIEWS.put("circuitscope.scanExamples", new ScanExamplesView());
+        VIEWS.put(SCAN_EXAMPLES, new ScanExamplesView());
     }
 
     /** The commands that have a page. */
