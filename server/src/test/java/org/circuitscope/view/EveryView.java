@@ -33,7 +33,9 @@ final class EveryView {
             // The document patched with itself: every prompt has a same-length corrupt prompt, and the page must say nothing normalises.
             {"patch", "circuitscope.patch", "{\"corruptUri\":\"" + a.uri + "\",\"metric\":\"loss\"}"},
             {"term-importance", "circuitscope.termImportance", "{}"},
+            {"scan-examples-L1H0", "circuitscope.scanExamples", "{\"head\":\"1.0\"}"},
         };
+        a.useScan();
         List<Drawn> out = new ArrayList<>();
         for (String[] r : requests) {
             JsonObject args = a.args(r[2]);
