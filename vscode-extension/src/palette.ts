@@ -10,6 +10,7 @@ export const Palette = {
     ablate: 'circuitscope.ui.ablate',
     logitLens: 'circuitscope.ui.logitLens',
     compositionScores: 'circuitscope.ui.compositionScores',
+    scanExamples: 'circuitscope.ui.scanExamples',
     restartServer: 'circuitscope.ui.restartServer',
 } as const;
 

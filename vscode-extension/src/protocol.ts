@@ -44,6 +44,8 @@ export const Command = {
     predict: 'circuitscope.predict',
     /** Loss per order of path terms with frozen patterns (drawn by the server). */
     termImportance: 'circuitscope.termImportance',
+    /** A corpus scan's top examples of a head or MLP neuron (drawn by the server). */
+    scanExamples: 'circuitscope.scanExamples',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -69,6 +71,8 @@ export interface TopParams extends PositionParams { top?: number }
 export interface AttributeParams extends PositionParams { method: AttributionMethod }
 /** Heads as labels (L1H6); `mean`: mean ablation over the prompt instead of zero. */
 export interface AblateParams extends DocumentParams { heads: string[]; mean: boolean }
+/** One unit of the scan the document names: `head` as "1.0" / "L1H0", or `neuron` as "0.42" / "L0N42". */
+export type ScanExamplesParams = DocumentParams & ({ head: string } | { neuron: string });
 
 // ---------------------------------------------------------------- results
 
@@ -231,6 +235,7 @@ export interface CommandTypes {
     [Command.compositionScores]: { params: DocumentParams; result: unknown };
     [Command.predict]: { params: DocumentParams; result: PredictResult };
     [Command.termImportance]: { params: DocumentParams; result: unknown };
+    [Command.scanExamples]: { params: ScanExamplesParams; result: unknown };
 }
 
 export type ParamsOf<C extends CommandId> = CommandTypes[C]['params'];

@@ -17,6 +17,7 @@ const NAMES: { [C in ViewCommand]: string } = {
     [Command.logitLens]: 'Logit lens',
     [Command.compositionScores]: 'Composition scores',
     [Command.termImportance]: 'Term importance',
+    [Command.scanExamples]: 'Corpus examples',
 };
 
 /** Every command with a picture. */

@@ -20,7 +20,8 @@ final class ScanExamplesView implements View {
     @Override
     public String subtitle(JsonObject r) {
         JsonObject c = Answer.object(r, "corpus");
-        return " · " + Answer.integer(c, "documents") + " documents, " + Answer.integer(c, "predicted_tokens") + " predicted tokens · "
+        int docs = Answer.integer(c, "documents");
+        return " · " + docs + (docs == 1 ? " document, " : " documents, ") + Answer.integer(c, "predicted_tokens") + " predicted tokens · "
                 + Answer.string(r, "scan");
     }
 
