@@ -67,6 +67,7 @@ public final class PromptWorkspace implements AutoCloseable {
     private final ExecutorService requestPool = WorkerThreads.pool("circuitscope-request", 4);
     private final ModelCache models = new ModelCache();
     private final SaeCache saeCache = new SaeCache();
+    private final DocumentScans scans = new DocumentScans();
     private final Listener listener;
     private volatile Settings settings = Settings.defaults();
     private volatile List<Path> roots = List.of();
@@ -461,6 +462,14 @@ public final class PromptWorkspace implements AutoCloseable {
     static String fileName(String uri) {
         int i = uri.lastIndexOf('/');
         return i < 0 ? uri : uri.substring(i + 1);
+    }
+
+    /**
+     * The corpus scan {@code doc} names (front matter, else the {@code scanDir} setting), checked
+     * against {@code model}; null when none is named. An unusable one throws {@link DocumentScans.ScanProblem}.
+     */
+    public DocumentScans.Found scan(PromptDocument doc, org.circuitscope.model.ModelConfig model) {
+        return scans.find(doc.text(), documentDir(doc.uri()), roots, settings, model);
     }
 
     /** Calls {@code c} for the current analysis of each open document once it is done. */

@@ -17,15 +17,17 @@ import java.util.List;
  * @param backend        forward-pass backend ("simd" for now; kept for the DJL backend)
  * @param saes           sparse-autoencoder folders used when a prompt's front matter names none: each an SAE
  *                       folder or a folder of them (absolute, or relative to a workspace root)
+ * @param scanDir        corpus scan directory used when a prompt's front matter names none (null: none)
  */
-public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, List<String> saes) {
+public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, List<String> saes,
+                       String scanDir) {
 
     public Settings {
         saes = saes == null ? List.of() : List.copyOf(saes);
     }
 
     public Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
-        this(defaultModel, annotationMode, topK, memoryBudgetMb, backend, List.of());
+        this(defaultModel, annotationMode, topK, memoryBudgetMb, backend, List.of(), null);
     }
 
     public static final String SECTION = "circuitscope";
@@ -50,7 +52,11 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
                 mode == null ? annotationMode : mode,
                 Math.max(1, Math.min(100, num(o, "topK", topK))),
                 Math.max(16, num(o, "memoryBudgetMb", memoryBudgetMb)),
-                str(o, "backend", backend), strings(o, "saes", saes));
+                str(o, "backend", backend), strings(o, "saes", saes), blankToNull(str(o, "scanDir", scanDir)));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** A list of strings (a single string counts as a list of one); anything else keeps {@code def}. */

@@ -14,6 +14,7 @@ import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.circuitscope.engine.Analysis;
+import org.circuitscope.engine.DocumentScans;
 import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.PositionEncoding;
 import org.circuitscope.engine.PromptWorkspace;
@@ -241,7 +242,17 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         LanguageClient c = client;
         if (c == null) return;
         LineIndex idx = new LineIndex(a.doc().text(), ws.encoding());
-        c.publishDiagnostics(new PublishDiagnosticsParams(a.doc().uri(), DiagnosticsFeature.diagnostics(a, idx, ws.settings()), a.doc().version()));
+        List<org.eclipse.lsp4j.Diagnostic> diagnostics = new ArrayList<>(DiagnosticsFeature.diagnostics(a, idx, ws.settings()));
+        if (a.run() != null) {
+            try {
+                ws.scan(a.doc(), a.run().model().config()); // read once, then cached until the scan changes
+            } catch (DocumentScans.ScanProblem p) {
+                if (p.fromFrontMatter()) diagnostics.add(DiagnosticsFeature.scanProblem(a, idx, p.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "checking the corpus scan of " + a.doc().uri() + " failed", e);
+            }
+        }
+        c.publishDiagnostics(new PublishDiagnosticsParams(a.doc().uri(), diagnostics, a.doc().version()));
         if (a.problem() != null) {
             // Once per problem: a user must act (choose or fix the model); repeating it on every keystroke would not help.
             String msg = a.problem().getMessage();
@@ -331,6 +342,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
 
     @Override
     public CompletableFuture<Object> featureCard(JsonElement params) { return commands.execute(CommandIds.FEATURE_CARD, params); }
+    public CompletableFuture<Object> scanExamples(JsonElement params) { return commands.execute(CommandIds.SCAN_EXAMPLES, params); }
 
     @Override
     public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(CommandIds.PATH_EXPANSION, params); }

@@ -27,10 +27,11 @@ public final class CommandRegistry {
 
     public CommandRegistry(PromptWorkspace ws) {
         this.ws = ws;
-        for (ServerCommand c : List.of(new InspectHeadCommand(), new AttentionPatternCommand(), new PathExpansionCommand(),
+        for (ServerCommand c : List.of(new InspectHeadCommand(ws), new AttentionPatternCommand(), new PathExpansionCommand(),
                 new AttributeCommand(), new AblateCommand(), new DetectHeadsCommand(), new LogitLensCommand(), new PredictCommand(),
                 new CompositionScoresCommand(), new PatchCommand(ws), new TermImportanceCommand(),
-                new FeatureCardCommand())) {
+                new FeatureCardCommand(),
+                new ScanExamplesCommand(ws))) {
             commands.put(c.id(), c);
         }
     }

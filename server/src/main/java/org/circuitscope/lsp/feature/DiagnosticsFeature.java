@@ -63,6 +63,12 @@ public final class DiagnosticsFeature {
         return out;
     }
 
+    /** A corpus scan the front matter names that cannot be used (missing, malformed, another model's), on its {@code scan:} line. */
+    public static Diagnostic scanProblem(Analysis a, LineIndex idx, String message) {
+        int[] at = keyRange(a.doc().text(), a.frontMatter(), "scan");
+        return diag(idx, at[0], at[1], DiagnosticSeverity.Error, message, "scan");
+    }
+
     private static void checkToken(List<Diagnostic> out, LineIndex idx, Analysis a, String key, String value) {
         if (value == null) return;
         Encoding e = a.run().model().encode(value);
