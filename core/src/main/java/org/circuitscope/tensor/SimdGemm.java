@@ -4,34 +4,59 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Blocked single-precision matrix product on the Vector API, in the Goto/BLIS shape: B is
- * packed into {@code KC × NR} panels that stay in L1, A into {@code MR × KC} micro-panels
- * streamed from L2, and an {@code MR × NR} tile of C lives in registers across the k loop.
+ * Blocked single-precision matrix product on the Vector API, in the Goto/BLIS shape: an
+ * {@code MR × NR} tile of C lives in registers across the depth loop, fed by a packed
+ * {@code KC × NR} panel of B (L1) and a packed {@code MR × KC} micro-panel of A (L2).
  *
- * <p>Work is split into tasks (product, row block, column block) so that one large product,
- * a narrow one (n = 64 per head) and a batch of small ones all keep every core busy. Each
- * task packs what it reads itself: the repeated packing costs a few percent but needs no
- * shared buffers or barriers.
+ * <p>The tile is sized to the register file: with 512-bit vectors (32 registers on AVX-512)
+ * 12 rows × 2 vectors (24 accumulators + 2 B vectors + a broadcast), with narrower ones
+ * (AVX2's 16 registers) 6 rows × 2 vectors (12 + 2 + 1), as the BLIS kernels for those
+ * machines. 24 accumulators on 16 registers would spill every iteration.
+ *
+ * <p>Work is split into tasks (product, row range, column range) on the {@link WorkerPool}.
+ * Rows are split before columns: a task packs the B block of its columns once and reuses it
+ * for all its rows, and packing B is a vector copy, while A is packed once per column range.
+ * A is packed row by row (a plain copy) rather than interleaved, so packing it costs little
+ * even when the columns are few (GQA's 256-wide key and value projections).
+ * The packing buffers are per thread and reused across calls.
  */
 final class SimdGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
-    /** Rows of C per register tile; the broadcast of A is reused across the NV vectors of B. */
-    static final int MR = 12;
-    /** Vectors of C per tile row: MR × NV accumulators + NV B loads + 1 broadcast fit 32 zmm. */
-    private static final int NV = 2;
-    static final int NR = NV * L;
+    /** 32 vector registers to use: the 12-row tile. Otherwise the 6-row one. */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
+    /** Rows of C per register tile; one broadcast of A is reused across the two vectors of B. */
+    static final int MR = WIDE ? 12 : 6;
+    /** Columns of C per register tile: two vectors. */
+    static final int NR = 2 * L;
     /** Depth of one packed block: a KC × NR panel of B (32 KiB at 512 bit) stays in L1. */
     private static final int KC = 256;
-    /** Largest row block: its MC × KC packed A (192 KiB) stays in L2 across all panels. */
-    private static final int MC_MAX = 16 * MR;
-    /** Largest column block: KC × NC_MAX of packed B, also L2 resident. */
-    private static final int NC_MAX = 8 * NR;
+    /**
+     * Row stride of packed A: the kernel reads MR rows at fixed distances from one index (one
+     * base register, constant displacements). One cache line more than KC keeps those rows out
+     * of the same L1 sets.
+     */
+    private static final int AST = KC + 16;
+    /** Rows of packed A at a time (a multiple of both tile heights): MC × AST floats, about 200 KiB, stay in L2. */
+    private static final int MC = 192;
+    /** Widest column range of one task: its packed B is at most KC × NC_MAX (4 MiB, L3). */
+    private static final int NC_MAX = 4096;
     /** Below this many multiply-adds a product runs on the calling thread (fork costs more). */
     private static final long INLINE_FMAS = 1L << 18;
 
-    private static final ThreadLocal<float[][]> WORKSPACE =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC_MAX * KC], new float[KC * NC_MAX], new float[MR * NR]});
+    /** One thread's packing buffers; B's grows to the widest column range seen. */
+    private static final class Workspace {
+        final float[] ap = new float[MC * AST];
+        final float[] tile = new float[MR * NR];
+        float[] bp = new float[KC * NR];
+
+        float[] bp(int size) {
+            if (bp.length < size) bp = new float[size];
+            return bp;
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private SimdGemm() {}
 
@@ -50,82 +75,84 @@ final class SimdGemm {
             }
             return;
         }
-        // Shrink the blocks until there are enough tasks to balance the cores, but not below
-        // sizes where packing would dominate.
-        int mc = Math.min(MC_MAX, roundUp(m, MR));
-        int nc = Math.min(NC_MAX, roundUp(n, NR));
-        int want = 4 * WorkerPool.threads();
-        while ((long) batch * ceilDiv(m, mc) * ceilDiv(n, nc) < want) {
-            if (mc >= nc && mc > 4 * MR) mc = roundUp(mc / 2, MR);
-            else if (nc > 2 * NR) nc = roundUp(nc / 2, NR);
-            else if (mc > 4 * MR) mc = roundUp(mc / 2, MR);
-            else break;
-        }
-        final int mcF = mc, ncF = nc;
-        final int rowBlocks = ceilDiv(m, mc), colBlocks = ceilDiv(n, nc);
+        boolean parallel = (long) batch * m * n * k >= INLINE_FMAS && WorkerPool.forks();
+        // A few tasks per thread, so that a thread slowed by other work on the machine is
+        // made up for by the others; on one thread, one task per product (no repacking).
+        long want = parallel ? 3L * WorkerPool.threads() : 1;
+        int colTasks = ceilDiv(n, NC_MAX), rowTasks = 1;
+        if ((long) batch * colTasks < want) rowTasks = (int) Math.min(ceilDiv(m, MR), ceilDiv(want, (long) batch * colTasks));
+        if ((long) batch * rowTasks * colTasks < want) colTasks = (int) Math.min(ceilDiv(n, NR), ceilDiv(want, (long) batch * rowTasks));
+        final int rows = roundUp(ceilDiv(m, rowTasks), MR), cols = roundUp(ceilDiv(n, colTasks), NR);
+        final int rowBlocks = ceilDiv(m, rows), colBlocks = ceilDiv(n, cols);
         int tasks = batch * rowBlocks * colBlocks;
         java.util.function.IntConsumer body = task -> {
             int t = task / (rowBlocks * colBlocks);
             int rem = task % (rowBlocks * colBlocks);
-            int i0 = (rem / colBlocks) * mcF, j0 = (rem % colBlocks) * ncF;
-            block(transA, transB, i0, Math.min(mcF, m - i0), j0, Math.min(ncF, n - j0), k,
+            int i0 = (rem / colBlocks) * rows, j0 = (rem % colBlocks) * cols;
+            block(transA, transB, i0, Math.min(rows, m - i0), j0, Math.min(cols, n - j0), k,
                     a, aOff + t * aStride, lda, b, bOff + t * bStride, ldb,
                     c, cOff + t * cStride, ldc, accumulate);
         };
-        if ((long) batch * m * n * k < INLINE_FMAS) {
-            for (int task = 0; task < tasks; task++) body.accept(task);
-        } else {
+        if (parallel) {
             WorkerPool.parallelFor(tasks, body);
+        } else {
+            for (int task = 0; task < tasks; task++) body.accept(task);
         }
     }
 
-    /** C[i0.., j0..] (mb × nb) for the whole depth k, in KC slices. */
+    /** C[i0.., j0..] (mb × nb) for the whole depth k, in KC slices; B's slice is packed once for all mb rows. */
     private static void block(boolean transA, boolean transB, int i0, int mb, int j0, int nb, int k,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc, boolean accumulate) {
-        float[][] ws = WORKSPACE.get();
-        float[] ap = ws[0], bp = ws[1];
+        Workspace ws = WORKSPACE.get();
+        float[] ap = ws.ap, bp = ws.bp(Math.min(KC, k) * roundUp(nb, NR));
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
             packB(transB, b, bOff, ldb, p0, kc, j0, nb, bp);
-            packA(transA, a, aOff, lda, i0, mb, p0, kc, ap);
-            for (int jr = 0; jr < nb; jr += NR) {
-                int cols = Math.min(NR, nb - jr);
-                int bo = (jr / NR) * kc * NR;
-                for (int ir = 0; ir < mb; ir += MR) {
-                    int rows = Math.min(MR, mb - ir);
-                    kernel(kc, ap, (ir / MR) * kc * MR, bp, bo,
-                            c, cOff + (i0 + ir) * ldc + j0 + jr, ldc, rows, cols, add, ws[2]);
+            for (int ic = 0; ic < mb; ic += MC) {
+                int mc = Math.min(MC, mb - ic);
+                packA(transA, a, aOff, lda, i0 + ic, mc, p0, kc, ap);
+                for (int jr = 0; jr < nb; jr += NR) {
+                    int cols = Math.min(NR, nb - jr);
+                    int bo = (jr / NR) * kc * NR;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int rows = Math.min(MR, mc - ir);
+                        int co = cOff + (i0 + ic + ir) * ldc + j0 + jr;
+                        if (WIDE) kernel12(kc, ap, (ir / MR) * MR * AST, bp, bo, c, co, ldc, rows, cols, add, ws.tile);
+                        else kernel6(kc, ap, (ir / MR) * MR * AST, bp, bo, c, co, ldc, rows, cols, add, ws.tile);
+                    }
                 }
             }
         }
     }
 
-    /** A[i0.., p0..] into micro-panels: panel q holds rows i0+q·MR.. as ap[q·kc·MR + p·MR + r]; missing rows are 0. */
+    /**
+     * A[i0.., p0..] into micro-panels: panel q holds row i0+q·MR+r at ap[q·MR·AST + r·AST + p].
+     * Rows past mb are left as they are: row r of C depends only on row r of A, and the
+     * kernel writes back only the rows that exist.
+     */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mb,
                               int p0, int kc, float[] ap) {
         for (int ir = 0; ir < mb; ir += MR) {
-            int base = (ir / MR) * kc * MR;
+            int base = (ir / MR) * MR * AST;
             int rows = Math.min(MR, mb - ir);
             if (transA) {
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (p0 + p) * lda + i0 + ir, dst = base + p * MR;
-                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
-                    for (int r = rows; r < MR; r++) ap[dst + r] = 0f;
+                    int src = aOff + (p0 + p) * lda + i0 + ir;
+                    for (int r = 0; r < rows; r++) ap[base + r * AST + p] = a[src + r];
                 }
             } else {
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
-                }
-                for (int r = rows; r < MR; r++)
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                for (int r = 0; r < rows; r++)
+                    System.arraycopy(a, aOff + (i0 + ir + r) * lda + p0, ap, base + r * AST, kc);
             }
         }
     }
 
-    /** B[p0.., j0..] into panels: panel q holds columns j0+q·NR.. as bp[q·kc·NR + p·NR + j]; missing columns are 0. */
+    /**
+     * B[p0.., j0..] into panels: panel q holds columns j0+q·NR.. as bp[q·kc·NR + p·NR + j].
+     * Columns past nb are left as they are, for the same reason as A's missing rows.
+     */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc,
                               int j0, int nb, float[] bp) {
         for (int jr = 0; jr < nb; jr += NR) {
@@ -136,28 +163,24 @@ final class SimdGemm {
                     int src = bOff + (j0 + jr + j) * ldb + p0;
                     for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
                 }
-                for (int j = cols; j < NR; j++)
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
             } else if (cols == NR) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (p0 + p) * ldb + j0 + jr, dst = base + p * NR;
-                    for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (p0 + p) * ldb + j0 + jr, dst = base + p * NR;
-                    for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j];
-                    for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
-                }
+                for (int p = 0; p < kc; p++)
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, bp, base + p * NR, cols);
             }
         }
     }
 
     /**
-     * The register tile: C[rows × cols] (+)= Apanel · Bpanel over kc. The 24 accumulators are
+     * The 512-bit register tile: C[rows × cols] (+)= Apanel · Bpanel over kc, 24 accumulators
      * written out by hand because C2 keeps named locals in registers but not array elements.
      */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo,
+    private static void kernel12(int kc, float[] ap, int ao, float[] bp, int bo,
                                float[] c, int co, int ldc, int rows, int cols, boolean add, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0_0 = z, c0_1 = z;
@@ -174,98 +197,169 @@ final class SimdGemm {
         FloatVector c11_0 = z, c11_1 = z;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
             c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1 * AST]);
             c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * AST]);
             c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * AST]);
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * AST]);
             c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5 * AST]);
             c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6 * AST]);
             c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7 * AST]);
             c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
-            FloatVector a8 = FloatVector.broadcast(S, ap[ao + 8]);
+            FloatVector a8 = FloatVector.broadcast(S, ap[ao + 8 * AST]);
             c8_0 = a8.fma(b0, c8_0); c8_1 = a8.fma(b1, c8_1);
-            FloatVector a9 = FloatVector.broadcast(S, ap[ao + 9]);
+            FloatVector a9 = FloatVector.broadcast(S, ap[ao + 9 * AST]);
             c9_0 = a9.fma(b0, c9_0); c9_1 = a9.fma(b1, c9_1);
-            FloatVector a10 = FloatVector.broadcast(S, ap[ao + 10]);
+            FloatVector a10 = FloatVector.broadcast(S, ap[ao + 10 * AST]);
             c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
-            FloatVector a11 = FloatVector.broadcast(S, ap[ao + 11]);
+            FloatVector a11 = FloatVector.broadcast(S, ap[ao + 11 * AST]);
             c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
-            ao += MR;
+            ao++;
             bo += NR;
         }
-        if (rows == MR && cols == NR) {
+        if (rows == 12 && cols == NR) {
             if (add) {
-                c0_0 = c0_0.add(FloatVector.fromArray(S, c, co + 0 * ldc + 0 * L));
-                c0_1 = c0_1.add(FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L));
-                c1_0 = c1_0.add(FloatVector.fromArray(S, c, co + 1 * ldc + 0 * L));
-                c1_1 = c1_1.add(FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L));
-                c2_0 = c2_0.add(FloatVector.fromArray(S, c, co + 2 * ldc + 0 * L));
-                c2_1 = c2_1.add(FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L));
-                c3_0 = c3_0.add(FloatVector.fromArray(S, c, co + 3 * ldc + 0 * L));
-                c3_1 = c3_1.add(FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L));
-                c4_0 = c4_0.add(FloatVector.fromArray(S, c, co + 4 * ldc + 0 * L));
-                c4_1 = c4_1.add(FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L));
-                c5_0 = c5_0.add(FloatVector.fromArray(S, c, co + 5 * ldc + 0 * L));
-                c5_1 = c5_1.add(FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L));
-                c6_0 = c6_0.add(FloatVector.fromArray(S, c, co + 6 * ldc + 0 * L));
-                c6_1 = c6_1.add(FloatVector.fromArray(S, c, co + 6 * ldc + 1 * L));
-                c7_0 = c7_0.add(FloatVector.fromArray(S, c, co + 7 * ldc + 0 * L));
-                c7_1 = c7_1.add(FloatVector.fromArray(S, c, co + 7 * ldc + 1 * L));
-                c8_0 = c8_0.add(FloatVector.fromArray(S, c, co + 8 * ldc + 0 * L));
-                c8_1 = c8_1.add(FloatVector.fromArray(S, c, co + 8 * ldc + 1 * L));
-                c9_0 = c9_0.add(FloatVector.fromArray(S, c, co + 9 * ldc + 0 * L));
-                c9_1 = c9_1.add(FloatVector.fromArray(S, c, co + 9 * ldc + 1 * L));
-                c10_0 = c10_0.add(FloatVector.fromArray(S, c, co + 10 * ldc + 0 * L));
-                c10_1 = c10_1.add(FloatVector.fromArray(S, c, co + 10 * ldc + 1 * L));
-                c11_0 = c11_0.add(FloatVector.fromArray(S, c, co + 11 * ldc + 0 * L));
-                c11_1 = c11_1.add(FloatVector.fromArray(S, c, co + 11 * ldc + 1 * L));
+                c0_0 = c0_0.add(FloatVector.fromArray(S, c, co + 0 * ldc));
+                c0_1 = c0_1.add(FloatVector.fromArray(S, c, co + 0 * ldc + L));
+                c1_0 = c1_0.add(FloatVector.fromArray(S, c, co + 1 * ldc));
+                c1_1 = c1_1.add(FloatVector.fromArray(S, c, co + 1 * ldc + L));
+                c2_0 = c2_0.add(FloatVector.fromArray(S, c, co + 2 * ldc));
+                c2_1 = c2_1.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
+                c3_0 = c3_0.add(FloatVector.fromArray(S, c, co + 3 * ldc));
+                c3_1 = c3_1.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
+                c4_0 = c4_0.add(FloatVector.fromArray(S, c, co + 4 * ldc));
+                c4_1 = c4_1.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
+                c5_0 = c5_0.add(FloatVector.fromArray(S, c, co + 5 * ldc));
+                c5_1 = c5_1.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
+                c6_0 = c6_0.add(FloatVector.fromArray(S, c, co + 6 * ldc));
+                c6_1 = c6_1.add(FloatVector.fromArray(S, c, co + 6 * ldc + L));
+                c7_0 = c7_0.add(FloatVector.fromArray(S, c, co + 7 * ldc));
+                c7_1 = c7_1.add(FloatVector.fromArray(S, c, co + 7 * ldc + L));
+                c8_0 = c8_0.add(FloatVector.fromArray(S, c, co + 8 * ldc));
+                c8_1 = c8_1.add(FloatVector.fromArray(S, c, co + 8 * ldc + L));
+                c9_0 = c9_0.add(FloatVector.fromArray(S, c, co + 9 * ldc));
+                c9_1 = c9_1.add(FloatVector.fromArray(S, c, co + 9 * ldc + L));
+                c10_0 = c10_0.add(FloatVector.fromArray(S, c, co + 10 * ldc));
+                c10_1 = c10_1.add(FloatVector.fromArray(S, c, co + 10 * ldc + L));
+                c11_0 = c11_0.add(FloatVector.fromArray(S, c, co + 11 * ldc));
+                c11_1 = c11_1.add(FloatVector.fromArray(S, c, co + 11 * ldc + L));
             }
-            c0_0.intoArray(c, co + 0 * ldc + 0 * L); c0_1.intoArray(c, co + 0 * ldc + 1 * L);
-            c1_0.intoArray(c, co + 1 * ldc + 0 * L); c1_1.intoArray(c, co + 1 * ldc + 1 * L);
-            c2_0.intoArray(c, co + 2 * ldc + 0 * L); c2_1.intoArray(c, co + 2 * ldc + 1 * L);
-            c3_0.intoArray(c, co + 3 * ldc + 0 * L); c3_1.intoArray(c, co + 3 * ldc + 1 * L);
-            c4_0.intoArray(c, co + 4 * ldc + 0 * L); c4_1.intoArray(c, co + 4 * ldc + 1 * L);
-            c5_0.intoArray(c, co + 5 * ldc + 0 * L); c5_1.intoArray(c, co + 5 * ldc + 1 * L);
-            c6_0.intoArray(c, co + 6 * ldc + 0 * L); c6_1.intoArray(c, co + 6 * ldc + 1 * L);
-            c7_0.intoArray(c, co + 7 * ldc + 0 * L); c7_1.intoArray(c, co + 7 * ldc + 1 * L);
-            c8_0.intoArray(c, co + 8 * ldc + 0 * L); c8_1.intoArray(c, co + 8 * ldc + 1 * L);
-            c9_0.intoArray(c, co + 9 * ldc + 0 * L); c9_1.intoArray(c, co + 9 * ldc + 1 * L);
-            c10_0.intoArray(c, co + 10 * ldc + 0 * L); c10_1.intoArray(c, co + 10 * ldc + 1 * L);
-            c11_0.intoArray(c, co + 11 * ldc + 0 * L); c11_1.intoArray(c, co + 11 * ldc + 1 * L);
+            c0_0.intoArray(c, co + 0 * ldc); c0_1.intoArray(c, co + 0 * ldc + L);
+            c1_0.intoArray(c, co + 1 * ldc); c1_1.intoArray(c, co + 1 * ldc + L);
+            c2_0.intoArray(c, co + 2 * ldc); c2_1.intoArray(c, co + 2 * ldc + L);
+            c3_0.intoArray(c, co + 3 * ldc); c3_1.intoArray(c, co + 3 * ldc + L);
+            c4_0.intoArray(c, co + 4 * ldc); c4_1.intoArray(c, co + 4 * ldc + L);
+            c5_0.intoArray(c, co + 5 * ldc); c5_1.intoArray(c, co + 5 * ldc + L);
+            c6_0.intoArray(c, co + 6 * ldc); c6_1.intoArray(c, co + 6 * ldc + L);
+            c7_0.intoArray(c, co + 7 * ldc); c7_1.intoArray(c, co + 7 * ldc + L);
+            c8_0.intoArray(c, co + 8 * ldc); c8_1.intoArray(c, co + 8 * ldc + L);
+            c9_0.intoArray(c, co + 9 * ldc); c9_1.intoArray(c, co + 9 * ldc + L);
+            c10_0.intoArray(c, co + 10 * ldc); c10_1.intoArray(c, co + 10 * ldc + L);
+            c11_0.intoArray(c, co + 11 * ldc); c11_1.intoArray(c, co + 11 * ldc + L);
         } else {
-            // Edge tile: spill to a scratch tile and copy the valid part. Masked vector stores
-            // would do, but they make C2 give up inlining this method's vector calls.
             float[] t = tile;
-            c0_0.intoArray(t, 0 * NR + 0 * L); c0_1.intoArray(t, 0 * NR + 1 * L);
-            c1_0.intoArray(t, 1 * NR + 0 * L); c1_1.intoArray(t, 1 * NR + 1 * L);
-            c2_0.intoArray(t, 2 * NR + 0 * L); c2_1.intoArray(t, 2 * NR + 1 * L);
-            c3_0.intoArray(t, 3 * NR + 0 * L); c3_1.intoArray(t, 3 * NR + 1 * L);
-            c4_0.intoArray(t, 4 * NR + 0 * L); c4_1.intoArray(t, 4 * NR + 1 * L);
-            c5_0.intoArray(t, 5 * NR + 0 * L); c5_1.intoArray(t, 5 * NR + 1 * L);
-            c6_0.intoArray(t, 6 * NR + 0 * L); c6_1.intoArray(t, 6 * NR + 1 * L);
-            c7_0.intoArray(t, 7 * NR + 0 * L); c7_1.intoArray(t, 7 * NR + 1 * L);
-            c8_0.intoArray(t, 8 * NR + 0 * L); c8_1.intoArray(t, 8 * NR + 1 * L);
-            c9_0.intoArray(t, 9 * NR + 0 * L); c9_1.intoArray(t, 9 * NR + 1 * L);
-            c10_0.intoArray(t, 10 * NR + 0 * L); c10_1.intoArray(t, 10 * NR + 1 * L);
-            c11_0.intoArray(t, 11 * NR + 0 * L); c11_1.intoArray(t, 11 * NR + 1 * L);
-            for (int r = 0; r < rows; r++)
-                for (int j = 0; j < cols; j++) {
-                    int ci = co + r * ldc + j;
-                    c[ci] = add ? c[ci] + t[r * NR + j] : t[r * NR + j];
-                }
+            c0_0.intoArray(t, 0 * NR); c0_1.intoArray(t, 0 * NR + L);
+            c1_0.intoArray(t, 1 * NR); c1_1.intoArray(t, 1 * NR + L);
+            c2_0.intoArray(t, 2 * NR); c2_1.intoArray(t, 2 * NR + L);
+            c3_0.intoArray(t, 3 * NR); c3_1.intoArray(t, 3 * NR + L);
+            c4_0.intoArray(t, 4 * NR); c4_1.intoArray(t, 4 * NR + L);
+            c5_0.intoArray(t, 5 * NR); c5_1.intoArray(t, 5 * NR + L);
+            c6_0.intoArray(t, 6 * NR); c6_1.intoArray(t, 6 * NR + L);
+            c7_0.intoArray(t, 7 * NR); c7_1.intoArray(t, 7 * NR + L);
+            c8_0.intoArray(t, 8 * NR); c8_1.intoArray(t, 8 * NR + L);
+            c9_0.intoArray(t, 9 * NR); c9_1.intoArray(t, 9 * NR + L);
+            c10_0.intoArray(t, 10 * NR); c10_1.intoArray(t, 10 * NR + L);
+            c11_0.intoArray(t, 11 * NR); c11_1.intoArray(t, 11 * NR + L);
+            copyTile(t, c, co, ldc, rows, cols, add);
         }
     }
 
+    /**
+     * The tile for 16 vector registers (AVX2): 6 rows × 2 vectors, 12 accumulators.
+     */
+    private static void kernel6(int kc, float[] ap, int ao, float[] bp, int bo,
+                               float[] c, int co, int ldc, int rows, int cols, boolean add, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1 * AST]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2 * AST]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3 * AST]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4 * AST]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5 * AST]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            ao++;
+            bo += NR;
+        }
+        if (rows == 6 && cols == NR) {
+            if (add) {
+                c0_0 = c0_0.add(FloatVector.fromArray(S, c, co + 0 * ldc));
+                c0_1 = c0_1.add(FloatVector.fromArray(S, c, co + 0 * ldc + L));
+                c1_0 = c1_0.add(FloatVector.fromArray(S, c, co + 1 * ldc));
+                c1_1 = c1_1.add(FloatVector.fromArray(S, c, co + 1 * ldc + L));
+                c2_0 = c2_0.add(FloatVector.fromArray(S, c, co + 2 * ldc));
+                c2_1 = c2_1.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
+                c3_0 = c3_0.add(FloatVector.fromArray(S, c, co + 3 * ldc));
+                c3_1 = c3_1.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
+                c4_0 = c4_0.add(FloatVector.fromArray(S, c, co + 4 * ldc));
+                c4_1 = c4_1.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
+                c5_0 = c5_0.add(FloatVector.fromArray(S, c, co + 5 * ldc));
+                c5_1 = c5_1.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
+            }
+            c0_0.intoArray(c, co + 0 * ldc); c0_1.intoArray(c, co + 0 * ldc + L);
+            c1_0.intoArray(c, co + 1 * ldc); c1_1.intoArray(c, co + 1 * ldc + L);
+            c2_0.intoArray(c, co + 2 * ldc); c2_1.intoArray(c, co + 2 * ldc + L);
+            c3_0.intoArray(c, co + 3 * ldc); c3_1.intoArray(c, co + 3 * ldc + L);
+            c4_0.intoArray(c, co + 4 * ldc); c4_1.intoArray(c, co + 4 * ldc + L);
+            c5_0.intoArray(c, co + 5 * ldc); c5_1.intoArray(c, co + 5 * ldc + L);
+        } else {
+            float[] t = tile;
+            c0_0.intoArray(t, 0 * NR); c0_1.intoArray(t, 0 * NR + L);
+            c1_0.intoArray(t, 1 * NR); c1_1.intoArray(t, 1 * NR + L);
+            c2_0.intoArray(t, 2 * NR); c2_1.intoArray(t, 2 * NR + L);
+            c3_0.intoArray(t, 3 * NR); c3_1.intoArray(t, 3 * NR + L);
+            c4_0.intoArray(t, 4 * NR); c4_1.intoArray(t, 4 * NR + L);
+            c5_0.intoArray(t, 5 * NR); c5_1.intoArray(t, 5 * NR + L);
+            copyTile(t, c, co, ldc, rows, cols, add);
+        }
+    }
+
+    /**
+     * The valid rows × cols of an edge tile (spilled to {@code t}) into C. Masked vector stores
+     * would do, but they make C2 give up inlining the kernels' vector calls.
+     */
+    private static void copyTile(float[] t, float[] c, int co, int ldc, int rows, int cols, boolean add) {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) {
+                int ci = co + r * ldc + j;
+                c[ci] = add ? c[ci] + t[r * NR + j] : t[r * NR + j];
+            }
+    }
+
     private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+
+    private static long ceilDiv(long a, long b) { return (a + b - 1) / b; }
 
     private static int roundUp(int a, int b) { return ceilDiv(a, b) * b; }
 }
