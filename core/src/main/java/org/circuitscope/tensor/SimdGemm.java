@@ -43,6 +43,11 @@ final class SimdGemm {
     private static final int NC_MAX = 4096;
     /** Below this many multiply-adds a product runs on the calling thread (fork costs more). */
     private static final long INLINE_FMAS = 1L << 18;
+    /**
+     * Products with at most this many rows (one-token passes, a few positions) and B not
+     * transposed skip packing: they read B once, straight from the weights ({@link #fewRows}).
+     */
+    static final int FEW_ROWS = 4;
 
     /** One thread's packing buffers; B's grows to the widest column range seen. */
     private static final class Workspace {
@@ -76,6 +81,10 @@ final class SimdGemm {
             return;
         }
         boolean parallel = (long) batch * m * n * k >= INLINE_FMAS && WorkerPool.forks();
+        if (m <= FEW_ROWS && !transB) {
+            fewRows(parallel, batch, transA, m, n, k, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, accumulate);
+            return;
+        }
         // A few tasks per thread, so that a thread slowed by other work on the machine is
         // made up for by the others; on one thread, one task per product (no repacking).
         long want = parallel ? 3L * WorkerPool.threads() : 1;
@@ -343,6 +352,74 @@ final class SimdGemm {
             c5_0.intoArray(t, 5 * NR); c5_1.intoArray(t, 5 * NR + L);
             copyTile(t, c, co, ldc, rows, cols, add);
         }
+    }
+
+    /**
+     * C = op(A)·B for m ≤ {@link #FEW_ROWS}, in column strips of four vectors: one pass over B
+     * (memory-bound, so reading the weights once is what counts), where the register tile would
+     * pack B first (read, write, read again) and compute MR rows for the few that exist. A
+     * strip's slice of B (k × 4 vectors) stays in L2 for the other rows.
+     */
+    private static void fewRows(boolean parallel, int batch, boolean transA, int m, int n, int k,
+                                float[] a, int aOff, int lda, int aStride, float[] b, int bOff, int ldb, int bStride,
+                                float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        int strip = 4 * L;
+        int colTasks = parallel ? (int) Math.min(ceilDiv(n, strip), ceilDiv(3L * WorkerPool.threads(), batch)) : 1;
+        final int cols = roundUp(ceilDiv(n, colTasks), strip), colBlocks = ceilDiv(n, cols);
+        // Element (i, p) of op(A) is at aOff + i·aRow + p·aCol.
+        final int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+        java.util.function.IntConsumer body = task -> {
+            int t = task / colBlocks, j0 = (task % colBlocks) * cols, end = Math.min(n, j0 + cols);
+            int at = aOff + t * aStride, bt = bOff + t * bStride, ct = cOff + t * cStride;
+            int j = j0;
+            for (; j + strip <= end; j += strip)
+                for (int i = 0; i < m; i++) strip4(k, a, at + i * aRow, aCol, b, bt + j, ldb, c, ct + i * ldc + j, accumulate);
+            for (; j + L <= end; j += L)
+                for (int i = 0; i < m; i++) strip1(k, a, at + i * aRow, aCol, b, bt + j, ldb, c, ct + i * ldc + j, accumulate);
+            for (; j < end; j++)
+                for (int i = 0; i < m; i++) {
+                    float s = 0f;
+                    for (int p = 0; p < k; p++) s += a[at + i * aRow + p * aCol] * b[bt + p * ldb + j];
+                    int ci = ct + i * ldc + j;
+                    c[ci] = accumulate ? c[ci] + s : s;
+                }
+        };
+        int tasks = batch * colBlocks;
+        if (parallel) WorkerPool.parallelFor(tasks, body);
+        else for (int task = 0; task < tasks; task++) body.accept(task);
+    }
+
+    /** One row of C, four vectors wide: c[ci..] (+)= Σ_p a[ai + p·aStep] · b[bi + p·ldb ..]. */
+    private static void strip4(int k, float[] a, int ai, int aStep, float[] b, int bi, int ldb,
+                               float[] c, int ci, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < k; p++, ai += aStep, bi += ldb) {
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c0 = FloatVector.fromArray(S, b, bi).fma(av, c0);
+            c1 = FloatVector.fromArray(S, b, bi + L).fma(av, c1);
+            c2 = FloatVector.fromArray(S, b, bi + 2 * L).fma(av, c2);
+            c3 = FloatVector.fromArray(S, b, bi + 3 * L).fma(av, c3);
+        }
+        if (accumulate) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + L);
+        c2.intoArray(c, ci + 2 * L);
+        c3.intoArray(c, ci + 3 * L);
+    }
+
+    /** {@link #strip4} one vector wide, for the columns left over. */
+    private static void strip1(int k, float[] a, int ai, int aStep, float[] b, int bi, int ldb,
+                               float[] c, int ci, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++, ai += aStep, bi += ldb)
+            c0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), c0);
+        if (accumulate) c0 = c0.add(FloatVector.fromArray(S, c, ci));
+        c0.intoArray(c, ci);
     }
 
     /**

@@ -27,7 +27,7 @@ class KernelsTest {
     }
 
     /**
-     * (m, n, k) triples: 1, neighbours of both tile sizes (6 or 12 rows, 16 or 32 columns), a
+     * (m, n, k) triples: 1 to 4 rows (the unpacked path), neighbours of both tile sizes (6 or 12 rows, 16 or 32 columns), a
      * block-crossing depth (769 > 256·3), more rows than one packed A block (192), and more
      * columns than one task's B block (4096).
      */
@@ -35,7 +35,7 @@ class KernelsTest {
             {1, 1, 1}, {1, 7, 1}, {7, 1, 15}, {1, 17, 769}, {7, 15, 16}, {15, 16, 17}, {16, 17, 63},
             {17, 63, 65}, {63, 65, 7}, {65, 7, 769}, {6, 32, 256}, {13, 33, 257}, {769, 17, 15},
             {12, 769, 5}, {65, 63, 7}, {200, 70, 300}, {1, 300, 40}, {300, 1, 40}, {5, 15, 1},
-            {25, 97, 513}, {193, 31, 11}, {13, 4133, 20}};
+            {25, 97, 513}, {193, 31, 11}, {13, 4133, 20}, {2, 300, 70}, {3, 133, 9}, {4, 65, 300}};
 
     static Stream<Arguments> gemmCases() {
         List<Arguments> cases = new ArrayList<>();
