@@ -3,7 +3,8 @@ package org.circuitscope.tensor;
 /**
  * The numeric kernels the model, the analyses and the trainer are built on. Two
  * implementations do the same arithmetic: {@link SimdKernels} (Vector API, the default) and
- * {@link ScalarKernels} (plain loops), chosen once by {@code -Dcircuitscope.simd=false}. By
+ * {@link ScalarKernels} (plain loops), chosen once by {@code -Dcircuitscope.simd=false} or
+ * {@code -Dcircuitscope.vectorBits=0} ({@code =256} or {@code =512} picks the vector width). By
  * default the SIMD ones are used once they are compiled, the scalar ones until then
  * ({@link WarmingKernels}).
  *

@@ -125,6 +125,8 @@ final class WarmingKernels implements Kernels {
                 k.gemm(ta, tb, M, N, K, a, 0, ta ? M : K, b, 0, tb ? K : N, c, 0, N, t == 3);
             }
             k.gemmBatched(BATCH, false, true, M, N, K, a, 0, K, 0, b, 0, K, K * N, c, 0, N, M * N, false);
+            // One row: the unpacked path of one-token passes.
+            k.gemm(false, false, 1, N, K, a, 0, K, b, 0, N, c, 0, N, false);
             float s = k.dot(x, 0, y, 0, ROW);
             k.segmentDots(a, 0, K, M, x, 0, 2, K / 2, c, 0, M);
             k.axpy(s * 1e-3f, x, 0, y, 0, ROW);
