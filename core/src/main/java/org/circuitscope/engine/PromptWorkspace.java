@@ -95,7 +95,7 @@ public final class PromptWorkspace implements AutoCloseable {
         Settings st = settings;
         analysisPool.execute(() -> {
             try {
-                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), listener::progress);
+                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), st.backend(), listener::progress);
                 // A document, an edit at its end and a read of the new token: the path of a real first hover.
                 String text = "The quick brown fox jumps over the lazy dog. ".repeat(4);
                 boolean bos = m.config().defaultPrependBos();
@@ -191,7 +191,7 @@ public final class PromptWorkspace implements AutoCloseable {
         Settings st = settings;
         try {
             Path dir = ModelCache.resolve(fm.model(), documentDir(doc.uri()), roots, st.defaultModel());
-            ModelHandle m = models.get(dir, listener::progress);
+            ModelHandle m = models.get(dir, fm.backend() != null ? fm.backend() : st.backend(), listener::progress);
             cancel.check();
             boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
             Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null));

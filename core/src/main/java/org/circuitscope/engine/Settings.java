@@ -12,16 +12,16 @@ import com.google.gson.JsonObject;
  * @param annotationMode inlay hints shown unless the front matter says otherwise
  * @param topK           predictions listed in hovers and offered as completions
  * @param memoryBudgetMb activations kept per document before derived ones are dropped and recomputed on demand
- * @param backend        forward-pass backend ("simd" for now; kept for the DJL backend)
+ * @param backend        forward-pass backend, "simd" or "djl" (a prompt's front matter {@code backend:} wins; default {@code CIRCUITSCOPE_BACKEND}, else simd)
  */
 public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
     public static final String SECTION = "circuitscope";
-    /** The Vector API backend in core, the only one this build has. */
+    /** The Vector API backend in core. */
     public static final String SIMD = "simd";
 
     public static Settings defaults() {
         return new Settings(System.getProperty("circuitscope.defaultModel", System.getenv("CIRCUITSCOPE_MODEL")),
-                AnnotationMode.SURPRISAL, 5, 256, SIMD);
+                AnnotationMode.SURPRISAL, 5, 256, Backends.defaultName());
     }
 
     public long memoryBudgetBytes() { return memoryBudgetMb * 1024L * 1024L; }
@@ -37,7 +37,7 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
                 mode == null ? annotationMode : mode,
                 Math.max(1, Math.min(100, num(o, "topK", topK))),
                 Math.max(16, num(o, "memoryBudgetMb", memoryBudgetMb)),
-                str(o, "backend", backend));
+                Backends.normalise(str(o, "backend", backend)));
     }
 
     private static String str(JsonObject o, String k, String def) {

@@ -27,11 +27,6 @@ public final class DiagnosticsFeature {
 
     public static List<Diagnostic> diagnostics(Analysis a, LineIndex idx, Settings settings) {
         List<Diagnostic> out = new ArrayList<>();
-        if (!Settings.SIMD.equals(settings.backend())) {
-            // Accepted so that settings written for later builds load; said once per document so nobody believes it ran.
-            out.add(diag(idx, 0, 0, DiagnosticSeverity.Warning, "the backend '" + settings.backend() + "' is not installed in this build of"
-                    + " circuitscope (the DJL backend is not built yet); the model runs on the SIMD backend", "backend-not-installed"));
-        }
         if (a.tooLarge()) {
             out.add(diag(idx, 0, 0, DiagnosticSeverity.Warning, "the document is over " + (DocumentSize.MAX_BYTES >> 20)
                     + " MiB: circuitscope does not analyse it (the command line's limit is the same)", "document-too-large"));
@@ -40,7 +35,9 @@ public final class DiagnosticsFeature {
         FrontMatter fm = a.frontMatter();
         for (FrontMatter.Problem p : fm.problems()) out.add(diag(idx, p.start(), p.end(), DiagnosticSeverity.Error, p.message(), "front-matter"));
         if (a.problem() != null) {
-            int[] at = keyRange(a.doc().text(), fm, "model");
+            // A backend that is asked for and not installed is said where it was asked for (else on the model line).
+            int[] at = keyRange(a.doc().text(), fm, a.problem().kind() == org.circuitscope.engine.ModelCache.ModelProblem.Kind.BACKEND
+                    && fm.backend() != null ? "backend" : "model");
             out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Error, a.problem().getMessage(), "model-" + a.problem().kind().name().toLowerCase().replace('_', '-')));
         }
         PromptRun run = a.run();
