@@ -85,7 +85,7 @@ public final class Backends {
         if (!name.equals(DJL)) {
             return "backend '" + name + "' is not known: use simd (the default) or djl";
         }
-        return "the DJL backend is not installed: " + djlHome.map(h -> "no djl module jars in " + h).orElse("no DJL folder found")
+        return "the backend 'djl' is not installed: " + djlHome.map(h -> "no djl module jars in " + h).orElse("no DJL folder found")
                 + ". Build it with 'mvn -pl djl -am package -DskipTests' (it lays out djl/target/circuitscope-djl/lib), or point"
                 + " CIRCUITSCOPE_DJL_HOME at a folder of those jars; or use backend simd";
     }

@@ -191,7 +191,16 @@ public final class PromptWorkspace implements AutoCloseable {
         Settings st = settings;
         try {
             Path dir = ModelCache.resolve(fm.model(), documentDir(doc.uri()), roots, st.defaultModel());
-            ModelHandle m = models.get(dir, fm.backend() != null ? fm.backend() : st.backend(), listener::progress);
+            ModelHandle m;
+            ModelCache.ModelProblem backendProblem = null;
+            try {
+                m = models.get(dir, fm.backend() != null ? fm.backend() : st.backend(), listener::progress);
+            } catch (ModelCache.ModelProblem p) {
+                if (p.kind() != ModelCache.ModelProblem.Kind.BACKEND) throw p;
+                // The backend asked for cannot start: the prompt still runs, on simd, and the analysis says why.
+                backendProblem = p;
+                m = models.get(dir, listener::progress);
+            }
             cancel.check();
             boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
             Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null));
@@ -207,7 +216,7 @@ public final class PromptWorkspace implements AutoCloseable {
             } else {
                 run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
             }
-            return new Analysis(doc, fm, run, null);
+            return new Analysis(doc, fm, run, backendProblem);
         } catch (ModelCache.ModelProblem p) {
             return new Analysis(doc, fm, null, p);
         }

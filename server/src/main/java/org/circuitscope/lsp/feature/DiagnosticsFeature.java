@@ -34,10 +34,13 @@ public final class DiagnosticsFeature {
         }
         FrontMatter fm = a.frontMatter();
         for (FrontMatter.Problem p : fm.problems()) out.add(diag(idx, p.start(), p.end(), DiagnosticSeverity.Error, p.message(), "front-matter"));
-        if (a.problem() != null) {
-            // A backend that is asked for and not installed is said where it was asked for (else on the model line).
-            int[] at = keyRange(a.doc().text(), fm, a.problem().kind() == org.circuitscope.engine.ModelCache.ModelProblem.Kind.BACKEND
-                    && fm.backend() != null ? "backend" : "model");
+        if (a.problem() != null && a.problem().kind() == org.circuitscope.engine.ModelCache.ModelProblem.Kind.BACKEND) {
+            // Asked for and not there: said where it was asked for (the front matter's backend line, else the top), once per document.
+            int[] at = fm.backend() != null ? keyRange(a.doc().text(), fm, "backend") : new int[] {0, 0};
+            out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Warning, a.problem().getMessage() + "; this prompt runs on the simd backend",
+                    "backend-not-installed"));
+        } else if (a.problem() != null) {
+            int[] at = keyRange(a.doc().text(), fm, "model");
             out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Error, a.problem().getMessage(), "model-" + a.problem().kind().name().toLowerCase().replace('_', '-')));
         }
         PromptRun run = a.run();
