@@ -116,9 +116,12 @@ public final class Backends {
             Path jar = Path.of(Backends.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (!Files.isRegularFile(jar)) return Optional.empty();
             Path dir = jar.getParent();
-            for (Path c : List.of(dir.resolve("djl/lib"), dir.resolve("../../djl/target/circuitscope-djl/lib").normalize())) {
-                if (Files.isDirectory(c)) return Optional.of(c);
-            }
+            if (Files.isDirectory(dir.resolve("djl/lib"))) return Optional.of(dir.resolve("djl/lib"));
+            // Only the server jar of a checkout (server/target) looks in the checkout's djl module.
+            Path checkout = dir.resolve("../../djl/target/circuitscope-djl/lib").normalize();
+            boolean serverJar = dir.getFileName() != null && dir.getFileName().toString().equals("target") && dir.getParent() != null
+                    && dir.getParent().getFileName() != null && dir.getParent().getFileName().toString().equals("server");
+            if (serverJar && Files.isDirectory(checkout)) return Optional.of(checkout);
         } catch (Exception | LinkageError e) {
             // No code source (an unusual class loader): only the property and the environment name the folder.
         }
