@@ -10,7 +10,8 @@
 #   SHAPES=gpt2-small bench/djl-compare.sh
 #
 # Environment: JAVA_HOME (JDK 25), THREADS (default 2: circuitscope's pool and PyTorch's
-# intra-op threads alike), HEAP (default 12g), WARMUP/RUNS per measurement (default 1/3 for
+# intra-op threads alike), HEAP (default 12g; TinyLlama's weights are 4.4 GB on the heap and as
+# much again in libtorch's memory), TOKENS / BATCH / BATCH_TOKENS (what is measured), WARMUP/RUNS per measurement (default 1/3 for
 # GPT-2 small; TinyLlama runs once with no warm-up unless TL_WARMUP/TL_RUNS say otherwise).
 # On a GPU machine set up per the README's CUDA recipe, the same script measures DJL on CUDA.
 set -euo pipefail
@@ -22,10 +23,10 @@ jar="$root/server/target/circuitscope.jar"
 if [[ ! -d "$lib" || ! -f "$jar" ]]; then
   (cd "$root" && mvn -q -B -pl server,djl -am package -DskipTests >&2)
 fi
-run() { # shape warmup runs
+run() { # shape warmup runs (TOKENS, BATCH, BATCH_TOKENS: what is measured, default 128,1024 / 32 / 128)
   OMP_NUM_THREADS="$threads" "$JAVA_HOME/bin/java" "-Xmx${HEAP:-12g}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -Dcircuitscope.threads="$threads" -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
-    -Dai.djl.offline=true -cp "$jar:$lib/*" org.circuitscope.djl.DjlCompare "$1" 128,1024 32 128 "$2" "$3" 2> >(grep -v WARNING >&2)
+    -Dai.djl.offline=true -cp "$jar:$lib/*" org.circuitscope.djl.DjlCompare "$1" "${TOKENS:-128,1024}" "${BATCH:-32}" "${BATCH_TOKENS:-128}" "$2" "$3" 2> >(grep -v WARNING >&2)
 }
 for shape in ${SHAPES:-gpt2-small tinyllama}; do
   echo "== $shape ==" >&2

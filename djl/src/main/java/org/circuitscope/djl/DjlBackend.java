@@ -110,12 +110,13 @@ public final class DjlBackend implements Backend {
         }
         try (NDManager pass = manager.newSubManager()) {
             DevicePass p = new DevicePass(weights, pass, opt, 0, t, lengths, () -> {});
-            float[] logits = p.run(padded, null, null).logits().toFloatArray();
+            NDArray logits = p.run(padded, null, null).logits();
             List<ActivationCache> out = new ArrayList<>(b);
             for (int i = 0; i < b; i++) {
                 Map<String, Tensor> rec = p.recorded().get(i);
                 Tensor li = rec.get(org.circuitscope.model.HookPoint.LOGITS);
-                if (li == null) li = Tensor.of(Arrays.copyOfRange(logits, i * t * v, (i * t + lengths[i]) * v), lengths[i], v);
+                // Each prompt's own rows straight off the device: the padded [B, t, d_vocab] never lands on the heap.
+                if (li == null) li = Tensor.of(logits.get(i).get(":" + lengths[i]).toFloatArray(), lengths[i], v);
                 out.add(ActivationCache.of(prompts.get(i), rec, li));
             }
             return out;

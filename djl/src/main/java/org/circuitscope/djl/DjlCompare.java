@@ -22,7 +22,8 @@ import org.circuitscope.tensor.Tensor;
  * djl, the median forward pass at each prompt length and for a batch of prompts, and the
  * largest logit difference between the two. Prints one JSON object per measurement.
  *
- * <pre>DjlCompare gpt2-small|tinyllama TOKENS[,TOKENS] BATCH BATCH_TOKENS WARMUP RUNS</pre>
+ * <pre>DjlCompare gpt2-small|tinyllama TOKENS[,TOKENS]|none BATCH BATCH_TOKENS WARMUP RUNS</pre>
+ * (BATCH 0: no batch).
  */
 public final class DjlCompare {
     private DjlCompare() {}
@@ -39,7 +40,7 @@ public final class DjlCompare {
 
     public static void main(String[] args) {
         ModelConfig cfg = shape(args[0]);
-        int[] lengths = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] lengths = args[1].equals("none") ? new int[0] : Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
         int batch = Integer.parseInt(args[2]), batchTokens = Integer.parseInt(args[3]), warmup = Integer.parseInt(args[4]),
                 runs = Integer.parseInt(args[5]);
         long t0 = System.nanoTime();
