@@ -21,8 +21,8 @@ import org.circuitscope.tensor.Tensor;
  * One forward pass on the device over a batch of B prompts, positions [from, t) of each (all
  * padded on the right to t): core's pass ({@code model/Forward}) step for step, in NDArray
  * operations, with the same hook points in the same order. Every array it makes belongs to
- * {@code pass} (an operation's result belongs to its first operand's manager, so each
- * expression starts from a pass array, never from a weight).
+ * {@code pass}, or to a layer's sub-manager while it runs (an operation's result belongs to its
+ * first operand's manager, so each expression starts from an activation, never from a weight).
  *
  * <p>Why right padding needs no mask of its own: attention is causal, so a real position
  * attends only to earlier positions, which are all real; the padded rows compute garbage that
@@ -89,8 +89,14 @@ final class DevicePass {
                 q = new NDArray[layers], z = new NDArray[layers];
         for (int l = 0; l < layers; l++) {
             checkpoint.run();
-            resid = block(l, resid, prefixKeys == null ? null : prefixKeys[l], prefixValues == null ? null : prefixValues[l],
-                    kAll, vAll, k, v, q, z);
+            // A layer's intermediates live in its own manager, freed when the layer ends: DJL frees
+            // nothing before its manager closes, and a whole pass's intermediates would be gigabytes.
+            try (NDManager layer = pass.newSubManager()) {
+                resid.tempAttach(layer); // results take the manager of their first operand: this layer's
+                resid = block(l, resid, prefixKeys == null ? null : prefixKeys[l], prefixValues == null ? null : prefixValues[l],
+                        kAll, vAll, k, v, q, z);
+                for (NDArray kept : new NDArray[] {resid, kAll[l], vAll[l], k[l], v[l], q[l], z[l]}) kept.attach(pass);
+            }
         }
         Normed fin = norm(resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, w.lnFinal);
         NDArray logits = hook(HookPoint.LOGITS, fin.out.matMul(w.wU).add(w.bU), Axes.POS);
@@ -250,7 +256,7 @@ final class DevicePass {
             throw new IllegalStateException("hook on " + name + " must return a tensor of shape " + Arrays.toString(in.shape()));
         }
         if (keep) recorded.get(0).put(name, out);
-        return pass.create(out.data(), x.getShape());
+        return x.getManager().create(out.data(), x.getShape());
     }
 
     /** Prompt b's activation on the heap, its position axes cut to its length (batch axis dropped). */

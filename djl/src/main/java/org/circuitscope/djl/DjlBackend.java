@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.Backend;
+import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.KeyValueCache;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.RunOptions;
@@ -50,7 +51,7 @@ public final class DjlBackend implements Backend {
             DevicePass p = new DevicePass(weights, pass, opt, 0, tokens.length, new int[] {tokens.length}, () -> {});
             DevicePass.Rows rows = p.run(new int[][] {tokens}, null, null);
             Map<String, Tensor> rec = p.recorded().get(0);
-            Tensor logits = rec.containsKey(org.circuitscope.model.HookPoint.LOGITS) ? rec.get(org.circuitscope.model.HookPoint.LOGITS)
+            Tensor logits = rec.containsKey(HookPoint.LOGITS) ? rec.get(HookPoint.LOGITS)
                     : Tensor.of(rows.logits().toFloatArray(), tokens.length, cfg.dVocab());
             return ActivationCache.of(tokens, rec, logits);
         }
@@ -114,7 +115,7 @@ public final class DjlBackend implements Backend {
             List<ActivationCache> out = new ArrayList<>(b);
             for (int i = 0; i < b; i++) {
                 Map<String, Tensor> rec = p.recorded().get(i);
-                Tensor li = rec.get(org.circuitscope.model.HookPoint.LOGITS);
+                Tensor li = rec.get(HookPoint.LOGITS);
                 // Each prompt's own rows straight off the device: the padded [B, t, d_vocab] never lands on the heap.
                 if (li == null) li = Tensor.of(logits.get(i).get(":" + lengths[i]).toFloatArray(), lengths[i], v);
                 out.add(ActivationCache.of(prompts.get(i), rec, li));
