@@ -107,7 +107,7 @@ public final class PromptWorkspace implements AutoCloseable {
         org.circuitscope.tensor.Kernels.warmUpNow();
         analysisPool.execute(() -> {
             try {
-                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), listener::progress);
+                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), st.backend(), listener::progress);
                 // A document, an edit at its end and a read of the new token: the path of a real first hover.
                 String text = "The quick brown fox jumps over the lazy dog. ".repeat(4);
                 boolean bos = m.config().defaultPrependBos();
@@ -206,7 +206,16 @@ public final class PromptWorkspace implements AutoCloseable {
         Settings st = settings;
         try {
             Path dir = ModelCache.resolve(fm.model(), documentDir(doc.uri()), roots, st.defaultModel());
-            ModelHandle m = models.get(dir, listener::progress);
+            ModelHandle m;
+            ModelCache.ModelProblem backendProblem = null;
+            try {
+                m = models.get(dir, fm.backend() != null ? fm.backend() : st.backend(), listener::progress);
+            } catch (ModelCache.ModelProblem p) {
+                if (p.kind() != ModelCache.ModelProblem.Kind.BACKEND) throw p;
+                // The backend asked for cannot start: the prompt still runs, on simd, and the analysis says why.
+                backendProblem = p;
+                m = models.get(dir, listener::progress);
+            }
             cancel.check();
             DocumentSaes saes = saes(doc, fm, m, st);
             boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
@@ -224,7 +233,7 @@ public final class PromptWorkspace implements AutoCloseable {
             } else {
                 run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly, onCards);
             }
-            return new Analysis(doc, fm, run, null, false, saes);
+            return new Analysis(doc, fm, run, backendProblem, false, saes);
         } catch (ModelCache.ModelProblem p) {
             return new Analysis(doc, fm, null, p);
         }

@@ -14,7 +14,7 @@ import java.util.List;
  * @param annotationMode inlay hints shown unless the front matter says otherwise
  * @param topK           predictions listed in hovers and offered as completions
  * @param memoryBudgetMb activations kept per document before derived ones are dropped and recomputed on demand
- * @param backend        forward-pass backend ("simd" for now; kept for the DJL backend)
+ * @param backend        forward-pass backend, "simd" or "djl" (a prompt's front matter {@code backend:} wins; default {@code CIRCUITSCOPE_BACKEND}, else simd)
  * @param saes           sparse-autoencoder folders used when a prompt's front matter names none: each an SAE
  *                       folder or a folder of them (absolute, or relative to a workspace root)
  * @param scanDir        corpus scan directory used when a prompt's front matter names none (null: none)
@@ -31,12 +31,12 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
     }
 
     public static final String SECTION = "circuitscope";
-    /** The Vector API backend in core, the only one this build has. */
+    /** The Vector API backend in core. */
     public static final String SIMD = "simd";
 
     public static Settings defaults() {
         return new Settings(System.getProperty("circuitscope.defaultModel", System.getenv("CIRCUITSCOPE_MODEL")),
-                AnnotationMode.SURPRISAL, 5, 256, SIMD);
+                AnnotationMode.SURPRISAL, 5, 256, Backends.defaultName());
     }
 
     public long memoryBudgetBytes() { return memoryBudgetMb * 1024L * 1024L; }
@@ -52,7 +52,7 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
                 mode == null ? annotationMode : mode,
                 Math.max(1, Math.min(100, num(o, "topK", topK))),
                 Math.max(16, num(o, "memoryBudgetMb", memoryBudgetMb)),
-                str(o, "backend", backend), strings(o, "saes", saes), blankToNull(str(o, "scanDir", scanDir)));
+                Backends.normalise(str(o, "backend", backend)), strings(o, "saes", saes), blankToNull(str(o, "scanDir", scanDir)));
     }
 
     private static String blankToNull(String s) {

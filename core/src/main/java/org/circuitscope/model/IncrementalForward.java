@@ -48,14 +48,14 @@ public final class IncrementalForward {
             Forward.check(model.config(), tokens, from);
             kv.begin(from, tokens.length);
             // An edit's earlier rows are only in the cache: only a pass from 0 records activations.
-            Recorder rec = from == 0 ? new Recorder(new RunOptions(names.and(n -> !n.equals(HookPoint.LOGITS)), Map.of())) : Recorder.none();
+            RunOptions opt = from == 0 ? new RunOptions(names.and(n -> !n.equals(HookPoint.LOGITS)), Map.of()) : RunOptions.none();
+            Map<String, Tensor> stored = Map.of();
             if (from < tokens.length) { // else only a shortened prompt: every row is an old one
-                new Forward(model.weights(), from, tokens.length, new PassMemory.Cache(kv, from, pending), rec,
-                        checkpoint == null ? () -> {} : checkpoint).run(tokens);
+                stored = model.backend().extend(new KeyValueCache.Writer(kv, from, pending), tokens, opt, checkpoint == null ? () -> {} : checkpoint);
                 kv.scoreNewRows(from, tokens);
             }
             kv.commit(tokens);
-            return rec.stored();
+            return stored;
         } finally {
             kv.writer.unlock();
         }
