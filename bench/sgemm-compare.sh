@@ -1,54 +1,86 @@
 #!/usr/bin/env bash
-# Times float32 C = A·B at GPT-2-small shapes in PyTorch (torch.mm on OpenBLAS, 2 threads) and
-# in our Kernels.gemm (GemmTimer, median of N runs) in one go, and prints both with the ratio.
+# Times float32 C = A·B at the model's shapes: our Kernels.gemm beside OpenBLAS's cblas_sgemm (the
+# library Debian's torch.mm calls), both in one JVM, call by call (GemmTimer: our warm-up, the
+# scalar start included, is never timed), on 2 threads and on 1, at two widths:
+#   AVX-512: ours at the CPU's widest vectors       beside OPENBLAS_CORETYPE=SkylakeX
+#   AVX2:    ours at -Dcircuitscope.vectorBits=256  beside OPENBLAS_CORETYPE=Haswell
+# and writes the table, the raw lines, the machine (lscpu), the load average before and after and
+# the commit to bench/results/sgemm-<UTC time>-<commit>/. JMH=1 also runs MatmulBenchmark (ours and
+# OpenBLAS, -rf json) for every width and thread count into the same folder.
 #
-# Needs: `apt-get install -y python3-torch libopenblas0-pthread` (Debian torch links the system
-# BLAS, OpenBLAS with those packages) and `mvn -q install -DskipTests` (bench/target/benchmarks.jar).
-# Debian's OpenBLAS 0.3.21 picks its AVX2 "Haswell" kernels on Zen 5; OPENBLAS_CORETYPE=SkylakeX
-# in the environment makes it use the AVX-512 ones (about twice as fast per core), for the
-# stricter comparison.
-# Usage: [OPENBLAS_CORETYPE=SkylakeX] bench/sgemm-compare.sh [runs] [extra JVM args, e.g. -Dcircuitscope.simd=false]
+# Needs: `apt-get install -y libopenblas0-pthread` and bench/target/benchmarks.jar
+# (`mvn -q -pl bench -am package -DskipTests`).
+# Usage: bench/sgemm-compare.sh [runs=15] [m,k,n ...]
+#   env: THREADS="2 1"  WIDTHS="512 256"  JMH=1  JMH_OPTS="-wi 2 -i 3 -w 1 -r 1"
+#        OPENBLAS=/path/libopenblas.so.0  OUT=folder (default bench/results/sgemm-…)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS="${1:-10}"
+RUNS="${1:-15}"
 shift || true
+SHAPES="${*:-1024,768,768 1024,768,3072 1024,3072,768 1024,768,2304 128,768,50257 1024,2048,2048 1024,2048,256 1024,2048,5632 1024,5632,2048 128,2048,32000}"
+THREADS="${THREADS:-2 1}"
+WIDTHS="${WIDTHS:-512 256}"
+JMH_OPTS="${JMH_OPTS:--wi 2 -i 3 -w 1 -r 1}"
+OPENBLAS="${OPENBLAS:-/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0}"
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 JAR=bench/target/benchmarks.jar
-SHAPES="1024,768,768 1024,768,3072 1024,3072,768 1024,768,2304 128,768,50257"
-# The python3 on PATH may be a pyenv one without torch; Debian's torch lives under /usr/bin.
-PY=/usr/bin/python3
-[ -f "$JAR" ] || { echo "missing $JAR: run 'mvn -q install -DskipTests' first" >&2; exit 1; }
-"$PY" -c 'import torch' 2>/dev/null || { echo "no torch for $PY: apt-get install -y python3-torch libopenblas0-pthread" >&2; exit 1; }
+[ -f "$JAR" ] || { echo "missing $JAR: run 'mvn -q -pl bench -am package -DskipTests' first" >&2; exit 1; }
+[ -f "$OPENBLAS" ] || { echo "no OpenBLAS at $OPENBLAS: apt-get install -y libopenblas0-pthread (or OPENBLAS=path)" >&2; exit 1; }
 
-torch_out=$(OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 "$PY" - "$RUNS" $SHAPES <<'PY'
-import sys, time, statistics, torch
-torch.set_num_threads(2)
-runs = int(sys.argv[1])
-for s in sys.argv[2:]:
-    m, k, n = map(int, s.split(","))
-    g = torch.Generator().manual_seed(1)
-    a = torch.randn(m, k, generator=g, dtype=torch.float32)
-    b = torch.randn(k, n, generator=g, dtype=torch.float32)
-    c = torch.empty(m, n, dtype=torch.float32)
-    t_end = time.perf_counter() + 1.0
-    w = 0
-    while w < 3 or (time.perf_counter() < t_end and w < 50):
-        torch.mm(a, b, out=c); w += 1
-    ts = []
-    for _ in range(runs):
-        t0 = time.perf_counter(); torch.mm(a, b, out=c); ts.append(time.perf_counter() - t0)
-    ms = statistics.median(ts) * 1e3
-    best = min(ts) * 1e3
-    print(m, k, n, f"{ms:.3f}", f"{2.0*m*n*k/(ms*1e6):.1f}", f"{best:.3f}", f"{2.0*m*n*k/(best*1e6):.1f}")
-PY
-)
-ours_out=$("$JAVA" --add-modules jdk.incubator.vector -Xmx4g "$@" -cp "$JAR" org.circuitscope.bench.GemmTimer "$RUNS" $SHAPES 2>/dev/null)
+COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core bench || echo -dirty)"
+OUT="${OUT:-bench/results/sgemm-$(date -u +%Y%m%dT%H%MZ)-$COMMIT}"
+mkdir -p "$OUT"
+{
+    echo "commit: $COMMIT"
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, L2 $(lscpu | sed -n 's/^L2 cache: *//p'), avx512f: $(grep -q avx512f /proc/cpuinfo && echo yes || echo no)"
+    echo "java: $("$JAVA" -version 2>&1 | head -1)"
+    echo "openblas: $(readlink -f "$OPENBLAS")"
+    echo "runs: $RUNS (median of alternating calls, ours and OpenBLAS in one JVM)"
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/machine.txt"
 
-echo "torch $("$PY" -c 'import torch; print(torch.__version__)') threads=2 OpenBLAS core=$(OPENBLAS_VERBOSE=2 "$PY" -c 'import torch; torch.ones(64,64)@torch.ones(64,64)' 2>&1 | sed -n 's/^Core: //p') | ours: $(echo "$ours_out" | grep '^#' | sed 's/# kernels: //') | median of $RUNS runs"
-echo "(median = median of the runs; best = fastest run, less sensitive to other load on the machine)"
-printf "%-16s %9s %9s %9s %9s %7s | %9s %9s %7s\n" "m,k,n" "torch ms" "torch GF" "ours ms" "ours GF" "ratio" "best tGF" "best oGF" "ratio"
-paste <(echo "$torch_out") <(echo "$ours_out" | grep -v '^#') | while read -r m k n tms tgf _ tbgf _ _ _ oms ogf _ obgf; do
-    printf "%-16s %9s %9s %9s %9s %7s | %9s %9s %7s\n" "$m,$k,$n" "$tms" "$tgf" "$oms" "$ogf" \
-        "$(awk -v o="$ogf" -v t="$tgf" 'BEGIN{printf "%.2f", o/t}')" "$tbgf" "$obgf" \
-        "$(awk -v o="$obgf" -v t="$tbgf" 'BEGIN{printf "%.2f", o/t}')"
+core_for() { [ "$1" = 512 ] && echo SkylakeX || echo Haswell; }
+has_width() { [ "$1" != 512 ] || grep -q avx512f /proc/cpuinfo; }
+
+for w in $WIDTHS; do
+    has_width "$w" || { echo "# no AVX-512 on this CPU: skipping width 512" | tee -a "$OUT/machine.txt"; continue; }
+    for t in $THREADS; do
+        echo "width $w, $t thread(s) ..." >&2
+        OPENBLAS_CORETYPE="$(core_for "$w")" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" \
+            "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx6g \
+            -Dcircuitscope.threads="$t" -Dcircuitscope.vectorBits="$w" -Dcircuitscope.bench.openblas="$OPENBLAS" \
+            -cp "$JAR" org.circuitscope.bench.GemmTimer "$RUNS" $SHAPES 2>/dev/null > "$OUT/raw-$w-bit-$t-thread.txt"
+        if [ "${JMH:-0}" = 1 ]; then
+            OPENBLAS_CORETYPE="$(core_for "$w")" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" \
+                "$JAVA" -jar "$JAR" MatmulBenchmark $JMH_OPTS -p shape="$(echo "$SHAPES" | tr ', ' 'x,')" \
+                -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g -Dcircuitscope.threads=$t -Dcircuitscope.vectorBits=$w -Dcircuitscope.bench.openblas=$OPENBLAS" \
+                -rf json -rff "$OUT/jmh-$w-bit-$t-thread.json" > "$OUT/jmh-$w-bit-$t-thread.log" 2>&1
+        fi
+    done
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+
+# One row per width and shape; per thread count OpenBLAS and ours in GFLOP/s (medians) and the
+# ratio ours/OpenBLAS of the medians and of the fastest runs.
+{
+    cat "$OUT/machine.txt"
+    for w in $WIDTHS; do
+        has_width "$w" || continue
+        echo
+        echo "## $w bit: ours ($(sed -n 's/^# kernels: //p' "$OUT/raw-$w-bit-$(echo $THREADS | cut -d' ' -f1)-thread.txt"))"
+        header="$(printf '%-16s' 'm,k,n')"
+        for t in $THREADS; do header+="$(printf ' | %dt: %8s %8s %6s %6s' "$t" 'BLAS GF' 'ours GF' 'ratio' 'best')"; done
+        echo "$header"
+        for s in $SHAPES; do
+            read -r m k n <<< "$(echo "$s" | tr ',' ' ')"
+            row="$(printf '%-16s' "$s")"
+            for t in $THREADS; do
+                row+="$(awk -v m="$m" -v k="$k" -v n="$n" -v t="$t" '$1==m && $2==k && $3==n {
+                    printf " | %dt: %8.1f %8.1f %6.2f %6.2f", t, $8, $5, $5/$8, $6/$9 }' "$OUT/raw-$w-bit-$t-thread.txt")"
+            done
+            echo "$row"
+        done
+    done
+} | tee "$OUT/table.txt"
+echo "written to $OUT" >&2

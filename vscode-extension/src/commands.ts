@@ -20,6 +20,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Serve
     reg(Palette.compositionScores, () => c.withPrompt(e => pictures.draw(Command.compositionScores, { uri: client.uri(e.document) })));
     reg(Palette.ablate, () => c.ablate());
     reg(Palette.featureCard, () => c.featureCard());
+    reg(Palette.scanExamples, () => c.scanExamples());
     reg(Palette.restartServer, () => client.restart());
 }
 
@@ -61,6 +62,18 @@ class PaletteCommands {
             if (!picked) return;
             const uri = this.client.uri(e.document);
             await this.pictures.draw(Command.attentionPattern, picked.head === 'all' ? { uri, layer: picked.layer } : { uri, layer: picked.layer, head: picked.head.head });
+        });
+    }
+
+    /** Asks for a head or an MLP neuron and shows its top examples in the corpus scan the prompt names. */
+    scanExamples(): Promise<unknown> {
+        return this.withPrompt(async e => {
+            const written = await vscode.window.showInputBox({
+                title: 'Circuitscope: corpus examples', prompt: 'A head (L1H0 or 1.0) or an MLP neuron (L0N42), from the scan in circuitscope.scanDir or the front matter\'s scan:',
+                placeHolder: 'L1H0', validateInput: v => scanUnit(v) ? undefined : 'write a head as L1H0 or 1.0, or a neuron as L0N42',
+            });
+            const unit = written === undefined ? undefined : scanUnit(written);
+            if (unit) await this.pictures.draw(Command.scanExamples, { uri: this.client.uri(e.document), ...unit });
         });
     }
 
@@ -126,4 +139,12 @@ async function pickHead(rows: HeadRow[], allowAll: boolean): Promise<HeadRow | '
     if (allowAll) items.unshift({ label: 'All heads', description: `${rows.length} heads side by side` });
     const pick = await vscode.window.showQuickPick(items, { title: 'Circuitscope: head', placeHolder: 'Choose a head' });
     return pick ? pick.row ?? 'all' : undefined;
+}
+
+/** "L1H0" / "1.0" → a head, "L0N42" → a neuron (the server checks both against the model). */
+export function scanUnit(text: string): { head: string } | { neuron: string } | undefined {
+    const s = text.trim();
+    if (/^L?\d+[H.]\d+$/i.test(s)) return { head: s };
+    if (/^L\d+N\d+$/i.test(s)) return { neuron: s };
+    return undefined;
 }

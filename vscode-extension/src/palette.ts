@@ -11,6 +11,7 @@ export const Palette = {
     logitLens: 'circuitscope.ui.logitLens',
     compositionScores: 'circuitscope.ui.compositionScores',
     featureCard: 'circuitscope.ui.featureCard',
+    scanExamples: 'circuitscope.ui.scanExamples',
     restartServer: 'circuitscope.ui.restartServer',
 } as const;
 

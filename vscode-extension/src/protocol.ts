@@ -46,6 +46,8 @@ export const Command = {
     termImportance: 'circuitscope.termImportance',
     /** One sparse-autoencoder feature on the document (drawn by the server). */
     featureCard: 'circuitscope.featureCard',
+    /** A corpus scan's top examples of a head or MLP neuron (drawn by the server). */
+    scanExamples: 'circuitscope.scanExamples',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -75,6 +77,8 @@ export interface AblateParams extends DocumentParams { heads?: string[]; mean?: 
 
 /** A feature as `<sae>:<index>` (the SAE's folder name and the feature's index). */
 export interface FeatureParams extends DocumentParams { feature: string }
+/** One unit of the scan the document names: `head` as "1.0" / "L1H0", or `neuron` as "0.42" / "L0N42". */
+export type ScanExamplesParams = DocumentParams & ({ head: string } | { neuron: string });
 
 // ---------------------------------------------------------------- results
 
@@ -240,6 +244,7 @@ export interface CommandTypes {
     [Command.predict]: { params: DocumentParams; result: PredictResult };
     [Command.termImportance]: { params: DocumentParams; result: unknown };
     [Command.featureCard]: { params: FeatureParams; result: unknown };
+    [Command.scanExamples]: { params: ScanExamplesParams; result: unknown };
 }
 
 export type ParamsOf<C extends CommandId> = CommandTypes[C]['params'];

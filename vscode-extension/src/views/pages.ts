@@ -18,6 +18,7 @@ const NAMES: { [C in ViewCommand]: string } = {
     [Command.compositionScores]: 'Composition scores',
     [Command.termImportance]: 'Term importance',
     [Command.featureCard]: 'Feature',
+    [Command.scanExamples]: 'Corpus examples',
 };
 
 /** Every command with a picture. */

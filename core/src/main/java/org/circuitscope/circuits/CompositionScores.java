@@ -78,8 +78,16 @@ public final class CompositionScores {
     }
 
     /** Q, K and V composition scores of every head pair. */
-    public static Result all(Weights w) {
+    public static Result all(Weights w) { return all(w, WorkProgress.NONE); }
+
+    /**
+     * Q, K and V composition scores of every head pair, reporting each earlier layer done. Large
+     * models go through {@link CompositionProducts} (float32 on the SIMD kernels); small ones stay
+     * in float64 here, as the reference the fast path is tested against.
+     */
+    public static Result all(Weights w, WorkProgress progress) {
         ModelConfig c = w.config();
+        if ((long) c.dModel() * c.dHead() * c.dHead() * c.nHeads() >= FactoredMatrix.SIMD_PRODUCT) return CompositionProducts.all(w, progress);
         int nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead();
         // Per head: G_L = W_Vᵀ W_V and the Gram of each right factor B₂, with the norms.
         DMatrixRMaj[][] gv = new DMatrixRMaj[nl][nh], gk = new DMatrixRMaj[nl][nh], gq = new DMatrixRMaj[nl][nh], go = new DMatrixRMaj[nl][nh];
@@ -104,20 +112,15 @@ public final class CompositionScores {
                 DMatrixRMaj mq = FactoredMatrix.mult(o1, stacked(c, w.layer(l2).attn().wQ(), false));
                 DMatrixRMaj mk = FactoredMatrix.mult(o1, stacked(c, w.layer(l2).attn().wK(), true));
                 DMatrixRMaj mv = FactoredMatrix.mult(o1, stacked(c, w.layer(l2).attn().wV(), true));
-                if ((long) c.dModel() * dh * dh * nh < FactoredMatrix.SIMD_PRODUCT) {
-                    for (int h1 = 0; h1 < nh; h1++) {
-                        for (int h2 = 0; h2 < nh; h2++) {
-                            q[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mq, h1, h2, dh), gk[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
-                            k[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mk, h1, h2, dh), gq[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
-                            v[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mv, h1, h2, dh), go[l2][h2], normOv[l1][h1] * normOv[l2][h2]);
-                        }
+                for (int h1 = 0; h1 < nh; h1++) {
+                    for (int h2 = 0; h2 < nh; h2++) {
+                        q[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mq, h1, h2, dh), gk[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
+                        k[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mk, h1, h2, dh), gq[l2][h2], normOv[l1][h1] * normQk[l2][h2]);
+                        v[l1][h1][l2][h2] = ratio(gv[l1][h1], block(mv, h1, h2, dh), go[l2][h2], normOv[l1][h1] * normOv[l2][h2]);
                     }
-                } else {
-                    ratios(gv[l1], mq, gk[l2], normOv[l1], normQk[l2], q[l1], l2, dh);
-                    ratios(gv[l1], mk, gq[l2], normOv[l1], normQk[l2], k[l1], l2, dh);
-                    ratios(gv[l1], mv, go[l2], normOv[l1], normOv[l2], v[l1], l2, dh);
                 }
             }
+            if (l1 + 1 < nl) progress.advance(l1 + 1, nl - 1);
         }
         return new Result(q, k, v);
     }
@@ -130,6 +133,15 @@ public final class CompositionScores {
         if (samples <= 0) throw new IllegalArgumentException("baseline needs at least one sample, got " + samples);
         SplittableRandom rnd = new SplittableRandom(seed);
         double sum = 0;
+        if ((long) dModel * dHead * dHead >= FactoredMatrix.SIMD_PRODUCT) {
+            // Same draws in the same order, scored through float32 Grams on the SIMD kernels.
+            for (int s = 0; s < samples; s++) {
+                float[] x1 = gaussian(rnd, dModel * dHead), y1 = gaussian(rnd, dHead * dModel);
+                float[] x2 = gaussian(rnd, dModel * dHead), y2 = gaussian(rnd, dHead * dModel);
+                sum += gramScore(x1, y1, x2, y2, dModel, dHead);
+            }
+            return sum / samples;
+        }
         for (int s = 0; s < samples; s++) {
             FactoredMatrix left = new FactoredMatrix(gaussian(rnd, dModel, dHead), gaussian(rnd, dHead, dModel));
             FactoredMatrix right = new FactoredMatrix(gaussian(rnd, dModel, dHead), gaussian(rnd, dHead, dModel));
@@ -140,6 +152,48 @@ public final class CompositionScores {
 
     /** The baseline for a model's shapes with this project's default draw (64 samples, seed 0). */
     public static double baseline(ModelConfig c) { return baseline(c.dModel(), c.dHead(), 64, 0); }
+
+    private static float[] gaussian(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rnd.nextGaussian();
+        return x;
+    }
+
+    /**
+     * {@link #score} of X₁Y₁ and X₂Y₂ (X [d, k], Y [k, d]) as ‖X₁Y₁X₂Y₂‖² = trace(G_X₁·M·G_Y₂·Mᵀ)
+     * with M = Y₁X₂, over ‖X₁Y₁‖² = ⟨G_X₁, G_Y₁⟩ and ‖X₂Y₂‖² = ⟨G_X₂, G_Y₂⟩ (G_X = XᵀX, G_Y = YYᵀ).
+     */
+    private static double gramScore(float[] x1, float[] y1, float[] x2, float[] y2, int d, int k) {
+        Kernels kern = Kernels.get();
+        float[] gx1 = new float[k * k], gy1 = new float[k * k], gx2 = new float[k * k], gy2 = new float[k * k], m = new float[k * k];
+        kern.gemm(true, false, k, k, d, x1, 0, k, x1, 0, k, gx1, 0, k, false);
+        kern.gemm(false, true, k, k, d, y1, 0, d, y1, 0, d, gy1, 0, k, false);
+        kern.gemm(true, false, k, k, d, x2, 0, k, x2, 0, k, gx2, 0, k, false);
+        kern.gemm(false, true, k, k, d, y2, 0, d, y2, 0, d, gy2, 0, k, false);
+        kern.gemm(false, false, k, k, d, y1, 0, d, x2, 0, k, m, 0, k, false);
+        double norms = Math.sqrt(Math.max(0, dot(gx1, gy1)) * Math.max(0, dot(gx2, gy2)));
+        if (norms == 0) return 0;
+        // trace(A·Bᵀ) = ⟨A, B⟩ with A = G_X₁·M and B = M·G_Y₂ (G_Y₂ symmetric).
+        double[] a = new double[k * k], b = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            for (int p = 0; p < k; p++) {
+                double g = gx1[i * k + p], mm = m[i * k + p];
+                for (int j = 0; j < k; j++) {
+                    a[i * k + j] += g * m[p * k + j];
+                    b[i * k + j] += mm * gy2[p * k + j];
+                }
+            }
+        }
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return Math.sqrt(Math.max(0, s)) / norms;
+    }
+
+    private static double dot(float[] x, float[] y) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) s += (double) x[i] * y[i];
+        return s;
+    }
 
     private static DMatrixRMaj gaussian(SplittableRandom rnd, int rows, int cols) {
         DMatrixRMaj m = new DMatrixRMaj(rows, cols);
@@ -154,41 +208,6 @@ public final class CompositionScores {
         double s = 0;
         for (int i = 0; i < x.data.length; i++) s += x.data[i] * y.data[i];
         return Math.sqrt(Math.max(0, s)) / norms;
-    }
-
-    /**
-     * {@link #ratio} for every head pair of two layers at once, in float32 on the SIMD kernels:
-     * X = blockdiag(G_L)·M and Y = M·blockdiag(G_R) are 2·n_heads products of d_head × d_head by
-     * d_head × n_heads·d_head, and pair (h1, h2)'s trace is the sum of X∘Y over its block.
-     * {@code out[h1][l2][h2]} receives the scores.
-     */
-    private static void ratios(DMatrixRMaj[] gl, DMatrixRMaj m, DMatrixRMaj[] gr, double[] normL, double[] normR,
-                               double[][][] out, int l2, int dh) {
-        int nh = gl.length, w = nh * dh;
-        float[] mf = new float[w * w], x = new float[w * w], y = new float[w * w], g = new float[dh * dh];
-        for (int i = 0; i < mf.length; i++) mf[i] = (float) m.data[i];
-        Kernels kern = Kernels.get();
-        for (int h = 0; h < nh; h++) {
-            // Rows h of X: G_L[h]·M[rows h]; columns h of Y: M[:, cols h]·G_R[h].
-            toFloat(gl[h], g);
-            kern.gemm(false, false, dh, w, dh, g, 0, dh, mf, h * dh * w, w, x, h * dh * w, w, false);
-            toFloat(gr[h], g);
-            kern.gemm(false, false, w, dh, dh, mf, h * dh, w, g, 0, dh, y, h * dh, w, false);
-        }
-        for (int h1 = 0; h1 < nh; h1++) {
-            for (int h2 = 0; h2 < nh; h2++) {
-                double norms = normL[h1] * normR[h2], s = 0;
-                for (int i = 0; i < dh; i++) {
-                    int row = (h1 * dh + i) * w + h2 * dh;
-                    for (int j = 0; j < dh; j++) s += (double) x[row + j] * y[row + j];
-                }
-                out[h1][l2][h2] = norms == 0 ? 0 : Math.sqrt(Math.max(0, s)) / norms;
-            }
-        }
-    }
-
-    private static void toFloat(DMatrixRMaj m, float[] out) {
-        for (int i = 0; i < m.data.length; i++) out[i] = (float) m.data[i];
     }
 
     private static DMatrixRMaj block(DMatrixRMaj m, int h1, int h2, int dh) {

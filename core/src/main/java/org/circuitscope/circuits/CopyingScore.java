@@ -24,8 +24,12 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public final class CopyingScore {
     private CopyingScore() {}
 
-    /** Vocabulary rows per block when forming the d_model × d_model products (bounds the float64 copies). */
-    private static final int CHUNK = 2048;
+    /**
+     * Vocabulary rows per block when forming the d_model × d_model products: bounds the copies,
+     * and keeps each kernel call short, so that calls begun on the scalar kernels of a fresh JVM
+     * (see {@code Kernels}) end soon and the rest run on the SIMD ones.
+     */
+    private static final int CHUNK = 512;
 
     /** OV copying scores [layer][head]. */
     public static double[][] ov(Weights w) { return scores(ovEigenvalues(w)); }
@@ -34,16 +38,61 @@ public final class CopyingScore {
     public static double[][] qk(Weights w) { return scores(qkEigenvalues(w)); }
 
     /** Eigenvalues [layer][head][d_head] as {re, im} of each head's full OV circuit (its nonzero ones, from the d_head core). */
-    public static double[][][][] ovEigenvalues(Weights w) {
-        DMatrixRMaj g = unembedTimesEmbed(w);
+    public static double[][][][] ovEigenvalues(Weights w) { return ovEigenvalues(w, WorkProgress.NONE); }
+
+    /** {@link #ovEigenvalues(Weights)}, reporting the vocabulary blocks of G_UE and then the layers. */
+    public static double[][][][] ovEigenvalues(Weights w, WorkProgress progress) {
+        DMatrixRMaj g = vocabProduct(w, true, progress);
+        if (large(w.config())) return cores(w, g, true, progress);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wv(w, l, h), FactoredMatrix.mult(HeadCircuits.wo(w, l, h), g)));
     }
 
     /** Eigenvalues of each head's full QK circuit, likewise. */
-    public static double[][][][] qkEigenvalues(Weights w) {
-        DMatrixRMaj g = embedGram(w);
+    public static double[][][][] qkEigenvalues(Weights w) { return qkEigenvalues(w, WorkProgress.NONE); }
+
+    /** {@link #qkEigenvalues(Weights)}, reporting the vocabulary blocks of G_EE and then the layers. */
+    public static double[][][][] qkEigenvalues(Weights w, WorkProgress progress) {
+        DMatrixRMaj g = vocabProduct(w, false, progress);
+        if (large(w.config())) return cores(w, g, false, progress);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wq(w, l, h),
                 FactoredMatrix.mult(CommonOps_DDRM.transpose(HeadCircuits.wk(w, l, h), null), g)));
+    }
+
+    /** Whether a head's d_head × d_model × d_model product is large enough for the float32 path (as {@link FactoredMatrix#mult}). */
+    private static boolean large(ModelConfig c) { return (long) c.dHead() * c.dModel() * c.dModel() >= FactoredMatrix.SIMD_PRODUCT; }
+
+    /**
+     * Every head's eigenvalues from its d_head × d_head core on the SIMD kernels: OV's
+     * (W_O·G_UE)·W_V, with W_O·G_UE one [n_heads·d_head, d_model] product per layer; QK's
+     * (W_Kᵀ·G_EE)·W_Q, with W_Kᵀ·G_EE one product per key/value head. The eigenvalues of each
+     * core are found in float64.
+     */
+    private static double[][][][] cores(Weights w, DMatrixRMaj g, boolean ov, WorkProgress progress) {
+        ModelConfig c = w.config();
+        int d = c.dModel(), dh = c.dHead(), nh = c.nHeads(), nkv = c.nKeyValueHeads();
+        Kernels kern = Kernels.get();
+        float[] gf = new float[d * d];
+        for (int i = 0; i < gf.length; i++) gf[i] = (float) g.data[i];
+        float[] x = new float[(ov ? nh : nkv) * dh * d], core = new float[dh * dh];
+        double[][][][] out = new double[c.nLayers()][nh][][];
+        for (int l = 0; l < c.nLayers(); l++) {
+            var a = w.layer(l).attn();
+            if (ov) {
+                kern.gemm(false, false, nh * dh, d, d, a.wO().data(), 0, d, gf, 0, d, x, 0, d, false);
+            } else {
+                kern.gemmBatched(nkv, true, false, dh, d, d, a.wK().data(), 0, dh, d * dh, gf, 0, d, 0, x, 0, d, dh * d, false);
+            }
+            for (int h = 0; h < nh; h++) {
+                int kv = c.keyValueHead(h);
+                float[] right = ov ? a.wV().data() : a.wQ().data();
+                kern.gemm(false, false, dh, dh, d, x, (ov ? h : kv) * dh * d, d, right, (ov ? kv : h) * d * dh, dh, core, 0, dh, false);
+                double[] m = new double[dh * dh];
+                for (int i = 0; i < m.length; i++) m[i] = core[i];
+                out[l][h] = FactoredMatrix.eigenvalues(new DMatrixRMaj(dh, dh, true, m));
+            }
+            progress.advance(blocks(c) + l + 1, blocks(c) + c.nLayers());
+        }
+        return out;
     }
 
     private interface Circuit { FactoredMatrix of(int layer, int head); }
@@ -68,12 +117,15 @@ public final class CopyingScore {
     }
 
     /** G_UE = W_U·W_E, d_model × d_model, summed over the vocabulary in blocks. */
-    static DMatrixRMaj unembedTimesEmbed(Weights w) { return vocabProduct(w, true); }
+    static DMatrixRMaj unembedTimesEmbed(Weights w) { return vocabProduct(w, true, WorkProgress.NONE); }
 
     /** G_EE = W_Eᵀ·W_E, d_model × d_model. */
-    static DMatrixRMaj embedGram(Weights w) { return vocabProduct(w, false); }
+    static DMatrixRMaj embedGram(Weights w) { return vocabProduct(w, false, WorkProgress.NONE); }
 
-    private static DMatrixRMaj vocabProduct(Weights w, boolean unembedLeft) {
+    /** Units of progress of a vocabulary product: its blocks of {@link #CHUNK} rows. */
+    private static int blocks(ModelConfig c) { return (c.dVocab() + CHUNK - 1) / CHUNK; }
+
+    private static DMatrixRMaj vocabProduct(Weights w, boolean unembedLeft, WorkProgress progress) {
         ModelConfig c = w.config();
         int d = c.dModel(), v = c.dVocab();
         float[] we = w.wE().data(), wu = w.wU().data();
@@ -95,6 +147,7 @@ public final class CopyingScore {
             // One chunk's leftᵀ·W_E in float32 on the SIMD kernels; the chunks add up in float64.
             Kernels.get().gemm(true, false, d, d, n, unembedLeft ? left : we, unembedLeft ? 0 : t0 * d, d, we, t0 * d, d, part, 0, d, false);
             for (int i = 0; i < part.length; i++) g.data[i] += part[i];
+            progress.advance(t0 / CHUNK + 1, blocks(c) + (large(c) ? c.nLayers() : 0));
         }
         return g;
     }

@@ -64,6 +64,8 @@ public final class GradientAttribution {
                          double completenessError, List<TokenAttribution> tokens) {}
 
     public static Result compute(Transformer model, int[] tokens, int pos, int target, Method method, int steps) {
+        // The backward pass is core's Java one: the forward it differentiates runs on simd too, whatever the backend.
+        model = model.simd();
         if (pos < 0 || pos >= tokens.length) throw new IllegalArgumentException("position " + pos + " is outside the prompt [0, " + tokens.length + ")");
         if (target < 0 || target >= model.config().dVocab()) throw new IllegalArgumentException("target id " + target + " is outside the vocabulary");
         if (method == Method.INTEGRATED_GRADIENTS && (steps < 1 || steps > MAX_STEPS)) {

@@ -1,7 +1,10 @@
 package org.circuitscope.circuits;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.circuitscope.model.ActivationCache;
+import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.RunOptions;
@@ -66,25 +69,49 @@ public final class HeadDetectors {
      * from [0, d_vocab) excluding {@code bos}; seeded, so the figure is repeatable.
      */
     public static double[][] inductionOnRepeatedTokens(Transformer model, int bos, int sequences, int length, long seed) {
+        return inductionOnRepeatedTokens(model, bos, sequences, length, seed, WorkProgress.NONE);
+    }
+
+    /** {@link #inductionOnRepeatedTokens(Transformer, int, int, int, long)}, reporting each sequence run. */
+    public static double[][] inductionOnRepeatedTokens(Transformer model, int bos, int sequences, int length, long seed, WorkProgress progress) {
         ModelConfig cfg = model.config();
         if (2 * length + 1 > cfg.nCtx()) throw new IllegalArgumentException("2 × " + length + " + 1 tokens exceed n_ctx " + cfg.nCtx());
         SplittableRandom rnd = new SplittableRandom(seed);
         double[][] sum = new double[cfg.nLayers()][cfg.nHeads()];
+        int last = cfg.nLayers() - 1;
         for (int s = 0; s < sequences; s++) {
             int[] tokens = repeatedRandomTokens(rnd, cfg.dVocab(), bos, length);
-            ActivationCache c = model.run(tokens, RunOptions.matching("blocks\\.\\d+\\.attn\\.hook_pattern"));
             int t = tokens.length, offset = length - 1;
-            for (int l = 0; l < cfg.nLayers(); l++) {
-                Tensor pattern = c.get(HookPoint.attn(l, "pattern"));
-                for (int h = 0; h < cfg.nHeads(); h++) {
-                    double d = 0;
-                    int n = 0;
-                    for (int q = offset; q < t; q++, n++) d += pattern.data()[(h * t + q) * t + q - offset];
-                    sum[l][h] += d / n / sequences;
-                }
+            // Each layer's pattern is read as the pass goes by; after the last one the rest of the
+            // pass (the last MLP, the unembedding: a third of its work) is not needed, so the
+            // last hook ends it (TransformerLens's stop_at_layer, from outside the forward pass).
+            Map<String, Hook> hooks = new HashMap<>();
+            for (int l = 0; l <= last; l++) {
+                int layer = l;
+                hooks.put(HookPoint.attn(l, "pattern"), (pattern, name) -> {
+                    for (int h = 0; h < cfg.nHeads(); h++) {
+                        double d = 0;
+                        int n = 0;
+                        for (int q = offset; q < t; q++, n++) d += pattern.data()[(h * t + q) * t + q - offset];
+                        sum[layer][h] += d / n / sequences;
+                    }
+                    if (layer == last) throw new PatternsRead();
+                    return pattern;
+                });
             }
+            try {
+                model.run(tokens, RunOptions.none().withHooks(hooks));
+            } catch (PatternsRead done) {
+                // every layer's pattern has been read
+            }
+            progress.advance(s + 1, sequences);
         }
         return sum;
+    }
+
+    /** Ends a pass once the last layer's pattern is read; no stack trace, it is not an error. */
+    private static final class PatternsRead extends RuntimeException {
+        PatternsRead() { super(null, null, false, false); }
     }
 
     /** BOS, then {@code length} random ids (never {@code bos}), then the same ids again. */

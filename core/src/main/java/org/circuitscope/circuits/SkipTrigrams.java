@@ -19,7 +19,8 @@ import java.util.Map;
  * </ol>
  * {@code score} is OV[s, o] (logit change per unit of attention), {@code qkScore} is QK[d, s]
  * (unscaled attention score, before 1/√d_head). The OV scan costs |T|²·d_head and each
- * destination |T|·d_head; neither circuit is formed in full. Biases, positional terms and
+ * destination |T|·d_model (one column of the QK circuit, {@link TokenCircuits#qkColumn}); neither
+ * circuit is formed in full. Biases, positional terms and
  * LayerNorm are ignored.
  */
 public final class SkipTrigrams {
@@ -31,13 +32,13 @@ public final class SkipTrigrams {
     /** The k skip-trigrams of a head with the largest OV entries, largest first. */
     public static List<SkipTrigram> top(TokenCircuits tc, int layer, int head, int k) {
         FactoredMatrix ov = tc.ov(layer, head);
-        FactoredMatrix qk = tc.qk(layer, head);
-        Map<Integer, Integer> bestDestination = new HashMap<>();
+        Map<Integer, double[]> columns = new HashMap<>();
         List<SkipTrigram> out = new ArrayList<>();
         for (FactoredMatrix.Entry e : ov.top(k)) {
             int s = e.row();
-            int d = bestDestination.computeIfAbsent(s, src -> TopK.indices(qk.column(src), 1)[0]);
-            out.add(new SkipTrigram(tc.token(s), tc.token(d), tc.token(e.column()), e.value(), qk.get(d, s)));
+            double[] toward = columns.computeIfAbsent(s, src -> tc.qkColumn(layer, head, src));
+            int d = TopK.indices(toward, 1)[0];
+            out.add(new SkipTrigram(tc.token(s), tc.token(d), tc.token(e.column()), e.value(), toward[d]));
         }
         return out;
     }

@@ -73,6 +73,33 @@ public final class TokenCircuits {
         return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wq(w, layer, head)), CommonOps_DDRM.transpose(keys, null));
     }
 
+    /**
+     * Column j of {@link #qk}: every token's unscaled attention score toward token j, as
+     * W_E·(W_Q[h]·(W_K[h]ᵀ·W_E[j]ᵀ)) in float64, O(|T|·d_model + d_model·d_head) without
+     * either factor of the whole circuit.
+     */
+    public double[] qkColumn(int layer, int head, int j) {
+        if (j < 0 || j >= tokens.length) throw new IndexOutOfBoundsException("column " + j + " outside 0.." + (tokens.length - 1));
+        DMatrixRMaj wq = HeadCircuits.wq(w, layer, head), wk = HeadCircuits.wk(w, layer, head);
+        int d = embed.numCols, dh = wq.numCols, n = tokens.length;
+        double[] key = new double[dh], query = new double[d], out = new double[n];
+        for (int i = 0; i < d; i++) {
+            double x = embed.data[j * d + i];
+            for (int e = 0; e < dh; e++) key[e] += x * wk.data[i * dh + e];
+        }
+        for (int i = 0; i < d; i++) {
+            double s = 0;
+            for (int e = 0; e < dh; e++) s += wq.data[i * dh + e] * key[e];
+            query[i] = s;
+        }
+        for (int t = 0; t < n; t++) {
+            double s = 0;
+            for (int i = 0; i < d; i++) s += embed.data[t * d + i] * query[i];
+            out[t] = s;
+        }
+        return out;
+    }
+
     /** W_E·W_Q[h] · (W_pos·W_K[h])ᵀ, [|T| queries, n_ctx key positions]; an error for rotary models, which have no W_pos. */
     public FactoredMatrix qkPositional(int layer, int head) {
         ModelConfig c = w.config();

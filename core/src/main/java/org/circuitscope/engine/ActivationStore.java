@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;
@@ -17,6 +18,7 @@ import org.circuitscope.model.IncrementalForward;
 import org.circuitscope.model.KeyValueCache;
 import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.PendingLogits;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
@@ -51,8 +53,16 @@ public final class ActivationStore {
     private long extraBytes;
     private int recomputations;
     private Tensor wholeLogits;
+    /** The logits rows from {@code pending.from()} on while the pass has not written them (null once it has). */
+    private final PendingLogits pending;
 
     private ActivationStore(Transformer model, KeyValueCache kv, int[] ids, long budget, Map<String, Tensor> base, int computedFrom) {
+        this(model, kv, ids, budget, base, computedFrom, null);
+    }
+
+    private ActivationStore(Transformer model, KeyValueCache kv, int[] ids, long budget, Map<String, Tensor> base, int computedFrom,
+                            PendingLogits pending) {
+        this.pending = pending;
         this.model = model;
         this.kv = kv;
         this.ids = ids;
@@ -73,12 +83,24 @@ public final class ActivationStore {
      * quarters of the budget beside the cache.
      */
     public static ActivationStore run(Transformer model, KeyValueCache kv, int[] ids, int from, long budgetBytes, Cancel cancel) {
+        return run(model, kv, ids, from, budgetBytes, cancel, s -> {});
+    }
+
+    /**
+     * As {@link #run(Transformer, KeyValueCache, int[], int, long, Cancel)}, handing {@code
+     * beforeLogits} a store of every position whose logits rows from {@code from} on are made on
+     * demand ({@link #logitsPending()}), once every block is done and before the pass unembeds
+     * them: what one token's card reads is there, its own row made alone.
+     */
+    public static ActivationStore run(Transformer model, KeyValueCache kv, int[] ids, int from, long budgetBytes, Cancel cancel,
+                                      Consumer<ActivationStore> beforeLogits) {
         ModelConfig c = model.config();
+        Consumer<PendingLogits> pending = p -> beforeLogits.accept(new ActivationStore(model, kv, ids, budgetBytes, Map.of(), from, p));
         Set<String> keep = from == 0 ? chooseBase(c, ids.length, budgetBytes * 3 / 4 - cacheBytes(c, ids.length)) : Set.of();
         // A few new rows (typing) take one core: a request answered meanwhile keeps the other.
         Map<String, Tensor> first = ids.length - from <= SERIAL_ROWS
-                ? WorkerPool.serially(() -> IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::check))
-                : IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::check);
+                ? WorkerPool.serially(() -> IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::check, pending))
+                : IncrementalForward.extend(model, kv, ids, from, keep::contains, cancel::check, pending);
         return new ActivationStore(model, kv, ids, budgetBytes, first, from);
     }
 
@@ -100,28 +122,58 @@ public final class ActivationStore {
     /** The first position the first pass computed (0 for a full pass; more after an incremental one). */
     public int computedFrom() { return computedFrom; }
 
+    /**
+     * Whether this store's logits rows from {@link #computedFrom()} on are still being written by
+     * its pass: each is then made on demand from the unembedding's input (one hover, one row).
+     */
+    public boolean logitsPending() { return pending != null; }
+
     /** The whole [pos, d_vocab] logits (copied out of the cache's rows on first use). */
     public synchronized Tensor logits() {
-        if (wholeLogits == null) wholeLogits = kv.logitRows(0, ids.length);
+        if (wholeLogits == null && pending == null) wholeLogits = kv.logitRows(0, ids.length);
+        if (wholeLogits == null) {
+            int v = model.config().dVocab();
+            Tensor all = Tensor.zeros(ids.length, v);
+            for (int p = 0; p < ids.length; p++) {
+                Row r = row(p);
+                System.arraycopy(r.data(), r.offset(), all.data(), p * v, v);
+            }
+            wholeLogits = all;
+        }
         return wholeLogits;
     }
 
+    /** One logits row: {@code data[offset .. offset + d_vocab)} and its log Σ exp. */
+    private record Row(float[] data, int offset, double logSumExp) {}
+
     /** Logits row p of this store's positions (the cache may hold more, of another version, past them). */
-    private KeyValueCache.LogitRow row(int p) {
+    private Row row(int p) {
         if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
-        return kv.logits(p);
+        if (pending != null && p >= pending.from()) {
+            PendingLogits.Row r = pending.row(p);
+            return new Row(r.logits(), 0, r.logSumExp());
+        }
+        KeyValueCache.LogitRow r = kv.logits(p);
+        return new Row(r.data(), r.offset(), kv.logSumExp(p));
+    }
+
+    /** How logits row {@code p} scores {@code token} (the token after position p): its log-probability and 1-based rank. */
+    public KeyValueCache.Score score(int p, int token) {
+        if (pending != null && p >= pending.from()) return pending.score(p, token);
+        if (p < 0 || p >= ids.length) throw new IndexOutOfBoundsException("logits row " + p + " is outside 0.." + (ids.length - 1));
+        return kv.score(p, token);
     }
 
     /** The k most likely next tokens after position {@code p} with their log-probabilities, largest first. */
     public LogitOps.Scored[] topK(int p, int k) {
-        KeyValueCache.LogitRow r = row(p);
-        return LogitOps.topK(r.data(), r.offset(), model.config().dVocab(), kv.logSumExp(p), k);
+        Row r = row(p);
+        return LogitOps.topK(r.data(), r.offset(), model.config().dVocab(), r.logSumExp(), k);
     }
 
     /** log-softmax of logits row {@code p} (its log Σ exp was computed with the row). */
     public double[] logSoftmax(int p) {
-        KeyValueCache.LogitRow r = row(p);
-        double lse = kv.logSumExp(p);
+        Row r = row(p);
+        double lse = r.logSumExp();
         double[] out = new double[model.config().dVocab()];
         for (int i = 0; i < out.length; i++) out[i] = r.data()[r.offset() + i] - lse;
         return out;

@@ -5,7 +5,8 @@ package org.circuitscope.engine;
  *
  * @param run      null when no model could be used ({@code problem} says why), the document is
  *                 too large ({@code tooLarge}) or the body is empty
- * @param problem  null when the model loaded
+ * @param problem  null when the model loaded on the backend asked for; with a run, that backend
+ *                 ({@link ModelCache.ModelProblem.Kind#BACKEND}) could not start and the run is on simd
  * @param tooLarge whether the document is over {@link DocumentSize#MAX_BYTES} and was not analysed
  * @param saes     the sparse autoencoders the document uses ({@link DocumentSaes#NONE} without a model)
  */

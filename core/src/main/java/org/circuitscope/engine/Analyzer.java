@@ -37,6 +37,18 @@ public final class Analyzer {
      */
     public static PromptRun analyze(PromptDocument doc, FrontMatter fm, ModelHandle m, boolean prependBos, long budgetBytes,
                                     PromptRun previous, Cancel cancel, Consumer<PromptRun> early) {
+        return analyze(doc, fm, m, prependBos, budgetBytes, previous, cancel, early, r -> {});
+    }
+
+    /**
+     * As {@link #analyze(PromptDocument, FrontMatter, ModelHandle, boolean, long, PromptRun, Cancel, Consumer)},
+     * also handing {@code cards} the card run once the pass has done every block and before it
+     * unembeds the new positions: every position is ready for one token's card (its own logits
+     * row made alone, {@link PromptRun#logProbAt}), so a hover anywhere waits for the blocks but
+     * not for the unembedding of every row.
+     */
+    public static PromptRun analyze(PromptDocument doc, FrontMatter fm, ModelHandle m, boolean prependBos, long budgetBytes,
+                                    PromptRun previous, Cancel cancel, Consumer<PromptRun> early, Consumer<PromptRun> cards) {
         Tokens t = tokens(doc, fm, m, prependBos, cancel);
         int[] ids = t.ids(), starts = t.starts(), ends = t.ends();
         boolean bos = t.bos();
@@ -56,9 +68,30 @@ public final class Analyzer {
                         previous.logProb(), previous.rank(), n);
             }
             if (from > 0) early.accept(earlyRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, previous, kv, from));
-            ActivationStore acts = ActivationStore.run(m.transformer(), kv, ids, from, budgetBytes, cancel);
+            ActivationStore acts = ActivationStore.run(m.transformer(), kv, ids, from, budgetBytes, cancel,
+                    pending -> cards.accept(cardRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, kv, from, pending)));
             return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, acts, kv.logProbs(n), kv.ranks(n), n);
         });
+    }
+
+    /**
+     * Every position ready over a store whose logits rows from {@code from} on are pending:
+     * positions ≤ from scored as in the early run, the later ones by their own row on demand.
+     */
+    private static PromptRun cardRun(PromptDocument doc, FrontMatter fm, ModelHandle m, int[] ids, boolean bos, int[] starts, int[] ends,
+                                     int bodyTokens, int truncatedAt, KeyValueCache kv, int from, ActivationStore pending) {
+        int n = ids.length;
+        double[] lp = Arrays.copyOf(kv.logProbs(from), n);
+        int[] rank = Arrays.copyOf(kv.ranks(from), n);
+        // Past the first changed token the scores are made on demand (PromptRun.logProbAt): none here to misread.
+        Arrays.fill(lp, Math.min(n, from + 1), n, Double.NaN);
+        if (from == 0) lp[0] = Double.NaN;
+        else if (from < n) {
+            KeyValueCache.Score sc = kv.score(from - 1, ids[from]);
+            lp[from] = sc.logProb();
+            rank[from] = sc.rank();
+        }
+        return new PromptRun(doc, fm, m, ids, bos, starts, ends, bodyTokens, truncatedAt, pending, lp, rank, n);
     }
 
     /** A document version's model input: token ids (BOS first when prepended) and each token's document range. */

@@ -16,24 +16,18 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@code model} (a directory, relative to the file, then the workspace), {@code target} and
  * {@code contrast} (token strings), {@code prepend_bos}, {@code annotations}, {@code saes}
  * (sparse autoencoder folders, relative to the file, then the workspace: one path or a list) and
- * {@code scan} (a corpus scan's output folder, the same way).
+ * {@code backend} ("simd" or "djl", over the setting).
  *
  * @param bodyStart UTF-16 offset where the analysed body starts (0 without front matter)
  * @param saes      the SAE folders named, as written (null when the key is absent: the setting decides)
- * @param scan      the corpus scan folder named, as written (null when absent: the setting decides)
  * @param problems  what was wrong in the block, each with the offset range it concerns
  */
 public record FrontMatter(int bodyStart, String model, String target, String contrast, Boolean prependBos,
-                          AnnotationMode annotations, List<String> saes, List<Problem> problems, String scan) {
-
-    public FrontMatter(int bodyStart, String model, String target, String contrast, Boolean prependBos, AnnotationMode annotations,
-                       List<String> saes, List<Problem> problems) {
-        this(bodyStart, model, target, contrast, prependBos, annotations, saes, problems, null);
-    }
+                          AnnotationMode annotations, List<String> saes, List<Problem> problems, String backend) {
 
     public record Problem(int start, int end, String message) {}
 
-    static final FrontMatter NONE = new FrontMatter(0, null, null, null, null, null, null, List.of());
+    static final FrontMatter NONE = new FrontMatter(0, null, null, null, null, null, null, List.of(), null);
 
     /** Splits off and reads the front matter of a document's text. */
     public static FrontMatter parse(String text) {
@@ -62,18 +56,18 @@ public record FrontMatter(int bodyStart, String model, String target, String con
             root = new Yaml(new SafeConstructor(lo)).load(yaml);
         } catch (YAMLException e) {
             problems.add(new Problem(at, at + yaml.length(), "front matter is not valid YAML: " + firstLine(e.getMessage())));
-            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems);
+            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems, null);
         } catch (StackOverflowError e) {
             // SnakeYAML hashes mapping keys before it checks them for recursion: a key holding an
             // alias to itself (? &a [[*a]]) recurses without end. The loader is discarded, so this is safe.
             problems.add(new Problem(at, at + yaml.length(), "front matter is not valid YAML: a key refers to itself through an alias"));
-            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems);
+            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems, null);
         }
         if (!(root instanceof Map<?, ?> top) || !(top.get("circuitscope") instanceof Map<?, ?> ours)) {
             if (root instanceof Map<?, ?> t && t.containsKey("circuitscope") && t.get("circuitscope") != null) {
                 problems.add(new Problem(at, at + yaml.length(), "front matter key 'circuitscope' must hold a mapping (model:, target:, ...)"));
             }
-            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems);
+            return new FrontMatter(bodyStart, null, null, null, null, null, null, problems, null);
         }
         String model = string(ours, "model", yaml, at, problems);
         String target = string(ours, "target", yaml, at, problems);
@@ -93,8 +87,12 @@ public record FrontMatter(int bodyStart, String model, String target, String con
                     "circuitscope.annotations must be off, surprisal, top-head, top-source or top-feature, not " + describe(a)));
         }
         List<String> saes = saes(ours, yaml, at, problems);
-        String scan = string(ours, "scan", yaml, at, problems);
-        return new FrontMatter(bodyStart, model, target, contrast, bos, mode, saes, List.copyOf(problems), scan);
+        String backend = string(ours, "backend", yaml, at, problems);
+        if (backend != null && !List.of("simd", "djl").contains(Backends.normalise(backend))) {
+            problems.add(problem(yaml, at, "backend", "circuitscope.backend must be simd or djl, not " + describe(backend)));
+            backend = null;
+        }
+        return new FrontMatter(bodyStart, model, target, contrast, bos, mode, saes, List.copyOf(problems), backend == null ? null : Backends.normalise(backend));
     }
 
     /** {@code saes: dir} or {@code saes: [dir, ...]}; entries that are not plain values are problems and left out. */

@@ -24,7 +24,7 @@ public final class ModelCache implements AutoCloseable {
 
     /** Why no model could be used; {@code kind} picks the diagnostic. */
     public static final class ModelProblem extends Exception {
-        public enum Kind { NOT_SET, MISSING, UNREADABLE, NO_TOKENIZER }
+        public enum Kind { NOT_SET, MISSING, UNREADABLE, NO_TOKENIZER, BACKEND }
 
         private final Kind kind;
 
@@ -43,6 +43,14 @@ public final class ModelCache implements AutoCloseable {
 
     private final Map<Path, ModelHandle> loaded = new ConcurrentHashMap<>();
     private final List<ModelHandle> retired = new ArrayList<>();
+    /** Models on a backend other than simd, by directory and backend name: their weights on that backend's device, once. */
+    private final Map<String, ModelHandle> onBackend = new ConcurrentHashMap<>();
+    private final Map<ModelHandle, org.circuitscope.model.Backend> backends = new ConcurrentHashMap<>();
+    private final Backends available;
+
+    public ModelCache() { this(new Backends()); }
+
+    public ModelCache(Backends available) { this.available = available; }
 
     /**
      * The model directory a prompt names: the front matter's {@code model} relative to the
@@ -142,6 +150,38 @@ public final class ModelCache implements AutoCloseable {
         }
     }
 
+    /**
+     * The model in {@code dir} on backend {@code backend} ("simd", "djl"): the SIMD handle, or
+     * one sharing its weights and tokenizer whose transformer runs on the other backend,
+     * opened once per model version (the weights go to its device once).
+     */
+    public ModelHandle get(Path dir, String backend, LoadListener listener) throws ModelProblem {
+        ModelHandle base = get(dir, listener);
+        String name = Backends.normalise(backend);
+        if (name.equals(org.circuitscope.model.SimdBackend.NAME)) return base;
+        String key = base.dir() + "\0" + name;
+        ModelHandle h = onBackend.get(key);
+        if (h != null && h.loaded() == base.loaded()) return h;
+        synchronized (this) {
+            h = onBackend.get(key);
+            if (h != null && h.loaded() == base.loaded()) return h;
+            org.circuitscope.model.Backend b;
+            try (AutoCloseable ignored = listener.loading("Starting the " + name + " backend for " + base.name())) {
+                b = available.open(name, base.transformer().weights());
+            } catch (IllegalArgumentException e) {
+                throw new ModelProblem(ModelProblem.Kind.BACKEND, e.getMessage(), e);
+            } catch (Exception | LinkageError e) {
+                throw new ModelProblem(ModelProblem.Kind.BACKEND, "the " + name + " backend could not start: " + e, e);
+            }
+            ModelHandle fresh = new ModelHandle(base.loaded(), base.stamp(), base.transformer().on(b));
+            LOG.info(() -> "model " + base.name() + " runs on " + fresh.backendLabel());
+            // A replaced version's backend stays open while running work may read it; all close with the cache.
+            onBackend.put(key, fresh);
+            backends.put(fresh, b);
+            return fresh;
+        }
+    }
+
     /** Changes when any file the model is made of changes: the config, the tokenizer and every weights file (all shards). */
     static long stamp(Path dir) {
         List<Path> files = new ArrayList<>(List.of(dir.resolve(ModelDirectory.CONFIG), dir.resolve(ModelDirectory.TOKENIZER)));
@@ -161,8 +201,11 @@ public final class ModelCache implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        backends.values().forEach(org.circuitscope.model.Backend::close);
         loaded.values().forEach(h -> h.loaded().close());
         retired.forEach(h -> h.loaded().close());
+        backends.clear();
+        onBackend.clear();
         loaded.clear();
         retired.clear();
     }

@@ -17,11 +17,16 @@ import org.circuitscope.tokenizer.Tokenizer;
 public final class ModelHandle {
     private final LoadedModel model;
     private final long stamp;
+    private final Transformer transformer;
     private final Map<String, Object> memo = new ConcurrentHashMap<>();
 
-    public ModelHandle(LoadedModel model, long stamp) {
+    public ModelHandle(LoadedModel model, long stamp) { this(model, stamp, model.transformer()); }
+
+    /** The model running on another backend than its loaded SIMD one ({@code transformer} shares its weights). */
+    ModelHandle(LoadedModel model, long stamp, Transformer transformer) {
         this.model = model;
         this.stamp = stamp;
+        this.transformer = transformer;
     }
 
     public Path dir() { return model.dir(); }
@@ -30,7 +35,11 @@ public final class ModelHandle {
 
     public ModelConfig config() { return model.config(); }
 
-    public Transformer transformer() { return model.transformer(); }
+    /** The model on this handle's backend: every analysis that runs it runs there. */
+    public Transformer transformer() { return transformer; }
+
+    /** The backend's name and device, for results and server info ("simd on cpu", "djl on gpu(0)"). */
+    public String backendLabel() { return transformer.backend().name() + " on " + transformer.backend().device(); }
 
     public Tokenizer tokenizer() { return model.tokenizerOrNull(); }
 

@@ -18,14 +18,28 @@ import org.circuitscope.tensor.Tensor;
  *                     than the context ({@code -1} when it was not cut)
  * @param ready        positions before this one are scored and everything about them computed:
  *                     the whole prompt, or (an early run, {@link Analyzer}) up to and including
- *                     the first token an edit changed
+ *                     the first token an edit changed; a card run's (every block done, the
+ *                     logits rows still being written) is the whole prompt, its scores past the
+ *                     first changed token made on demand ({@link #logProbAt}, {@link #rankAt})
  */
 public record PromptRun(PromptDocument doc, FrontMatter frontMatter, ModelHandle model, int[] ids, boolean bos,
                         int[] starts, int[] ends, int bodyTokens, int truncatedAt,
                         ActivationStore acts, double[] logProb, int[] rank, int ready) {
 
     /** Whether this is the whole analysis: every position computed (an early run's store holds only the positions before the edit). */
-    public boolean complete() { return acts == null || acts.length() == ids.length; }
+    public boolean complete() { return acts == null || (acts.length() == ids.length && !acts.logitsPending()); }
+
+    /**
+     * Position p's log-probability: from {@link #logProb()}, or in a card run past the first
+     * changed token, from logits row p − 1 made alone.
+     */
+    public double logProbAt(int p) { return onDemand(p) ? acts.score(p - 1, ids[p]).logProb() : logProb[p]; }
+
+    /** Position p's 1-based rank, as {@link #logProbAt}. */
+    public int rankAt(int p) { return onDemand(p) ? acts.score(p - 1, ids[p]).rank() : rank[p]; }
+
+    /** Whether position p is scored by a logits row the pass has not written yet. */
+    private boolean onDemand(int p) { return acts != null && acts.logitsPending() && p >= 1 && p - 1 >= acts.computedFrom(); }
 
     public int length() { return ids.length; }
 
@@ -35,7 +49,7 @@ public record PromptRun(PromptDocument doc, FrontMatter frontMatter, ModelHandle
     public boolean scored(int p) { return p >= 1 && p < ids.length; }
 
     /** Surprisal of position p's token in bits. */
-    public double surprisalBits(int p) { return -logProb[p] / Math.log(2); }
+    public double surprisalBits(int p) { return -logProbAt(p) / Math.log(2); }
 
     /** log-probabilities of the next token after position p. */
     public double[] nextLogProbs(int p) { return acts.logSoftmax(p); }

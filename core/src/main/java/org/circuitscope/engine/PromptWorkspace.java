@@ -39,13 +39,18 @@ public final class PromptWorkspace implements AutoCloseable {
         void analysed(Analysis a);
 
         AutoCloseable progress(String title);
+
+        /** Long work that reports its share done; by default {@link #progress} without the shares. */
+        default TrackedWork track(String title) { return TrackedWork.of(progress(title)); }
     }
 
     /**
      * One version's analysis job: {@code early} completes first, with the early run (see
-     * {@link Analyzer}) or, when there is none, with the full analysis.
+     * {@link Analyzer}) or, when there is none, with the card run; {@code cards} with the card run
+     * (every block done, logits rows made on demand); each, when there is none, with the full
+     * analysis.
      */
-    private record Job(CompletableFuture<Analysis> early, CompletableFuture<Analysis> full) {}
+    private record Job(CompletableFuture<Analysis> early, CompletableFuture<Analysis> cards, CompletableFuture<Analysis> full) {}
 
     private static final class DocState {
         volatile PromptDocument doc;
@@ -63,6 +68,7 @@ public final class PromptWorkspace implements AutoCloseable {
     private final ModelCache models = new ModelCache();
     private final SaeCache saeCache = new SaeCache();
     private final CorpusFeaturesCache corpusCache = new CorpusFeaturesCache();
+    private final DocumentScans scans = new DocumentScans();
     private final Listener listener;
     private volatile Settings settings = Settings.defaults();
     private volatile List<Path> roots = List.of();
@@ -87,6 +93,9 @@ public final class PromptWorkspace implements AutoCloseable {
         if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
     }
 
+    /** Shows long work (a model's composition scores, say) to the client while it runs. */
+    public TrackedWork track(String title) { return listener.track(title); }
+
     /**
      * Loads the default model and runs one short prompt and an edit at its end through it on the
      * analysis pool, handing each run to {@code reader} (the server hovers on the new token), so
@@ -95,9 +104,11 @@ public final class PromptWorkspace implements AutoCloseable {
      */
     public void warmUp(BiConsumer<PromptRun, Integer> reader) {
         Settings st = settings;
+        // The first document's pass should find the SIMD kernels compiled: their race runs while the model loads.
+        org.circuitscope.tensor.Kernels.warmUpNow();
         analysisPool.execute(() -> {
             try {
-                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), listener::progress);
+                ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), st.backend(), listener::progress);
                 // A document, an edit at its end and a read of the new token: the path of a real first hover.
                 String text = "The quick brown fox jumps over the lazy dog. ".repeat(4);
                 boolean bos = m.config().defaultPrependBos();
@@ -106,7 +117,7 @@ public final class PromptWorkspace implements AutoCloseable {
                 PromptDocument d2 = new PromptDocument("warm-up:1", "prompt", 2, text + "The");
                 int last = d2.text().length() - 1;
                 PromptRun second = Analyzer.analyze(d2, FrontMatter.parse(d2.text()), m, bos, st.memoryBudgetBytes(), first, Cancel.NEVER,
-                        early -> reader.accept(early, last));
+                        early -> reader.accept(early, last), cards -> reader.accept(cards, last));
                 reader.accept(second, last);
                 LOG.fine(() -> "warmed up " + m.name());
             } catch (Exception | LinkageError e) {
@@ -161,13 +172,16 @@ public final class PromptWorkspace implements AutoCloseable {
         Cancel stale = () -> {
             if (s.doc != doc) throw new CancellationException("document changed");
         };
-        CompletableFuture<Analysis> early = new CompletableFuture<>();
+        CompletableFuture<Analysis> early = new CompletableFuture<>(), cards = new CompletableFuture<>();
         CompletableFuture<Analysis> full = CompletableFuture.supplyAsync(() -> {
             // Only the pass after the early run gives way: before it, a counted request may be waiting for this very job.
             Analysis a = analyse(s, doc, () -> {
                 if (early.isDone()) giveWayToRequests(stale);
                 else stale.check();
-            }, early::complete);
+            }, early::complete, c -> {
+                early.complete(c);
+                cards.complete(c);
+            });
             stale.check();
             if (a.run() != null) s.lastRun = a.run();
             try {
@@ -178,13 +192,13 @@ public final class PromptWorkspace implements AutoCloseable {
             return a;
         }, analysisPool);
         full.whenComplete((a, e) -> {
-            if (e != null) early.completeExceptionally(e);
-            else early.complete(a);
+            if (e != null) { early.completeExceptionally(e); cards.completeExceptionally(e); }
+            else { early.complete(a); cards.complete(a); }
         });
-        s.job = new Job(early, full);
+        s.job = new Job(early, cards, full);
     }
 
-    private Analysis analyse(DocState s, PromptDocument doc, Cancel cancel, Consumer<Analysis> early) {
+    private Analysis analyse(DocState s, PromptDocument doc, Cancel cancel, Consumer<Analysis> early, Consumer<Analysis> cards) {
         if (DocumentSize.tooLarge(doc.text())) {
             s.lastRun = null; // nor is an older version's cache kept for it
             return new Analysis(doc, FrontMatter.parse(""), null, null, true);
@@ -193,24 +207,34 @@ public final class PromptWorkspace implements AutoCloseable {
         Settings st = settings;
         try {
             Path dir = ModelCache.resolve(fm.model(), documentDir(doc.uri()), roots, st.defaultModel());
-            ModelHandle m = models.get(dir, listener::progress);
+            ModelHandle m;
+            ModelCache.ModelProblem backendProblem = null;
+            try {
+                m = models.get(dir, fm.backend() != null ? fm.backend() : st.backend(), listener::progress);
+            } catch (ModelCache.ModelProblem p) {
+                if (p.kind() != ModelCache.ModelProblem.Kind.BACKEND) throw p;
+                // The backend asked for cannot start: the prompt still runs, on simd, and the analysis says why.
+                backendProblem = p;
+                m = models.get(dir, listener::progress);
+            }
             cancel.check();
             DocumentSaes saes = saes(doc, fm, m, st);
             boolean bos = fm.prependBos() != null ? fm.prependBos() : m.config().defaultPrependBos();
             Consumer<PromptRun> onEarly = r -> early.accept(new Analysis(doc, fm, r, null, false, saes));
+            Consumer<PromptRun> onCards = r -> cards.accept(new Analysis(doc, fm, r, null, false, saes));
             PromptRun run;
             if (doc.text().length() - fm.bodyStart() > 20_000) {
                 try (AutoCloseable p = listener.progress("Analysing " + fileName(doc.uri()))) {
-                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
+                    run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly, onCards);
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             } else {
-                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly);
+                run = Analyzer.analyze(doc, fm, m, bos, st.memoryBudgetBytes(), s.lastRun, cancel, onEarly, onCards);
             }
-            return new Analysis(doc, fm, run, null, false, saes);
+            return new Analysis(doc, fm, run, backendProblem, false, saes);
         } catch (ModelCache.ModelProblem p) {
             return new Analysis(doc, fm, null, p);
         }
@@ -219,7 +243,7 @@ public final class PromptWorkspace implements AutoCloseable {
     /** The SAEs the document names (front matter, else the setting) that fit its model; cached per model and folders. */
     private DocumentSaes saes(PromptDocument doc, FrontMatter fm, ModelHandle m, Settings st) {
         DocumentSaes d = saeCache.get(m, fm.saes(), documentDir(doc.uri()), roots, st.saes());
-        return d.isEmpty() ? d : d.withCorpus(corpusCache.get(m, fm.scan(), documentDir(doc.uri()), roots, st.scanDir()));
+        return d.isEmpty() ? d : d.withCorpus(corpusCache.of(() -> scans.find(doc.text(), documentDir(doc.uri()), roots, st, m.config())));
     }
 
     /**
@@ -292,7 +316,10 @@ public final class PromptWorkspace implements AutoCloseable {
                 if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) {
                     answering.decrementAndGet();
                     counted = false;
-                    a = await(job.full(), cancel);
+                    // Then the card run (the blocks done, its own logits row made alone), then the whole analysis.
+                    a = await(job.cards(), cancel);
+                    both.check();
+                    if (a != null && a.run() != null && !a.run().complete() && !earlyEnough.test(a)) a = await(job.full(), cancel);
                 }
             }
             both.check();
@@ -446,6 +473,14 @@ public final class PromptWorkspace implements AutoCloseable {
     static String fileName(String uri) {
         int i = uri.lastIndexOf('/');
         return i < 0 ? uri : uri.substring(i + 1);
+    }
+
+    /**
+     * The corpus scan {@code doc} names (front matter, else the {@code scanDir} setting), checked
+     * against {@code model}; null when none is named. An unusable one throws {@link DocumentScans.ScanProblem}.
+     */
+    public DocumentScans.Found scan(PromptDocument doc, org.circuitscope.model.ModelConfig model) {
+        return scans.find(doc.text(), documentDir(doc.uri()), roots, settings, model);
     }
 
     /** Calls {@code c} for the current analysis of each open document once it is done. */

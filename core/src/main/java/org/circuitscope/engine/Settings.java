@@ -14,11 +14,10 @@ import java.util.List;
  * @param annotationMode inlay hints shown unless the front matter says otherwise
  * @param topK           predictions listed in hovers and offered as completions
  * @param memoryBudgetMb activations kept per document before derived ones are dropped and recomputed on demand
- * @param backend        forward-pass backend ("simd" for now; kept for the DJL backend)
+ * @param backend        forward-pass backend, "simd" or "djl" (a prompt's front matter {@code backend:} wins; default {@code CIRCUITSCOPE_BACKEND}, else simd)
  * @param saes           sparse-autoencoder folders used when a prompt's front matter names none: each an SAE
  *                       folder or a folder of them (absolute, or relative to a workspace root)
- * @param scanDir        a corpus scan's output folder (absolute, or relative to a workspace root) used when a
- *                       prompt's front matter names none ({@code scan:}); null for none
+ * @param scanDir        corpus scan directory used when a prompt's front matter names none (null: none)
  */
 public record Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend, List<String> saes,
                        String scanDir) {
@@ -33,16 +32,16 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
     }
 
     public Settings(String defaultModel, AnnotationMode annotationMode, int topK, int memoryBudgetMb, String backend) {
-        this(defaultModel, annotationMode, topK, memoryBudgetMb, backend, List.of());
+        this(defaultModel, annotationMode, topK, memoryBudgetMb, backend, List.of(), null);
     }
 
     public static final String SECTION = "circuitscope";
-    /** The Vector API backend in core, the only one this build has. */
+    /** The Vector API backend in core. */
     public static final String SIMD = "simd";
 
     public static Settings defaults() {
         return new Settings(System.getProperty("circuitscope.defaultModel", System.getenv("CIRCUITSCOPE_MODEL")),
-                AnnotationMode.SURPRISAL, 5, 256, SIMD);
+                AnnotationMode.SURPRISAL, 5, 256, Backends.defaultName());
     }
 
     public long memoryBudgetBytes() { return memoryBudgetMb * 1024L * 1024L; }
@@ -58,7 +57,17 @@ public record Settings(String defaultModel, AnnotationMode annotationMode, int t
                 mode == null ? annotationMode : mode,
                 Math.max(1, Math.min(100, num(o, "topK", topK))),
                 Math.max(16, num(o, "memoryBudgetMb", memoryBudgetMb)),
-                str(o, "backend", backend), strings(o, "saes", saes), str(o, "scanDir", scanDir));
+                backend(str(o, "backend", null)), strings(o, "saes", saes), blankToNull(str(o, "scanDir", scanDir)));
+    }
+
+    /** A backend named in the settings; blank (a client's empty default) is the default backend, absent keeps this one. */
+    private String backend(String named) {
+        if (named == null) return backend;
+        return named.isBlank() ? Backends.defaultName() : Backends.normalise(named);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** A list of strings (a single string counts as a list of one); anything else keeps {@code def}. */

@@ -19,8 +19,9 @@ import org.circuitscope.tensor.WorkerPool;
  *
  * <p>Every hook point goes through {@link Recorder#hook}, which records and runs hooks. Memory:
  * a tensor nobody records or hooks is not copied: the softmax runs in the scores' array and the
- * MLP activation in hook_pre's, unrecorded scores share one buffer across layers, and without
- * hook_result the attention output is one product z·W_O. Not thread-safe: one per pass.
+ * MLP activation in hook_pre's; unrecorded scores and patterns are never made whole (attention
+ * runs by blocks of query rows, {@link #attentionByBlocks}), and without hook_result the
+ * attention output is one product z·W_O. Not thread-safe: one per pass.
  */
 final class Forward {
     /** Up to this many new rows, products stream the weights instead of packing them (see {@link #product}). */
@@ -43,8 +44,6 @@ final class Forward {
     private final int from, t;
     /** The rotary angles of this pass's positions, made at the first layer that needs them. */
     private Rotary rotary;
-    /** Attention scores of this pass that nobody records: one buffer for every layer. */
-    private float[] scoresBuffer;
 
     Forward(Weights weights, int from, int t, PassMemory memory, Recorder rec, Runnable checkpoint) {
         this.w = weights;
@@ -92,6 +91,7 @@ final class Forward {
         }
         Normed fin = norm(resid, HookPoint.LN_FINAL_SCALE, HookPoint.LN_FINAL_NORMALIZED, w.lnFinal());
         if (fin.scale != null) memory.finalScale(fin.scale);
+        memory.beforeUnembed(w, fin.out);
         unembed(fin.out);
     }
 
@@ -132,11 +132,31 @@ final class Forward {
 
         String scoresName = HookPoint.attn(l, "attn_scores"), patternName = HookPoint.attn(l, "pattern");
         boolean keepScores = rec.wants(scoresName);
-        // [head, pos, pos] is ~50 MB a layer at 1,000 tokens of GPT-2 small: unless recorded, it is one buffer.
-        Tensor scores = keepScores || rec.wants(patternName) ? Tensor.zeros(h, n, t) : scoresBuffer(h, n);
+        Tensor z;
+        // A few rows (typing) have a small [head, n, t] array: whole, as one batched product, is quicker there.
+        if (n > FEW_ROWS && !keepScores && !rec.wants(patternName)) {
+            z = Tensor.zeros(n, h, dh);
+            attentionByBlocks(qf.data(), keys, values, z.data(), n);
+        } else {
+            z = attentionWhole(qf.data(), keys, values, n, keepScores, scoresName, patternName);
+        }
+        z = rec.hook(HookPoint.attn(l, "z"), z);
+        memory.z(l, z);
+        return output(l, a, z, n);
+    }
+
+    /**
+     * Attention with the [head, pos, pos] scores and pattern made whole (they are recorded or
+     * hooked): scores, then the softmax in their array (or a copy when the scores are kept),
+     * then z = pattern·V. Returns z [n, head, d_head].
+     */
+    private Tensor attentionWhole(float[] qd, float[] keys, float[] values, int n, boolean keepScores,
+                                  String scoresName, String patternName) {
+        int h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), dh = cfg.dHead(), hd = h * dh;
+        Tensor scores = Tensor.zeros(h, n, t);
         float[] sd = scores.data();
         // Head hh reads key/value head hh / group: a batch of `group` query heads per key head.
-        perKeyValueHead((g, group, kvStride) -> k.gemmBatched(group, false, true, n, t, dh, qf.data(), g * group * dh, hd, dh,
+        perKeyValueHead((g, group, kvStride) -> k.gemmBatched(group, false, true, n, t, dh, qd, g * group * dh, hd, dh,
                 keys, g * dh, kvh * dh, kvStride, sd, g * group * n * t, t, n * t, false));
         float inv = (float) (1.0 / Math.sqrt(dh));
         WorkerPool.parallelFor(h * n, r -> {
@@ -159,9 +179,52 @@ final class Forward {
         float[] pdata = pattern.data(), zdata = z.data();
         perKeyValueHead((g, group, kvStride) -> k.gemmBatched(group, false, false, n, dh, t, pdata, g * group * n * t, t, n * t,
                 values, g * dh, kvh * dh, kvStride, zdata, g * group * dh, hd, dh, false));
-        z = rec.hook(HookPoint.attn(l, "z"), z);
-        memory.z(l, z);
+        return z;
+    }
 
+    /** Query rows per block of {@link #attentionByBlocks}: its scores, [block, t], stay in a core's L2 cache. */
+    static final int QUERY_BLOCK = 64;
+
+    /**
+     * Attention when nobody records or hooks its scores or pattern (and more than a few rows are
+     * new): per head and block of
+     * {@link #QUERY_BLOCK} query rows, the scores against the keys those rows may see (causal: up
+     * to the block's last position, not all t), the softmax, and z = pattern·V, all in one
+     * [block, t] buffer per worker. No [head, pos, pos] array is written, and the masked half
+     * of the products is never computed. Same arithmetic per row as {@link #attentionWhole}.
+     */
+    private void attentionByBlocks(float[] qd, float[] keys, float[] values, float[] zd, int n) {
+        int h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), dh = cfg.dHead(), hd = h * dh, group = h / kvh, kvd = kvh * dh;
+        int blocks = (n + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        float inv = (float) (1.0 / Math.sqrt(dh));
+        java.util.concurrent.ConcurrentLinkedDeque<float[]> buffers = rowBuffers;
+        WorkerPool.parallelFor(h * blocks, job -> {
+            // Later blocks see more keys: start with them so the last jobs are the short ones.
+            int b = blocks - 1 - job / h, hh = job % h, g = hh / group;
+            int r0 = b * QUERY_BLOCK, rows = Math.min(QUERY_BLOCK, n - r0), seen = from + r0 + rows;
+            float[] buf = buffers.pollFirst();
+            if (buf == null || buf.length < QUERY_BLOCK * t) buf = new float[QUERY_BLOCK * t];
+            try {
+                k.gemm(false, true, rows, seen, dh, qd, r0 * hd + hh * dh, hd, keys, g * dh, kvd, buf, 0, seen, false);
+                for (int i = 0; i < rows; i++) {
+                    int qp = from + r0 + i, off = i * seen;
+                    for (int j = 0; j <= qp; j++) buf[off + j] *= inv;
+                    k.softmax(buf, off, qp + 1);
+                    Arrays.fill(buf, off + qp + 1, off + seen, 0f);
+                }
+                k.gemm(false, false, rows, dh, seen, buf, 0, seen, values, g * dh, kvd, zd, r0 * hd + hh * dh, hd, false);
+            } finally {
+                buffers.addFirst(buf);
+            }
+        });
+    }
+
+    /** The [block, t] buffers of {@link #attentionByBlocks}, one per worker at a time, kept across layers. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<float[]> rowBuffers = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    /** hook_attn_out: z·W_O (through hook_result when that is recorded or hooked) + b_O. */
+    private Tensor output(int l, LayerWeights.Attention a, Tensor z, int n) {
+        int d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh;
         Tensor attnOut = Tensor.zeros(n, d);
         String resultName = HookPoint.attn(l, "result");
         if (rec.wants(resultName)) {
@@ -178,11 +241,6 @@ final class Forward {
         }
         RowOps.addRowBias(k, attnOut.data(), n, a.bO().data());
         return rec.hook(HookPoint.attnOut(l), attnOut);
-    }
-
-    private Tensor scoresBuffer(int h, int n) {
-        if (scoresBuffer == null) scoresBuffer = new float[h * n * t];
-        return Tensor.of(scoresBuffer, h, n, t);
     }
 
     /**
@@ -222,8 +280,11 @@ final class Forward {
         int n = x.dim(0), dm = cfg.dMlp();
         // Gated (TransformerLens's GatedMLP): hook_pre = x·W_gate, hook_pre_linear = x·W_in,
         // hook_post = act(pre) ⊙ pre_linear + b_in.
-        Tensor hPre = m.gated() ? affine(x, m.wGate(), null, dm) : affine(x, m.wIn(), m.bIn(), dm);
         String preName = HookPoint.mlp(l, "pre");
+        // Unless hook_pre is recorded or hooked, b_in joins each row just before its activation, while
+        // the row is in cache: one pass over [n, d_mlp] less (the same sum, p + b, either way).
+        float[] fusedBias = !m.gated() && !rec.wants(preName) ? m.bIn().data() : null;
+        Tensor hPre = m.gated() ? affine(x, m.wGate(), null, dm) : affine(x, m.wIn(), fusedBias != null ? null : m.bIn(), dm);
         hPre = rec.hook(preName, hPre);
         checkpoint.run();
         Tensor linear = null;
@@ -234,6 +295,7 @@ final class Forward {
         Tensor post = rec.wants(preName) ? hPre.copy() : hPre; // the activation in place unless hook_pre is kept
         float[] pd = post.data(), ld = linear == null ? null : linear.data(), bin = m.bIn().data();
         WorkerPool.parallelFor(n, i -> {
+            if (fusedBias != null) k.axpy(1f, fusedBias, 0, pd, i * dm, dm);
             switch (cfg.actFn()) {
                 case GELU_NEW -> k.geluNew(pd, i * dm, dm);
                 case GELU -> k.gelu(pd, i * dm, dm);

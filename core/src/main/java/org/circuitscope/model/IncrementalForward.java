@@ -1,6 +1,7 @@
 package org.circuitscope.model;
 
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.circuitscope.tensor.Tensor;
 
@@ -25,6 +26,18 @@ public final class IncrementalForward {
      */
     public static Map<String, Tensor> extend(Transformer model, KeyValueCache kv, int[] tokens, int from,
                                              Predicate<String> names, Runnable checkpoint) {
+        return extend(model, kv, tokens, from, names, checkpoint, p -> {});
+    }
+
+    /**
+     * As {@link #extend(Transformer, KeyValueCache, int[], int, Predicate, Runnable)}, handing
+     * {@code pending} the new logits rows as {@link PendingLogits} once every block is done and
+     * before the pass unembeds them: by then the cache's new keys, values, queries, z and final
+     * scale are written (rows below {@code tokens.length}, not yet committed), so a reader of
+     * one position needs only its own row.
+     */
+    public static Map<String, Tensor> extend(Transformer model, KeyValueCache kv, int[] tokens, int from,
+                                             Predicate<String> names, Runnable checkpoint, Consumer<PendingLogits> pending) {
         if (!kv.config().equals(model.config())) throw new IllegalArgumentException("the cache belongs to another model");
         kv.writer.lock();
         try {
@@ -35,14 +48,14 @@ public final class IncrementalForward {
             Forward.check(model.config(), tokens, from);
             kv.begin(from, tokens.length);
             // An edit's earlier rows are only in the cache: only a pass from 0 records activations.
-            Recorder rec = from == 0 ? new Recorder(new RunOptions(names.and(n -> !n.equals(HookPoint.LOGITS)), Map.of())) : Recorder.none();
+            RunOptions opt = from == 0 ? new RunOptions(names.and(n -> !n.equals(HookPoint.LOGITS)), Map.of()) : RunOptions.none();
+            Map<String, Tensor> stored = Map.of();
             if (from < tokens.length) { // else only a shortened prompt: every row is an old one
-                new Forward(model.weights(), from, tokens.length, new PassMemory.Cache(kv, from), rec,
-                        checkpoint == null ? () -> {} : checkpoint).run(tokens);
+                stored = model.backend().extend(new KeyValueCache.Writer(kv, from, pending), tokens, opt, checkpoint == null ? () -> {} : checkpoint);
                 kv.scoreNewRows(from, tokens);
             }
             kv.commit(tokens);
-            return rec.stored();
+            return stored;
         } finally {
             kv.writer.unlock();
         }

@@ -162,6 +162,59 @@ public final class KeyValueCache {
         }
     }
 
+    /**
+     * What a {@link Backend} writes one pass's new rows through: positions [from, from + n) of
+     * each per-position array, from row-major {@code [n, width]} arrays computed elsewhere (on
+     * a device). Handed out by {@link IncrementalForward#extend} between {@code begin} and
+     * {@code commit}, under the writer lock; the rows below from are the cache's and are read,
+     * never written. {@code pending} hears of the new logits rows before they are written (a
+     * backend that cannot say so early leaves it unheard: the hover then waits for the whole pass).
+     */
+    public static final class Writer {
+        private final KeyValueCache kv;
+        private final int from;
+        private final java.util.function.Consumer<PendingLogits> pending;
+
+        Writer(KeyValueCache kv, int from, java.util.function.Consumer<PendingLogits> pending) {
+            this.kv = kv;
+            this.from = from;
+            this.pending = pending == null ? p -> {} : pending;
+        }
+
+        /** Who hears of the new logits rows once every block is done, before they are written. */
+        public java.util.function.Consumer<PendingLogits> pending() { return pending; }
+
+        public KeyValueCache kv() { return kv; }
+
+        /** The first new position. */
+        public int from() { return from; }
+
+        /** Layer l's new keys (as attention used them), {@code [n, n_key_value_heads · d_head]}. */
+        public void keys(int l, float[] rows) { put(kv.keys(l), rows, kv.cfg.nKeyValueHeads() * kv.cfg.dHead()); }
+
+        public void values(int l, float[] rows) { put(kv.values(l), rows, kv.cfg.nKeyValueHeads() * kv.cfg.dHead()); }
+
+        /** Layer l's new queries (rotated, for rotary models), {@code [n, n_heads · d_head]}. */
+        public void queries(int l, float[] rows) { put(kv.queries(l), rows, kv.cfg.nHeads() * kv.cfg.dHead()); }
+
+        public void z(int l, float[] rows) { put(kv.z(l), rows, kv.cfg.nHeads() * kv.cfg.dHead()); }
+
+        /** The new positions' ln_final.hook_scale, {@code [n]}. */
+        public void finalScale(float[] rows) { put(kv.finalScale(), rows, 1); }
+
+        /** The new logits rows (bias included), {@code [n, d_vocab]}. */
+        public void logits(float[] rows) {
+            int v = kv.cfg.dVocab(), n = rows.length / v;
+            float[][] chunks = kv.logitChunks;
+            for (int i = 0; i < n; i++) {
+                int p = from + i;
+                System.arraycopy(rows, i * v, chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, v);
+            }
+        }
+
+        private void put(float[] dst, float[] rows, int width) { System.arraycopy(rows, 0, dst, from * width, rows.length); }
+    }
+
     /** Ends a write: every row of {@code written} is in place. */
     synchronized void commit(int[] written) {
         tokens = written.clone();

@@ -25,13 +25,24 @@ sealed interface PassMemory {
     default void finalScale(Tensor fresh) {}
 
     /**
+     * The unembedding's input of the new rows, [n, d_model], once every block is done and before
+     * any logits row is written; nothing by default.
+     */
+    default void beforeUnembed(Weights w, Tensor x) {}
+
+    /**
      * Writes columns [c0, c0 + len) of the {@code n} new logits rows: {@code block} holds x·W_U
      * without the bias, row i at {@code i · stride}; {@code bias} is b_U over all columns.
      */
     void logitColumns(int n, int c0, int len, float[] block, int stride, float[] bias);
 
-    /** A document's cache, continued from position {@code from}: rows before it are read, the new ones written in place. */
-    record Cache(KeyValueCache kv, int from) implements PassMemory {
+    /**
+     * A document's cache, continued from position {@code from}: rows before it are read, the new
+     * ones written in place; {@code pending} hears of the new logits rows before they are written.
+     */
+    record Cache(KeyValueCache kv, int from, java.util.function.Consumer<PendingLogits> pending) implements PassMemory {
+        @Override public void beforeUnembed(Weights w, Tensor x) { pending.accept(new PendingLogits(w, from, x)); }
+
         @Override public float[] keys(int l, Tensor fresh) { return write(kv.keys(l), fresh); }
 
         @Override public float[] values(int l, Tensor fresh) { return write(kv.values(l), fresh); }

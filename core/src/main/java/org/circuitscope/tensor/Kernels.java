@@ -3,7 +3,8 @@ package org.circuitscope.tensor;
 /**
  * The numeric kernels the model, the analyses and the trainer are built on. Two
  * implementations do the same arithmetic: {@link SimdKernels} (Vector API, the default) and
- * {@link ScalarKernels} (plain loops), chosen once by {@code -Dcircuitscope.simd=false}. By
+ * {@link ScalarKernels} (plain loops), chosen once by {@code -Dcircuitscope.simd=false} or
+ * {@code -Dcircuitscope.vectorBits=0} ({@code =256} or {@code =512} picks the vector width). By
  * default the SIMD ones are used once they are compiled, the scalar ones until then
  * ({@link WarmingKernels}).
  *
@@ -14,6 +15,16 @@ public interface Kernels {
 
     /** The kernels chosen for this JVM: SIMD (after a scalar start) unless {@code circuitscope.simd} is {@code false}. */
     static Kernels get() { return KernelsHolder.INSTANCE; }
+
+    /**
+     * Starts compiling the SIMD kernels now (their race against the scalar ones, {@code
+     * WarmingKernels}) instead of after the first calls: for a caller that expects heavy work
+     * soon, such as a language server at start. Nothing when the scalar kernels were chosen or
+     * the race has begun.
+     */
+    static void warmUpNow() {
+        if (KernelsHolder.INSTANCE instanceof WarmingKernels w) w.startNow();
+    }
 
     /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */
     String name();

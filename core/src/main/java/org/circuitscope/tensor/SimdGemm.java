@@ -4,34 +4,64 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Blocked single-precision matrix product on the Vector API, in the Goto/BLIS shape: B is
- * packed into {@code KC × NR} panels that stay in L1, A into {@code MR × KC} micro-panels
- * streamed from L2, and an {@code MR × NR} tile of C lives in registers across the k loop.
+ * Blocked single-precision matrix product on the Vector API, in the Goto/BLIS shape: an
+ * {@code MR × NR} tile of C lives in registers across the depth loop, fed by a packed
+ * {@code KC × NR} panel of B (L1) and a packed {@code MR × KC} micro-panel of A (L2).
  *
- * <p>Work is split into tasks (product, row block, column block) so that one large product,
- * a narrow one (n = 64 per head) and a batch of small ones all keep every core busy. Each
- * task packs what it reads itself: the repeated packing costs a few percent but needs no
- * shared buffers or barriers.
+ * <p>The tile is sized to the register file: with 512-bit vectors (32 registers on AVX-512)
+ * 12 rows × 2 vectors (24 accumulators + 2 B vectors + a broadcast), with narrower ones
+ * (AVX2's 16 registers) 6 rows × 2 vectors (12 + 2 + 1), as the BLIS kernels for those
+ * machines. 24 accumulators on 16 registers would spill every iteration.
+ *
+ * <p>Work is split into tasks (product, row range, column range) on the {@link WorkerPool}.
+ * Rows are split before columns: a task packs the B block of its columns once and reuses it
+ * for all its rows, and packing B is a vector copy, while A is packed once per column range.
+ * A is packed row by row (a plain copy) rather than interleaved, so packing it costs little
+ * even when the columns are few (GQA's 256-wide key and value projections).
+ * The packing buffers are per thread and reused across calls.
  */
 final class SimdGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
-    /** Rows of C per register tile; the broadcast of A is reused across the NV vectors of B. */
-    static final int MR = 12;
-    /** Vectors of C per tile row: MR × NV accumulators + NV B loads + 1 broadcast fit 32 zmm. */
-    private static final int NV = 2;
-    static final int NR = NV * L;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    static final int L = S.length();
+    /** 32 vector registers to use: the 12-row tile. Otherwise the 6-row one. */
+    static final boolean WIDE = S.vectorBitSize() >= 512;
+    /** Rows of C per register tile; one broadcast of A is reused across the two vectors of B. */
+    static final int MR = WIDE ? 12 : 6;
+    /** Columns of C per register tile: two vectors. */
+    static final int NR = 2 * L;
     /** Depth of one packed block: a KC × NR panel of B (32 KiB at 512 bit) stays in L1. */
     private static final int KC = 256;
-    /** Largest row block: its MC × KC packed A (192 KiB) stays in L2 across all panels. */
-    private static final int MC_MAX = 16 * MR;
-    /** Largest column block: KC × NC_MAX of packed B, also L2 resident. */
-    private static final int NC_MAX = 8 * NR;
+    /**
+     * Row stride of packed A: the kernel reads MR rows at fixed distances from one index (one
+     * base register, constant displacements). One cache line more than KC keeps those rows out
+     * of the same L1 sets.
+     */
+    static final int AST = KC + 16;
+    /** Rows of packed A at a time (a multiple of both tile heights): MC × AST floats, about 200 KiB, stay in L2. */
+    private static final int MC = 192;
+    /** Widest column range of one task: its packed B is at most KC × NC_MAX (4 MiB, L3). */
+    private static final int NC_MAX = 4096;
     /** Below this many multiply-adds a product runs on the calling thread (fork costs more). */
     private static final long INLINE_FMAS = 1L << 18;
+    /**
+     * Products with at most this many rows (one-token passes, a few positions) and B not
+     * transposed skip packing: they read B once, straight from the weights ({@link #fewRows}).
+     */
+    static final int FEW_ROWS = 4;
 
-    private static final ThreadLocal<float[][]> WORKSPACE =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC_MAX * KC], new float[KC * NC_MAX], new float[MR * NR]});
+    /** One thread's packing buffers; B's grows to the widest column range seen. */
+    private static final class Workspace {
+        final float[] ap = new float[MC * AST];
+        final float[] tile = new float[MR * NR];
+        float[] bp = new float[KC * NR];
+
+        float[] bp(int size) {
+            if (bp.length < size) bp = new float[size];
+            return bp;
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private SimdGemm() {}
 
@@ -50,82 +80,88 @@ final class SimdGemm {
             }
             return;
         }
-        // Shrink the blocks until there are enough tasks to balance the cores, but not below
-        // sizes where packing would dominate.
-        int mc = Math.min(MC_MAX, roundUp(m, MR));
-        int nc = Math.min(NC_MAX, roundUp(n, NR));
-        int want = 4 * WorkerPool.threads();
-        while ((long) batch * ceilDiv(m, mc) * ceilDiv(n, nc) < want) {
-            if (mc >= nc && mc > 4 * MR) mc = roundUp(mc / 2, MR);
-            else if (nc > 2 * NR) nc = roundUp(nc / 2, NR);
-            else if (mc > 4 * MR) mc = roundUp(mc / 2, MR);
-            else break;
+        boolean parallel = (long) batch * m * n * k >= INLINE_FMAS && WorkerPool.forks();
+        if (m <= FEW_ROWS && !transB) {
+            fewRows(parallel, batch, transA, m, n, k, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, accumulate);
+            return;
         }
-        final int mcF = mc, ncF = nc;
-        final int rowBlocks = ceilDiv(m, mc), colBlocks = ceilDiv(n, nc);
+        // A few tasks per thread, so that a thread slowed by other work on the machine is
+        // made up for by the others; on one thread, one task per product (no repacking).
+        long want = parallel ? 3L * WorkerPool.threads() : 1;
+        int colTasks = ceilDiv(n, NC_MAX), rowTasks = 1;
+        if ((long) batch * colTasks < want) rowTasks = (int) Math.min(ceilDiv(m, MR), ceilDiv(want, (long) batch * colTasks));
+        if ((long) batch * rowTasks * colTasks < want) colTasks = (int) Math.min(ceilDiv(n, NR), ceilDiv(want, (long) batch * rowTasks));
+        final int rows = roundUp(ceilDiv(m, rowTasks), MR), cols = roundUp(ceilDiv(n, colTasks), NR);
+        final int rowBlocks = ceilDiv(m, rows), colBlocks = ceilDiv(n, cols);
         int tasks = batch * rowBlocks * colBlocks;
         java.util.function.IntConsumer body = task -> {
             int t = task / (rowBlocks * colBlocks);
             int rem = task % (rowBlocks * colBlocks);
-            int i0 = (rem / colBlocks) * mcF, j0 = (rem % colBlocks) * ncF;
-            block(transA, transB, i0, Math.min(mcF, m - i0), j0, Math.min(ncF, n - j0), k,
+            int i0 = (rem / colBlocks) * rows, j0 = (rem % colBlocks) * cols;
+            block(transA, transB, i0, Math.min(rows, m - i0), j0, Math.min(cols, n - j0), k,
                     a, aOff + t * aStride, lda, b, bOff + t * bStride, ldb,
                     c, cOff + t * cStride, ldc, accumulate);
         };
-        if ((long) batch * m * n * k < INLINE_FMAS) {
-            for (int task = 0; task < tasks; task++) body.accept(task);
-        } else {
+        if (parallel) {
             WorkerPool.parallelFor(tasks, body);
+        } else {
+            for (int task = 0; task < tasks; task++) body.accept(task);
         }
     }
 
-    /** C[i0.., j0..] (mb × nb) for the whole depth k, in KC slices. */
+    /** C[i0.., j0..] (mb × nb) for the whole depth k, in KC slices; B's slice is packed once for all mb rows. */
     private static void block(boolean transA, boolean transB, int i0, int mb, int j0, int nb, int k,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc, boolean accumulate) {
-        float[][] ws = WORKSPACE.get();
-        float[] ap = ws[0], bp = ws[1];
+        Workspace ws = WORKSPACE.get();
+        float[] ap = ws.ap, bp = ws.bp(Math.min(KC, k) * roundUp(nb, NR));
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
             packB(transB, b, bOff, ldb, p0, kc, j0, nb, bp);
-            packA(transA, a, aOff, lda, i0, mb, p0, kc, ap);
-            for (int jr = 0; jr < nb; jr += NR) {
-                int cols = Math.min(NR, nb - jr);
-                int bo = (jr / NR) * kc * NR;
-                for (int ir = 0; ir < mb; ir += MR) {
-                    int rows = Math.min(MR, mb - ir);
-                    kernel(kc, ap, (ir / MR) * kc * MR, bp, bo,
-                            c, cOff + (i0 + ir) * ldc + j0 + jr, ldc, rows, cols, add, ws[2]);
+            for (int ic = 0; ic < mb; ic += MC) {
+                int mc = Math.min(MC, mb - ic);
+                packA(transA, a, aOff, lda, i0 + ic, mc, p0, kc, ap);
+                for (int jr = 0; jr < nb; jr += NR) {
+                    int cols = Math.min(NR, nb - jr);
+                    int bo = (jr / NR) * kc * NR;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int rows = Math.min(MR, mc - ir);
+                        int co = cOff + (i0 + ic + ir) * ldc + j0 + jr;
+                        if (WIDE) RegisterTiles.tile12x2(kc, ap, (ir / MR) * MR * AST, bp, bo, c, co, ldc, rows, cols, add, ws.tile);
+                        else RegisterTiles.tile6x2(kc, ap, (ir / MR) * MR * AST, bp, bo, c, co, ldc, rows, cols, add, ws.tile);
+                    }
                 }
             }
         }
     }
 
-    /** A[i0.., p0..] into micro-panels: panel q holds rows i0+q·MR.. as ap[q·kc·MR + p·MR + r]; missing rows are 0. */
+    /**
+     * A[i0.., p0..] into micro-panels: panel q holds row i0+q·MR+r at ap[q·MR·AST + r·AST + p].
+     * Rows past mb are left as they are: row r of C depends only on row r of A, and the
+     * kernel writes back only the rows that exist.
+     */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mb,
                               int p0, int kc, float[] ap) {
         for (int ir = 0; ir < mb; ir += MR) {
-            int base = (ir / MR) * kc * MR;
+            int base = (ir / MR) * MR * AST;
             int rows = Math.min(MR, mb - ir);
             if (transA) {
                 for (int p = 0; p < kc; p++) {
-                    int src = aOff + (p0 + p) * lda + i0 + ir, dst = base + p * MR;
-                    for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
-                    for (int r = rows; r < MR; r++) ap[dst + r] = 0f;
+                    int src = aOff + (p0 + p) * lda + i0 + ir;
+                    for (int r = 0; r < rows; r++) ap[base + r * AST + p] = a[src + r];
                 }
             } else {
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (i0 + ir + r) * lda + p0;
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
-                }
-                for (int r = rows; r < MR; r++)
-                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                for (int r = 0; r < rows; r++)
+                    System.arraycopy(a, aOff + (i0 + ir + r) * lda + p0, ap, base + r * AST, kc);
             }
         }
     }
 
-    /** B[p0.., j0..] into panels: panel q holds columns j0+q·NR.. as bp[q·kc·NR + p·NR + j]; missing columns are 0. */
+    /**
+     * B[p0.., j0..] into panels: panel q holds columns j0+q·NR.. as bp[q·kc·NR + p·NR + j].
+     * Columns past nb are left as they are, for the same reason as A's missing rows.
+     */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc,
                               int j0, int nb, float[] bp) {
         for (int jr = 0; jr < nb; jr += NR) {
@@ -136,136 +172,90 @@ final class SimdGemm {
                     int src = bOff + (j0 + jr + j) * ldb + p0;
                     for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
                 }
-                for (int j = cols; j < NR; j++)
-                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
             } else if (cols == NR) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (p0 + p) * ldb + j0 + jr, dst = base + p * NR;
-                    for (int v = 0; v < NR; v += L) FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
                 }
             } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (p0 + p) * ldb + j0 + jr, dst = base + p * NR;
-                    for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j];
-                    for (int j = cols; j < NR; j++) bp[dst + j] = 0f;
-                }
+                for (int p = 0; p < kc; p++)
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, bp, base + p * NR, cols);
             }
         }
     }
 
     /**
-     * The register tile: C[rows × cols] (+)= Apanel · Bpanel over kc. The 24 accumulators are
-     * written out by hand because C2 keeps named locals in registers but not array elements.
+     * C = op(A)·B for m ≤ {@link #FEW_ROWS}, in column strips of four vectors: one pass over B
+     * (memory-bound, so reading the weights once is what counts), where the register tile would
+     * pack B first (read, write, read again) and compute MR rows for the few that exist. A
+     * strip's slice of B (k × 4 vectors) stays in L2 for the other rows.
      */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo,
-                               float[] c, int co, int ldc, int rows, int cols, boolean add, float[] tile) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0_0 = z, c0_1 = z;
-        FloatVector c1_0 = z, c1_1 = z;
-        FloatVector c2_0 = z, c2_1 = z;
-        FloatVector c3_0 = z, c3_1 = z;
-        FloatVector c4_0 = z, c4_1 = z;
-        FloatVector c5_0 = z, c5_1 = z;
-        FloatVector c6_0 = z, c6_1 = z;
-        FloatVector c7_0 = z, c7_1 = z;
-        FloatVector c8_0 = z, c8_1 = z;
-        FloatVector c9_0 = z, c9_1 = z;
-        FloatVector c10_0 = z, c10_1 = z;
-        FloatVector c11_0 = z, c11_1 = z;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao]);
-            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
-            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
-            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
-            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
-            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
-            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
-            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
-            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
-            FloatVector a8 = FloatVector.broadcast(S, ap[ao + 8]);
-            c8_0 = a8.fma(b0, c8_0); c8_1 = a8.fma(b1, c8_1);
-            FloatVector a9 = FloatVector.broadcast(S, ap[ao + 9]);
-            c9_0 = a9.fma(b0, c9_0); c9_1 = a9.fma(b1, c9_1);
-            FloatVector a10 = FloatVector.broadcast(S, ap[ao + 10]);
-            c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
-            FloatVector a11 = FloatVector.broadcast(S, ap[ao + 11]);
-            c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
-            ao += MR;
-            bo += NR;
-        }
-        if (rows == MR && cols == NR) {
-            if (add) {
-                c0_0 = c0_0.add(FloatVector.fromArray(S, c, co + 0 * ldc + 0 * L));
-                c0_1 = c0_1.add(FloatVector.fromArray(S, c, co + 0 * ldc + 1 * L));
-                c1_0 = c1_0.add(FloatVector.fromArray(S, c, co + 1 * ldc + 0 * L));
-                c1_1 = c1_1.add(FloatVector.fromArray(S, c, co + 1 * ldc + 1 * L));
-                c2_0 = c2_0.add(FloatVector.fromArray(S, c, co + 2 * ldc + 0 * L));
-                c2_1 = c2_1.add(FloatVector.fromArray(S, c, co + 2 * ldc + 1 * L));
-                c3_0 = c3_0.add(FloatVector.fromArray(S, c, co + 3 * ldc + 0 * L));
-                c3_1 = c3_1.add(FloatVector.fromArray(S, c, co + 3 * ldc + 1 * L));
-                c4_0 = c4_0.add(FloatVector.fromArray(S, c, co + 4 * ldc + 0 * L));
-                c4_1 = c4_1.add(FloatVector.fromArray(S, c, co + 4 * ldc + 1 * L));
-                c5_0 = c5_0.add(FloatVector.fromArray(S, c, co + 5 * ldc + 0 * L));
-                c5_1 = c5_1.add(FloatVector.fromArray(S, c, co + 5 * ldc + 1 * L));
-                c6_0 = c6_0.add(FloatVector.fromArray(S, c, co + 6 * ldc + 0 * L));
-                c6_1 = c6_1.add(FloatVector.fromArray(S, c, co + 6 * ldc + 1 * L));
-                c7_0 = c7_0.add(FloatVector.fromArray(S, c, co + 7 * ldc + 0 * L));
-                c7_1 = c7_1.add(FloatVector.fromArray(S, c, co + 7 * ldc + 1 * L));
-                c8_0 = c8_0.add(FloatVector.fromArray(S, c, co + 8 * ldc + 0 * L));
-                c8_1 = c8_1.add(FloatVector.fromArray(S, c, co + 8 * ldc + 1 * L));
-                c9_0 = c9_0.add(FloatVector.fromArray(S, c, co + 9 * ldc + 0 * L));
-                c9_1 = c9_1.add(FloatVector.fromArray(S, c, co + 9 * ldc + 1 * L));
-                c10_0 = c10_0.add(FloatVector.fromArray(S, c, co + 10 * ldc + 0 * L));
-                c10_1 = c10_1.add(FloatVector.fromArray(S, c, co + 10 * ldc + 1 * L));
-                c11_0 = c11_0.add(FloatVector.fromArray(S, c, co + 11 * ldc + 0 * L));
-                c11_1 = c11_1.add(FloatVector.fromArray(S, c, co + 11 * ldc + 1 * L));
-            }
-            c0_0.intoArray(c, co + 0 * ldc + 0 * L); c0_1.intoArray(c, co + 0 * ldc + 1 * L);
-            c1_0.intoArray(c, co + 1 * ldc + 0 * L); c1_1.intoArray(c, co + 1 * ldc + 1 * L);
-            c2_0.intoArray(c, co + 2 * ldc + 0 * L); c2_1.intoArray(c, co + 2 * ldc + 1 * L);
-            c3_0.intoArray(c, co + 3 * ldc + 0 * L); c3_1.intoArray(c, co + 3 * ldc + 1 * L);
-            c4_0.intoArray(c, co + 4 * ldc + 0 * L); c4_1.intoArray(c, co + 4 * ldc + 1 * L);
-            c5_0.intoArray(c, co + 5 * ldc + 0 * L); c5_1.intoArray(c, co + 5 * ldc + 1 * L);
-            c6_0.intoArray(c, co + 6 * ldc + 0 * L); c6_1.intoArray(c, co + 6 * ldc + 1 * L);
-            c7_0.intoArray(c, co + 7 * ldc + 0 * L); c7_1.intoArray(c, co + 7 * ldc + 1 * L);
-            c8_0.intoArray(c, co + 8 * ldc + 0 * L); c8_1.intoArray(c, co + 8 * ldc + 1 * L);
-            c9_0.intoArray(c, co + 9 * ldc + 0 * L); c9_1.intoArray(c, co + 9 * ldc + 1 * L);
-            c10_0.intoArray(c, co + 10 * ldc + 0 * L); c10_1.intoArray(c, co + 10 * ldc + 1 * L);
-            c11_0.intoArray(c, co + 11 * ldc + 0 * L); c11_1.intoArray(c, co + 11 * ldc + 1 * L);
-        } else {
-            // Edge tile: spill to a scratch tile and copy the valid part. Masked vector stores
-            // would do, but they make C2 give up inlining this method's vector calls.
-            float[] t = tile;
-            c0_0.intoArray(t, 0 * NR + 0 * L); c0_1.intoArray(t, 0 * NR + 1 * L);
-            c1_0.intoArray(t, 1 * NR + 0 * L); c1_1.intoArray(t, 1 * NR + 1 * L);
-            c2_0.intoArray(t, 2 * NR + 0 * L); c2_1.intoArray(t, 2 * NR + 1 * L);
-            c3_0.intoArray(t, 3 * NR + 0 * L); c3_1.intoArray(t, 3 * NR + 1 * L);
-            c4_0.intoArray(t, 4 * NR + 0 * L); c4_1.intoArray(t, 4 * NR + 1 * L);
-            c5_0.intoArray(t, 5 * NR + 0 * L); c5_1.intoArray(t, 5 * NR + 1 * L);
-            c6_0.intoArray(t, 6 * NR + 0 * L); c6_1.intoArray(t, 6 * NR + 1 * L);
-            c7_0.intoArray(t, 7 * NR + 0 * L); c7_1.intoArray(t, 7 * NR + 1 * L);
-            c8_0.intoArray(t, 8 * NR + 0 * L); c8_1.intoArray(t, 8 * NR + 1 * L);
-            c9_0.intoArray(t, 9 * NR + 0 * L); c9_1.intoArray(t, 9 * NR + 1 * L);
-            c10_0.intoArray(t, 10 * NR + 0 * L); c10_1.intoArray(t, 10 * NR + 1 * L);
-            c11_0.intoArray(t, 11 * NR + 0 * L); c11_1.intoArray(t, 11 * NR + 1 * L);
-            for (int r = 0; r < rows; r++)
-                for (int j = 0; j < cols; j++) {
-                    int ci = co + r * ldc + j;
-                    c[ci] = add ? c[ci] + t[r * NR + j] : t[r * NR + j];
+    private static void fewRows(boolean parallel, int batch, boolean transA, int m, int n, int k,
+                                float[] a, int aOff, int lda, int aStride, float[] b, int bOff, int ldb, int bStride,
+                                float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        int strip = 4 * L;
+        int colTasks = parallel ? (int) Math.min(ceilDiv(n, strip), ceilDiv(3L * WorkerPool.threads(), batch)) : 1;
+        final int cols = roundUp(ceilDiv(n, colTasks), strip), colBlocks = ceilDiv(n, cols);
+        // Element (i, p) of op(A) is at aOff + i·aRow + p·aCol.
+        final int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+        java.util.function.IntConsumer body = task -> {
+            int t = task / colBlocks, j0 = (task % colBlocks) * cols, end = Math.min(n, j0 + cols);
+            int at = aOff + t * aStride, bt = bOff + t * bStride, ct = cOff + t * cStride;
+            int j = j0;
+            for (; j + strip <= end; j += strip)
+                for (int i = 0; i < m; i++) strip4(k, a, at + i * aRow, aCol, b, bt + j, ldb, c, ct + i * ldc + j, accumulate);
+            for (; j + L <= end; j += L)
+                for (int i = 0; i < m; i++) strip1(k, a, at + i * aRow, aCol, b, bt + j, ldb, c, ct + i * ldc + j, accumulate);
+            for (; j < end; j++)
+                for (int i = 0; i < m; i++) {
+                    float s = 0f;
+                    for (int p = 0; p < k; p++) s += a[at + i * aRow + p * aCol] * b[bt + p * ldb + j];
+                    int ci = ct + i * ldc + j;
+                    c[ci] = accumulate ? c[ci] + s : s;
                 }
+        };
+        int tasks = batch * colBlocks;
+        if (parallel) WorkerPool.parallelFor(tasks, body);
+        else for (int task = 0; task < tasks; task++) body.accept(task);
+    }
+
+    /** One row of C, four vectors wide: c[ci..] (+)= Σ_p a[ai + p·aStep] · b[bi + p·ldb ..]. */
+    private static void strip4(int k, float[] a, int ai, int aStep, float[] b, int bi, int ldb,
+                               float[] c, int ci, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < k; p++, ai += aStep, bi += ldb) {
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c0 = FloatVector.fromArray(S, b, bi).fma(av, c0);
+            c1 = FloatVector.fromArray(S, b, bi + L).fma(av, c1);
+            c2 = FloatVector.fromArray(S, b, bi + 2 * L).fma(av, c2);
+            c3 = FloatVector.fromArray(S, b, bi + 3 * L).fma(av, c3);
         }
+        if (accumulate) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + L);
+        c2.intoArray(c, ci + 2 * L);
+        c3.intoArray(c, ci + 3 * L);
+    }
+
+    /** {@link #strip4} one vector wide, for the columns left over. */
+    private static void strip1(int k, float[] a, int ai, int aStep, float[] b, int bi, int ldb,
+                               float[] c, int ci, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++, ai += aStep, bi += ldb)
+            c0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), c0);
+        if (accumulate) c0 = c0.add(FloatVector.fromArray(S, c, ci));
+        c0.intoArray(c, ci);
     }
 
     private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+
+    private static long ceilDiv(long a, long b) { return (a + b - 1) / b; }
 
     private static int roundUp(int a, int b) { return ceilDiv(a, b) * b; }
 }

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * and offset work.
  */
 public final class SimdKernels implements Kernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
     /**
      * Sums are kept per lane in float only over blocks this long, then added in double: the

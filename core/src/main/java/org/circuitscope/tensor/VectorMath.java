@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * same results everywhere.
  */
 final class VectorMath {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split in two so n·LN2_HI is exact for |n| < 2^9 (Cody–Waite reduction). */
     private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;

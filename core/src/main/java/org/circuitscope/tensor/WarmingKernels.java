@@ -33,18 +33,35 @@ final class WarmingKernels implements Kernels {
      * racing during them would slow them down on a two-core machine.
      */
     WarmingKernels startInBackground(long delayNanos, long limitNanos) {
+        this.limitNanos = limitNanos;
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(java.time.Duration.ofNanos(delayNanos));
             } catch (InterruptedException e) {
                 return;
             }
-            warmUp(limitNanos);
+            if (started.compareAndSet(false, true)) warmUp(limitNanos);
         }, "circuitscope-kernel-warm-up");
         t.setDaemon(true);
         t.start();
         return this;
     }
+
+    /**
+     * Starts the race now on a daemon thread, unless it has started: for a caller that knows
+     * heavy work is coming and the cores are free meanwhile (a language server before its first
+     * document, while it loads the model), so the first pass finds the SIMD kernels compiled.
+     */
+    void startNow() {
+        if (!started.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> warmUp(limitNanos), "circuitscope-kernel-warm-up-now");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Whether a race has started (at most one runs). */
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long limitNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** True once calls go to the target kernels. */
     boolean switched() { return current == target; }
@@ -108,6 +125,8 @@ final class WarmingKernels implements Kernels {
                 k.gemm(ta, tb, M, N, K, a, 0, ta ? M : K, b, 0, tb ? K : N, c, 0, N, t == 3);
             }
             k.gemmBatched(BATCH, false, true, M, N, K, a, 0, K, 0, b, 0, K, K * N, c, 0, N, M * N, false);
+            // One row: the unpacked path of one-token passes.
+            k.gemm(false, false, 1, N, K, a, 0, K, b, 0, N, c, 0, N, false);
             float s = k.dot(x, 0, y, 0, ROW);
             k.segmentDots(a, 0, K, M, x, 0, 2, K / 2, c, 0, M);
             k.axpy(s * 1e-3f, x, 0, y, 0, ROW);

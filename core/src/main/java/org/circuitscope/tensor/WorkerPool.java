@@ -49,6 +49,11 @@ public final class WorkerPool {
         POOL.invoke(new Range(0, n, grain, body));
     }
 
+    /** False where {@link #parallelFor} would run its body inline (one thread, on the pool, inside {@link #serially}). */
+    static boolean forks() {
+        return THREADS > 1 && !onPool() && !SERIAL.isBound();
+    }
+
     /** True on one of this pool's threads, where work runs inline rather than forking again. */
     public static boolean onPool() {
         return Thread.currentThread() instanceof java.util.concurrent.ForkJoinWorkerThread w && w.getPool() == POOL;

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 import org.circuitscope.model.ActFn;
+import org.circuitscope.model.Architecture;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
+import org.circuitscope.model.PositionalEmbedding;
 import org.circuitscope.model.RandomWeights;
 import org.circuitscope.model.Weights;
 import org.junit.jupiter.api.Test;
@@ -86,6 +88,45 @@ class CompositionScoresTest {
         for (int i = 1; i < top.size(); i++) assertTrue(top.get(i - 1).score() >= top.get(i).score(), "sorted at " + i);
         CompositionScores.Composition c = top.get(5);
         assertEquals(c.score(), s.of(c.mode())[c.layer1()][c.head1()][c.layer2()][c.head2()]);
+    }
+    /**
+     * The SIMD path with three layers (so that one product per earlier layer holds several later
+     * layers side by side) and grouped-query attention (4 query heads on 2 key/value heads):
+     * every pair against the float64 products of the materialised, repeated matrices.
+     */
+    @Test
+    void threeLayersWithGroupedQueriesOnTheSimdPathMatchTheMaterialisedProducts() {
+        ModelConfig gqa = new ModelConfig("gqa", 3, 128, 4, 64, 0, 7, 5, ActFn.SILU, Normalization.RMS, true, 1e-5, true,
+                new Architecture(PositionalEmbedding.ROTARY, 64, 10000, 2, false, false, "LlamaForCausalLM"));
+        assertTrue((long) gqa.dModel() * gqa.dHead() * gqa.dHead() * gqa.nHeads() >= FactoredMatrix.SIMD_PRODUCT, "the fast path runs");
+        Weights w = RandomWeights.generate(gqa, 11, 0.5);
+        assertEveryPairMatchesTheMaterialisedProducts(w, 1e-6);
+        List<Integer> done = new java.util.ArrayList<>();
+        CompositionScores.all(w, (d, total) -> { assertEquals(2, total, "one step per earlier layer"); done.add(d); });
+        assertEquals(List.of(1, 2), done, "progress after each earlier layer");
+    }
+
+    /**
+     * The float32 baseline (shapes on the SIMD path) against the same Gaussian draws, in the same
+     * order, scored here through the materialised d_model × d_model products in float64.
+     */
+    @Test
+    void baselineOnTheSimdPathEqualsTheMeanScoreOfMaterialisedRandomProducts() {
+        int d = 256, k = 64, samples = 3;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        double sum = 0;
+        for (int s = 0; s < samples; s++) {
+            double[][] x1 = gaussian(rnd, d, k), y1 = gaussian(rnd, k, d), x2 = gaussian(rnd, d, k), y2 = gaussian(rnd, k, d);
+            sum += naiveScore(times(x1, y1), times(x2, y2));
+        }
+        assertEquals(sum / samples, CompositionScores.baseline(d, k, samples, 7), 1e-6 * sum / samples);
+    }
+
+    /** Draws as the baseline does: row-major, one nextGaussian per entry, rounded to float32 (the fast path's storage). */
+    private static double[][] gaussian(java.util.SplittableRandom rnd, int rows, int cols) {
+        double[][] m = new double[rows][cols];
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) m[i][j] = (float) rnd.nextGaussian();
+        return m;
     }
 
     @Test

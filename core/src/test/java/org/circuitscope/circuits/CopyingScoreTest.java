@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.Arrays;
 import java.util.Comparator;
 import org.circuitscope.model.ActFn;
+import org.circuitscope.model.Architecture;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
+import org.circuitscope.model.PositionalEmbedding;
 import org.circuitscope.model.RandomWeights;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Tensor;
@@ -90,6 +92,37 @@ class CopyingScoreTest {
                 assertEquals(CopyingScore.score(CopyingScore.eigenvalues(NaiveCircuits.flat(fullQk))), qk[l][h], 1e-6, "QK L" + l + "H" + h);
             }
         }
+    }
+
+    /**
+     * Shapes on the SIMD path (d_head·d_model² ≥ 2^20) with grouped-query attention: each head's
+     * scores and eigenvalue sums against the materialised vocab × vocab circuits in float64.
+     */
+    @Test
+    void scoresOnTheSimdPathEqualTheScoresOfTheMaterialisedCircuits() {
+        ModelConfig c = new ModelConfig("gqa", 2, 128, 4, 64, 0, 40, 8, ActFn.SILU, Normalization.RMS, true, 1e-5, true,
+                new Architecture(PositionalEmbedding.ROTARY, 64, 10000, 2, false, false, "LlamaForCausalLM"));
+        assertTrue((long) c.dHead() * c.dModel() * c.dModel() >= FactoredMatrix.SIMD_PRODUCT, "the fast path runs");
+        Weights w = RandomWeights.generate(c, 12, 0.5);
+        double[][][][] ovEig = CopyingScore.ovEigenvalues(w), qkEig = CopyingScore.qkEigenvalues(w);
+        double[][] we = NaiveCircuits.embed(w), wu = NaiveCircuits.unembed(w);
+        for (int l = 0; l < 2; l++) {
+            for (int h = 0; h < 4; h++) {
+                double[][] fullOv = NaiveCircuits.times(NaiveCircuits.times(we, NaiveCircuits.ov(w, l, h)), wu);
+                double[][] fullQk = NaiveCircuits.times(NaiveCircuits.times(we, NaiveCircuits.qk(w, l, h)), NaiveCircuits.transpose(we));
+                String at = "L" + l + "H" + h;
+                assertEquals(CopyingScore.score(CopyingScore.eigenvalues(NaiveCircuits.flat(fullOv))), CopyingScore.score(ovEig[l][h]), 1e-5, "OV " + at);
+                assertEquals(CopyingScore.score(CopyingScore.eigenvalues(NaiveCircuits.flat(fullQk))), CopyingScore.score(qkEig[l][h]), 1e-5, "QK " + at);
+                assertEquals(trace(fullOv), Arrays.stream(ovEig[l][h]).mapToDouble(z -> z[0]).sum(), 1e-5 * norm1(fullOv), "Σλ is the OV trace " + at);
+                assertEquals(trace(fullQk), Arrays.stream(qkEig[l][h]).mapToDouble(z -> z[0]).sum(), 1e-5 * norm1(fullQk), "Σλ is the QK trace " + at);
+            }
+        }
+    }
+
+    private static double norm1(double[][] m) {
+        double s = 0;
+        for (int i = 0; i < m.length; i++) s += Math.abs(m[i][i]);
+        return Math.max(1, s);
     }
 
     /** W_E·W_V[h]·W_O[h]·W_U materialised in float64 (vocab × vocab), by plain loops. */

@@ -73,6 +73,35 @@ class HeadDetectorsTest {
         assertTrue(s[0][0] < 0.5, "an untouched random head is far from a perfect induction head: " + s[0][0]);
     }
 
+    /**
+     * The induction score on repeated random tokens (whose passes stop after the last pattern)
+     * against the same sequences run whole with every pattern cached, scored here by hand.
+     */
+    @Test
+    void repeatedTokenInductionEqualsTheScoreOfWholeCachedRuns() {
+        Transformer m = new Transformer(RandomWeights.generate(CFG, 3, 0.3));
+        int len = 7, sequences = 3, bos = 19;
+        double[][] want = new double[2][2];
+        SplittableRandom r = new SplittableRandom(4);
+        for (int s = 0; s < sequences; s++) {
+            int[] tokens = HeadDetectors.repeatedRandomTokens(r, CFG.dVocab(), bos, len);
+            ActivationCache c = m.runWithCache(tokens);
+            int t = tokens.length;
+            for (int l = 0; l < 2; l++) {
+                float[] p = c.get("blocks." + l + ".attn.hook_pattern").data();
+                for (int h = 0; h < 2; h++) {
+                    double sum = 0;
+                    for (int q = len - 1; q < t; q++) sum += p[(h * t + q) * t + q - (len - 1)];
+                    want[l][h] += sum / (t - len + 1) / sequences;
+                }
+            }
+        }
+        int[] reports = {0};
+        double[][] got = HeadDetectors.inductionOnRepeatedTokens(m, bos, sequences, len, 4, (d, total) -> reports[0] = d);
+        for (int l = 0; l < 2; l++) for (int h = 0; h < 2; h++) assertEquals(want[l][h], got[l][h], 1e-6, "L" + l + "H" + h);
+        assertEquals(sequences, reports[0], "a report per sequence");
+    }
+
     private static double[][] inductionScores(Transformer m, Hook h, int len) {
         // Same measure as inductionOnRepeatedTokens, computed here by hand through a hooked run.
         SplittableRandom r = new SplittableRandom(5);

@@ -26,11 +26,16 @@ class KernelsTest {
         return Stream.of(new ScalarKernels(), new SimdKernels(), new WarmingKernels(new ScalarKernels(), new SimdKernels()), switched);
     }
 
-    /** (m, n, k) triples: 1, tile-size neighbours (6, 16, 32), and a block-crossing depth (769 > 256·3). */
+    /**
+     * (m, n, k) triples: 1 to 4 rows (the unpacked path), neighbours of both tile sizes (6 or 12 rows, 16 or 32 columns), a
+     * block-crossing depth (769 > 256·3), more rows than one packed A block (192), and more
+     * columns than one task's B block (4096).
+     */
     static final int[][] GEMM_SHAPES = {
             {1, 1, 1}, {1, 7, 1}, {7, 1, 15}, {1, 17, 769}, {7, 15, 16}, {15, 16, 17}, {16, 17, 63},
             {17, 63, 65}, {63, 65, 7}, {65, 7, 769}, {6, 32, 256}, {13, 33, 257}, {769, 17, 15},
-            {12, 769, 5}, {65, 63, 7}, {200, 70, 300}};
+            {12, 769, 5}, {65, 63, 7}, {200, 70, 300}, {1, 300, 40}, {300, 1, 40}, {5, 15, 1},
+            {25, 97, 513}, {193, 31, 11}, {13, 4133, 20}, {2, 300, 70}, {3, 133, 9}, {4, 65, 300}};
 
     static Stream<Arguments> gemmCases() {
         List<Arguments> cases = new ArrayList<>();
@@ -61,6 +66,28 @@ class KernelsTest {
             checkProduct(c, before, a, aOff, lda, transA, b, bOff, ldb, transB, m, n, k, cOff, ldc,
                     accumulate, tol, kern.name() + " accumulate=" + accumulate);
         }
+    }
+
+    @Test
+    void vectorBitsPropertyPicksTheKernelsAndTheirWidth() {
+        String asked = System.getProperty(VectorWidth.PROPERTY);
+        int preferred = jdk.incubator.vector.VectorShape.preferredShape().vectorBitSize();
+        if ("0".equals(asked)) {
+            assertTrue(Kernels.get() instanceof ScalarKernels, "vectorBits=0 must give the scalar kernels, got " + Kernels.get().name());
+        } else {
+            int want = asked == null ? preferred : Math.min(Integer.parseInt(asked), preferred);
+            assertEquals(want, VectorWidth.SPECIES.vectorBitSize(), "species width for vectorBits=" + asked);
+            assertTrue(new SimdKernels().name().contains(want + " bit"), new SimdKernels().name());
+            assertTrue(Kernels.get().name().contains(want + " bit"), Kernels.get().name());
+        }
+    }
+
+    @Test
+    void vectorBitsRejectsWidthsThatAreNotSpecies() {
+        assertEquals(0, VectorWidth.parse("0"));
+        assertEquals(256, VectorWidth.parse(" 256 "));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> VectorWidth.parse("384"));
+        assertTrue(e.getMessage().contains("circuitscope.vectorBits=384") && e.getMessage().contains("0 (scalar kernels)"), e.getMessage());
     }
 
     @Test

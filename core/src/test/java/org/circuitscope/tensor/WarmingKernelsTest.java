@@ -39,4 +39,15 @@ class WarmingKernelsTest {
         assertTrue(took >= limit || rounds >= WarmingKernels.WINS_NEEDED,
                 "ended after " + rounds + " rounds in " + took / 1_000_000 + " ms, before the limit and without enough wins");
     }
+
+    @Test
+    void startingNowSwitchesWithoutWaitingForTheDelayedStart() throws Exception {
+        // A delayed race far in the future, then a start now: the switch comes from the second.
+        WarmingKernels k = new WarmingKernels(new ScalarKernels(), new SimdKernels()).startInBackground(TimeUnit.HOURS.toNanos(1), 0);
+        assertFalse(k.switched());
+        k.startNow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!k.switched() && System.nanoTime() < deadline) Thread.sleep(10);
+        assertTrue(k.switched(), "the race started now ended (limit 0) and switched");
+    }
 }

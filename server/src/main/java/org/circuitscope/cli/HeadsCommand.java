@@ -14,6 +14,7 @@ import org.circuitscope.circuits.CopyingScore;
 import org.circuitscope.circuits.HeadCircuits;
 import org.circuitscope.circuits.HeadDetectors;
 import org.circuitscope.circuits.TokenCircuits;
+import org.circuitscope.circuits.WorkProgress;
 import org.circuitscope.circuits.HeadDetectors.Detector;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.report.HeadSummary;
@@ -21,6 +22,7 @@ import org.circuitscope.report.SkipTrigram;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.RunOptions;
+import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,7 +66,10 @@ final class HeadsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LoadedModel m = modelOptions.load()) {
+        // Start the kernels (and their warm-up, see Kernels) before the load, so that the SIMD
+        // kernels are compiled by the time the products begin.
+        Kernels.get();
+        try (LoadedModel m = modelOptions.load(); ProgressBar bar = ProgressBar.onTerminal()) {
             ModelConfig c = m.config();
             Tokenizer tok = m.tokenizer().orElse(null);
             int bos = tok != null && tok.bosId().isPresent() ? tok.bosId().getAsInt() : 0;
@@ -72,9 +77,12 @@ final class HeadsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--trigrams must be ≥ 0, --trigram-vocab and --baseline-samples ≥ 1");
             }
             var weights = m.transformer().weights();
-            double[][][][] ovEig = CopyingScore.ovEigenvalues(weights), qkEig = CopyingScore.qkEigenvalues(weights);
+            // Phases' shares of the bar: roughly their share of the time on a GPT-2-small shape.
+            double[][][][] ovEig = CopyingScore.ovEigenvalues(weights, bar.phase("OV copying scores", 0, 0.15));
+            double[][][][] qkEig = CopyingScore.qkEigenvalues(weights, bar.phase("QK copying scores", 0.15, 0.3));
             double[][] ov = CopyingScore.scores(ovEig), qk = CopyingScore.scores(qkEig);
-            double[][] ind = HeadDetectors.inductionOnRepeatedTokens(m.transformer(), bos, sequences, length, seed);
+            double[][] ind = HeadDetectors.inductionOnRepeatedTokens(m.transformer(), bos, sequences, length, seed,
+                    bar.phase("induction on repeated tokens", 0.3, 0.55));
             double[][] prev = null, dup = null, induct = null;
             int used = 0;
             Set<Integer> textTokens = new LinkedHashSet<>();
@@ -94,28 +102,33 @@ final class HeadsCommand implements Callable<Integer> {
                     for (int id : w) if (textTokens.size() < trigramVocab) textTokens.add(id);
                 }
                 if (ws.isEmpty()) throw new IllegalArgumentException(text + ": shorter than one window of " + len + " tokens; lower --window-length");
+                WorkProgress windowsDone = bar.phase("detectors on --text", 0.55, 0.6);
                 for (int[] w : ws) {
+                    windowsDone.advance(used++, ws.size());
                     ActivationCache cache = m.transformer().run(w, RunOptions.matching("blocks\\.\\d+\\.attn\\.hook_pattern"));
                     add(prev, HeadDetectors.score(c, cache, Detector.PREVIOUS_TOKEN), ws.size());
                     add(dup, HeadDetectors.score(c, cache, Detector.DUPLICATE_TOKEN), ws.size());
                     add(induct, HeadDetectors.score(c, cache, Detector.INDUCTION), ws.size());
                 }
-                used = ws.size();
             }
             int[] candidates = text != null ? textTokens.stream().mapToInt(Integer::intValue).toArray()
                     : IntStream.range(0, Math.min(trigramVocab, c.dVocab())).toArray();
             TokenCircuits circuits = trigrams == 0 ? null : TokenCircuits.of(weights, candidates);
             List<HeadSummary> heads = new ArrayList<>();
             IntFunction<String> texts = id -> text(tok, id);
+            WorkProgress headsDone = bar.phase("skip-trigrams", 0.6, 0.75);
             for (int l = 0; l < c.nLayers(); l++) {
                 for (int h = 0; h < c.nHeads(); h++) {
+                    headsDone.advance(l * c.nHeads() + h, c.nLayers() * c.nHeads());
                     List<SkipTrigram> tri = circuits == null ? List.of() : SkipTrigram.top(circuits, l, h, trigrams, texts);
                     heads.add(new HeadSummary(l, h, ModelConfig.headLabel(l, h), prev == null ? null : prev[l][h], dup == null ? null : dup[l][h],
                             induct == null ? null : induct[l][h], ind[l][h], ov[l][h], qk[l][h], tri, ovEig[l][h], qkEig[l][h]));
                 }
             }
-            CompositionScores.Result comp = noComposition ? null : CompositionScores.all(weights);
+            CompositionScores.Result comp = noComposition ? null : CompositionScores.all(weights, bar.phase("composition scores", 0.75, 0.95));
+            bar.at("composition baseline", 0.95);
             double baseline = noComposition ? Double.NaN : CompositionScores.baseline(c.dModel(), c.dHead(), baselineSamples, seed);
+            bar.close();
             Result r = new Result(m.name(), c.nLayers(), c.nHeads(), text == null ? null : used, candidates.length, heads,
                     comp == null ? null : new Composition(comp.q(), comp.k(), comp.v()), comp == null ? null : baseline,
                     HeadCircuits.rotaryNote(c));

@@ -10,7 +10,7 @@ import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
 import picocli.CommandLine.Option;
 
-/** {@code --model DIR} and the weight-processing flags, shared by every command that loads a model. */
+/** {@code --model DIR}, {@code --backend} and the weight-processing flags, shared by every command that loads a model. */
 final class ModelOptions {
     @Option(names = "--model", paramLabel = "DIR",
             description = "Model directory: config.json + model.safetensors or sharded model-*.safetensors with their index"
@@ -30,9 +30,21 @@ final class ModelOptions {
     @Option(names = "--fold-value-biases", description = "Move b_V into b_O.")
     boolean foldValueBiases;
 
+    @Option(names = "--backend", paramLabel = "simd|djl",
+            description = "Where the forward pass runs: simd (core's Vector API kernels) or djl (PyTorch through DJL: the GPU when"
+                    + " DJL sees one, else the CPU; needs the DJL folder, see the README). Default: CIRCUITSCOPE_BACKEND, else simd."
+                    + " Gradient methods always differentiate on simd.")
+    String backend;
+
     LoadedModel load() throws IOException {
         Path dir = model != null ? directory(model, HubCache.system()) : org.circuitscope.io.EmbeddedModel.directory();
-        return ModelDirectory.load(dir, new LoadOptions(foldLn, centerWritingWeights, centerUnembed, foldValueBiases));
+        LoadedModel m = ModelDirectory.load(dir, new LoadOptions(foldLn, centerWritingWeights, centerUnembed, foldValueBiases));
+        String name = backend != null ? org.circuitscope.engine.Backends.normalise(backend) : org.circuitscope.engine.Backends.defaultName();
+        if (name.equals(org.circuitscope.model.SimdBackend.NAME)) return m;
+        // The process ends with the command: the backend's device memory goes with it.
+        org.circuitscope.model.Backend b = new org.circuitscope.engine.Backends().open(name, m.transformer().weights());
+        System.err.println("circuitscope: the forward pass runs on " + b.name() + " (" + b.device() + ")");
+        return new LoadedModel(m.dir(), m.layout(), m.transformer().on(b), m.tokenizerOrNull());
     }
 
     /** {@code model} itself where something is there (the loader says what is wrong with it), else the Hugging Face snapshot it names. */

@@ -31,15 +31,16 @@ final class TextWindows {
         int[] ids = tok.encode(InputOptions.readText(text)).ids();
         if (ids.length < 2) throw new IllegalArgumentException(text + ": fewer than two tokens; give a longer text");
         int per = m.config().nCtx() - 1;
-        List<ActivationCache> runs = new ArrayList<>();
-        for (int start = 0; start < ids.length && runs.size() < maxWindows; start += per) {
+        List<int[]> windows = new ArrayList<>();
+        for (int start = 0; start < ids.length && windows.size() < maxWindows; start += per) {
             int[] chunk = Arrays.copyOfRange(ids, start, Math.min(ids.length, start + per));
             int[] w = new int[chunk.length + 1];
             w[0] = bos;
             System.arraycopy(chunk, 0, w, 1, chunk.length);
-            runs.add(m.transformer().run(w, RunOptions.names(hooks)));
+            windows.add(w);
         }
-        return runs;
+        // One batch: the DJL backend pads and runs them together, simd one after another.
+        return m.transformer().runBatch(windows, RunOptions.names(hooks));
     }
 
     /** Positions left out at the start of each window: the BOS. */

@@ -20,6 +20,9 @@ public interface CircuitscopeProtocol {
     @JsonRequest("circuitscope/termImportance")
     CompletableFuture<Object> termImportance(JsonElement params);
 
+    @JsonRequest("circuitscope/scanExamples")
+    CompletableFuture<Object> scanExamples(JsonElement params);
+
     @JsonRequest("circuitscope/pathExpansion")
     CompletableFuture<Object> pathExpansion(JsonElement params);
 

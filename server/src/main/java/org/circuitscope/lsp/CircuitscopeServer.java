@@ -14,9 +14,11 @@ import java.util.function.IntConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.circuitscope.engine.Analysis;
+import org.circuitscope.engine.DocumentScans;
 import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.PositionEncoding;
 import org.circuitscope.engine.PromptWorkspace;
+import org.circuitscope.engine.TrackedWork;
 import org.circuitscope.engine.Settings;
 import org.circuitscope.lsp.command.CommandRegistry;
 import org.circuitscope.lsp.feature.DiagnosticsFeature;
@@ -50,6 +52,7 @@ import org.eclipse.lsp4j.TextDocumentSyncKind;
 import org.eclipse.lsp4j.WorkDoneProgressBegin;
 import org.eclipse.lsp4j.WorkDoneProgressCreateParams;
 import org.eclipse.lsp4j.WorkDoneProgressEnd;
+import org.eclipse.lsp4j.WorkDoneProgressReport;
 import org.eclipse.lsp4j.WorkspaceFolder;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
 import org.eclipse.lsp4j.services.LanguageClient;
@@ -88,6 +91,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         this.ws = new PromptWorkspace(new PromptWorkspace.Listener() {
             @Override public void analysed(Analysis a) { publish(a); }
             @Override public AutoCloseable progress(String title) { return startProgress(title); }
+            @Override public TrackedWork track(String title) { return startProgress(title); }
         });
         this.commands = new CommandRegistry(ws);
         ViewPages pages = new ViewPages(commands);
@@ -238,7 +242,17 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         LanguageClient c = client;
         if (c == null) return;
         LineIndex idx = new LineIndex(a.doc().text(), ws.encoding());
-        c.publishDiagnostics(new PublishDiagnosticsParams(a.doc().uri(), DiagnosticsFeature.diagnostics(a, idx, ws.settings()), a.doc().version()));
+        List<org.eclipse.lsp4j.Diagnostic> diagnostics = new ArrayList<>(DiagnosticsFeature.diagnostics(a, idx, ws.settings()));
+        if (a.run() != null) {
+            try {
+                ws.scan(a.doc(), a.run().model().config()); // read once, then cached until the scan changes
+            } catch (DocumentScans.ScanProblem p) {
+                if (p.fromFrontMatter()) diagnostics.add(DiagnosticsFeature.scanProblem(a, idx, p.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "checking the corpus scan of " + a.doc().uri() + " failed", e);
+            }
+        }
+        c.publishDiagnostics(new PublishDiagnosticsParams(a.doc().uri(), diagnostics, a.doc().version()));
         if (a.problem() != null) {
             // Once per problem: a user must act (choose or fix the model); repeating it on every keystroke would not help.
             String msg = a.problem().getMessage();
@@ -249,25 +263,44 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
         refreshViews();
     }
 
-    /** {@code $/progress} begin … end when the client supports it; else a log line. */
-    private AutoCloseable startProgress(String title) {
+    /**
+     * {@code $/progress} begin, percentage reports (when the share done moves by a whole per cent)
+     * and end, when the client supports it; else a log line.
+     */
+    private TrackedWork startProgress(String title) {
         LanguageClient c = client;
         LOG.info(title);
-        if (c == null || caps.getWindow() == null || !Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress())) return () -> {};
+        TrackedWork none = TrackedWork.of(() -> {});
+        if (c == null || caps.getWindow() == null || !Boolean.TRUE.equals(caps.getWindow().getWorkDoneProgress())) return none;
         Either<String, Integer> token = Either.forLeft("circuitscope-" + progressIds.incrementAndGet());
         try {
             c.createProgress(new WorkDoneProgressCreateParams(token)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.FINE, "client refused a progress token", e);
-            return () -> {};
+            return none;
         }
         WorkDoneProgressBegin begin = new WorkDoneProgressBegin();
         begin.setTitle(title);
         begin.setCancellable(false);
+        begin.setPercentage(0);
         c.notifyProgress(new ProgressParams(token, Either.forLeft(begin)));
-        return () -> {
-            WorkDoneProgressEnd end = new WorkDoneProgressEnd();
-            c.notifyProgress(new ProgressParams(token, Either.forLeft(end)));
+        return new TrackedWork() {
+            private int percent;
+
+            @Override
+            public void advance(int done, int total) {
+                int p = (int) Math.min(100, 100L * done / Math.max(1, total));
+                if (p <= percent) return;
+                percent = p;
+                WorkDoneProgressReport report = new WorkDoneProgressReport();
+                report.setPercentage(p);
+                c.notifyProgress(new ProgressParams(token, Either.forLeft(report)));
+            }
+
+            @Override
+            public void close() {
+                c.notifyProgress(new ProgressParams(token, Either.forLeft(new WorkDoneProgressEnd())));
+            }
         };
     }
 
@@ -309,6 +342,7 @@ public final class CircuitscopeServer implements LanguageServer, LanguageClientA
 
     @Override
     public CompletableFuture<Object> featureCard(JsonElement params) { return commands.execute(CommandIds.FEATURE_CARD, params); }
+    public CompletableFuture<Object> scanExamples(JsonElement params) { return commands.execute(CommandIds.SCAN_EXAMPLES, params); }
 
     @Override
     public CompletableFuture<Object> pathExpansion(JsonElement params) { return commands.execute(CommandIds.PATH_EXPANSION, params); }

@@ -47,6 +47,10 @@ final class HeadCard implements View {
         b.append("<h2>Attention pattern on this prompt</h2><div class=\"key\">colour ∝ √weight: ").append(Legend.attention()).append("</div>")
                 .append(Heatmap.svg(tokens, label, Answer.get(r, "pattern"), Heatmap.Layout.of(tokens.size(), 560)));
         b.append("<p>").append(links.link(Pages.ATTENTION_PATTERN, Links.args(request, "layer", layer), "All heads of layer " + layer)).append("</p>");
+        if (Answer.has(r, "scan")) {
+            b.append("<p id=\"scan-link\">").append(links.link(Pages.SCAN_EXAMPLES, Links.args(request, "head", layer + "." + Answer.integer(r, "head")),
+                    "Top examples of " + label + " in the corpus scan")).append("</p>");
+        }
         return b.toString();
     }
 

@@ -19,6 +19,7 @@ public final class Pages {
     static final String ATTENTION_PATTERN = "circuitscope.attentionPattern";
     static final String INSPECT_HEAD = "circuitscope.inspectHead";
     static final String COMPOSITION_SCORES = "circuitscope.compositionScores";
+    static final String SCAN_EXAMPLES = "circuitscope.scanExamples";
 
     private static final Map<String, View> VIEWS = new LinkedHashMap<>();
 
@@ -34,6 +35,7 @@ public final class Pages {
         VIEWS.put("circuitscope.patch", new PatchingView());
         VIEWS.put("circuitscope.termImportance", new TermImportanceView());
         VIEWS.put("circuitscope.featureCard", new FeatureCardView());
+        VIEWS.put(SCAN_EXAMPLES, new ScanExamplesView());
     }
 
     /** The commands that have a page. */

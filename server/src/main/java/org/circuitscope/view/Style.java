@@ -49,6 +49,7 @@ final class Style {
             a, .link { color: var(--vscode-textLink-foreground, var(--cs-pos)); cursor: pointer; text-decoration: none; }
             a:hover, .link:hover { text-decoration: underline; }
             code { font-family: var(--vscode-editor-font-family, ui-monospace, monospace); }
+            .tok.focus { font-weight: 700; }
             """ + shades();
 
     /** Token backgrounds p1..p5 / n1..n5 and score cells s0..s10, mixed from the theme's colours. */

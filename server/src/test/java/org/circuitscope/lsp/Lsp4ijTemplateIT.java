@@ -135,7 +135,7 @@ class Lsp4ijTemplateIT {
             }
             compared.add(name);
         }
-        assertEquals(List.of("defaultModel", "annotationMode", "saes", "topK", "memoryBudgetMb"), compared);
+        assertEquals(List.of("defaultModel", "annotationMode", "saes", "topK", "memoryBudgetMb", "backend", "scanDir"), compared);
         assertEquals(JsonParser.parseString("true"), section.getAsJsonObject("viewer").getAsJsonObject("properties")
                 .getAsJsonObject("enabled").get("default"), "viewer.enabled: true, as the server's default");
     }

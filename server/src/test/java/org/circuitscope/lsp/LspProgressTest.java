@@ -2,12 +2,17 @@ package org.circuitscope.lsp;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.circuitscope.lsp.protocol.CommandIds;
+import org.eclipse.lsp4j.ExecuteCommandParams;
 import org.eclipse.lsp4j.ProgressParams;
 import org.eclipse.lsp4j.WorkDoneProgressBegin;
 import org.eclipse.lsp4j.WorkDoneProgressEnd;
 import org.eclipse.lsp4j.WorkDoneProgressNotification;
+import org.eclipse.lsp4j.WorkDoneProgressReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +34,38 @@ class LspProgressTest {
             f.diagnostics(longDoc, 1);
             assertBeganAndEnded(f.client.progress, "Analysing");
         }
+    }
+
+    /**
+     * A command that computes a model's composition scores the first time reports them as
+     * begin, rising percentages (one step per earlier layer: 50 then 100 with three layers), end;
+     * the second time they are memoised and report nothing.
+     */
+    @Test
+    void compositionScoresReportTheirShareDoneOnce() throws Exception {
+        Path model = TestModels.write(tmp, "three", 3, true, 64, 12);
+        try (LspFixture f = new LspFixture(LspFixture.settingsWithModel(model), List.of())) {
+            String doc = f.open("a prompt");
+            f.diagnostics(doc, 1);
+            JsonObject arg = new JsonObject();
+            arg.addProperty("uri", doc);
+            f.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(CommandIds.COMPOSITION_SCORES, List.of(arg))).get(60, TimeUnit.SECONDS);
+            assertBeganAndEnded(f.client.progress, "Composition scores of three");
+            Object token = tokenOf(f.client.progress, "Composition scores of three");
+            List<Integer> percents = f.client.progress.stream().filter(p -> p.getToken().get().equals(token))
+                    .map(p -> p.getValue().getLeft()).filter(n -> n instanceof WorkDoneProgressReport)
+                    .map(n -> ((WorkDoneProgressReport) n).getPercentage()).toList();
+            assertEquals(List.of(50, 100), percents, "a report per earlier layer");
+            int before = f.client.progress.size();
+            f.remote.getWorkspaceService().executeCommand(new ExecuteCommandParams(CommandIds.COMPOSITION_SCORES, List.of(arg))).get(60, TimeUnit.SECONDS);
+            assertTrue(f.client.progress.subList(before, f.client.progress.size()).stream().noneMatch(p -> p.getValue().getLeft() instanceof WorkDoneProgressBegin b
+                    && b.getTitle().startsWith("Composition")), "memoised scores are not computed again");
+        }
+    }
+
+    private static Object tokenOf(List<ProgressParams> events, String prefix) {
+        return events.stream().filter(p -> p.getValue().getLeft() instanceof WorkDoneProgressBegin b && b.getTitle().startsWith(prefix))
+                .findFirst().orElseThrow().getToken().get();
     }
 
     private static List<String> titles(List<ProgressParams> events) {

@@ -35,7 +35,10 @@ final class Answers implements AutoCloseable {
     private final Path saes;
     final String uri = "file:///tmp/circuitscope-view-test/a.prompt";
 
+    private final Path model;
+
     Answers(Path model, String text) {
+        this.model = model;
         ws = new PromptWorkspace(new PromptWorkspace.Listener() {
             @Override public void analysed(org.circuitscope.engine.Analysis a) {}
             @Override public AutoCloseable progress(String title) { return () -> {}; }
@@ -54,6 +57,38 @@ final class Answers implements AutoCloseable {
         ws.setSettings(Settings.defaults().with(s));
         ws.open(new PromptDocument(uri, "prompt", 1, text));
         commands = new CommandRegistry(ws);
+    }
+
+    /** Names a corpus scan of this model in the settings (written on first use), for the scan-examples page. */
+    void useScan() throws java.io.IOException {
+        JsonObject s = new JsonObject();
+        s.addProperty("scanDir", scanOf(model).toString());
+        ws.setSettings(ws.settings().with(s));
+    }
+
+    private static final java.util.Map<Path, Path> SCANS = new java.util.HashMap<>();
+
+    /** A scan of {@code model} over the first 24 verses of the held-out Hebrews text, into target/page-scans, once per test JVM. */
+    static synchronized Path scanOf(Path model) throws java.io.IOException {
+        Path have = SCANS.get(model);
+        if (have != null) return have;
+        Path dir = Path.of("target", "page-scans", model.getFileName().toString()).toAbsolutePath();
+        if (java.nio.file.Files.exists(dir)) {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        java.nio.file.Files.createDirectories(dir);
+        Path verses = dir.resolve("verses.txt");
+        java.nio.file.Files.writeString(verses, String.join("\n",
+                java.nio.file.Files.readAllLines(Path.of("..", "samples", "prompts", "hebrews-heldout.txt")).subList(0, 24)));
+        try (var m = org.circuitscope.io.ModelDirectory.load(model)) {
+            org.circuitscope.scan.ScanRunner.run(m, org.circuitscope.scan.ScanSpec.of(Math.min(64, m.config().nCtx()), true),
+                    org.circuitscope.scan.Corpus.read(java.util.List.of(verses)), dir.resolve("scan"),
+                    new org.circuitscope.scan.ScanRunner.Options(2, 100_000, 0), (d, t, k) -> {});
+        }
+        SCANS.put(model, dir.resolve("scan"));
+        return dir.resolve("scan");
     }
 
     /** The request a page is drawn for: {@code json} with this document's uri. */

@@ -34,7 +34,9 @@ final class EveryView {
             {"patch", "circuitscope.patch", "{\"corruptUri\":\"" + a.uri + "\",\"metric\":\"loss\"}"},
             {"term-importance", "circuitscope.termImportance", "{}"},
             {"feature-card", "circuitscope.featureCard", "{\"feature\":\"" + Answers.FEATURE + "\"}"},
+            {"scan-examples-L1H0", "circuitscope.scanExamples", "{\"head\":\"1.0\"}"},
         };
+        a.useScan();
         List<Drawn> out = new ArrayList<>();
         for (String[] r : requests) {
             JsonObject args = a.args(r[2]);

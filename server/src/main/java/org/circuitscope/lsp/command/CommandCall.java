@@ -1,26 +1,42 @@
 package org.circuitscope.lsp.command;
 
+import java.util.function.Function;
 import com.google.gson.JsonObject;
+import org.circuitscope.circuits.WorkProgress;
 import org.circuitscope.engine.Cancel;
 import org.circuitscope.engine.DocumentSaes;
 import org.circuitscope.engine.LineIndex;
 import org.circuitscope.engine.ModelHandle;
 import org.circuitscope.engine.PromptRun;
+import org.circuitscope.engine.PromptWorkspace;
 import org.circuitscope.engine.Settings;
+import org.circuitscope.engine.TrackedWork;
 import org.circuitscope.report.Prompt;
 
-/** One call of a command: its JSON argument, the document's run it reads and the document's SAEs. */
-public record CommandCall(String command, JsonObject args, PromptRun run, LineIndex index, Settings settings, Cancel cancel, DocumentSaes saes) {
+/**
+ * One call of a command: its JSON argument, the document's run it reads and the document's SAEs;
+ * {@code progress} shows long work to the client ({@link PromptWorkspace#track}).
+ */
+public record CommandCall(String command, JsonObject args, PromptRun run, LineIndex index, Settings settings, Cancel cancel,
+                          DocumentSaes saes, Function<String, TrackedWork> progress) {
 
     public CommandCall {
         if (saes == null) saes = DocumentSaes.NONE;
     }
 
-    public CommandCall(String command, JsonObject args, PromptRun run, LineIndex index, Settings settings, Cancel cancel) {
-        this(command, args, run, index, settings, cancel, DocumentSaes.NONE);
-    }
-
     public ModelHandle model() { return run.model(); }
+
+    /**
+     * A per-model value memoised on the model (it does not depend on the prompt), computed the
+     * first time under a progress report titled {@code title} and the model's name.
+     */
+    public <T> T memo(String key, String title, Function<WorkProgress, T> compute) {
+        return model().memo(key, m -> {
+            try (TrackedWork p = progress.apply(title + " of " + m.name())) {
+                return compute.apply(p);
+            }
+        });
+    }
 
     /** The run as the reports see it: model, token ids and token texts. */
     public Prompt prompt() { return new Prompt(run.model().name(), run.model().transformer(), run.ids(), run.model()::tokenText); }

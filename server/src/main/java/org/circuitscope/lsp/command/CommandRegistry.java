@@ -27,10 +27,11 @@ public final class CommandRegistry {
 
     public CommandRegistry(PromptWorkspace ws) {
         this.ws = ws;
-        for (ServerCommand c : List.of(new InspectHeadCommand(), new AttentionPatternCommand(), new PathExpansionCommand(),
+        for (ServerCommand c : List.of(new InspectHeadCommand(ws), new AttentionPatternCommand(), new PathExpansionCommand(),
                 new AttributeCommand(), new AblateCommand(), new DetectHeadsCommand(), new LogitLensCommand(), new PredictCommand(),
                 new CompositionScoresCommand(), new PatchCommand(ws), new TermImportanceCommand(),
-                new FeatureCardCommand())) {
+                new FeatureCardCommand(),
+                new ScanExamplesCommand(ws))) {
             commands.put(c.id(), c);
         }
     }
@@ -53,7 +54,7 @@ public final class CommandRegistry {
                 }
                 if (a.run().length() == 0) throw Params.failed(id + ": the prompt " + uri + " has no tokens");
                 LineIndex idx = new LineIndex(a.run().doc().text(), ws.encoding());
-                Object report = command.run(new CommandCall(id, o, a.run(), idx, ws.settings(), cancel, a.saes()));
+                Object report = command.run(new CommandCall(id, o, a.run(), idx, ws.settings(), cancel, a.saes(), ws::track));
                 return ReportJson.tree(report, (t, json) -> addRange(t, json, a.run(), idx));
             }));
         } catch (RuntimeException e) {

@@ -21,8 +21,8 @@ final class CompositionScoresCommand implements ServerCommand {
     public Object run(CommandCall call) {
         ModelConfig c = call.model().config();
         call.cancel().check();
-        CompositionScores.Result s = HeadInspection.compositionScores(call.model());
-        return new Result(call.model().name(), c.nLayers(), c.nHeads(), HeadInspection.compositionBaseline(call.model()), s.q(), s.k(), s.v(),
+        CompositionScores.Result s = HeadInspection.compositionScores(call);
+        return new Result(call.model().name(), c.nLayers(), c.nHeads(), HeadInspection.compositionBaseline(call), s.q(), s.k(), s.v(),
                 HeadCircuits.rotaryNote(c));
     }
 }

@@ -20,7 +20,7 @@ final class DetectHeadsCommand implements ServerCommand {
         ModelConfig c = call.model().config();
         Map<Detector, double[][]> det = HeadData.detectors(call.run(), call.cancel());
         List<HeadSummary> out = new ArrayList<>();
-        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) out.add(HeadData.summary(call.run(), det, l, h, 0));
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) out.add(HeadData.summary(call, det, l, h, 0));
         return new Result(call.model().name(), HeadData.tokens(call.run()), out);
     }
 }

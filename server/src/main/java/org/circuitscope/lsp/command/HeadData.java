@@ -48,31 +48,32 @@ final class HeadData {
         return out;
     }
 
-    static double[][][][] ovEigenvalues(ModelHandle m) {
-        return m.memo("ov-eigenvalues", x -> CopyingScore.ovEigenvalues(x.transformer().weights()));
+    static double[][][][] ovEigenvalues(CommandCall call) {
+        return call.memo("ov-eigenvalues", "OV copying scores", p -> CopyingScore.ovEigenvalues(call.model().transformer().weights(), p));
     }
 
-    static double[][][][] qkEigenvalues(ModelHandle m) {
-        return m.memo("qk-eigenvalues", x -> CopyingScore.qkEigenvalues(x.transformer().weights()));
+    static double[][][][] qkEigenvalues(CommandCall call) {
+        return call.memo("qk-eigenvalues", "QK copying scores", p -> CopyingScore.qkEigenvalues(call.model().transformer().weights(), p));
     }
 
-    static double[][] ovCopying(ModelHandle m) { return m.memo("ov-copying", x -> CopyingScore.scores(ovEigenvalues(m))); }
+    static double[][] ovCopying(CommandCall call) { return call.model().memo("ov-copying", x -> CopyingScore.scores(ovEigenvalues(call))); }
 
-    static double[][] qkCopying(ModelHandle m) { return m.memo("qk-copying", x -> CopyingScore.scores(qkEigenvalues(m))); }
+    static double[][] qkCopying(CommandCall call) { return call.model().memo("qk-copying", x -> CopyingScore.scores(qkEigenvalues(call))); }
 
     /** Head (l, h)'s scores on the run's prompt and the model's own; {@code trigrams} skip-trigrams (none when 0). */
-    static HeadSummary summary(PromptRun run, Map<Detector, double[][]> det, int l, int h, int trigrams) {
-        ModelHandle m = run.model();
+    static HeadSummary summary(CommandCall call, Map<Detector, double[][]> det, int l, int h, int trigrams) {
+        ModelHandle m = call.model();
         return new HeadSummary(l, h, ModelConfig.headLabel(l, h), det.get(Detector.PREVIOUS_TOKEN)[l][h], det.get(Detector.DUPLICATE_TOKEN)[l][h],
-                det.get(Detector.INDUCTION)[l][h], repeatedInduction(m)[l][h], ovCopying(m)[l][h], qkCopying(m)[l][h],
-                trigrams == 0 ? null : HeadInspection.skipTrigrams(m, l, h, trigrams), ovEigenvalues(m)[l][h], qkEigenvalues(m)[l][h]);
+                det.get(Detector.INDUCTION)[l][h], repeatedInduction(call)[l][h], ovCopying(call)[l][h], qkCopying(call)[l][h],
+                trigrams == 0 ? null : HeadInspection.skipTrigrams(m, l, h, trigrams), ovEigenvalues(call)[l][h], qkEigenvalues(call)[l][h]);
     }
 
-    static double[][] repeatedInduction(ModelHandle m) {
-        return m.memo("induction-repeated", x -> {
+    static double[][] repeatedInduction(CommandCall call) {
+        return call.memo("induction-repeated", "Induction scores on repeated tokens", p -> {
+            ModelHandle x = call.model();
             int len = Math.max(1, Math.min(50, (x.config().nCtx() - 1) / 2));
             int bos = x.tokenizer().bosId().orElse(0);
-            return HeadDetectors.inductionOnRepeatedTokens(x.transformer(), bos, 4, len, 0);
+            return HeadDetectors.inductionOnRepeatedTokens(x.transformer(), bos, 4, len, 0, p);
         });
     }
 }

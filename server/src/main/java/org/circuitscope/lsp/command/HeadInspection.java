@@ -34,19 +34,19 @@ final class HeadInspection {
     }
 
     /** Q, K and V composition of every head pair, computed once per model. */
-    static CompositionScores.Result compositionScores(ModelHandle m) {
-        return m.memo("composition", x -> CompositionScores.all(x.transformer().weights()));
+    static CompositionScores.Result compositionScores(CommandCall call) {
+        return call.memo("composition", "Composition scores", p -> CompositionScores.all(call.model().transformer().weights(), p));
     }
 
     /** The random-matrix baseline of the model's shapes (64 draws, seed 0: the command line's default). */
-    static double compositionBaseline(ModelHandle m) {
-        return m.memo("composition-baseline", x -> CompositionScores.baseline(x.config()));
+    static double compositionBaseline(CommandCall call) {
+        return call.model().memo("composition-baseline", x -> CompositionScores.baseline(x.config()));
     }
 
-    static Composition composition(ModelHandle m, int layer, int head, int k) {
-        CompositionScores.Result all = compositionScores(m);
-        double baseline = compositionBaseline(m);
-        ModelConfig c = m.config();
+    static Composition composition(CommandCall call, int layer, int head, int k) {
+        CompositionScores.Result all = compositionScores(call);
+        double baseline = compositionBaseline(call);
+        ModelConfig c = call.model().config();
         List<Composed> reads = new ArrayList<>(), writes = new ArrayList<>();
         for (CompositionScores.Mode mode : CompositionScores.Mode.values()) {
             double[][][][] s = all.of(mode);

@@ -29,11 +29,6 @@ public final class DiagnosticsFeature {
 
     public static List<Diagnostic> diagnostics(Analysis a, LineIndex idx, Settings settings) {
         List<Diagnostic> out = new ArrayList<>();
-        if (!Settings.SIMD.equals(settings.backend())) {
-            // Accepted so that settings written for later builds load; said once per document so nobody believes it ran.
-            out.add(diag(idx, 0, 0, DiagnosticSeverity.Warning, "the backend '" + settings.backend() + "' is not installed in this build of"
-                    + " circuitscope (the DJL backend is not built yet); the model runs on the SIMD backend", "backend-not-installed"));
-        }
         if (a.tooLarge()) {
             out.add(diag(idx, 0, 0, DiagnosticSeverity.Warning, "the document is over " + (DocumentSize.MAX_BYTES >> 20)
                     + " MiB: circuitscope does not analyse it (the command line's limit is the same)", "document-too-large"));
@@ -41,7 +36,12 @@ public final class DiagnosticsFeature {
         }
         FrontMatter fm = a.frontMatter();
         for (FrontMatter.Problem p : fm.problems()) out.add(diag(idx, p.start(), p.end(), DiagnosticSeverity.Error, p.message(), "front-matter"));
-        if (a.problem() != null) {
+        if (a.problem() != null && a.problem().kind() == org.circuitscope.engine.ModelCache.ModelProblem.Kind.BACKEND) {
+            // Asked for and not there: said where it was asked for (the front matter's backend line, else the top), once per document.
+            int[] at = fm.backend() != null ? keyRange(a.doc().text(), fm, "backend") : new int[] {0, 0};
+            out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Warning, a.problem().getMessage() + "; this prompt runs on the simd backend",
+                    "backend-not-installed"));
+        } else if (a.problem() != null) {
             int[] at = keyRange(a.doc().text(), fm, "model");
             out.add(diag(idx, at[0], at[1], DiagnosticSeverity.Error, a.problem().getMessage(), "model-" + a.problem().kind().name().toLowerCase().replace('_', '-')));
         }
@@ -61,6 +61,12 @@ public final class DiagnosticsFeature {
             checkToken(out, idx, a, "contrast", fm.contrast());
         }
         return out;
+    }
+
+    /** A corpus scan the front matter names that cannot be used (missing, malformed, another model's), on its {@code scan:} line. */
+    public static Diagnostic scanProblem(Analysis a, LineIndex idx, String message) {
+        int[] at = keyRange(a.doc().text(), a.frontMatter(), "scan");
+        return diag(idx, at[0], at[1], DiagnosticSeverity.Error, message, "scan");
     }
 
     private static void checkToken(List<Diagnostic> out, LineIndex idx, Analysis a, String key, String value) {

@@ -21,8 +21,9 @@ public final class DocumentStatusFeature {
      * @param n_tokens  tokens analysed (BOS included when prepended)
      * @param scored    tokens with a prediction before them
      * @param mean_loss mean next-token loss in nats over the scored tokens; null when none is scored
+     * @param backend   where the forward pass ran ("simd on cpu", "djl on gpu(0)"); null without a run
      */
-    public record DocumentStatus(String uri, int version, String model, int n_tokens, int scored, Double mean_loss, String problem) {}
+    public record DocumentStatus(String uri, int version, String model, int n_tokens, int scored, Double mean_loss, String problem, String backend) {}
 
     public static CompletableFuture<DocumentStatus> status(PromptWorkspace ws, JsonElement params) {
         try {
@@ -32,10 +33,10 @@ public final class DocumentStatusFeature {
             return Answers.of(ws.request(uri, null, (a, cancel) -> {
                 PromptRun run = a.run();
                 String problem = a.problem() != null ? a.problem().getMessage() : null;
-                if (run == null) return new DocumentStatus(uri, a.doc().version(), null, 0, 0, null, problem);
+                if (run == null) return new DocumentStatus(uri, a.doc().version(), null, 0, 0, null, problem, null);
                 int scored = Math.max(0, run.length() - 1);
                 return new DocumentStatus(uri, a.doc().version(), run.model().name(), run.length(), scored,
-                        scored == 0 ? null : run.meanLoss(), problem);
+                        scored == 0 ? null : run.meanLoss(), problem, run.model().backendLabel());
             }));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

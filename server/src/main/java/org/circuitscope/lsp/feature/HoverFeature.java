@@ -69,7 +69,7 @@ public final class HoverFeature {
             for (LogitOps.Scored s : run.acts().topK(p - 1, topK)) {
                 top.add(new TokenCard.Choice(s.token(), m.tokenText(s.token()), Math.exp(s.score()), s.token() == id));
             }
-            prediction = new TokenCard.Prediction(Math.exp(run.logProb()[p]), run.surprisalBits(p), run.rank()[p],
+            prediction = new TokenCard.Prediction(Math.exp(run.logProbAt(p)), run.surprisalBits(p), run.rankAt(p),
                     m.tokenText(run.ids()[p - 1]), List.copyOf(top));
             cancel.check();
             List<HeadAttribution.Head> heads = run.heads(p - 1, id, HEADS_SHOWN, cancel);

@@ -21,8 +21,9 @@ public final class CommandIds {
     public static final String TERM_IMPORTANCE = "circuitscope.termImportance";
     /** One SAE feature on a document ({@code {"uri", "feature": "<sae>:<index>"}}). */
     public static final String FEATURE_CARD = "circuitscope.featureCard";
+    public static final String SCAN_EXAMPLES = "circuitscope.scanExamples";
     public static final List<String> ALL = List.of(INSPECT_HEAD, ATTENTION_PATTERN, PATH_EXPANSION, ATTRIBUTE, ABLATE, DETECT_HEADS,
-            LOGIT_LENS, PREDICT, COMPOSITION_SCORES, PATCH, TERM_IMPORTANCE, FEATURE_CARD);
+            LOGIT_LENS, PREDICT, COMPOSITION_SCORES, PATCH, TERM_IMPORTANCE, FEATURE_CARD, SCAN_EXAMPLES);
 
     /** A document's model, loss and problem, for status bars ({@code {"uri"}} → {@code DocumentStatus}). */
     public static final String DOCUMENT_STATUS = "circuitscope/documentStatus";

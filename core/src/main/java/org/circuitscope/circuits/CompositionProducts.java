@@ -1,0 +1,150 @@
+package org.circuitscope.circuits;
+
+import org.circuitscope.model.LayerWeights;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Kernels;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
+/**
+ * {@link CompositionScores#all} for large models, in float32 on the SIMD kernels with float64
+ * sums. With L = V₁·O₁ and R = A₂·B₂ (see {@link CompositionScores}), ‖L·R‖² = trace(G_L·M·G_R·Mᵀ)
+ * with M = O₁·A₂; writing G_L = S_Lᵀ·S_L and G_R = S_R·S_Rᵀ with S = G^{1/2} (the symmetric root of
+ * a d_head × d_head Gram), it is ‖S_L·O₁·A₂·S_R‖_F²: fold S_L into each head's W_O rows and S_R
+ * into each head's W_Q/W_K/W_V columns, and every pair's score is the sum of squares of one
+ * d_head × d_head block of a single product per layer pair,
+ * [n_heads·d_head, d_model] × [d_model, 3·n_heads·d_head]. No per-pair d_head³ work is left, and
+ * a sum of squares has no cancellation to lose float32 precision to. Memory stays at a layer's
+ * weights' size (the folded right factors of every layer are kept only while that is small).
+ */
+final class CompositionProducts {
+    private CompositionProducts() {}
+
+    private static final int Q = 0, K = 1, V = 2, MODES = 3;
+
+    /** Folded right factors of every layer are kept when they take at most this many floats (GPT-2 small: 21M), else refolded per use. */
+    private static final long KEEP_RIGHT_FLOATS = 1L << 26;
+
+    /** One layer's Gram roots [head][d_head²] and factor norms. */
+    private record Layer(float[][] rq, float[][] rk, float[][] rv, float[][] ro, double[] normOv, double[] normQk) {}
+
+    static CompositionScores.Result all(Weights w, WorkProgress progress) {
+        ModelConfig c = w.config();
+        int nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh;
+        Kernels kern = Kernels.get();
+        Layer[] layers = new Layer[nl];
+        for (int l = 0; l < nl; l++) layers[l] = layer(kern, c, w.layer(l).attn());
+        boolean keep = (long) nl * d * MODES * hd <= KEEP_RIGHT_FLOATS;
+        float[][] rights = new float[nl][];
+        double[][][][] q = new double[nl][nh][nl][nh], k = new double[nl][nh][nl][nh], v = new double[nl][nh][nl][nh];
+        double[][][][][] out = {q, k, v};
+        float[] left = new float[hd * d], prod = new float[hd * MODES * hd];
+        for (int l1 = 0; l1 + 1 < nl; l1++) {
+            foldLeft(kern, c, w.layer(l1).attn(), layers[l1], left);
+            for (int l2 = l1 + 1; l2 < nl; l2++) {
+                float[] right = rights[l2] != null ? rights[l2] : foldRight(kern, c, w.layer(l2).attn(), layers[l2]);
+                if (keep) rights[l2] = right;
+                kern.gemm(false, false, hd, MODES * hd, d, left, 0, d, right, 0, MODES * hd, prod, 0, MODES * hd, false);
+                for (int m = 0; m < MODES; m++) {
+                    for (int h1 = 0; h1 < nh; h1++) {
+                        for (int h2 = 0; h2 < nh; h2++) {
+                            double norms = layers[l1].normOv()[h1] * (m == V ? layers[l2].normOv()[h2] : layers[l2].normQk()[h2]);
+                            out[m][l1][h1][l2][h2] = norms == 0 ? 0 : Math.sqrt(sumOfSquares(prod, h1 * dh, m * hd + h2 * dh, MODES * hd, dh)) / norms;
+                        }
+                    }
+                }
+            }
+            progress.advance(l1 + 1, nl - 1);
+        }
+        return new CompositionScores.Result(q, k, v);
+    }
+
+    private static Layer layer(Kernels kern, ModelConfig c, LayerWeights.Attention a) {
+        int nh = c.nHeads(), nkv = c.nKeyValueHeads(), dh = c.dHead(), d = c.dModel();
+        float[] wo = a.wO().data();
+        float[] gq = gramsOfColumns(kern, a.wQ().data(), nh, d, dh), gk = gramsOfColumns(kern, a.wK().data(), nkv, d, dh);
+        float[] gv = gramsOfColumns(kern, a.wV().data(), nkv, d, dh), go = new float[nh * dh * dh];
+        kern.gemmBatched(nh, false, true, dh, dh, d, wo, 0, d, dh * d, wo, 0, d, dh * d, go, 0, dh, dh * dh, false);
+        double[] normOv = new double[nh], normQk = new double[nh];
+        for (int h = 0; h < nh; h++) {
+            int kv = c.keyValueHead(h);
+            normOv[h] = Math.sqrt(Math.max(0, dot(gv, kv * dh * dh, go, h * dh * dh, dh * dh)));
+            normQk[h] = Math.sqrt(Math.max(0, dot(gq, h * dh * dh, gk, kv * dh * dh, dh * dh)));
+        }
+        return new Layer(roots(gq, nh, dh), roots(gk, nkv, dh), roots(gv, nkv, dh), roots(go, nh, dh), normOv, normQk);
+    }
+
+    /** Ô [n_heads·d_head, d_model]: head h's rows are S(W_Vᵀ W_V)·W_O[h] (the left factor's Gram is W_Vᵀ W_V). */
+    private static void foldLeft(Kernels kern, ModelConfig c, LayerWeights.Attention a, Layer g, float[] out) {
+        int dh = c.dHead(), d = c.dModel();
+        for (int h = 0; h < c.nHeads(); h++) {
+            kern.gemm(false, false, dh, d, dh, g.rv()[c.keyValueHead(h)], 0, dh, a.wO().data(), h * dh * d, d, out, h * dh * d, d, false);
+        }
+    }
+
+    /**
+     * Â [d_model, 3·n_heads·d_head], Q | K | V blocks of head columns: Q reads W_Q[h]·S(W_Kᵀ W_K),
+     * K reads W_K·S(W_Qᵀ W_Q), V reads W_V·S(W_O W_Oᵀ) (W_K, W_V of h's key/value head).
+     */
+    private static float[] foldRight(Kernels kern, ModelConfig c, LayerWeights.Attention a, Layer g) {
+        int nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh, ld = MODES * hd;
+        float[] out = new float[d * ld];
+        for (int h = 0; h < nh; h++) {
+            int kv = c.keyValueHead(h);
+            kern.gemm(false, false, d, dh, dh, a.wQ().data(), h * d * dh, dh, g.rk()[kv], 0, dh, out, Q * hd + h * dh, ld, false);
+            kern.gemm(false, false, d, dh, dh, a.wK().data(), kv * d * dh, dh, g.rq()[h], 0, dh, out, K * hd + h * dh, ld, false);
+            kern.gemm(false, false, d, dh, dh, a.wV().data(), kv * d * dh, dh, g.ro()[h], 0, dh, out, V * hd + h * dh, ld, false);
+        }
+        return out;
+    }
+
+    /** Xᵀ·X of each [d, dh] slice of x [heads, d, dh]: [heads, dh, dh]. */
+    private static float[] gramsOfColumns(Kernels kern, float[] x, int heads, int d, int dh) {
+        float[] g = new float[heads * dh * dh];
+        kern.gemmBatched(heads, true, false, dh, dh, d, x, 0, dh, d * dh, x, 0, dh, d * dh, g, 0, dh, dh * dh, false);
+        return g;
+    }
+
+    /**
+     * The symmetric square root Q·Λ^{1/2}·Qᵀ of each positive semi-definite Gram (negative
+     * eigenvalues from rounding count as 0), from float64 eigendecompositions.
+     */
+    private static float[][] roots(float[] grams, int count, int dh) {
+        float[][] out = new float[count][dh * dh];
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(dh, true, true);
+        for (int i = 0; i < count; i++) {
+            DMatrixRMaj g = new DMatrixRMaj(dh, dh);
+            for (int r = 0; r < dh; r++) {
+                // Symmetrised: float32 products can differ in the last bit across the diagonal.
+                for (int s = 0; s < dh; s++) g.data[r * dh + s] = 0.5 * ((double) grams[i * dh * dh + r * dh + s] + grams[i * dh * dh + s * dh + r]);
+            }
+            if (!eig.decompose(g)) throw new IllegalStateException("eigendecomposition of a " + dh + "×" + dh + " Gram matrix did not converge");
+            double[] root = new double[dh * dh];
+            for (int e = 0; e < dh; e++) {
+                double lambda = Math.sqrt(Math.max(0, eig.getEigenvalue(e).real));
+                DMatrixRMaj vec = eig.getEigenVector(e);
+                if (vec == null || lambda == 0) continue;
+                for (int r = 0; r < dh; r++) for (int s = 0; s < dh; s++) root[r * dh + s] += lambda * vec.data[r] * vec.data[s];
+            }
+            for (int j = 0; j < root.length; j++) out[i][j] = (float) root[j];
+        }
+        return out;
+    }
+
+    private static double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += (double) x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    private static double sumOfSquares(float[] m, int row0, int col0, int ld, int dh) {
+        double s = 0;
+        for (int i = 0; i < dh; i++) {
+            int at = (row0 + i) * ld + col0;
+            for (int j = 0; j < dh; j++) s += (double) m[at + j] * m[at + j];
+        }
+        return s;
+    }
+}
