@@ -43,7 +43,7 @@ public final class ModelDirectory {
             JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
             if (HuggingFaceLayouts.recognises(json)) {
                 HuggingFaceConfig hf = HuggingFaceLayouts.readConfig(json, name, dir.resolve(CONFIG));
-                weights = HuggingFaceCheckpoint.load(hf, CheckpointTensors.of(st));
+                weights = HuggingFaceCheckpoint.load(hf, CheckpointTensors.of(st, options.weightsDtype()));
                 layout = hf.layoutName();
                 // BOS as the checkpoint names it (Llama's <s>), else its tokenizer_config.json's.
                 bos = BosToken.choose(hf.bosTokenId() >= 0 ? hf.bosTokenId() : null, TokenizerConfigJson.readIn(dir));
@@ -52,7 +52,7 @@ public final class ModelDirectory {
                 ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (String n : Weights.expected(cfg).keySet()) {
-                    if (st.contains(n)) tensors.put(n, st.readWeight(n));
+                    if (st.contains(n)) tensors.put(n, st.readWeight(n, options.weightsDtype()));
                 }
                 weights = Weights.of(cfg, tensors, weightsFile.toString());
                 layout = "transformerlens";

@@ -1,0 +1,95 @@
+package org.circuitscope.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Products whose right operand is a weight kept in 16 bits (BF16 or F16, {@link Tensor#ofBits}):
+ * C = A·B with A float32 activations and B converted to float32 as it is read, so the model
+ * never holds a float32 copy of its weights.
+ *
+ * <p>Two paths, as the forward pass's float products:
+ * <ul>
+ *   <li>many rows of A: B is converted a block at a time (whole per-head matrices when they
+ *       are narrow, else column blocks) into one reused buffer of at most {@link #BLOCK_FLOATS}
+ *       floats, and that block goes to the float kernel {@link Kernels#gemmBatched}. The
+ *       conversion is one pass over the block, small beside the n·k·width multiply-adds for
+ *       n &gt; {@link #FEW_ROWS} rows; the float kernel is reused as it is (its packing and
+ *       register tiling are someone else's to tune), so this class stays a thin adapter.</li>
+ *   <li>one to {@link #FEW_ROWS} rows (an edit at the end of a prompt): the pass is bound by
+ *       reading the weights, so each row of B is read once, 16 bits an element, converted into
+ *       a small buffer that stays in L1 and added to every row of C (axpy).</li>
+ * </ul>
+ * Not thread-safe (the block buffer): one per pass; the work itself runs on the {@link WorkerPool}.
+ */
+public final class Gemm16 {
+    /** Up to this many rows of A, stream B's rows instead of converting blocks for the packing kernel. */
+    public static final int FEW_ROWS = 8;
+    /** Size of the conversion buffer: 4 MB, so a block of B stays in L2/L3 while the kernel packs it. */
+    static final int BLOCK_FLOATS = 1 << 20;
+    /** Columns of B per streaming job. */
+    private static final int CHUNK = 2048;
+
+    private final Kernels k;
+    private float[] block;
+
+    public Gemm16(Kernels k) { this.k = k; }
+
+    /**
+     * {@code batch} products C[n, m] = A[n, kk]·B[kk, m], C overwritten: product t reads A at
+     * {@code aOff + t·aStride} (leading dimension lda), B's 16-bit elements at
+     * {@code bOff + t·bStride} (ldb), and writes C at {@code cOff + t·cStride} (ldc), as
+     * {@link Kernels#gemmBatched} without transposes.
+     *
+     * @param b a BF16 or F16 tensor
+     */
+    public void gemmBatched(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
+                            Tensor b, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
+        if (!b.dtype().sixteenBit()) throw new IllegalArgumentException("Gemm16 reads BF16 or F16 weights, not " + b.dtype());
+        if (batch <= 0 || n <= 0 || m <= 0) return;
+        if (kk == 0) {
+            for (int t = 0; t < batch; t++) for (int i = 0; i < n; i++) Arrays.fill(c, cOff + t * cStride + i * ldc, cOff + t * cStride + i * ldc + m, 0f);
+            return;
+        }
+        if (n <= FEW_ROWS) stream(batch, n, m, kk, a, aOff, lda, aStride, b.bits(), b.dtype(), bOff, ldb, bStride, c, cOff, ldc, cStride);
+        else blocked(batch, n, m, kk, a, aOff, lda, aStride, b.bits(), b.dtype(), bOff, ldb, bStride, c, cOff, ldc, cStride);
+    }
+
+    private void blocked(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
+                         short[] b, DType dt, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
+        // Narrow products (per-head projections, d_head columns) convert several heads at once so
+        // that one kernel call still has enough work to split across the pool.
+        int width = m;
+        if ((long) kk * m > BLOCK_FLOATS) width = Math.min(m, Math.max(16, (BLOCK_FLOATS / kk) & ~15));
+        int group = width == m ? (int) Math.max(1, Math.min(batch, BLOCK_FLOATS / ((long) kk * m))) : 1;
+        int need = group * kk * width;
+        if (block == null || block.length < need) block = new float[need];
+        float[] buf = block;
+        for (int t0 = 0; t0 < batch; t0 += group) {
+            int g = Math.min(group, batch - t0);
+            for (int c0 = 0; c0 < m; c0 += width) {
+                int len = Math.min(width, m - c0), first = t0, col = c0;
+                WorkerPool.parallelFor(g * kk, r -> {
+                    int bt = r / kk, p = r % kk;
+                    dt.toFloat(b, bOff + (first + bt) * bStride + p * ldb + col, buf, r * len, len);
+                });
+                k.gemmBatched(g, false, false, n, len, kk, a, aOff + t0 * aStride, lda, aStride,
+                        buf, 0, len, kk * len, c, cOff + t0 * cStride + c0, ldc, cStride, false);
+            }
+        }
+    }
+
+    private void stream(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
+                        short[] b, DType dt, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
+        int chunks = (m + CHUNK - 1) / CHUNK;
+        WorkerPool.parallelFor(batch * chunks, job -> {
+            int bt = job / chunks, c0 = (job % chunks) * CHUNK, len = Math.min(CHUNK, m - c0);
+            int ao = aOff + bt * aStride, bo = bOff + bt * bStride + c0, co = cOff + bt * cStride + c0;
+            float[] row = new float[len];
+            for (int i = 0; i < n; i++) Arrays.fill(c, co + i * ldc, co + i * ldc + len, 0f);
+            for (int p = 0; p < kk; p++) {
+                dt.toFloat(b, bo + p * ldb, row, 0, len);
+                for (int i = 0; i < n; i++) k.axpy(a[ao + i * lda + p], row, 0, c, co + i * ldc, len);
+            }
+        });
+    }
+}
