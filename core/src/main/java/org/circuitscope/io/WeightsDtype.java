@@ -8,9 +8,9 @@ import java.util.Locale;
  */
 public enum WeightsDtype {
     /**
-     * Every matrix (rank ≥ 2: W_E, W_Q … W_U) stays in its 16 bits, half the memory, converted
-     * inside the forward pass's products; vectors (biases, norm weights) are converted at load,
-     * as they are small and read element by element.
+     * Every weight matrix (W_E, W_pos, W_Q … W_U) stays in its 16 bits, half the memory,
+     * converted inside the forward pass's products; biases and norm weights are converted at
+     * load, as they are small and read element by element.
      */
     KEEP,
     /** Everything converted to float32 at load (exact): what the trainer and in-place edits need. */
