@@ -12,6 +12,9 @@ public enum DType {
     /** IEEE 754 binary16 (5 exponent bits, 10 mantissa bits). */
     F16(2);
 
+    /** {@code -Dcircuitscope.simd=false} turns the Vector API off here too (BF16 conversion, {@link Bf16Vectors}). */
+    static final boolean SIMD = Boolean.parseBoolean(System.getProperty("circuitscope.simd", "true"));
+
     private final int bytes;
 
     DType(int bytes) { this.bytes = bytes; }
@@ -32,13 +35,15 @@ public enum DType {
     }
 
     /**
-     * dst[dstOff + i] = toFloat(src[srcOff + i]) for i &lt; n. Plain loops that C2 turns into
-     * vector code (a shift for BF16; VCVTPH2PS where the CPU has F16C), so no Vector API twin.
+     * dst[dstOff + i] = toFloat(src[srcOff + i]) for i &lt; n. F16 is a plain loop that C2
+     * vectorises (VCVTPH2PS where the CPU has F16C); BF16 goes through {@link Bf16Vectors}
+     * unless the Vector API is off, as C2 leaves its loop scalar.
      */
     public void toFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
         switch (this) {
             case BF16 -> {
-                for (int i = 0; i < n; i++) dst[dstOff + i] = Float.intBitsToFloat(src[srcOff + i] << 16);
+                if (SIMD) Bf16Vectors.toFloat(src, srcOff, dst, dstOff, n);
+                else for (int i = 0; i < n; i++) dst[dstOff + i] = Float.intBitsToFloat(src[srcOff + i] << 16);
             }
             case F16 -> {
                 for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(src[srcOff + i]);

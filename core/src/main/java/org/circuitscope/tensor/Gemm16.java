@@ -17,7 +17,8 @@ import java.util.Arrays;
  *       register tiling are someone else's to tune), so this class stays a thin adapter.</li>
  *   <li>one to {@link #FEW_ROWS} rows (an edit at the end of a prompt): the pass is bound by
  *       reading the weights, so each row of B is read once, 16 bits an element, converted into
- *       a small buffer that stays in L1 and added to every row of C (axpy).</li>
+ *       a small buffer that stays in L1 and added to every row of C (axpy); for one BF16 row,
+ *       converted in registers and added at once ({@link Bf16Vectors#axpy}).</li>
  * </ul>
  * Not thread-safe (the block buffer): one per pass; the work itself runs on the {@link WorkerPool}.
  */
@@ -84,8 +85,13 @@ public final class Gemm16 {
         WorkerPool.parallelFor(batch * chunks, job -> {
             int bt = job / chunks, c0 = (job % chunks) * CHUNK, len = Math.min(CHUNK, m - c0);
             int ao = aOff + bt * aStride, bo = bOff + bt * bStride + c0, co = cOff + bt * cStride + c0;
-            float[] row = new float[len];
             for (int i = 0; i < n; i++) Arrays.fill(c, co + i * ldc, co + i * ldc + len, 0f);
+            if (n == 1 && dt == DType.BF16 && DType.SIMD) {
+                // One row: convert in registers and add, no trip through a buffer.
+                for (int p = 0; p < kk; p++) Bf16Vectors.axpy(a[ao + p], b, bo + p * ldb, c, co, len);
+                return;
+            }
+            float[] row = new float[len];
             for (int p = 0; p < kk; p++) {
                 dt.toFloat(b, bo + p * ldb, row, 0, len);
                 for (int i = 0; i < n; i++) k.axpy(a[ao + i * lda + p], row, 0, c, co + i * ldc, len);

@@ -57,6 +57,35 @@ class Gemm16Test {
     }
 
     @Test
+    void vectorBf16ConversionAndAxpyMatchTheDecodedValuesAtEveryOffsetAndTail() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        short[] all = new short[1 << 16];
+        for (int i = 0; i < all.length; i++) all[i] = (short) i;
+        float[] out = new float[all.length + 40];
+        Bf16Vectors.toFloat(all, 0, out, 1, all.length);
+        for (int i = 0; i < all.length; i++) {
+            double want = decode(DType.BF16, all[i]);
+            if (Double.isNaN(want)) assertTrue(Float.isNaN(out[1 + i]), Integer.toHexString(i));
+            else assertEquals(want, out[1 + i], 0.0, Integer.toHexString(i));
+        }
+        for (int n = 0; n < 70; n++) {
+            int srcOff = rnd.nextInt(5), dstOff = rnd.nextInt(5);
+            short[] b = new short[srcOff + n];
+            float[] c = new float[dstOff + n + 3], before;
+            for (int i = 0; i < b.length; i++) b[i] = (short) (Float.floatToRawIntBits((float) rnd.nextDouble(-3, 3)) >>> 16);
+            for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextDouble(-1, 1);
+            before = c.clone();
+            float alpha = (float) rnd.nextDouble(-2, 2);
+            Bf16Vectors.axpy(alpha, b, srcOff, c, dstOff, n);
+            for (int i = 0; i < c.length; i++) {
+                boolean inside = i >= dstOff && i < dstOff + n;
+                double want = inside ? before[i] + (double) alpha * decode(DType.BF16, b[srcOff + i - dstOff]) : before[i];
+                assertEquals(want, c[i], inside ? 1e-6 * (1 + Math.abs(want)) : 0.0, "n=" + n + " element " + i);
+            }
+        }
+    }
+
+    @Test
     void aSixteenBitTensorReadsAsFloatWithoutSharingItsCopies() {
         short[] bits = {(short) 0x3F80, (short) 0xC000, 0, (short) 0x4040, (short) 0x7F80, (short) 0x3E80};
         Tensor t = Tensor.ofBits(bits, DType.BF16, 2, 3);
