@@ -31,9 +31,16 @@ public final class Gemm16 {
     private static final int CHUNK = 2048;
 
     private final Kernels k;
+    private final int blockFloats;
     private float[] block;
 
-    public Gemm16(Kernels k) { this.k = k; }
+    public Gemm16(Kernels k) { this(k, BLOCK_FLOATS); }
+
+    /** With another conversion buffer size (tests and measurements). */
+    Gemm16(Kernels k, int blockFloats) {
+        this.k = k;
+        this.blockFloats = blockFloats;
+    }
 
     /**
      * {@code batch} products C[n, m] = A[n, kk]·B[kk, m], C overwritten: product t reads A at
@@ -60,8 +67,8 @@ public final class Gemm16 {
         // Narrow products (per-head projections, d_head columns) convert several heads at once so
         // that one kernel call still has enough work to split across the pool.
         int width = m;
-        if ((long) kk * m > BLOCK_FLOATS) width = Math.min(m, Math.max(16, (BLOCK_FLOATS / kk) & ~15));
-        int group = width == m ? (int) Math.max(1, Math.min(batch, BLOCK_FLOATS / ((long) kk * m))) : 1;
+        if ((long) kk * m > blockFloats) width = Math.min(m, Math.max(16, (blockFloats / kk) & ~15));
+        int group = width == m ? (int) Math.max(1, Math.min(batch, blockFloats / ((long) kk * m))) : 1;
         int need = group * kk * width;
         if (block == null || block.length < need) block = new float[need];
         float[] buf = block;
