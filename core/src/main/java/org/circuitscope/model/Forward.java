@@ -1,7 +1,7 @@
 package org.circuitscope.model;
 
 import java.util.Arrays;
-import org.circuitscope.tensor.Gemm16;
+import org.circuitscope.tensor.WeightGemm;
 import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tensor.WorkerPool;
@@ -24,17 +24,14 @@ import org.circuitscope.tensor.WorkerPool;
  * hook_result the attention output is one product z·W_O. Not thread-safe: one per pass.
  */
 final class Forward {
-    /** Up to this many new rows, products stream the weights instead of packing them (see {@link #product}). */
-    private static final int FEW_ROWS = 8;
-    private static final int CHUNK = 2048;
     /** Vocabulary columns of the unembedding between two checkpoints. */
     private static final int UNEMBED_BLOCK = 8192;
 
     private final ModelConfig cfg;
     private final Weights w;
     private final Kernels k = Kernels.get();
-    /** Products with weights kept in 16 bits (BF16/F16 checkpoints): converted as they are read. */
-    private final Gemm16 gemm16 = new Gemm16(k);
+    /** Products with the weights: streamed for a few rows, converted as read where kept in 16 bits. */
+    private final WeightGemm weightGemm = new WeightGemm(k);
     private final PassMemory memory;
     private final Recorder rec;
     /**
@@ -170,7 +167,7 @@ final class Forward {
         if (rec.wants(resultName)) {
             Tensor result = Tensor.zeros(n, h, d);
             if (a.wO().dtype().sixteenBit()) {
-                gemm16.gemmBatched(h, n, d, dh, z.data(), 0, hd, dh, a.wO(), 0, d, dh * d, result.data(), 0, h * d, d);
+                weightGemm.gemmBatched(h, n, d, dh, z.data(), 0, hd, dh, a.wO(), 0, d, dh * d, result.data(), 0, h * d, d);
             } else {
                 k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, a.wO().data(), 0, d, dh * d, result.data(), 0, h * d, d, false);
             }
@@ -333,32 +330,13 @@ final class Forward {
     }
 
     /**
-     * {@code batch} products C[n, m] = A[n, kk]·B[kk, m] (B not transposed; C overwritten), as
-     * {@link Kernels#gemmBatched}. An edit at the end computes one or a few rows, and then a
-     * packing GEMM spends its time copying the weight matrix into panels; streaming each
-     * weight row once through axpy (columns split in chunks across the pool) reads it just once.
-     * A weight kept in 16 bits goes to {@link Gemm16}, which does the same with the conversion inside.
+     * {@code batch} products C[n, m] = A[n, kk]·B[kk, m] with B a weight (not transposed; C
+     * overwritten), as {@link Kernels#gemmBatched}. An edit at the end computes one or a few
+     * rows: {@link WeightGemm} then streams each weight row once rather than packing the matrix,
+     * and a weight kept in 16 bits is converted as it is read.
      */
     private void product(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
                          Tensor weight, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
-        if (weight.dtype().sixteenBit()) {
-            gemm16.gemmBatched(batch, n, m, kk, a, aOff, lda, aStride, weight, bOff, ldb, bStride, c, cOff, ldc, cStride);
-            return;
-        }
-        float[] b = weight.data();
-        if (n > FEW_ROWS) {
-            k.gemmBatched(batch, false, false, n, m, kk, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, false);
-            return;
-        }
-        int chunks = (m + CHUNK - 1) / CHUNK;
-        WorkerPool.parallelFor(batch * chunks, job -> {
-            int bt = job / chunks, c0 = (job % chunks) * CHUNK, len = Math.min(CHUNK, m - c0);
-            int ao = aOff + bt * aStride, bo = bOff + bt * bStride + c0, co = cOff + bt * cStride + c0;
-            for (int i = 0; i < n; i++) Arrays.fill(c, co + i * ldc, co + i * ldc + len, 0f);
-            // Row p of B's chunk stays in L1 while it is added to every row of C.
-            for (int p = 0; p < kk; p++) {
-                for (int i = 0; i < n; i++) k.axpy(a[ao + i * lda + p], b, bo + p * ldb, c, co + i * ldc, len);
-            }
-        });
+        weightGemm.gemmBatched(batch, n, m, kk, a, aOff, lda, aStride, weight, bOff, ldb, bStride, c, cOff, ldc, cStride);
     }
 }

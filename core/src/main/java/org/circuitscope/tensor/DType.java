@@ -3,7 +3,7 @@ package org.circuitscope.tensor;
 /**
  * How a {@link Tensor} stores its elements: float32, or one of the two 16-bit formats that
  * checkpoints ship in. Both 16-bit formats hold only values that float32 holds exactly, so a
- * conversion to float loses nothing; the kernels convert as they read ({@link Gemm16}).
+ * conversion to float loses nothing; the kernels convert as they read ({@link WeightGemm}).
  */
 public enum DType {
     F32(4),

@@ -9,7 +9,7 @@ import java.util.Objects;
  * only into tensors they were handed as outputs).
  *
  * <p>Weights of a 16-bit checkpoint may instead keep their 16-bit elements ({@link #ofBits}):
- * half the memory, read by the forward pass's products through {@link Gemm16}, which converts
+ * half the memory, read by the forward pass's products through {@link WeightGemm}, which converts
  * as it packs. For everything else such a tensor still reads as float32: {@link #data()}
  * converts the whole tensor into a new array on every call (not memoised: a model's worth of
  * converted copies would undo the saving), so code that reads a weight should call it once

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A BF16 or F16 checkpoint of every family loaded with its matrices kept 16-bit computes what the
  * same files loaded as float32 compute: both hold the same values (every 16-bit value is a
  * float32), so logits and every hook may differ only by summation order. Prompts of 10 tokens
- * take {@link org.circuitscope.tensor.Gemm16}'s converted blocks, 3 tokens and a one-token
+ * take {@link org.circuitscope.tensor.WeightGemm}'s converted blocks, 3 tokens and a one-token
  * append its streamed rows.
  */
 class SixteenBitWeightsTest {
@@ -111,6 +111,21 @@ class SixteenBitWeightsTest {
         for (int i = 0; i < w.length; i++) {
             if (!(Math.abs(w[i] - g[i]) <= tol) && !(Float.isInfinite(w[i]) && w[i] == g[i])) {
                 fail(what + "[" + i + "]: float32 load " + w[i] + ", kept 16-bit " + g[i] + " (tolerance " + tol + ")");
+            }
+        }
+    }
+
+    @Test
+    void weightProcessingOnKeptWeightsGivesTheFloat32LoadsLogits() throws Exception {
+        Path dir = write(new Case("gpt2 processed", "gpt2", HuggingFaceFamilyRoundTripTest.gpt2(), false, true, "BF16"));
+        for (LoadOptions o : List.of(new LoadOptions(true, true, true, true), new LoadOptions(false, false, true, true))) {
+            try (LoadedModel kept = ModelDirectory.load(dir, o);
+                 LoadedModel f32 = ModelDirectory.load(dir, o.withWeightsDtype(WeightsDtype.F32))) {
+                // What processing rewrites becomes a float32 copy; the rest stays 16-bit (with only
+                // center_unembed and fold_value_biases, W_Q is untouched).
+                if (!o.foldLn()) assertEquals(DType.BF16, kept.transformer().weights().get("blocks.0.attn.W_Q").dtype());
+                assertEquals(DType.F32, kept.transformer().weights().wU().dtype());
+                close("processed logits " + o, f32.transformer().forward(TOKENS), kept.transformer().forward(TOKENS));
             }
         }
     }

@@ -16,11 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * 16-bit weights: the conversions against a decoding of sign, exponent and mantissa written
- * here, and {@link Gemm16} on both kernel implementations against a float64 product of the
- * decoded weights, at shapes that take each path (streamed rows, whole converted blocks,
+ * here, and {@link WeightGemm} on both kernel implementations against a float64 product of the
+ * decoded weights (float32 weights too: the streamed rows of an edit at the end), at shapes that take each path (streamed rows, whole converted blocks,
  * grouped per-head blocks, column blocks wider than the buffer).
  */
-class Gemm16Test {
+class WeightGemmTest {
 
     /** The value of a 16-bit pattern from its fields: (−1)^s · 2^(e − bias) · (1 + m/2^mbits), subnormals and specials. */
     static double decode(int bits, int expBits, int mantBits) {
@@ -121,7 +121,7 @@ class Gemm16Test {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (Kernels k : kernels().toList())
-            for (DType t : List.of(DType.BF16, DType.F16))
+            for (DType t : List.of(DType.BF16, DType.F16, DType.F32))
                 for (int[] s : SHAPES) out.add(Arguments.of(k, t, s[0], s[1], s[2], s[3]));
         return out.stream();
     }
@@ -136,15 +136,17 @@ class Gemm16Test {
         int aStride = n * lda + 2, bStride = kk * ldb + 4, cStride = n * ldc + 1;
         float[] a = new float[aOff + batch * aStride];
         for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextDouble(-1, 1);
+        // A float32 weight holds BF16 values here, so one decoding serves as the reference for all three.
+        DType values = t == DType.F32 ? DType.BF16 : t;
         short[] bits = new short[bOff + batch * bStride];
         for (int i = 0; i < bits.length; i++) {
             float v = (float) rnd.nextDouble(-2, 2);
-            bits[i] = t == DType.BF16 ? (short) (Float.floatToRawIntBits(v) >>> 16) : Float.floatToFloat16(v);
+            bits[i] = values == DType.BF16 ? (short) (Float.floatToRawIntBits(v) >>> 16) : Float.floatToFloat16(v);
         }
-        Tensor b = Tensor.ofBits(bits, t, bits.length);
+        Tensor b = t == DType.F32 ? Tensor.of(Tensor.ofBits(bits, values, bits.length).data(), bits.length) : Tensor.ofBits(bits, t, bits.length);
         float[] c = new float[cOff + batch * cStride + 3];
         java.util.Arrays.fill(c, Float.NaN); // garbage the product must overwrite; the gaps must keep it
-        new Gemm16(kern).gemmBatched(batch, n, m, kk, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride);
+        new WeightGemm(kern).gemmBatched(batch, n, m, kk, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride);
 
         boolean[] written = new boolean[c.length];
         for (int bt = 0; bt < batch; bt++)
@@ -152,7 +154,7 @@ class Gemm16Test {
                 for (int j = 0; j < m; j++) {
                     double sum = 0, abs = 0;
                     for (int p = 0; p < kk; p++) {
-                        double x = a[aOff + bt * aStride + i * lda + p], w = decode(t, bits[bOff + bt * bStride + p * ldb + j]);
+                        double x = a[aOff + bt * aStride + i * lda + p], w = decode(values, bits[bOff + bt * bStride + p * ldb + j]);
                         sum += x * w;
                         abs += Math.abs(x * w);
                     }
@@ -165,13 +167,5 @@ class Gemm16Test {
                     }
                 }
         for (int i = 0; i < c.length; i++) if (!written[i]) assertTrue(Float.isNaN(c[i]), "C[" + i + "] outside the product was written");
-    }
-
-    @Test
-    void aFloat32WeightIsRefused() {
-        Tensor f = Tensor.zeros(2, 2);
-        float[] c = new float[4];
-        assertThrows(IllegalArgumentException.class,
-                () -> new Gemm16(new ScalarKernels()).gemmBatched(1, 2, 2, 2, new float[4], 0, 2, 0, f, 0, 2, 0, c, 0, 2, 0));
     }
 }
