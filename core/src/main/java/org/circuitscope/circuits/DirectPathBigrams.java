@@ -48,10 +48,12 @@ public final class DirectPathBigrams {
         ModelConfig c = w.config();
         int d = c.dModel();
         float[] r = new float[d];
-        System.arraycopy(w.wE().data(), a * d, r, 0, d);
+        // Rows by copyTo: a 16-bit W_E or W_pos converts only the row read, not the whole matrix.
+        w.wE().copyTo(a * d, r, 0, d);
         if (!c.rotary()) {
-            float[] wp = w.wPos().data();
-            for (int i = 0; i < d; i++) r[i] += wp[pos * d + i];
+            float[] wp = new float[d];
+            w.wPos().copyTo(pos * d, wp, 0, d);
+            for (int i = 0; i < d; i++) r[i] += wp[i];
         }
         return LogitLens.logits(w, Tensor.of(r, 1, d), 0);
     }

@@ -141,8 +141,9 @@ public final class GradientAttribution {
 
     private static float[] embeddings(Transformer model, int[] tokens) {
         int d = model.config().dModel();
-        float[] we = model.weights().wE().data(), out = new float[tokens.length * d];
-        for (int i = 0; i < tokens.length; i++) System.arraycopy(we, tokens[i] * d, out, i * d, d);
+        Tensor we = model.weights().wE();
+        float[] out = new float[tokens.length * d];
+        for (int i = 0; i < tokens.length; i++) we.copyTo(tokens[i] * d, out, i * d, d);
         return out;
     }
 

@@ -19,12 +19,15 @@ public interface CheckpointTensors {
     /** The tensor decoded to float32 in its stored shape; only weight dtypes (F32, F16, BF16) are taken. */
     Tensor readWeight(String name) throws IOException;
 
-    /** One safetensors file or a sharded checkpoint. */
-    static CheckpointTensors of(TensorSource st) {
+    /** One safetensors file or a sharded checkpoint, every weight read as float32. */
+    static CheckpointTensors of(TensorSource st) { return of(st, WeightsDtype.F32); }
+
+    /** One safetensors file or a sharded checkpoint, 16-bit matrices kept 16-bit with {@link WeightsDtype#KEEP}. */
+    static CheckpointTensors of(TensorSource st, WeightsDtype dtype) {
         return new CheckpointTensors() {
             @Override public Path file() { return st.file(); }
             @Override public boolean contains(String name) { return st.contains(name); }
-            @Override public Tensor readWeight(String name) throws IOException { return st.readWeight(name); }
+            @Override public Tensor readWeight(String name) throws IOException { return st.readWeight(name, dtype); }
         };
     }
 

@@ -16,6 +16,18 @@ final class HeadRows {
     /** {@code [n, in, dh]}: head i's block is the transpose of rows firstRow(i) … firstRow(i)+dh−1 of {@code linear [rows, in]}. */
     static Tensor heads(Tensor linear, int n, int dh, IntUnaryOperator firstRow) {
         int in = linear.dim(1);
+        if (linear.dtype().sixteenBit()) {
+            // The same permutation on the 16-bit elements: a kept checkpoint stays 16-bit.
+            short[] s = linear.bits(), d = new short[n * in * dh];
+            for (int i = 0; i < n; i++) {
+                int row0 = firstRow.applyAsInt(i);
+                for (int e = 0; e < dh; e++) {
+                    int src = (row0 + e) * in;
+                    for (int m = 0; m < in; m++) d[(i * in + m) * dh + e] = s[src + m];
+                }
+            }
+            return Tensor.ofBits(d, linear.dtype(), n, in, dh);
+        }
         Tensor out = Tensor.zeros(n, in, dh);
         float[] s = linear.data(), d = out.data();
         for (int i = 0; i < n; i++) {
@@ -64,8 +76,14 @@ final class HeadRows {
         return transpose(wO.reshape(wO.dim(0) * wO.dim(1), wO.dim(2)));
     }
 
+    /** The transpose of a matrix, in its own storage (16-bit stays 16-bit). */
     static Tensor transpose(Tensor a) {
         int r = a.dim(0), c = a.dim(1);
+        if (a.dtype().sixteenBit()) {
+            short[] s = a.bits(), d = new short[r * c];
+            for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) d[j * r + i] = s[i * c + j];
+            return Tensor.ofBits(d, a.dtype(), c, r);
+        }
         Tensor t = Tensor.zeros(c, r);
         float[] s = a.data(), d = t.data();
         for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) d[j * r + i] = s[i * c + j];

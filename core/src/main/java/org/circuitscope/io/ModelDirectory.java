@@ -43,7 +43,7 @@ public final class ModelDirectory {
             JsonObject json = ModelConfigJson.readObject(dir.resolve(CONFIG));
             if (HuggingFaceLayouts.recognises(json)) {
                 HuggingFaceConfig hf = HuggingFaceLayouts.readConfig(json, name, dir.resolve(CONFIG));
-                weights = HuggingFaceCheckpoint.load(hf, CheckpointTensors.of(st));
+                weights = HuggingFaceCheckpoint.load(hf, CheckpointTensors.of(st, options.weightsDtype()));
                 layout = hf.layoutName();
                 // BOS as the checkpoint names it (Llama's <s>), else its tokenizer_config.json's.
                 bos = BosToken.choose(hf.bosTokenId() >= 0 ? hf.bosTokenId() : null, TokenizerConfigJson.readIn(dir));
@@ -52,7 +52,8 @@ public final class ModelDirectory {
                 ModelConfig cfg = ModelConfigJson.fromTransformerLens(json, name, vocab, dir.resolve(CONFIG));
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (String n : Weights.expected(cfg).keySet()) {
-                    if (st.contains(n)) tensors.put(n, st.readWeight(n));
+                    // Only the W_ matrices stay 16-bit: b_Q [head, d_head] has rank 2 here but is a bias, as the families' are.
+                    if (st.contains(n)) tensors.put(n, st.readWeight(n, matrix(n) ? options.weightsDtype() : WeightsDtype.F32));
                 }
                 weights = Weights.of(cfg, tensors, weightsFile.toString());
                 layout = "transformerlens";
@@ -65,6 +66,12 @@ public final class ModelDirectory {
         Path tok = dir.resolve(TOKENIZER);
         if (Files.isRegularFile(tok)) tokenizer = bos == null ? Tokenizer.load(tok) : Tokenizer.load(tok, bos);
         return new LoadedModel(dir, layout, new Transformer(weights), tokenizer);
+    }
+
+    /** A weight matrix by its state-dict name: W_E, W_pos, W_Q … W_U (grouped-query _W_K, _W_V too), not a bias or norm weight. */
+    static boolean matrix(String name) {
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        return last.startsWith("W_") || last.startsWith("_W_");
     }
 
     /** Writes {@code weights} as a TransformerLens-layout directory (config.json + model.safetensors). */

@@ -1,5 +1,6 @@
 package org.circuitscope.io;
 
+import org.circuitscope.tensor.DType;
 import org.circuitscope.tensor.Tensor;
 
 import java.io.IOException;
@@ -164,6 +165,31 @@ public final class SafeTensors implements TensorSource {
                     + ", but a weight must be F32, F16 or BF16");
         }
         return read(name);
+    }
+
+    /**
+     * As {@link #readWeight(String)}; with {@link WeightsDtype#KEEP}, an F16 or BF16 matrix
+     * (rank ≥ 2) keeps its 16-bit elements, copied from the mapping into a {@code short[]}
+     * (the file is unmapped after loading, and the kernels read heap arrays).
+     */
+    @Override
+    public Tensor readWeight(String name, WeightsDtype dtype) throws SafeTensorsException {
+        TensorInfo t = info(name);
+        DType sixteen = switch (t.dtype()) {
+            case "BF16" -> DType.BF16;
+            case "F16" -> DType.F16;
+            default -> null;
+        };
+        if (dtype != WeightsDtype.KEEP || sixteen == null || t.shape().length < 2) return readWeight(name);
+        checkOpen();
+        long n = t.numel();
+        if (n > MAX_ARRAY) {
+            throw new SafeTensorsException(file, name, "tensor '" + name + "' in " + file + " has " + n
+                    + " elements, more than one array holds (" + MAX_ARRAY + ")");
+        }
+        short[] bits = new short[(int) n];
+        MemorySegment.copy(data.asSlice(t.begin(), t.byteSize()), I16_LE, 0, bits, 0, bits.length);
+        return Tensor.ofBits(bits, sixteen, t.shape());
     }
 
     private void checkOpen() {

@@ -131,6 +131,9 @@ public final class SafeTensorsSet implements TensorSource {
     @Override
     public Tensor readWeight(String name) throws SafeTensorsException { return holder(name).readWeight(name); }
 
+    @Override
+    public Tensor readWeight(String name, WeightsDtype dtype) throws SafeTensorsException { return holder(name).readWeight(name, dtype); }
+
     private SafeTensors holder(String name) {
         SafeTensors st = byName.get(name);
         if (st == null) {

@@ -27,6 +27,12 @@ public interface TensorSource extends AutoCloseable {
      */
     Tensor readWeight(String name) throws SafeTensorsException;
 
+    /**
+     * As {@link #readWeight(String)}, but with {@link WeightsDtype#KEEP} an F16 or BF16 tensor of
+     * rank ≥ 2 comes back in its 16 bits ({@link Tensor#ofBits}), copied from the mapping.
+     */
+    Tensor readWeight(String name, WeightsDtype dtype) throws SafeTensorsException;
+
     /** Unmaps the file(s); tensors read before stay valid (they are copies). Idempotent. */
     @Override
     void close();

@@ -1,6 +1,7 @@
 package org.circuitscope.model;
 
 import java.util.Arrays;
+import org.circuitscope.tensor.WeightGemm;
 import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tensor.WorkerPool;
@@ -24,15 +25,16 @@ import org.circuitscope.tensor.WorkerPool;
  * attention output is one product z·W_O. Not thread-safe: one per pass.
  */
 final class Forward {
-    /** Up to this many new rows, products stream the weights instead of packing them (see {@link #product}). */
+    /** Up to this many new rows (typing), attention is one batched product over its small [head, n, t] array. */
     private static final int FEW_ROWS = 8;
-    private static final int CHUNK = 2048;
     /** Vocabulary columns of the unembedding between two checkpoints. */
     private static final int UNEMBED_BLOCK = 8192;
 
     private final ModelConfig cfg;
     private final Weights w;
     private final Kernels k = Kernels.get();
+    /** Products with the weights: streamed for a few rows, converted as read where kept in 16 bits. */
+    private final WeightGemm weightGemm = new WeightGemm(k);
     private final PassMemory memory;
     private final Recorder rec;
     /**
@@ -73,15 +75,15 @@ final class Forward {
     /** Runs positions [from, t) of {@code tokens}; the logits rows go to the memory. */
     void run(int[] tokens) {
         int n = t - from, d = cfg.dModel();
-        float[] we = w.wE().data();
+        Tensor we = w.wE();
         Tensor embed = Tensor.zeros(n, d);
-        for (int i = 0; i < n; i++) System.arraycopy(we, tokens[from + i] * d, embed.data(), i * d, d);
+        // copyTo rather than data(): a 16-bit W_E converts only the rows looked up.
+        for (int i = 0; i < n; i++) we.copyTo(tokens[from + i] * d, embed.data(), i * d, d);
         Tensor resid = rec.hook(HookPoint.EMBED, embed);
         if (!cfg.rotary()) {
             // Learned positions are added to the stream; rotary ones turn queries and keys instead.
-            float[] wp = w.wPos().data();
             Tensor posEmbed = Tensor.zeros(n, d);
-            System.arraycopy(wp, from * d, posEmbed.data(), 0, n * d);
+            w.wPos().copyTo(from * d, posEmbed.data(), 0, n * d);
             posEmbed = rec.hook(HookPoint.POS_EMBED, posEmbed);
             resid = RowOps.add(k, resid, posEmbed);
         }
@@ -229,7 +231,11 @@ final class Forward {
         String resultName = HookPoint.attn(l, "result");
         if (rec.wants(resultName)) {
             Tensor result = Tensor.zeros(n, h, d);
-            k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, a.wO().data(), 0, d, dh * d, result.data(), 0, h * d, d, false);
+            if (a.wO().dtype().sixteenBit()) {
+                weightGemm.gemmBatched(h, n, d, dh, z.data(), 0, hd, dh, a.wO(), 0, d, dh * d, result.data(), 0, h * d, d);
+            } else {
+                k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, a.wO().data(), 0, d, dh * d, result.data(), 0, h * d, d, false);
+            }
             result = rec.hook(resultName, result);
             float[] rd = result.data(), od = attnOut.data();
             WorkerPool.parallelFor(n, i -> {
@@ -237,7 +243,7 @@ final class Forward {
             });
         } else {
             // Σ_h z_h·W_O[h] is one product of z [n, h*dh] with W_O viewed as [h*dh, d].
-            product(1, n, d, hd, z.data(), 0, hd, 0, a.wO().data(), 0, d, 0, attnOut.data(), 0, d, 0);
+            product(1, n, d, hd, z.data(), 0, hd, 0, a.wO(), 0, d, 0, attnOut.data(), 0, d, 0);
         }
         RowOps.addRowBias(k, attnOut.data(), n, a.bO().data());
         return rec.hook(HookPoint.attnOut(l), attnOut);
@@ -261,7 +267,7 @@ final class Forward {
         int n = x.dim(0), d = cfg.dModel(), dh = cfg.dHead();
         Tensor out = Tensor.zeros(n, heads, dh);
         // Per head: x[n, d] · W[h] [d, dh] written into the head's column block of [n, heads*dh].
-        product(heads, n, dh, d, x.data(), 0, d, 0, wm.data(), 0, dh, d * dh, out.data(), 0, heads * dh, dh);
+        product(heads, n, dh, d, x.data(), 0, d, 0, wm, 0, dh, d * dh, out.data(), 0, heads * dh, dh);
         RowOps.addRowBias(k, out.data(), n, bias.data());
         out = rec.hook(HookPoint.attn(l, what), out);
         checkpoint.run();
@@ -365,7 +371,8 @@ final class Forward {
      */
     private void unembed(Tensor x) {
         int n = x.dim(0), in = x.dim(1), v = cfg.dVocab();
-        float[] wu = w.wU().data(), bu = w.bU().data();
+        Tensor wu = w.wU();
+        float[] bu = w.bU().data();
         // Rows 8,192 floats apart would map to the same cache sets: pad the stride off a power of two.
         int stride = Math.min(UNEMBED_BLOCK, v) + 16;
         float[] block = new float[n * stride];
@@ -381,32 +388,19 @@ final class Forward {
     private Tensor affine(Tensor x, Tensor wm, Tensor bias, int width) {
         int n = x.dim(0), in = x.dim(1);
         Tensor out = Tensor.zeros(n, width);
-        product(1, n, width, in, x.data(), 0, in, 0, wm.data(), 0, width, 0, out.data(), 0, width, 0);
+        product(1, n, width, in, x.data(), 0, in, 0, wm, 0, width, 0, out.data(), 0, width, 0);
         if (bias != null) RowOps.addRowBias(k, out.data(), n, bias.data());
         return out;
     }
 
     /**
-     * {@code batch} products C[n, m] = A[n, kk]·B[kk, m] (B not transposed; C overwritten), as
-     * {@link Kernels#gemmBatched}. An edit at the end computes one or a few rows, and then a
-     * packing GEMM spends its time copying the weight matrix into panels; streaming each
-     * weight row once through axpy (columns split in chunks across the pool) reads it just once.
+     * {@code batch} products C[n, m] = A[n, kk]·B[kk, m] with B a weight (not transposed; C
+     * overwritten), as {@link Kernels#gemmBatched}. An edit at the end computes one or a few
+     * rows: {@link WeightGemm} then streams each weight row once rather than packing the matrix,
+     * and a weight kept in 16 bits is converted as it is read.
      */
     private void product(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
-                         float[] b, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
-        if (n > FEW_ROWS) {
-            k.gemmBatched(batch, false, false, n, m, kk, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, false);
-            return;
-        }
-        int chunks = (m + CHUNK - 1) / CHUNK;
-        WorkerPool.parallelFor(batch * chunks, job -> {
-            int bt = job / chunks, c0 = (job % chunks) * CHUNK, len = Math.min(CHUNK, m - c0);
-            int ao = aOff + bt * aStride, bo = bOff + bt * bStride + c0, co = cOff + bt * cStride + c0;
-            for (int i = 0; i < n; i++) Arrays.fill(c, co + i * ldc, co + i * ldc + len, 0f);
-            // Row p of B's chunk stays in L1 while it is added to every row of C.
-            for (int p = 0; p < kk; p++) {
-                for (int i = 0; i < n; i++) k.axpy(a[ao + i * lda + p], b, bo + p * ldb, c, co + i * ldc, len);
-            }
-        });
+                         Tensor weight, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
+        weightGemm.gemmBatched(batch, n, m, kk, a, aOff, lda, aStride, weight, bOff, ldb, bStride, c, cOff, ldc, cStride);
     }
 }

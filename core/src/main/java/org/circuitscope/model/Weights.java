@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.circuitscope.tensor.DType;
 import org.circuitscope.tensor.Tensor;
 
 /**
@@ -43,12 +44,10 @@ public final class Weights {
                 throw new IllegalArgumentException(source + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
                         + " but the config needs " + Arrays.toString(shape));
             }
-            float[] d = t.data();
-            for (int i = 0; i < d.length; i++) {
-                if (!Float.isFinite(d[i])) {
-                    throw new IllegalArgumentException(source + ": tensor '" + name + "' holds " + d[i] + " at flat index " + i
-                            + "; weights must be finite");
-                }
+            int bad = t.firstNonFinite();
+            if (bad >= 0) {
+                throw new IllegalArgumentException(source + ": tensor '" + name + "' holds " + t.at(bad) + " at flat index " + bad
+                        + "; weights must be finite");
             }
             out.put(name, t);
         });
@@ -132,6 +131,22 @@ public final class Weights {
     public float[] data(String name) { return get(name).data(); }
 
     public boolean has(String name) { return tensors.containsKey(name); }
+
+    /** Whether every tensor is float32 (false where a 16-bit checkpoint's weights were kept in 16 bits). */
+    public boolean allFloat32() {
+        return tensors.values().stream().allMatch(t -> t.dtype() == DType.F32);
+    }
+
+    /**
+     * These weights with every 16-bit tensor converted to float32 (this object when all are),
+     * for code that writes weights in place or reads them many times over: the trainer.
+     */
+    public Weights toFloat32() {
+        if (allFloat32()) return this;
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> m.put(name, t.toFloat32()));
+        return new Weights(cfg, Collections.unmodifiableMap(m));
+    }
 
     /** All tensors by state-dict name, in order. */
     public Map<String, Tensor> asMap() { return tensors; }

@@ -28,6 +28,11 @@ public final class AdamW {
         double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
         for (var e : params.entrySet()) {
             String name = e.getKey();
+            if (e.getValue().dtype().sixteenBit()) {
+                // data() of a 16-bit tensor is a converted copy: an update written there would be lost.
+                throw new IllegalArgumentException("parameter '" + name + "' is kept in " + e.getValue().dtype()
+                        + "; training updates float32 weights in place: load the model with --weights-dtype f32 (Weights.toFloat32())");
+            }
             float[] p = e.getValue().data(), g = grads.get(name).data();
             float[] mm = m.computeIfAbsent(name, k -> new float[p.length]);
             float[] vv = v.computeIfAbsent(name, k -> new float[p.length]);

@@ -8,6 +8,8 @@ import org.circuitscope.io.HubCache;
 import org.circuitscope.io.LoadOptions;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.io.ModelDirectory;
+import org.circuitscope.io.WeightsDtype;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** {@code --model DIR}, {@code --backend} and the weight-processing flags, shared by every command that loads a model. */
@@ -36,9 +38,18 @@ final class ModelOptions {
                     + " Gradient methods always differentiate on simd.")
     String backend;
 
+    @Option(names = "--weights-dtype", paramLabel = "keep|f32", defaultValue = "keep", converter = WeightsDtypeConverter.class,
+            description = "F16/BF16 checkpoints: keep the weight matrices 16-bit in memory (half the memory, converted inside the"
+                    + " products; default) or convert everything to float32 at load (f32).")
+    WeightsDtype weightsDtype = WeightsDtype.KEEP;
+
+    static final class WeightsDtypeConverter implements CommandLine.ITypeConverter<WeightsDtype> {
+        @Override public WeightsDtype convert(String value) { return WeightsDtype.parse(value); }
+    }
+
     LoadedModel load() throws IOException {
         Path dir = model != null ? directory(model, HubCache.system()) : org.circuitscope.io.EmbeddedModel.directory();
-        LoadedModel m = ModelDirectory.load(dir, new LoadOptions(foldLn, centerWritingWeights, centerUnembed, foldValueBiases));
+        LoadedModel m = ModelDirectory.load(dir, new LoadOptions(foldLn, centerWritingWeights, centerUnembed, foldValueBiases, weightsDtype));
         String name = backend != null ? org.circuitscope.engine.Backends.normalise(backend) : org.circuitscope.engine.Backends.defaultName();
         if (name.equals(org.circuitscope.model.SimdBackend.NAME)) return m;
         // The process ends with the command: the backend's device memory goes with it.
