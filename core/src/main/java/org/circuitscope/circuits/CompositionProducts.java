@@ -4,6 +4,7 @@ import org.circuitscope.model.LayerWeights;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Kernels;
+import org.circuitscope.tensor.WorkerPool;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -47,14 +48,16 @@ final class CompositionProducts {
                 float[] right = rights[l2] != null ? rights[l2] : foldRight(kern, c, w.layer(l2).attn(), layers[l2]);
                 if (keep) rights[l2] = right;
                 kern.gemm(false, false, hd, MODES * hd, d, left, 0, d, right, 0, MODES * hd, prod, 0, MODES * hd, false);
-                for (int m = 0; m < MODES; m++) {
-                    for (int h1 = 0; h1 < nh; h1++) {
-                        for (int h2 = 0; h2 < nh; h2++) {
-                            double norms = layers[l1].normOv()[h1] * (m == V ? layers[l2].normOv()[h2] : layers[l2].normQk()[h2]);
-                            out[m][l1][h1][l2][h2] = norms == 0 ? 0 : Math.sqrt(sumOfSquares(prod, h1 * dh, m * hd + h2 * dh, MODES * hd, dh)) / norms;
-                        }
+                int ll = l1, lr = l2;
+                Layer first = layers[l1], second = layers[l2];
+                // Each (mode, h1) row of blocks on its own: the sums are the same whichever thread runs them.
+                WorkerPool.parallelFor(MODES * nh, task -> {
+                    int m = task / nh, h1 = task % nh;
+                    for (int h2 = 0; h2 < nh; h2++) {
+                        double norms = first.normOv()[h1] * (m == V ? second.normOv()[h2] : second.normQk()[h2]);
+                        out[m][ll][h1][lr][h2] = norms == 0 ? 0 : Math.sqrt(sumOfSquares(prod, h1 * dh, m * hd + h2 * dh, MODES * hd, dh)) / norms;
                     }
-                }
+                });
             }
             progress.advance(l1 + 1, nl - 1);
         }
@@ -113,8 +116,9 @@ final class CompositionProducts {
      */
     private static float[][] roots(float[] grams, int count, int dh) {
         float[][] out = new float[count][dh * dh];
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(dh, true, true);
-        for (int i = 0; i < count; i++) {
+        // One head per task on every core of the pool (EJML's decompositions are single-threaded and hold state: one each).
+        WorkerPool.parallelFor(count, i -> {
+            EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(dh, true, true);
             DMatrixRMaj g = new DMatrixRMaj(dh, dh);
             for (int r = 0; r < dh; r++) {
                 // Symmetrised: float32 products can differ in the last bit across the diagonal.
@@ -129,7 +133,7 @@ final class CompositionProducts {
                 for (int r = 0; r < dh; r++) for (int s = 0; s < dh; s++) root[r * dh + s] += lambda * vec.data[r] * vec.data[s];
             }
             for (int j = 0; j < root.length; j++) out[i][j] = (float) root[j];
-        }
+        });
         return out;
     }
 

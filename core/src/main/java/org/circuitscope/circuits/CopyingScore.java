@@ -3,6 +3,7 @@ package org.circuitscope.circuits;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
 import org.circuitscope.tensor.Kernels;
+import org.circuitscope.tensor.WorkerPool;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -73,7 +74,7 @@ public final class CopyingScore {
         Kernels kern = Kernels.get();
         float[] gf = new float[d * d];
         for (int i = 0; i < gf.length; i++) gf[i] = (float) g.data[i];
-        float[] x = new float[(ov ? nh : nkv) * dh * d], core = new float[dh * dh];
+        float[] x = new float[(ov ? nh : nkv) * dh * d];
         double[][][][] out = new double[c.nLayers()][nh][][];
         for (int l = 0; l < c.nLayers(); l++) {
             var a = w.layer(l).attn();
@@ -82,14 +83,17 @@ public final class CopyingScore {
             } else {
                 kern.gemmBatched(nkv, true, false, dh, d, d, a.wK().data(), 0, dh, d * dh, gf, 0, d, 0, x, 0, d, dh * d, false);
             }
-            for (int h = 0; h < nh; h++) {
+            // The heads' cores and eigendecompositions on every core of the pool (EJML's are
+            // single-threaded); each head's arithmetic is the same whichever thread does it.
+            double[][][] layer = out[l];
+            WorkerPool.parallelFor(nh, h -> {
                 int kv = c.keyValueHead(h);
-                float[] right = ov ? a.wV().data() : a.wQ().data();
+                float[] right = ov ? a.wV().data() : a.wQ().data(), core = new float[dh * dh];
                 kern.gemm(false, false, dh, dh, d, x, (ov ? h : kv) * dh * d, d, right, (ov ? kv : h) * d * dh, dh, core, 0, dh, false);
                 double[] m = new double[dh * dh];
                 for (int i = 0; i < m.length; i++) m[i] = core[i];
-                out[l][h] = FactoredMatrix.eigenvalues(new DMatrixRMaj(dh, dh, true, m));
-            }
+                layer[h] = FactoredMatrix.eigenvalues(new DMatrixRMaj(dh, dh, true, m));
+            });
             progress.advance(blocks(c) + l + 1, blocks(c) + c.nLayers());
         }
         return out;

@@ -238,15 +238,20 @@ public final class FactoredMatrix {
                 .thenComparing(Entry::row, Comparator.reverseOrder()).thenComparing(Entry::column, Comparator.reverseOrder());
         PriorityQueue<Entry> heap = new PriorityQueue<>(order);
         if (k <= 0) return List.of();
-        // Large circuits: blocks of rows as one product each (on the SIMD kernels), not row by row.
-        int block = (long) ldim() * mdim() * rdim() < SIMD_PRODUCT ? 1 : TOP_BLOCK;
+        // Large circuits: blocks of rows as one product each (on the SIMD kernels), not row by row;
+        // A and B are made float32 once, not per block (the same products as mult's).
+        boolean large = (long) ldim() * mdim() * rdim() >= SIMD_PRODUCT;
+        int block = large ? TOP_BLOCK : 1, kk = mdim(), n = rdim();
+        float[] af = large ? floats(a) : null, bf = large ? floats(b) : null, cf = large ? new float[Math.min(block, ldim()) * n] : null;
         for (int i0 = 0; i0 < ldim(); i0 += block) {
             int rows = Math.min(block, ldim() - i0);
-            double[] r = block == 1 ? row(i0) : mult(CommonOps_DDRM.extract(a, i0, i0 + rows, 0, mdim()), b).data;
-            int n = rdim();
+            // A block too small for float32 (a last few rows) stays in float64, as mult would do it.
+            boolean simd = large && (long) rows * kk * n >= SIMD_PRODUCT;
+            double[] r = simd ? null : large ? mult(CommonOps_DDRM.extract(a, i0, i0 + rows, 0, kk), b).data : row(i0);
+            if (simd) Kernels.get().gemm(false, false, rows, n, kk, af, i0 * kk, kk, bf, 0, n, cf, 0, n, false);
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < n; j++) {
-                    double v = r[i * n + j];
+                    double v = simd ? cf[i * n + j] : r[i * n + j];
                     if (heap.size() < k) heap.add(new Entry(i0 + i, j, v));
                     else if (v > heap.peek().value()) { heap.poll(); heap.add(new Entry(i0 + i, j, v)); }
                 }
@@ -291,6 +296,12 @@ public final class FactoredMatrix {
         DMatrixRMaj out = new DMatrixRMaj(m, n);
         for (int i = 0; i < c.length; i++) out.data[i] = c[i];
         return out;
+    }
+
+    private static float[] floats(DMatrixRMaj x) {
+        float[] f = new float[x.data.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) x.data[i];
+        return f;
     }
 
     /** Products of at least this many multiply-adds (m·k·n) run in float32 on the SIMD kernels; smaller ones in float64. */

@@ -10,6 +10,7 @@ import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
 import org.circuitscope.tensor.Tensor;
+import org.circuitscope.tensor.WorkerPool;
 
 /**
  * Head detectors with TransformerLens's formulas. For a detection pattern D over
@@ -77,10 +78,16 @@ public final class HeadDetectors {
         ModelConfig cfg = model.config();
         if (2 * length + 1 > cfg.nCtx()) throw new IllegalArgumentException("2 × " + length + " + 1 tokens exceed n_ctx " + cfg.nCtx());
         SplittableRandom rnd = new SplittableRandom(seed);
-        double[][] sum = new double[cfg.nLayers()][cfg.nHeads()];
+        int[][] runs = new int[sequences][];
+        for (int s = 0; s < sequences; s++) runs[s] = repeatedRandomTokens(rnd, cfg.dVocab(), bos, length);
         int last = cfg.nLayers() - 1;
-        for (int s = 0; s < sequences; s++) {
-            int[] tokens = repeatedRandomTokens(rnd, cfg.dVocab(), bos, length);
+        // The sequences run side by side, one per pool thread with its kernels inline (short passes
+        // split poorly across threads); each keeps its own terms, summed below in sequence order
+        // as one pass after the other would.
+        double[][][] terms = new double[sequences][cfg.nLayers()][cfg.nHeads()];
+        ConcurrentProgress done = new ConcurrentProgress(progress, sequences);
+        WorkerPool.parallelFor(sequences, s -> {
+            int[] tokens = runs[s];
             int t = tokens.length, offset = length - 1;
             // Each layer's pattern is read as the pass goes by; after the last one the rest of the
             // pass (the last MLP, the unembedding: a third of its work) is not needed, so the
@@ -93,7 +100,7 @@ public final class HeadDetectors {
                         double d = 0;
                         int n = 0;
                         for (int q = offset; q < t; q++, n++) d += pattern.data()[(h * t + q) * t + q - offset];
-                        sum[layer][h] += d / n / sequences;
+                        terms[s][layer][h] = d / n / sequences;
                     }
                     if (layer == last) throw new PatternsRead();
                     return pattern;
@@ -101,10 +108,14 @@ public final class HeadDetectors {
             }
             try {
                 model.run(tokens, RunOptions.none().withHooks(hooks));
-            } catch (PatternsRead done) {
+            } catch (PatternsRead read) {
                 // every layer's pattern has been read
             }
-            progress.advance(s + 1, sequences);
+            done.unitDone();
+        });
+        double[][] sum = new double[cfg.nLayers()][cfg.nHeads()];
+        for (double[][] term : terms) {
+            for (int l = 0; l < sum.length; l++) for (int h = 0; h < sum[l].length; h++) sum[l][h] += term[l][h];
         }
         return sum;
     }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.circuitscope.model.ModelConfig;
+import org.circuitscope.tensor.WorkerPool;
 
 /**
  * A head's top skip-trigrams "[source] … [destination] → [out]": when the destination token
@@ -28,6 +30,22 @@ public final class SkipTrigrams {
 
     /** One skip-trigram, by token id. */
     public record SkipTrigram(int source, int destination, int out, double score, double qkScore) {}
+
+    /**
+     * {@link #top} of every head, [layer][head], the heads spread over the worker pool (each
+     * head's search is the same arithmetic whichever thread runs it), reporting heads done.
+     */
+    public static List<List<SkipTrigram>> topOfEveryHead(TokenCircuits tc, ModelConfig c, int k, WorkProgress progress) {
+        int nh = c.nHeads(), heads = c.nLayers() * nh;
+        @SuppressWarnings("unchecked")
+        List<SkipTrigram>[] out = new List[heads];
+        ConcurrentProgress done = new ConcurrentProgress(progress, heads);
+        WorkerPool.parallelFor(heads, i -> {
+            out[i] = top(tc, i / nh, i % nh, k);
+            done.unitDone();
+        });
+        return List.of(out);
+    }
 
     /** The k skip-trigrams of a head with the largest OV entries, largest first. */
     public static List<SkipTrigram> top(TokenCircuits tc, int layer, int head, int k) {

@@ -26,6 +26,23 @@ public interface Kernels {
         if (KernelsHolder.INSTANCE instanceof WarmingKernels w) w.startNow();
     }
 
+    /**
+     * For a batch command about to do seconds of kernel work: {@link #warmUpNow}, waits up to
+     * {@code maxWait} for the race to end, then sends every later call to the SIMD kernels,
+     * compiled or not. A product begun on the scalar kernels runs to its end there, several
+     * times slower than SIMD, so heavy work should not start during the race; and past the wait
+     * the SIMD code finishes compiling sooner while it does real work. Best called after work
+     * that leaves a core free (a model load), which the race uses. The language server does not
+     * call this: its first hover of a small model is quicker on scalar code. Nothing when the
+     * scalar kernels were chosen.
+     */
+    static void preferSimd(java.time.Duration maxWait) throws InterruptedException {
+        if (KernelsHolder.INSTANCE instanceof WarmingKernels w) {
+            w.startNow();
+            if (!w.awaitSwitch(maxWait)) w.switchNow();
+        }
+    }
+
     /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */
     String name();
 

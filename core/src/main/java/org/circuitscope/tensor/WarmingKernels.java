@@ -63,8 +63,23 @@ final class WarmingKernels implements Kernels {
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long limitNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
+    /** Counted down at the switch. */
+    private final java.util.concurrent.CountDownLatch switchedLatch = new java.util.concurrent.CountDownLatch(1);
+
     /** True once calls go to the target kernels. */
     boolean switched() { return current == target; }
+
+    /** Sends every later call to the target kernels now, compiled or not; ends a race that runs. */
+    void switchNow() {
+        started.set(true);
+        current = target;
+        switchedLatch.countDown();
+    }
+
+    /** Waits up to {@code maxWait} for the switch; true once calls go to the target kernels. */
+    boolean awaitSwitch(java.time.Duration maxWait) throws InterruptedException {
+        return switchedLatch.await(maxWait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS) || switched();
+    }
 
     /**
      * Races the two implementations on the same work until the target wins {@link #WINS_NEEDED}
@@ -75,7 +90,7 @@ final class WarmingKernels implements Kernels {
         Workload w = new Workload();
         long start = System.nanoTime();
         int wins = 0, rounds = 0;
-        while (wins < WINS_NEEDED && System.nanoTime() - start < limitNanos) {
+        while (wins < WINS_NEEDED && current != target && System.nanoTime() - start < limitNanos) {
             long t0 = System.nanoTime();
             w.run(target);
             long t1 = System.nanoTime();
@@ -85,6 +100,7 @@ final class WarmingKernels implements Kernels {
             rounds++;
         }
         current = target;
+        switchedLatch.countDown();
         return rounds;
     }
 

@@ -11,9 +11,11 @@ import java.util.function.IntConsumer;
 public final class WorkerPool {
     private static final int THREADS = Integer.getInteger("circuitscope.threads",
             Runtime.getRuntime().availableProcessors());
+    /** Numbers the pool's threads: getPoolIndex() is still 0 inside the factory, so every thread was "-0". */
+    private static final java.util.concurrent.atomic.AtomicInteger NAMED = new java.util.concurrent.atomic.AtomicInteger();
     private static final ForkJoinPool POOL = new ForkJoinPool(THREADS, pool -> {
         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("circuitscope-kernel-" + t.getPoolIndex());
+        t.setName("circuitscope-kernel-" + NAMED.getAndIncrement());
         t.setDaemon(true);
         return t;
     }, null, false);

@@ -232,4 +232,34 @@ class FactoredMatrixTest {
             assertEquals(all[top.get(t).row() * n + top.get(t).column()], top.get(t).value(), 1e-4, "top " + t + " is at its position");
         }
     }
+
+    /**
+     * A large circuit is searched a block of rows at a time, in float32 on the SIMD kernels; a
+     * last block too small for float32 stays in float64. The largest entries are planted in a
+     * float32 block, then in the last rows, and found with their float64 values.
+     */
+    @Test
+    void topOfALargeCircuitFindsEntriesInEveryBlockAndInTheLastRows() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        int m = 2 * 256 + 3, k = 64, n = 100;
+        for (int planted : new int[] {300, m - 1}) {
+            org.ejml.data.DMatrixRMaj a = new org.ejml.data.DMatrixRMaj(m, k), b = new org.ejml.data.DMatrixRMaj(k, n);
+            for (int i = 0; i < a.data.length; i++) a.data[i] = (float) r.nextGaussian();
+            for (int i = 0; i < b.data.length; i++) b.data[i] = (float) r.nextGaussian();
+            for (int p = 0; p < k; p++) a.set(planted, p, 10 * a.get(planted, p));
+            double[] row = new double[n];
+            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) row[j] += a.get(planted, p) * b.get(p, j);
+            Integer[] order = new Integer[n];
+            for (int j = 0; j < n; j++) order[j] = j;
+            Arrays.sort(order, (x, y) -> Double.compare(row[y], row[x]));
+            var top = new FactoredMatrix(a, b).top(3);
+            // float32 in the blocks of 256 rows (error ≈ √k·6e-8 of entries ≈ 80); float64 in the last 3 rows.
+            double tol = planted < 512 ? 1e-3 : 1e-9;
+            for (int t = 0; t < 3; t++) {
+                assertEquals(planted, top.get(t).row(), "planted row " + planted + ", rank " + t);
+                assertEquals((int) order[t], top.get(t).column(), "planted row " + planted + ", rank " + t);
+                assertEquals(row[order[t]], top.get(t).value(), tol, "planted row " + planted + ", rank " + t);
+            }
+        }
+    }
 }

@@ -44,6 +44,20 @@ class SkipTrigramsTest {
     }
 
     @Test
+    void everyHeadsTrigramsAtOnceAreEachHeadsOwnInLayerMajorOrder() {
+        TokenCircuits tc = TokenCircuits.of(W);
+        List<Integer> reports = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<List<SkipTrigrams.SkipTrigram>> all = SkipTrigrams.topOfEveryHead(tc, C, 5, (done, total) -> {
+            assertEquals(4, total);
+            reports.add(done);
+        });
+        assertEquals(4, all.size());
+        for (int l = 0; l < 2; l++)
+            for (int h = 0; h < 2; h++) assertEquals(SkipTrigrams.top(tc, l, h, 5), all.get(l * 2 + h), "L" + l + "H" + h);
+        assertEquals(List.of(1, 2, 3, 4), reports, "one report per head, in order, up to the total");
+    }
+
+    @Test
     void onATokenSubsetTheIdsAreTheSubsetsIds() {
         int[] ids = {10, 3, 4, 8};
         for (SkipTrigrams.SkipTrigram t : SkipTrigrams.top(TokenCircuits.of(W, ids), 1, 0, 16)) {

@@ -87,4 +87,20 @@ class TokenCircuitsTest {
         assertNotNull(HeadCircuits.rotaryNote(w.config()));
         assertNull(HeadCircuits.rotaryNote(W.config()), "no note for learned positions");
     }
+
+    @Test
+    void aQkColumnIsThatColumnOfTheMaterialisedCircuit() {
+        // 9 tokens: two blocks of four rows and one row after them.
+        double[][] we = embed(W);
+        TokenCircuits tc = TokenCircuits.of(W);
+        for (int l = 0; l < 2; l++)
+            for (int h = 0; h < 3; h++) {
+                double[][] full = times(times(we, qk(W, l, h)), transpose(we));
+                for (int j = 0; j < 9; j++) {
+                    double[] got = tc.qkColumn(l, h, j);
+                    for (int i = 0; i < 9; i++)
+                        assertEquals(full[i][j], got[i], 1e-9 * Math.max(1, Math.abs(full[i][j])), "L" + l + "H" + h + " QK[" + i + ", " + j + "]");
+                }
+            }
+    }
 }

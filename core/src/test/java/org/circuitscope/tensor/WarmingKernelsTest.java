@@ -50,4 +50,22 @@ class WarmingKernelsTest {
         while (!k.switched() && System.nanoTime() < deadline) Thread.sleep(10);
         assertTrue(k.switched(), "the race started now ended (limit 0) and switched");
     }
+
+    @Test
+    void awaitingTheSwitchAnswersWhetherItCame() throws Exception {
+        WarmingKernels k = new WarmingKernels(new ScalarKernels(), new SimdKernels());
+        assertFalse(k.awaitSwitch(java.time.Duration.ofMillis(20)), "no race, no switch");
+        k.startInBackground(0, 0);
+        assertTrue(k.awaitSwitch(java.time.Duration.ofSeconds(30)), "a race with limit 0 switches at once");
+        assertTrue(k.switched());
+    }
+
+    @Test
+    void switchingNowSendsCallsToTheTargetAndEndsTheWait() throws Exception {
+        WarmingKernels k = new WarmingKernels(new ScalarKernels(), new SimdKernels());
+        k.switchNow();
+        assertTrue(k.switched());
+        assertTrue(k.awaitSwitch(java.time.Duration.ZERO));
+        assertEquals(0, k.warmUp(TimeUnit.SECONDS.toNanos(60)), "a race after the switch runs no rounds");
+    }
 }

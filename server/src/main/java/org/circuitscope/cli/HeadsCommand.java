@@ -2,6 +2,7 @@ package org.circuitscope.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,17 +61,30 @@ final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
     @Spec CommandSpec spec;
 
+    /**
+     * Longest wait for the warm-up race after the load. Measured on GPT-2 small's shape (load
+     * 13): racing during the load and waiting cost the same CPU seconds as starting on SIMD at
+     * once (≈2 s either way: the race, or the first products on SIMD code not yet compiled), but
+     * the race runs beside the load.
+     */
+    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(3);
+    /** d_vocab·d_model² (the copying scores' vocabulary products) from which the command does seconds of kernel work: 2³² (GPT-2 small 3·10¹⁰). */
+    private static final long SECONDS_OF_WORK = 1L << 32;
+
     record Composition(double[][][][] q, double[][][][] k, double[][][][] v) {}
     record Result(String model, int n_layers, int n_heads, Integer text_windows, int trigram_vocab, List<HeadSummary> heads,
                   Composition composition, Double composition_baseline, String qk_note) {}
 
     @Override
     public Integer call() throws Exception {
-        // Start the kernels (and their warm-up, see Kernels) before the load, so that the SIMD
-        // kernels are compiled by the time the products begin.
-        Kernels.get();
+        // The SIMD kernels' warm-up (see Kernels) races on the core the load leaves free; the
+        // products wait for its end (WARM_UP_WAIT at most, then SIMD anyway): one begun on the
+        // scalar kernels would run to its end there, several times slower.
+        Kernels.warmUpNow();
         try (LoadedModel m = modelOptions.load(); ProgressBar bar = ProgressBar.onTerminal()) {
             ModelConfig c = m.config();
+            // Small models finish on the scalar kernels before the race would (the shipped ones in under a second).
+            if ((long) c.dVocab() * c.dModel() * c.dModel() >= SECONDS_OF_WORK) Kernels.preferSimd(WARM_UP_WAIT);
             Tokenizer tok = m.tokenizer().orElse(null);
             int bos = tok != null && tok.bosId().isPresent() ? tok.bosId().getAsInt() : 0;
             if (trigrams < 0 || trigramVocab < 1 || baselineSamples < 1) {
@@ -116,11 +130,11 @@ final class HeadsCommand implements Callable<Integer> {
             TokenCircuits circuits = trigrams == 0 ? null : TokenCircuits.of(weights, candidates);
             List<HeadSummary> heads = new ArrayList<>();
             IntFunction<String> texts = id -> text(tok, id);
-            WorkProgress headsDone = bar.phase("skip-trigrams", 0.6, 0.75);
+            List<List<SkipTrigram>> tris = circuits == null ? null
+                    : SkipTrigram.topOfEveryHead(circuits, c, trigrams, texts, bar.phase("skip-trigrams", 0.6, 0.75));
             for (int l = 0; l < c.nLayers(); l++) {
                 for (int h = 0; h < c.nHeads(); h++) {
-                    headsDone.advance(l * c.nHeads() + h, c.nLayers() * c.nHeads());
-                    List<SkipTrigram> tri = circuits == null ? List.of() : SkipTrigram.top(circuits, l, h, trigrams, texts);
+                    List<SkipTrigram> tri = tris == null ? List.of() : tris.get(l * c.nHeads() + h);
                     heads.add(new HeadSummary(l, h, ModelConfig.headLabel(l, h), prev == null ? null : prev[l][h], dup == null ? null : dup[l][h],
                             induct == null ? null : induct[l][h], ind[l][h], ov[l][h], qk[l][h], tri, ovEig[l][h], qkEig[l][h]));
                 }
