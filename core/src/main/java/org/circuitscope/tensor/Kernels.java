@@ -26,6 +26,17 @@ public interface Kernels {
         if (KernelsHolder.INSTANCE instanceof WarmingKernels w) w.startNow();
     }
 
+    /**
+     * Starts the race like {@link #warmUpNow} and waits until every later call goes to the SIMD
+     * kernels, at most {@code timeout}. For work whose results must not depend on when it ran
+     * (corpus scans, merged across threads and machines and compared by exact order): the
+     * scalar kernels round differently, and a run that switched midway would mix the two. True
+     * once switched, and at once when the scalar kernels were chosen (nothing to wait for).
+     */
+    static boolean awaitCompiled(java.time.Duration timeout) {
+        return !(KernelsHolder.INSTANCE instanceof WarmingKernels w) || w.awaitSwitch(timeout.toNanos());
+    }
+
     /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */
     String name();
 

@@ -66,6 +66,20 @@ final class WarmingKernels implements Kernels {
     /** True once calls go to the target kernels. */
     boolean switched() { return current == target; }
 
+    /** Counted down by the switch. */
+    private final java.util.concurrent.CountDownLatch switchDone = new java.util.concurrent.CountDownLatch(1);
+
+    /** Starts the race now (unless it has started) and waits for the switch at most {@code nanos}; true once switched. */
+    boolean awaitSwitch(long nanos) {
+        startNow();
+        try {
+            return switchDone.await(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return switched();
+        }
+    }
+
     /**
      * Races the two implementations on the same work until the target wins {@link #WINS_NEEDED}
      * rounds in a row or {@code limitNanos} has passed, then switches to the target. Returns the
@@ -85,6 +99,7 @@ final class WarmingKernels implements Kernels {
             rounds++;
         }
         current = target;
+        switchDone.countDown();
         return rounds;
     }
 

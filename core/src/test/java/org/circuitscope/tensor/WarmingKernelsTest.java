@@ -50,4 +50,13 @@ class WarmingKernelsTest {
         while (!k.switched() && System.nanoTime() < deadline) Thread.sleep(10);
         assertTrue(k.switched(), "the race started now ended (limit 0) and switched");
     }
+
+    @Test
+    void awaitingTheSwitchStartsTheRaceAndReturnsOnceSwitched() {
+        WarmingKernels k = new WarmingKernels(new ScalarKernels(), new SimdKernels()).startInBackground(TimeUnit.HOURS.toNanos(1), 0);
+        assertFalse(k.awaitSwitch(0), "no switch yet, and no wait");
+        assertTrue(k.awaitSwitch(TimeUnit.SECONDS.toNanos(30)), "the race (limit 0) ended and switched");
+        assertTrue(k.switched());
+        assertTrue(k.awaitSwitch(0), "after the switch, at once");
+    }
 }
