@@ -3,6 +3,7 @@ package org.circuitscope.tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,7 +26,31 @@ final class VectorMath {
     private static final float EXP_HI = 88.3f;
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
 
+    /** Lane i ↔ lane i ^ h, for the halving steps of {@link #sum}; null where h is not below the width. */
+    private static final VectorShuffle<Float> SWAP8 = swap(8), SWAP4 = swap(4), SWAP2 = swap(2), SWAP1 = swap(1);
+
     private VectorMath() {}
+
+    private static VectorShuffle<Float> swap(int h) {
+        return h < S.length() ? VectorShuffle.fromOp(S, i -> i ^ h) : null;
+    }
+
+    /**
+     * The sum of the lanes in one fixed order: a halving tree (lanes i and i + L/2 first, down to
+     * one), made of lane permutations and lanewise adds, which round the same way interpreted,
+     * in C1 and in C2. {@code reduceLanes(ADD)} may not: the Vector API leaves the order of a
+     * float sum open, and its Java fallback adds lane by lane while C2's intrinsic adds pairwise,
+     * so a result would change when the JIT compiles the caller.
+     */
+    static float sum(FloatVector v) {
+        if (S.length() > 16) throw new AssertionError("at most 16 float lanes (512 bits): " + S);
+        // S.length() is a constant: C2 keeps only the steps this width has.
+        if (SWAP8 != null) v = v.add(v.rearrange(SWAP8));
+        if (SWAP4 != null) v = v.add(v.rearrange(SWAP4));
+        if (SWAP2 != null) v = v.add(v.rearrange(SWAP2));
+        if (SWAP1 != null) v = v.add(v.rearrange(SWAP1));
+        return v.lane(0);
+    }
 
     /** e^x per lane; 0 for x below −87.3 (including −∞), NaN stays NaN. */
     static FloatVector exp(FloatVector x) {
