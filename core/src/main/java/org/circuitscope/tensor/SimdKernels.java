@@ -101,7 +101,7 @@ public final class SimdKernels implements Kernels {
         if (upper > 0) {
             FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (; i < upper; i += L) mv = mv.max(FloatVector.fromArray(S, x, off + i));
-            max = mv.reduceLanes(VectorOperators.MAX);
+            max = mv.reduceLanes(VectorOperators.MAX); // exact in any order, unlike ADD (VectorMath.sum)
         }
         for (; i < n; i++) max = Math.max(max, x[off + i]);
         // A fully masked row (all −inf) has no distribution; PyTorch gives NaN and so do we
