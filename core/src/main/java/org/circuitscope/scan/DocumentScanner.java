@@ -20,6 +20,7 @@ import org.circuitscope.model.Transformer;
 import org.circuitscope.sae.Sae;
 import org.circuitscope.sae.SaeSet;
 import org.circuitscope.sae.SparseFeatures;
+import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tokenizer.Tokenizer;
 
@@ -60,6 +61,7 @@ import org.circuitscope.tokenizer.Tokenizer;
  * folds them in window order, which gives the same partial as {@link #scan}.
  */
 public final class DocumentScanner {
+    private static final java.time.Duration KERNEL_SWITCH_WAIT = java.time.Duration.ofMinutes(2);
     private final Transformer model;
     private final Tokenizer tokenizer;
     private final ModelConfig cfg;
@@ -71,6 +73,10 @@ public final class DocumentScanner {
     private final double[] binEdges;
 
     public DocumentScanner(LoadedModel model, ScanSpec spec) {
+        // Every window on the compiled SIMD kernels: the scalar ones that answer until then round
+        // differently, and a scan whose first windows ran on them would not repeat bit for bit
+        // (nor agree with another executor's). The race has its own time limit, well below this.
+        Kernels.awaitCompiled(KERNEL_SWITCH_WAIT);
         this.model = model.transformer();
         this.cfg = model.config();
         this.spec = spec;

@@ -43,6 +43,24 @@ public interface Kernels {
         }
     }
 
+    /**
+     * Starts the race like {@link #warmUpNow} and waits until every later call goes to the SIMD
+     * kernels, at most {@code timeout}. For work whose results must not depend on when it ran
+     * (corpus scans, merged across threads and machines and compared by exact order): the
+     * scalar kernels round differently, and a run that switched midway would mix the two. True
+     * once switched, and at once when the scalar kernels were chosen (nothing to wait for).
+     */
+    static boolean awaitCompiled(java.time.Duration timeout) {
+        if (!(KernelsHolder.INSTANCE instanceof WarmingKernels w)) return true;
+        w.startNow();
+        try {
+            return w.awaitSwitch(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return w.switched();
+        }
+    }
+
     /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */
     String name();
 

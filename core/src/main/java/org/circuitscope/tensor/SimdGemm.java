@@ -209,10 +209,11 @@ final class SimdGemm {
                 for (int i = 0; i < m; i++) strip1(k, a, at + i * aRow, aCol, b, bt + j, ldb, c, ct + i * ldc + j, accumulate);
             for (; j < end; j++)
                 for (int i = 0; i < m; i++) {
-                    float s = 0f;
-                    for (int p = 0; p < k; p++) s += a[at + i * aRow + p * aCol] * b[bt + p * ldb + j];
+                    // Math.fma: the same rounding as a vector lane's chain (see RegisterTiles).
                     int ci = ct + i * ldc + j;
-                    c[ci] = accumulate ? c[ci] + s : s;
+                    float s = accumulate ? c[ci] : 0f;
+                    for (int p = 0; p < k; p++) s = Math.fma(a[at + i * aRow + p * aCol], b[bt + p * ldb + j], s);
+                    c[ci] = s;
                 }
         };
         int tasks = batch * colBlocks;
@@ -220,22 +221,27 @@ final class SimdGemm {
         else for (int task = 0; task < tasks; task++) body.accept(task);
     }
 
-    /** One row of C, four vectors wide: c[ci..] (+)= Σ_p a[ai + p·aStep] · b[bi + p·ldb ..]. */
+    /**
+     * One row of C, four vectors wide: c[ci..] (+)= Σ_p a[ai + p·aStep] · b[bi + p·ldb ..], one
+     * fused multiply-add chain per element from C (or 0) over p in order, as the register tiles.
+     */
     private static void strip4(int k, float[] a, int ai, int aStep, float[] b, int bi, int ldb,
                                float[] c, int ci, boolean accumulate) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        FloatVector c0, c1, c2, c3;
+        if (accumulate) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + L);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * L);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * L);
+        } else {
+            c0 = FloatVector.zero(S); c1 = c0; c2 = c0; c3 = c0;
+        }
         for (int p = 0; p < k; p++, ai += aStep, bi += ldb) {
             FloatVector av = FloatVector.broadcast(S, a[ai]);
             c0 = FloatVector.fromArray(S, b, bi).fma(av, c0);
             c1 = FloatVector.fromArray(S, b, bi + L).fma(av, c1);
             c2 = FloatVector.fromArray(S, b, bi + 2 * L).fma(av, c2);
             c3 = FloatVector.fromArray(S, b, bi + 3 * L).fma(av, c3);
-        }
-        if (accumulate) {
-            c0 = c0.add(FloatVector.fromArray(S, c, ci));
-            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
-            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
-            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * L));
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
@@ -246,10 +252,9 @@ final class SimdGemm {
     /** {@link #strip4} one vector wide, for the columns left over. */
     private static void strip1(int k, float[] a, int ai, int aStep, float[] b, int bi, int ldb,
                                float[] c, int ci, boolean accumulate) {
-        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c0 = accumulate ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
         for (int p = 0; p < k; p++, ai += aStep, bi += ldb)
             c0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), c0);
-        if (accumulate) c0 = c0.add(FloatVector.fromArray(S, c, ci));
         c0.intoArray(c, ci);
     }
 

@@ -52,7 +52,7 @@ public final class SimdKernels implements Kernels {
             }
             for (; i < end; i += L)
                 acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
-            total += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sum(acc0.add(acc1));
         }
         for (; i < n; i++) total += a[aOff + i] * b[bOff + i];
         return (float) total;
@@ -74,7 +74,7 @@ public final class SimdKernels implements Kernels {
                 FloatVector acc = FloatVector.zero(S);
                 int e = 0;
                 for (; e < upper; e += L) acc = FloatVector.fromArray(S, a, ao + e).fma(FloatVector.fromArray(S, x, xo + e), acc);
-                float s = acc.reduceLanes(VectorOperators.ADD);
+                float s = VectorMath.sum(acc);
                 for (; e < seg; e++) s += a[ao + e] * x[xo + e];
                 out[outOff + j * ldo + r] = s;
             }
@@ -88,7 +88,8 @@ public final class SimdKernels implements Kernels {
         FloatVector av = FloatVector.broadcast(S, alpha);
         for (; i < upper; i += L)
             av.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+        // Math.fma in the tail too: a stream of axpys is then the product's chain (RegisterTiles), lane or not.
+        for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
     }
 
     @Override
@@ -100,7 +101,7 @@ public final class SimdKernels implements Kernels {
         if (upper > 0) {
             FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (; i < upper; i += L) mv = mv.max(FloatVector.fromArray(S, x, off + i));
-            max = mv.reduceLanes(VectorOperators.MAX);
+            max = mv.reduceLanes(VectorOperators.MAX); // exact in any order, unlike ADD (VectorMath.sum)
         }
         for (; i < n; i++) max = Math.max(max, x[off + i]);
         // A fully masked row (all −inf) has no distribution; PyTorch gives NaN and so do we
@@ -116,7 +117,7 @@ public final class SimdKernels implements Kernels {
                 e.intoArray(x, off + i);
                 acc = acc.add(e);
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += VectorMath.sum(acc);
         }
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
@@ -161,7 +162,7 @@ public final class SimdKernels implements Kernels {
             int end = Math.min(upper, i + BLOCK);
             FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sum(acc);
         }
         for (; i < n; i++) total += x[off + i];
         return total;
@@ -178,7 +179,7 @@ public final class SimdKernels implements Kernels {
                 FloatVector d = FloatVector.fromArray(S, x, off + i).sub(cv);
                 acc = d.fma(d, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sum(acc);
         }
         for (; i < n; i++) {
             double d = x[off + i] - centre;

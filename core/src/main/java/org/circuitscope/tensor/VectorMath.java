@@ -3,6 +3,7 @@ package org.circuitscope.tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,7 +26,40 @@ final class VectorMath {
     private static final float EXP_HI = 88.3f;
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
 
+    private static final int L = S.length();
+    /** Lane i ↔ lane i ^ h, the halving steps of {@link #sum} (the identity where h ≥ L: never used). */
+    private static final VectorShuffle<Float> SWAP8 = swap(8), SWAP4 = swap(4), SWAP2 = swap(2), SWAP1 = swap(1);
+
     private VectorMath() {}
+
+    private static VectorShuffle<Float> swap(int h) {
+        return VectorShuffle.fromOp(S, i -> (i ^ h) & (L - 1));
+    }
+
+    /**
+     * The sum of the lanes in one fixed order: a halving tree (lanes i and i + L/2 first, down to
+     * one), made of lane permutations and lanewise adds, which round the same way interpreted,
+     * in C1 and in C2. {@code reduceLanes(ADD)} may not: the Vector API leaves the order of a
+     * float sum open, and its Java fallback adds lane by lane while C2's intrinsic adds pairwise,
+     * so a result would change when the JIT compiles the caller. L is 4, 8 or 16
+     * ({@link VectorWidth}) and a constant, so C2 keeps only this width's steps; as fast as
+     * {@code reduceLanes} (README, "Corpus scans").
+     */
+    static float sum(FloatVector v) {
+        return halving(halving(halving4(halving8(v)), SWAP2), SWAP1).lane(0);
+    }
+
+    // sum is split into methods of a few bytes of bytecode, which C1 and C2 inline at every call
+    // site, hot or not: a vector passed to a call that is not inlined is boxed on the heap, many
+    // times slower than the permutes themselves.
+
+    private static FloatVector halving8(FloatVector v) { return L >= 16 ? halving(v, SWAP8) : v; }
+
+    private static FloatVector halving4(FloatVector v) { return L >= 8 ? halving(v, SWAP4) : v; }
+
+    private static FloatVector halving(FloatVector v, VectorShuffle<Float> swap) {
+        return v.add(v.rearrange(swap));
+    }
 
     /** e^x per lane; 0 for x below −87.3 (including −∞), NaN stays NaN. */
     static FloatVector exp(FloatVector x) {

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * SIMD has won {@link #WINS_NEEDED} rounds in a row, or once {@code limitNanos} has passed.
  *
  * <p>A call already running finishes on the implementation it started on, so one forward pass
- * may mix the two: both are tested against the same float64 references.
+ * may mix the two: both are tested against the same float64 references. Work that must repeat
+ * bit for bit (corpus scans) waits for the switch first ({@link #awaitSwitch}).
  */
 final class WarmingKernels implements Kernels {
     /** Consecutive rounds SIMD must win: one win can be a scheduling accident on a busy machine. */

@@ -102,6 +102,8 @@ class ScanAggregatesTest {
             int dMlp = c.attnOnly() ? 0 : c.dMlp();
             double[] bestNeuron = new double[c.nLayers() * dMlp];
             Arrays.fill(bestNeuron, Double.NEGATIVE_INFINITY);
+            // Every activation of every 37th neuron: {value, document index, position}.
+            java.util.Map<Integer, List<double[]>> neuronValues = new java.util.HashMap<>();
             long predicted = 0;
             double lossAll = 0;
             int bos = m.tokenizer().orElseThrow().bosId().orElseThrow();
@@ -136,7 +138,11 @@ class ScanAggregatesTest {
                                 if (v > 0) entropy[l * nh + h] -= v * Math.log(v);
                             }
                         }
-                        for (int k = 0; k < dMlp && p > 0; k++) bestNeuron[l * dMlp + k] = Math.max(bestNeuron[l * dMlp + k], cache.get(HookPoint.mlp(l, "post")).get(p, k));
+                        for (int k = 0; k < dMlp && p > 0; k++) {
+                            float v = cache.get(HookPoint.mlp(l, "post")).get(p, k);
+                            bestNeuron[l * dMlp + k] = Math.max(bestNeuron[l * dMlp + k], v);
+                            if ((l * dMlp + k) % 37 == 0) neuronValues.computeIfAbsent(l * dMlp + k, x -> new ArrayList<>()).add(new double[] {v, i, p});
+                        }
                     }
                     predicted++;
                 }
@@ -183,6 +189,14 @@ class ScanAggregatesTest {
                     assertEquals(3, ex.size());
                     assertEquals(bestNeuron[u], ex.getFirst().score(), 1e-5, "top activation of neuron " + r.neuronExamples().get(u).label());
                     assertTrue(ex.get(0).score() >= ex.get(1).score() && ex.get(1).score() >= ex.get(2).score(), "best first");
+                    // The whole list, exactly: the plain pass computes each activation in the same
+                    // order as the scan's window (the kernels' sums do not depend on the call), so
+                    // the ranking by value, then document, then position is the same to the bit.
+                    List<String> want = neuronValues.get(u).stream()
+                            .sorted(java.util.Comparator.<double[]>comparingDouble(x -> -x[0]).thenComparingDouble(x -> x[1]).thenComparingDouble(x -> x[2]))
+                            .limit(3).map(x -> docs.get((int) x[1]).id() + "@" + (int) x[2] + "=" + x[0]).toList();
+                    assertEquals(want, ex.stream().map(x -> x.document() + "@" + x.position() + "=" + x.score()).toList(),
+                            "top activations of neuron " + r.neuronExamples().get(u).label());
                 }
             }
         }

@@ -68,4 +68,14 @@ class WarmingKernelsTest {
         assertTrue(k.awaitSwitch(java.time.Duration.ZERO));
         assertEquals(0, k.warmUp(TimeUnit.SECONDS.toNanos(60)), "a race after the switch runs no rounds");
     }
+
+    @Test
+    void awaitingCompiledKernelsStartsTheRaceAndReturnsOnceSwitched() throws Exception {
+        WarmingKernels k = new WarmingKernels(new ScalarKernels(), new SimdKernels()).startInBackground(TimeUnit.HOURS.toNanos(1), 0);
+        assertFalse(k.switched());
+        k.startNow();
+        assertTrue(k.awaitSwitch(java.time.Duration.ofSeconds(30)), "the race (limit 0), started now, ended and switched");
+        assertTrue(k.switched());
+        assertTrue(k.awaitSwitch(java.time.Duration.ZERO), "after the switch, at once");
+    }
 }
