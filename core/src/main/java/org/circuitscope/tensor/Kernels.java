@@ -26,6 +26,16 @@ public interface Kernels {
         if (KernelsHolder.INSTANCE instanceof WarmingKernels w) w.startNow();
     }
 
+    /**
+     * {@link #warmUpNow}, then waits up to {@code timeout} until the SIMD kernels answer: for a
+     * run that must exercise them (the start-up cache's training run, whose profiles the JIT
+     * reuses). True when they answer, or when the scalar kernels were chosen.
+     */
+    static boolean awaitWarmUp(java.time.Duration timeout) throws InterruptedException {
+        warmUpNow();
+        return !(KernelsHolder.INSTANCE instanceof WarmingKernels w) || w.awaitSwitch(timeout);
+    }
+
     /** A name for logs: "simd (FloatVector 512 bit)" or "scalar". */
     String name();
 
