@@ -7,12 +7,8 @@ import java.util.SplittableRandom;
  * compiled it the Vector API is many times slower than plain loops (every vector is a heap
  * object), so a fresh JVM, such as a language server's first analysis or a one-shot CLI
  * command, finishes sooner on scalar code. {@link #warmUp} exercises both implementations on
- * small products and rows (with tails on every tile) and switches calls to SIMD once SIMD has
- * won {@link #WINS_NEEDED} rounds in a row, or once {@code limitNanos} has passed.
- *
- * <p>Each {@link Group} of kernels races and switches on its own: C2 compiles the product's
- * tile long before the softmax or the activations (or the other way round), and a group that
- * switched on the product's win would run its Vector API code uncompiled for seconds.
+ * small products and rows (with tails on every tile) and switches every later call to SIMD once
+ * SIMD has won {@link #WINS_NEEDED} rounds in a row, or once {@code limitNanos} has passed.
  *
  * <p>A call already running finishes on the implementation it started on, so one forward pass
  * may mix the two: both are tested against the same float64 references.
@@ -22,22 +18,15 @@ final class WarmingKernels implements Kernels {
     static final int WINS_NEEDED = 3;
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(WarmingKernels.class.getName());
 
-    /** Kernels that race and switch together. */
-    enum Group { PRODUCTS, ROWS, SOFTMAX, NORM, ACTIVATIONS }
-
     private final Kernels first;
     private final Kernels target;
-    /** Per group, the kernels answering its calls (read once per call). */
-    private final java.util.concurrent.atomic.AtomicReferenceArray<Kernels> current;
+    private volatile Kernels current;
 
     WarmingKernels(Kernels first, Kernels target) {
         this.first = first;
         this.target = target;
-        this.current = new java.util.concurrent.atomic.AtomicReferenceArray<>(Group.values().length);
-        for (Group g : Group.values()) current.set(g.ordinal(), first);
+        this.current = first;
     }
-
-    private Kernels k(Group g) { return current.get(g.ordinal()); }
 
     /**
      * Starts {@link #warmUp} on a daemon thread after {@code delayNanos} (it ends with the
@@ -75,14 +64,8 @@ final class WarmingKernels implements Kernels {
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long limitNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
-    /** True once every group's calls go to the target kernels. */
-    boolean switched() {
-        for (Group g : Group.values()) if (!switched(g)) return false;
-        return true;
-    }
-
-    /** True once the group's calls go to the target kernels. */
-    boolean switched(Group g) { return k(g) == target; }
+    /** True once calls go to the target kernels. */
+    boolean switched() { return current == target; }
 
     private final java.util.concurrent.CountDownLatch switchedLatch = new java.util.concurrent.CountDownLatch(1);
 
@@ -92,42 +75,31 @@ final class WarmingKernels implements Kernels {
     }
 
     /**
-     * Races the two implementations group by group on the same work until the target wins
-     * {@link #WINS_NEEDED} rounds in a row for every group or {@code limitNanos} has passed, then
-     * switches what is left to the target. Each group switches as soon as it has won. Returns the
+     * Races the two implementations on the same work until the target wins {@link #WINS_NEEDED}
+     * rounds in a row or {@code limitNanos} has passed, then switches to the target. Returns the
      * number of rounds run.
      */
     int warmUp(long limitNanos) {
         Workload w = new Workload();
         long start = System.nanoTime();
-        int[] wins = new int[Group.values().length];
-        int rounds = 0;
-        while (!switched() && System.nanoTime() - start < limitNanos) {
-            for (Group g : Group.values()) {
-                if (switched(g)) continue;
-                long t0 = System.nanoTime();
-                w.run(g, target);
-                long t1 = System.nanoTime();
-                w.run(g, first);
-                long t2 = System.nanoTime();
-                wins[g.ordinal()] = nextStreak(wins[g.ordinal()], t1 - t0, t2 - t1);
-                if (wins[g.ordinal()] >= WINS_NEEDED) switchGroup(g, start, rounds + 1, "");
-            }
+        int wins = 0, rounds = 0;
+        while (wins < WINS_NEEDED && System.nanoTime() - start < limitNanos) {
+            long t0 = System.nanoTime();
+            w.run(target);
+            long t1 = System.nanoTime();
+            w.run(first);
+            long t2 = System.nanoTime();
+            wins = nextStreak(wins, t1 - t0, t2 - t1);
             rounds++;
         }
-        for (Group g : Group.values()) if (!switched(g)) switchGroup(g, start, rounds, " (time limit)");
+        current = target;
         switchedLatch.countDown();
         long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         int r = rounds;
-        LOG.fine(() -> "kernels switched to " + target.name() + " after " + r + " rounds, " + ms + " ms");
+        boolean won = wins >= WINS_NEEDED;
+        // A timeline of a cold start needs this moment (bench LspColdStart --breakdown).
+        LOG.fine(() -> "kernels switched to " + target.name() + " after " + r + " rounds, " + ms + " ms" + (won ? "" : " (time limit)"));
         return rounds;
-    }
-
-    private void switchGroup(Group g, long start, int rounds, String why) {
-        current.set(g.ordinal(), target);
-        long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        // A timeline of a cold start needs these moments (bench LspColdStart --breakdown).
-        LOG.fine(() -> g.name().toLowerCase(java.util.Locale.ROOT) + " kernels switched after " + rounds + " rounds, " + ms + " ms" + why);
     }
 
     /** The new count of consecutive wins after a round where the target took {@code targetNanos}. */
@@ -140,7 +112,7 @@ final class WarmingKernels implements Kernels {
      * the calling thread (the worker pool stays free for real work).
      */
     private static final class Workload {
-        private static final int M = 37, N = 45, K = 70, ROW = 131, BATCH = 3, REPEATS = 32;
+        private static final int M = 37, N = 45, K = 70, ROW = 131, BATCH = 3;
         private final float[] a, b, c, x, y, w, bias, out;
 
         Workload() {
@@ -161,51 +133,25 @@ final class WarmingKernels implements Kernels {
             return v;
         }
 
-        /**
-         * One group's share of a round. The row kernels are called many times: C2 compiles a
-         * method after thousands of calls, and a round that called each once would leave them
-         * uncompiled for the whole race.
-         */
-        void run(Group g, Kernels k) {
-            switch (g) {
-                case PRODUCTS -> {
-                    for (int t = 0; t < 4; t++) {
-                        boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-                        k.gemm(ta, tb, M, N, K, a, 0, ta ? M : K, b, 0, tb ? K : N, c, 0, N, t == 3);
-                    }
-                    k.gemmBatched(BATCH, false, true, M, N, K, a, 0, K, 0, b, 0, K, K * N, c, 0, N, M * N, false);
-                    // One row: the unpacked path of one-token passes.
-                    k.gemm(false, false, 1, N, K, a, 0, K, b, 0, N, c, 0, N, false);
-                }
-                case ROWS -> {
-                    for (int i = 0; i < REPEATS; i++) {
-                        float s = k.dot(x, 0, y, 0, ROW);
-                        k.segmentDots(a, 0, K, M, x, 0, 2, K / 2, c, 0, M);
-                        k.axpy(s * 1e-3f, x, 0, y, 0, ROW);
-                    }
-                }
-                case SOFTMAX -> {
-                    for (int i = 0; i < REPEATS; i++) {
-                        System.arraycopy(x, 0, out, 0, ROW);
-                        k.softmax(out, 0, ROW);
-                    }
-                }
-                case NORM -> {
-                    for (int i = 0; i < REPEATS; i++) {
-                        k.layerNorm(x, 0, out, 0, ROW, 1e-5f, w, bias);
-                        k.layerNorm(x, 0, out, 0, ROW, 1e-5f, null, null);
-                    }
-                }
-                case ACTIVATIONS -> {
-                    for (int i = 0; i < REPEATS; i++) {
-                        System.arraycopy(x, 0, out, 0, ROW);
-                        k.geluNew(out, 0, ROW);
-                        k.gelu(out, 0, ROW);
-                        k.relu(out, 0, ROW);
-                        k.silu(out, 0, ROW);
-                    }
-                }
+        void run(Kernels k) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                k.gemm(ta, tb, M, N, K, a, 0, ta ? M : K, b, 0, tb ? K : N, c, 0, N, t == 3);
             }
+            k.gemmBatched(BATCH, false, true, M, N, K, a, 0, K, 0, b, 0, K, K * N, c, 0, N, M * N, false);
+            // One row: the unpacked path of one-token passes.
+            k.gemm(false, false, 1, N, K, a, 0, K, b, 0, N, c, 0, N, false);
+            float s = k.dot(x, 0, y, 0, ROW);
+            k.segmentDots(a, 0, K, M, x, 0, 2, K / 2, c, 0, M);
+            k.axpy(s * 1e-3f, x, 0, y, 0, ROW);
+            System.arraycopy(x, 0, out, 0, ROW);
+            k.softmax(out, 0, ROW);
+            k.layerNorm(x, 0, out, 0, ROW, 1e-5f, w, bias);
+            k.layerNorm(x, 0, out, 0, ROW, 1e-5f, null, null);
+            k.geluNew(out, 0, ROW);
+            k.gelu(out, 0, ROW);
+            k.relu(out, 0, ROW);
+            k.silu(out, 0, ROW);
         }
     }
 
@@ -214,37 +160,37 @@ final class WarmingKernels implements Kernels {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        k(Group.PRODUCTS).gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        current.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     @Override
     public void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, int lda, int aStride, float[] b, int bOff, int ldb, int bStride,
                             float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
-        k(Group.PRODUCTS).gemmBatched(batch, transA, transB, m, n, k, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, accumulate);
+        current.gemmBatched(batch, transA, transB, m, n, k, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, accumulate);
     }
 
-    @Override public float dot(float[] a, int aOff, float[] b, int bOff, int n) { return k(Group.ROWS).dot(a, aOff, b, bOff, n); }
+    @Override public float dot(float[] a, int aOff, float[] b, int bOff, int n) { return current.dot(a, aOff, b, bOff, n); }
 
     @Override
     public void segmentDots(float[] a, int aOff, int lda, int rows, float[] x, int xOff, int segs, int seg, float[] out, int outOff, int ldo) {
-        k(Group.ROWS).segmentDots(a, aOff, lda, rows, x, xOff, segs, seg, out, outOff, ldo);
+        current.segmentDots(a, aOff, lda, rows, x, xOff, segs, seg, out, outOff, ldo);
     }
 
-    @Override public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { k(Group.ROWS).axpy(alpha, x, xOff, y, yOff, n); }
+    @Override public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { current.axpy(alpha, x, xOff, y, yOff, n); }
 
-    @Override public void softmax(float[] x, int off, int n) { k(Group.SOFTMAX).softmax(x, off, n); }
+    @Override public void softmax(float[] x, int off, int n) { current.softmax(x, off, n); }
 
     @Override
     public float layerNorm(float[] x, int xOff, float[] out, int outOff, int n, float eps, float[] w, float[] b) {
-        return k(Group.NORM).layerNorm(x, xOff, out, outOff, n, eps, w, b);
+        return current.layerNorm(x, xOff, out, outOff, n, eps, w, b);
     }
 
-    @Override public void geluNew(float[] x, int off, int n) { k(Group.ACTIVATIONS).geluNew(x, off, n); }
+    @Override public void geluNew(float[] x, int off, int n) { current.geluNew(x, off, n); }
 
-    @Override public void gelu(float[] x, int off, int n) { k(Group.ACTIVATIONS).gelu(x, off, n); }
+    @Override public void gelu(float[] x, int off, int n) { current.gelu(x, off, n); }
 
-    @Override public void relu(float[] x, int off, int n) { k(Group.ACTIVATIONS).relu(x, off, n); }
+    @Override public void relu(float[] x, int off, int n) { current.relu(x, off, n); }
 
-    @Override public void silu(float[] x, int off, int n) { k(Group.ACTIVATIONS).silu(x, off, n); }
+    @Override public void silu(float[] x, int off, int n) { current.silu(x, off, n); }
 }

@@ -28,7 +28,10 @@ import org.eclipse.lsp4j.services.LanguageServer;
  * The start-up cache's training session: one language-server session in this process, over a
  * loopback socket and JSON-RPC as with an editor: start, open a prompt on the embedded default
  * model, ask for the hover, inlay hints, code lenses and semantic tokens the editor asks for
- * first, shut down. What it loads and runs is what the cache holds.
+ * first; then, once the SIMD kernels answer, a hover on the last token of a prompt on a model of
+ * GPT-2 small's width (written to a temporary folder and deleted after); shut down. What it
+ * loads and runs is what the cache holds, and JDK 25 keeps the methods' profiles too (JEP 515):
+ * C2 compiles the kernels of a large model's first pass sooner.
  */
 public final class AotTrainingSession {
     private AotTrainingSession() {}
