@@ -24,7 +24,10 @@ import org.eclipse.lsp4j.services.LanguageServer;
  *
  * <p>Usage: {@code java -cp benchmarks.jar org.circuitscope.bench.LspColdStart [--runs N]
  * [--jar server/target/circuitscope.jar] [--java PATH] [--breakdown] [--launcher FILE]
- * [--jvm-options server/jvm.options] [--aot-cache FILE] [--jvm-arg ARG]...}. {@code --jvm-options}
+ * [--jvm-options server/jvm.options] [--aot-cache FILE] [--model gpt2|DIR] [--chars N] [--jvm-arg ARG]...}.
+ * {@code --model} names the default model as a user's setting does ({@code gpt2}: LspLatency's
+ * random model of GPT-2 small's shape with a byte-level tokenizer) and makes the prompt 1,000
+ * characters unless {@code --chars} says otherwise. {@code --jvm-options}
  * is the file of the server's JVM options that the launcher and the extension read too (its
  * language server lines are used). {@code --aot-cache} uses a start-up cache as the
  * extension does (made first when missing: the server would make it in the background on its
@@ -106,7 +109,7 @@ public final class LspColdStart {
         }
     }
 
-    static Run once(List<String> cmd, String body) throws Exception {
+    static Run once(List<String> cmd, String body, String modelDir) throws Exception {
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).start();
@@ -138,6 +141,12 @@ public final class LspColdStart {
             InitializeParams init = org.circuitscope.lsp.SilentClient.initializeParams();
             init.setProcessId((int) ProcessHandle.current().pid());
             init.setClientInfo(new ClientInfo("LspColdStart"));
+            if (modelDir != null) {
+                // The default model as a user's setting names it (LspLatency does the same).
+                com.google.gson.JsonObject settings = new com.google.gson.JsonObject();
+                settings.addProperty("defaultModel", modelDir);
+                init.setInitializationOptions(settings);
+            }
             remote.initialize(init).get(120, TimeUnit.SECONDS);
             long initialized = System.nanoTime();
             log.add(stamp(t0, "client: initialize answered"));
@@ -172,6 +181,8 @@ public final class LspColdStart {
         boolean breakdown = false;
         List<String> jvmArgs = new ArrayList<>();
         Path aotCache = null;
+        String modelDir = null;
+        int chars = 600;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -182,8 +193,14 @@ public final class LspColdStart {
                 case "--breakdown" -> breakdown = true;
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
                 case "--aot-cache" -> aotCache = Path.of(args[++i]).toAbsolutePath();
+                case "--model" -> {
+                    String m = args[++i];
+                    modelDir = m.equals("gpt2") ? LspLatency.gpt2Shaped().toString() : Path.of(m).toAbsolutePath().toString();
+                    if (chars == 600) chars = 1000;
+                }
+                case "--chars" -> chars = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --jvm-options FILE, --aot-cache FILE, --breakdown, --jvm-arg ARG)");
+                        + " (--runs N, --jar FILE, --java FILE, --launcher FILE, --jvm-options FILE, --aot-cache FILE, --model gpt2|DIR, --chars N, --breakdown, --jvm-arg ARG)");
             }
         }
         String launcher = launchers.isEmpty() ? null : launchers.getFirst();
@@ -207,16 +224,17 @@ public final class LspColdStart {
         List<List<String>> cmds = new ArrayList<>();
         if (launcher == null) cmds.add(command(javaExe, jar, jvmOptions, aotCache, jvmArgs, breakdown));
         for (String each : launchers) cmds.add(breakdown ? List.of(each, "lsp", "--log-level", "FINE") : List.of(each, "lsp"));
-        String body = LspLatency.text(600, 7);
+        String body = LspLatency.text(chars, 7);
         System.out.printf("cores %d, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (List<String> cmd : cmds) System.out.println("server: " + String.join(" ", cmd));
+        if (modelDir != null) System.out.println("model: " + modelDir);
         System.out.printf("prompt: %d characters, %d lines; hover on the last line%n", body.length(), body.split("\n", -1).length);
         int n = cmds.size();
         double[][] init = new double[n][runs], hover = new double[n][runs], cpu = new double[n][runs];
         for (int i = 0; i < runs; i++) {
             for (int c = 0; c < n; c++) {
-                Run r = once(cmds.get(c), body);
+                Run r = once(cmds.get(c), body, modelDir);
                 init[c][i] = r.initializeMs();
                 hover[c][i] = r.hoverMs();
                 cpu[c][i] = r.cpuMs();

@@ -109,17 +109,27 @@ public final class PromptWorkspace implements AutoCloseable {
         analysisPool.execute(() -> {
             try {
                 ModelHandle m = models.get(ModelCache.resolve(null, null, roots, st.defaultModel()), st.backend(), listener::progress);
+                // Once the editor has opened a document, its own analysis warms the same code: a
+                // warm-up pass beside it would only halve its cores (a GPT-2-sized first hover).
+                Cancel yieldToDocuments = () -> {
+                    if (!docs.isEmpty()) throw new CancellationException("a document is open");
+                };
                 // A document, an edit at its end and a read of the new token: the path of a real first hover.
                 String text = "The quick brown fox jumps over the lazy dog. ".repeat(4);
                 boolean bos = m.config().defaultPrependBos();
                 PromptDocument d1 = new PromptDocument("warm-up:1", "prompt", 1, text);
-                PromptRun first = Analyzer.analyze(d1, FrontMatter.parse(text), m, bos, st.memoryBudgetBytes(), null, Cancel.NEVER);
+                yieldToDocuments.check();
+                PromptRun first = Analyzer.analyze(d1, FrontMatter.parse(text), m, bos, st.memoryBudgetBytes(), null, yieldToDocuments);
                 PromptDocument d2 = new PromptDocument("warm-up:1", "prompt", 2, text + "The");
                 int last = d2.text().length() - 1;
-                PromptRun second = Analyzer.analyze(d2, FrontMatter.parse(d2.text()), m, bos, st.memoryBudgetBytes(), first, Cancel.NEVER,
-                        early -> reader.accept(early, last), cards -> reader.accept(cards, last));
+                PromptRun second = Analyzer.analyze(d2, FrontMatter.parse(d2.text()), m, bos, st.memoryBudgetBytes(), first, yieldToDocuments,
+                        // An early run answers only hovers before its ready position (the server asks
+                        // it the same): the last token it covers, not the new one.
+                        early -> reader.accept(early, early.starts()[early.ready() - 1]), cards -> reader.accept(cards, last));
                 reader.accept(second, last);
                 LOG.fine(() -> "warmed up " + m.name());
+            } catch (CancellationException e) {
+                LOG.fine("warm-up stopped: a document is open, its analysis warms up instead");
             } catch (Exception | LinkageError e) {
                 LOG.log(Level.FINE, "warm-up of the default model failed (the first analysis will say why)", e);
             }

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 final class WarmingKernels implements Kernels {
     /** Consecutive rounds SIMD must win: one win can be a scheduling accident on a busy machine. */
     static final int WINS_NEEDED = 3;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(WarmingKernels.class.getName());
 
     private final Kernels first;
     private final Kernels target;
@@ -102,6 +103,11 @@ final class WarmingKernels implements Kernels {
         }
         current = target;
         switchedLatch.countDown();
+        long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        int r = rounds;
+        boolean won = wins >= WINS_NEEDED;
+        // A timeline of a cold start needs this moment (bench LspColdStart --breakdown).
+        LOG.fine(() -> "kernels switched to " + target.name() + " after " + r + " rounds, " + ms + " ms" + (won ? "" : " (time limit)"));
         return rounds;
     }
 
