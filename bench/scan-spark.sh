@@ -1,34 +1,21 @@
 #!/usr/bin/env bash
 # Corpus-scan throughput of the Spark job on one machine: spark/scan-local with local[1] and
 # local[2] (one task per core, each task's kernels on its own thread), tokens/s of each and the
-# scaling ratio (goal ≥ 1.7×). The corpus: samples/prompts/hebrews-heldout.txt, one document per
-# verse line, COPIES times (distinct ids), so there are documents enough for both cores.
+# scaling ratio (goal ≥ 1.7×). The corpus: bench/scan-corpus.sh's (326 KJV documents, about
+# 272,000 tokens), or CORPUS.
 #
 #   bench/scan-spark.sh                 # gelu-2l
 #   bench/scan-spark.sh --gpt2          # also the GPT-2-small shape (random weights, made once
 #                                       # with circuitscope random-model; slow on 2 cores)
 #
-# Environment: JAVA_HOME (JDK 25), COPIES (default 4), CONTEXT (default: the model's n_ctx).
+# Environment: JAVA_HOME (JDK 25), CORPUS, CONTEXT (default: the model's n_ctx).
 # tokens/s counts the tokens of the documents over the Spark job's own time (partitions scanned
 # and merged), not the JVM's start or the model's load.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-copies="${COPIES:-4}"
 work="$root/bench/target/scan-spark"
 mkdir -p "$work"
-corpus="$work/hebrews-verses.jsonl"
-: > "$corpus"
-for c in $(seq 1 "$copies"); do
-  n=0
-  while IFS= read -r line; do
-    n=$((n + 1))
-    [ -n "$line" ] || continue
-    # JSON string: escape backslashes and quotes (the KJV text has no control characters).
-    esc=${line//\\/\\\\}
-    esc=${esc//\"/\\\"}
-    printf '{"id": "copy%d-verse%03d", "text": "%s"}\n' "$c" "$n" "$esc" >> "$corpus"
-  done < "$root/samples/prompts/hebrews-heldout.txt"
-done
+corpus="${CORPUS:-$("$root/bench/scan-corpus.sh")}"
 
 models=("$root/samples/models/gelu-2l")
 if [ "${1:-}" = --gpt2 ]; then

@@ -3,8 +3,8 @@
 # and 2, one after the other; prints predicted tokens/s of the scan itself (the progress bar's
 # last figure: model loading and JVM start-up excluded) and the scaling ratio 2 / 1 threads.
 #
-#   bench/scan-throughput.sh                  # the KJV held-out books (train/corpus/heldout.txt) if
-#                                             # prepared, else samples/prompts/hebrews-heldout.txt
+#   bench/scan-throughput.sh                  # bench/scan-corpus.sh's corpus: 326 KJV documents,
+#                                             # about 272,000 tokens
 #   bench/scan-throughput.sh --corpus FILE    # any corpus input the scan accepts
 #   bench/scan-throughput.sh --prepare        # run train/prepare-corpus.sh first (Debian bible-kjv)
 #
@@ -25,10 +25,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "scan-throughput.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
-if [[ -z "$corpus" ]]; then
-  corpus="$root/train/corpus/heldout.txt"
-  [[ -f "$corpus" ]] || corpus="$root/samples/prompts/hebrews-heldout.txt"
-fi
+[[ -n "$corpus" ]] || corpus="$("$root/bench/scan-corpus.sh")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 echo "corpus $corpus, model $model, context $context, load average $(cut -d' ' -f1-3 /proc/loadavg)"

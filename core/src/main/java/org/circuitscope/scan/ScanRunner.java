@@ -138,32 +138,30 @@ public final class ScanRunner {
         int next = 0; // the next document to open, an index into shard
         DocumentScanner.Accumulator acc = null;
         int accDoc = -1, accLeft = 0;
-        // Batches of a few windows per thread bound the parts held at once (a part holds every unit's candidates).
-        int batch = threads * 4;
-        for (int from = 0; from < items.size(); from += batch) {
-            List<DocumentScanner.WindowPart> parts = scanBatch(scanner, streams, items.subList(from, Math.min(items.size(), from + batch)), pool);
-            long tokens = 0;
-            for (int i = 0; i < parts.size(); i++) {
-                Item it = items.get(from + i);
-                // Open documents in order until this window's (those without windows finish at once).
-                while (accDoc != it.doc()) {
-                    int d = shard.get(next++);
-                    accDoc = d;
-                    acc = scanner.new Accumulator(docs.get(d).id(), streams.get(d));
-                    accLeft = windows.get(d).size();
-                    if (accLeft == 0) {
-                        out = merge(out, acc.finish());
-                        accDoc = -1;
-                    }
-                }
-                acc.add(parts.get(i));
-                tokens += parts.get(i).nats.length;
-                if (--accLeft == 0) {
+        // A few windows per thread in flight bound the parts held at once (a part holds every unit's
+        // candidates); the next window is submitted as each is folded, so the threads never wait
+        // for the fold, which runs here in window order.
+        Windows parts = new Windows(scanner, streams, items, pool, threads * 4);
+        for (int i = 0; i < items.size(); i++) {
+            DocumentScanner.WindowPart part = parts.next();
+            Item it = items.get(i);
+            // Open documents in order until this window's (those without windows finish at once).
+            while (accDoc != it.doc()) {
+                int d = shard.get(next++);
+                accDoc = d;
+                acc = scanner.new Accumulator(docs.get(d).id(), streams.get(d));
+                accLeft = windows.get(d).size();
+                if (accLeft == 0) {
                     out = merge(out, acc.finish());
                     accDoc = -1;
                 }
             }
-            progressed.accept(tokens);
+            acc.add(part);
+            if (--accLeft == 0) {
+                out = merge(out, acc.finish());
+                accDoc = -1;
+            }
+            progressed.accept(part.nats.length);
         }
         while (next < shard.size()) { // trailing documents without windows
             int d = shard.get(next++);
@@ -174,24 +172,45 @@ public final class ScanRunner {
 
     private static ScanPartial merge(ScanPartial into, ScanPartial p) { return into == null ? p : into.merge(p); }
 
-    private static List<DocumentScanner.WindowPart> scanBatch(DocumentScanner scanner, List<int[]> streams, List<Item> items, ExecutorService pool) {
-        List<DocumentScanner.WindowPart> out = new ArrayList<>(items.size());
-        if (pool == null) {
-            for (Item it : items) out.add(WorkerPool.serially(() -> scanner.scanWindow(streams.get(it.doc()), it.window())));
-            return out;
+    /** The shard's window parts in order, computed ahead on the pool (at most {@code ahead} at once), or here without one. */
+    private static final class Windows {
+        private final DocumentScanner scanner;
+        private final List<int[]> streams;
+        private final List<Item> items;
+        private final ExecutorService pool;
+        private final int ahead;
+        private final java.util.ArrayDeque<Future<DocumentScanner.WindowPart>> queued = new java.util.ArrayDeque<>();
+        private int submitted, taken;
+
+        Windows(DocumentScanner scanner, List<int[]> streams, List<Item> items, ExecutorService pool, int ahead) {
+            this.scanner = scanner;
+            this.streams = streams;
+            this.items = items;
+            this.pool = pool;
+            this.ahead = ahead;
         }
-        List<Future<DocumentScanner.WindowPart>> fs = new ArrayList<>();
-        for (Item it : items) fs.add(pool.submit(() -> WorkerPool.serially(() -> scanner.scanWindow(streams.get(it.doc()), it.window()))));
-        try {
-            for (Future<DocumentScanner.WindowPart> f : fs) out.add(f.get());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("scan interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
+
+        DocumentScanner.WindowPart next() {
+            Item now = items.get(taken++);
+            if (pool == null) return scan(now);
+            while (submitted < items.size() && submitted < taken - 1 + ahead) {
+                Item it = items.get(submitted++);
+                queued.add(pool.submit(() -> scan(it)));
+            }
+            try {
+                return queued.poll().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("scan interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IllegalStateException(e.getCause());
+            }
         }
-        return out;
+
+        private DocumentScanner.WindowPart scan(Item it) {
+            return WorkerPool.serially(() -> scanner.scanWindow(streams.get(it.doc()), it.window()));
+        }
     }
 
     private static long predicted(List<DocumentScanner.Window> ws) {
