@@ -186,17 +186,7 @@ public final class ModelCache implements AutoCloseable {
     static long stamp(Path dir) {
         List<Path> files = new ArrayList<>(List.of(dir.resolve(ModelDirectory.CONFIG), dir.resolve(ModelDirectory.TOKENIZER)));
         files.addAll(SafeTensorsSet.weightFiles(dir));
-        long s = 17;
-        for (Path f : files) {
-            s = s * 31 + f.hashCode(); // a switch between one file and shards changes the stamp even at equal times and sizes
-            try {
-                s = s * 31 + Files.getLastModifiedTime(f).toMillis();
-                s = s * 31 + Files.size(f);
-            } catch (IOException e) {
-                s = s * 31;
-            }
-        }
-        return s;
+        return FileStamp.of(files);
     }
 
     @Override

@@ -143,15 +143,6 @@ public final class SaeCache {
 
     /** Changes when cfg.json or the weights change. */
     static long stamp(Path dir) {
-        long s = 17;
-        for (Path f : List.of(dir.resolve(CFG), dir.resolve(Sae.WEIGHTS))) {
-            try {
-                s = s * 31 + Files.getLastModifiedTime(f).toMillis();
-                s = s * 31 + Files.size(f);
-            } catch (IOException e) {
-                s = s * 31;
-            }
-        }
-        return s;
+        return FileStamp.of(List.of(dir.resolve(CFG), dir.resolve(Sae.WEIGHTS)));
     }
 }

@@ -62,12 +62,7 @@ public final class SaeObjective {
         float[] g = new float[n * d], e2 = new float[n];
         double mse = 0;
         for (int r = 0; r < n; r++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                float e = xhat[r * d + j] - x[r * d + j];
-                s += (double) e * e;
-                g[r * d + j] = 2 * e / n;
-            }
+            double s = residual(xhat, x, r, d, n, g);
             e2[r] = (float) s;
             mse += s;
         }
@@ -154,12 +149,7 @@ public final class SaeObjective {
                 fSum[i] += a;
                 l1Sum += a * norms[i];
             }
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                float e = xhat[r * d + j] - x[r * d + j];
-                s += (double) e * e;
-                g[r * d + j] = 2 * e / n;
-            }
+            double s = residual(xhat, x, r, d, n, g);
             e2[r] = (float) s;
             mse += s;
         }
@@ -200,5 +190,16 @@ public final class SaeObjective {
         float[] errors = new float[x.length];
         for (int i = 0; i < errors.length; i++) errors[i] = x[i] - xhat[i];
         return new Step(mse + lambda * l1Term, mse, l1Term, grads, fired, e2, errors);
+    }
+
+    /** Row r's squared reconstruction error, its gradient d(MSE)/d(x̂) = 2(x̂ − x)/n written into g. */
+    private static double residual(float[] xhat, float[] x, int r, int d, int n, float[] g) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            float e = xhat[r * d + j] - x[r * d + j];
+            s += (double) e * e;
+            g[r * d + j] = 2 * e / n;
+        }
+        return s;
     }
 }
