@@ -41,28 +41,13 @@ class ReluSaeTrainerTest {
         trained = new SaeTrainer(relu(), opt, new SaeTrainerTest.Superposition(truth), null, new PrintStream(new ByteArrayOutputStream()))
                 .onStep((step, p, r) -> {
                     losses.add(r.loss());
-                    float[] w = p.named().get("W_dec").data();
-                    for (int i = 0; i < D_SAE; i++) {
-                        double s = 0;
-                        for (int j = 0; j < D; j++) s += (double) w[i * D + j] * w[i * D + j];
-                        worstNormError = Math.max(worstNormError, Math.abs(Math.sqrt(s) - 1));
-                    }
+                    worstNormError = Math.max(worstNormError, SaeTrainerTest.worstRowNormError(p.named().get("W_dec").data(), D_SAE, D));
                 }).run();
     }
 
     @Test
     void atLeast90PercentOfTheTrueFeaturesHaveADecoderRowWithCosineAtLeast09() {
-        float[] w = trained.named().get("W_dec").data();
-        int found = 0;
-        for (float[] u : truth) {
-            double best = -1;
-            for (int i = 0; i < D_SAE; i++) {
-                double dot = 0, n = 0;
-                for (int j = 0; j < D; j++) { dot += (double) u[j] * w[i * D + j]; n += (double) w[i * D + j] * w[i * D + j]; }
-                best = Math.max(best, dot / Math.sqrt(n));
-            }
-            if (best >= 0.9) found++;
-        }
+        int found = SaeTrainerTest.recovered(truth, trained.named().get("W_dec").data(), D_SAE);
         assertTrue(found >= 0.9 * SaeTrainerTest.TRUE, found + " of " + SaeTrainerTest.TRUE + " true features recovered at cosine >= 0.9");
     }
 
@@ -70,12 +55,7 @@ class ReluSaeTrainerTest {
     void decoderRowsHaveUnitNormAfterEveryStepAndInTheReturnedSae() {
         assertEquals(STEPS, losses.size());
         assertTrue(worstNormError < 1e-5, "largest |‖W_dec,i‖ − 1| after a step: " + worstNormError);
-        float[] w = trained.named().get("W_dec").data();
-        for (int i = 0; i < D_SAE; i++) {
-            double s = 0;
-            for (int j = 0; j < D; j++) s += (double) w[i * D + j] * w[i * D + j];
-            assertEquals(1, Math.sqrt(s), 1e-5, "row " + i + " of the returned W_dec");
-        }
+        assertTrue(SaeTrainerTest.worstRowNormError(trained.named().get("W_dec").data(), D_SAE, D) < 1e-5, "every row of the returned W_dec");
     }
 
     @Test

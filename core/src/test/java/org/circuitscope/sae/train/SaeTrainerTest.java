@@ -72,12 +72,7 @@ class SaeTrainerTest {
         trained = new SaeTrainer(topk(), opt, new Superposition(truth), null, new PrintStream(new ByteArrayOutputStream()))
                 .onStep((step, p, r) -> {
                     losses.add(r.loss());
-                    float[] w = p.named().get("W_dec").data();
-                    for (int i = 0; i < D_SAE; i++) {
-                        double s = 0;
-                        for (int j = 0; j < D; j++) s += (double) w[i * D + j] * w[i * D + j];
-                        worstNormError = Math.max(worstNormError, Math.abs(Math.sqrt(s) - 1));
-                    }
+                    worstNormError = Math.max(worstNormError, worstRowNormError(p.named().get("W_dec").data(), D_SAE, D));
                 }).run();
     }
 
@@ -96,17 +91,7 @@ class SaeTrainerTest {
 
     @Test
     void atLeast90PercentOfTheTrueFeaturesHaveADecoderRowWithCosineAtLeast09() {
-        float[] w = trained.named().get("W_dec").data();
-        int found = 0;
-        for (float[] u : truth) {
-            double best = -1;
-            for (int i = 0; i < D_SAE; i++) {
-                double dot = 0, n = 0;
-                for (int j = 0; j < D; j++) { dot += (double) u[j] * w[i * D + j]; n += (double) w[i * D + j] * w[i * D + j]; }
-                best = Math.max(best, dot / Math.sqrt(n));
-            }
-            if (best >= 0.9) found++;
-        }
+        int found = recovered(truth, trained.named().get("W_dec").data(), D_SAE);
         assertTrue(found >= 0.9 * TRUE, found + " of " + TRUE + " true features recovered at cosine >= 0.9");
     }
 
@@ -136,5 +121,31 @@ class SaeTrainerTest {
         }
         assertEquals(20, Checkpoint.load(dir).step());
         return new SaeTrainer(cfg, full, new Superposition(dirs), dir, quiet).run();
+    }
+
+    /** The largest |‖row‖ − 1| over the rows of a [rows, d] matrix. */
+    static double worstRowNormError(float[] w, int rows, int d) {
+        double worst = 0;
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += (double) w[i * d + j] * w[i * d + j];
+            worst = Math.max(worst, Math.abs(Math.sqrt(s) - 1));
+        }
+        return worst;
+    }
+
+    /** How many of the true unit directions have a row of the [rows, D] decoder at cosine ≥ 0.9. */
+    static int recovered(float[][] truth, float[] w, int rows) {
+        int found = 0;
+        for (float[] u : truth) {
+            double best = -1;
+            for (int i = 0; i < rows; i++) {
+                double dot = 0, n = 0;
+                for (int j = 0; j < D; j++) { dot += (double) u[j] * w[i * D + j]; n += (double) w[i * D + j] * w[i * D + j]; }
+                best = Math.max(best, dot / Math.sqrt(n));
+            }
+            if (best >= 0.9) found++;
+        }
+        return found;
     }
 }
