@@ -13,6 +13,7 @@ import org.circuitscope.circuits.LogitDirection;
 import org.circuitscope.io.LoadedModel;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.HookPoint;
+import org.circuitscope.model.LogitOps;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.RunOptions;
@@ -209,7 +210,7 @@ public final class DocumentScanner {
             int j = t - 1 - s, target = stream[t], dest = t - 1;
             // The prepended BOS reads the same input in every document: as an example it would only repeat itself.
             boolean example = !(dest == 0 && bos >= 0);
-            part.nats[t - win.first()] = logSumExp(logits, j * v, v) - logits[j * v + target];
+            part.nats[t - win.first()] = LogitOps.logSumExp(logits, j * v, v) - logits[j * v + target];
             LogitDirection dir = LogitDirection.of(model.weights(), scale == null ? 1.0 : scale[j], target, -1);
             for (int l = 0; l < nl; l++) {
                 for (int h = 0; h < nh; h++) {
@@ -330,14 +331,6 @@ public final class DocumentScanner {
     private static void addScores(double[] sum, double[][] scores) {
         int nh = scores.length == 0 ? 0 : scores[0].length;
         for (int l = 0; l < scores.length; l++) for (int h = 0; h < nh; h++) sum[l * nh + h] += scores[l][h];
-    }
-
-    private static double logSumExp(float[] x, int off, int n) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) m = Math.max(m, x[off + i]);
-        double s = 0;
-        for (int i = 0; i < n; i++) s += Math.exp(x[off + i] - m);
-        return m + Math.log(s);
     }
 
     private static double entropy(float[] a, int off, int n) {
