@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (AVX2's 16 registers) 6 rows × 2 vectors (12 + 2 + 1), as the BLIS kernels for those
  * machines. 24 accumulators on 16 registers would spill every iteration.
  *
- * <p>Work is split into tasks (product, row range, column range) on the {@link WorkerPool}.
- * Rows are split before columns: a task packs the B block of its columns once and reuses it
- * for all its rows, and packing B is a vector copy, while A is packed once per column range.
+ * <p>Work is split into tasks (product, row range, column range) on the {@link WorkerPool},
+ * rows and columns in the proportion that copies the least: a task packs the B block of its
+ * columns once and reuses it for all its rows, and packs A once per column range.
  * A is packed row by row (a plain copy) rather than interleaved, so packing it costs little
  * even when the columns are few (GQA's 256-wide key and value projections).
  * The packing buffers are per thread and reused across calls.
@@ -85,12 +85,23 @@ final class SimdGemm {
             fewRows(parallel, batch, transA, m, n, k, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, accumulate);
             return;
         }
-        // A few tasks per thread, so that a thread slowed by other work on the machine is
-        // made up for by the others; on one thread, one task per product (no repacking).
-        long want = parallel ? 3L * WorkerPool.threads() : 1;
+        // Two tasks per thread, so that a thread slowed by other work on the machine is partly
+        // made up for by the other; on one thread, one task per product (no repacking).
+        long want = parallel ? 2L * WorkerPool.threads() : 1;
         int colTasks = ceilDiv(n, NC_MAX), rowTasks = 1;
-        if ((long) batch * colTasks < want) rowTasks = (int) Math.min(ceilDiv(m, MR), ceilDiv(want, (long) batch * colTasks));
-        if ((long) batch * rowTasks * colTasks < want) colTasks = (int) Math.min(ceilDiv(n, NR), ceilDiv(want, (long) batch * rowTasks));
+        if ((long) batch * colTasks < want) {
+            // Split one product into rowTasks × colTasks: each task packs k × (its columns) of B
+            // and (its rows) × k of A, so the copies made are k·(rowTasks·n + colTasks·m): take
+            // the split with the fewest. Splitting rows only (as before) packed all of B once per
+            // task and lost 5-15% on two threads at the 1,024-row shapes.
+            long per = ceilDiv(want, batch), fewest = Long.MAX_VALUE;
+            for (int cs = colTasks; cs <= per; cs++) {
+                int rs = (int) ceilDiv(per, cs);
+                if (cs > ceilDiv(n, NR) || rs > ceilDiv(m, MR)) continue;
+                long copies = (long) rs * n + (long) cs * m;
+                if (copies < fewest) { fewest = copies; colTasks = cs; rowTasks = rs; }
+            }
+        }
         final int rows = roundUp(ceilDiv(m, rowTasks), MR), cols = roundUp(ceilDiv(n, colTasks), NR);
         final int rowBlocks = ceilDiv(m, rows), colBlocks = ceilDiv(n, cols);
         int tasks = batch * rowBlocks * colBlocks;
