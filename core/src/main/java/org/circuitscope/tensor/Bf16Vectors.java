@@ -16,14 +16,27 @@ import jdk.incubator.vector.VectorSpecies;
 final class Bf16Vectors {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** As many short lanes as F has floats, in half the bits. */
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Short> S = halfWidth(F);
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(F.vectorBitSize()));
 
     private Bf16Vectors() {}
 
-    private static FloatVector load(short[] src, int i) {
-        return ((IntVector) ShortVector.fromArray(S, src, i).convertShape(VectorOperators.S2I, I, 0))
+    private static FloatVector load(short[] src, int i) { return load(S, I, src, i); }
+
+    /**
+     * One float vector of {@code ints.length()} BF16 elements from src[i..]: for a caller at
+     * another width than the preferred one (the gemm's packing at {@link VectorWidth#SPECIES});
+     * {@code shorts} has as many lanes as {@code ints} in half the bits ({@link #halfWidth}).
+     * Constant species at the call site let C2 compile this to a widening load and a shift.
+     */
+    static FloatVector load(VectorSpecies<Short> shorts, VectorSpecies<Integer> ints, short[] src, int i) {
+        return ((IntVector) ShortVector.fromArray(shorts, src, i).convertShape(VectorOperators.S2I, ints, 0))
                 .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** The short species with as many lanes as {@code floats}. */
+    static VectorSpecies<Short> halfWidth(VectorSpecies<Float> floats) {
+        return VectorSpecies.of(short.class, VectorShape.forBitSize(floats.vectorBitSize() / 2));
     }
 
     /** dst[dstOff + i] = bf16(src[srcOff + i]) for i &lt; n. */

@@ -86,6 +86,17 @@ public interface Kernels {
                      float[] b, int bOff, int ldb, int bStride,
                      float[] c, int cOff, int ldc, int cStride, boolean accumulate);
 
+    /**
+     * {@link #gemmBatched} without transposes, B a 16-bit weight ({@code bType} BF16 or F16,
+     * element (p, j) of product t at {@code b[bOff + t*bStride + p*ldb + j]}) converted to
+     * float as it is read: the same result as gemmBatched on the converted B, bit for bit,
+     * without a float32 copy of the weight ({@link WeightGemm}).
+     */
+    void gemmBatched16(int batch, int m, int n, int k,
+                       float[] a, int aOff, int lda, int aStride,
+                       short[] b, DType bType, int bOff, int ldb, int bStride,
+                       float[] c, int cOff, int ldc, int cStride, boolean accumulate);
+
     /** Σ a[i]·b[i] over n elements. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 

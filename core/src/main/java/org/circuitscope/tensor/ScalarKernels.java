@@ -45,6 +45,35 @@ public class ScalarKernels implements Kernels {
                 c, cOff + (t / m) * cStride, ldc, accumulate));
     }
 
+    /** Columns of B converted at a time by {@link #gemmBatched16}: a row of them stays in L1. */
+    private static final int COLS16 = 512;
+
+    @Override
+    public void gemmBatched16(int batch, int m, int n, int k,
+                              float[] a, int aOff, int lda, int aStride,
+                              short[] b, DType bType, int bOff, int ldb, int bStride,
+                              float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        if (!bType.sixteenBit()) throw new IllegalArgumentException("gemmBatched16 takes BF16 or F16 B, not " + bType);
+        if (batch <= 0 || m <= 0 || n <= 0) return;
+        int chunks = (n + COLS16 - 1) / COLS16;
+        // Each row of B is converted once (not once per row of A) and added to every row of C:
+        // per element the same multiply-adds in the same order as gemmRow, so the same result.
+        WorkerPool.parallelFor(batch * chunks, job -> {
+            int bt = job / chunks, j0 = (job % chunks) * COLS16, len = Math.min(COLS16, n - j0);
+            int ao = aOff + bt * aStride, bo = bOff + bt * bStride + j0, co = cOff + bt * cStride + j0;
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + len, 0f);
+            float[] row = new float[len];
+            for (int p = 0; p < k; p++) {
+                bType.toFloat(b, bo + p * ldb, row, 0, len);
+                for (int i = 0; i < m; i++) {
+                    float av = a[ao + i * lda + p];
+                    int cRow = co + i * ldc;
+                    for (int j = 0; j < len; j++) c[cRow + j] += av * row[j];
+                }
+            }
+        });
+    }
+
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s = 0;

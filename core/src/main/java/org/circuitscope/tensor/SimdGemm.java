@@ -19,9 +19,17 @@ import jdk.incubator.vector.VectorSpecies;
  * A is packed row by row (a plain copy) rather than interleaved, so packing it costs little
  * even when the columns are few (GQA's 256-wide key and value projections).
  * The packing buffers are per thread and reused across calls.
+ *
+ * <p>B may be a 16-bit weight (BF16 or F16, not transposed, {@link #gemm16}): packing writes
+ * float panels anyway, so it converts as it copies, and everything after the packing is the
+ * float path's (the same panels, tiles and FMA order, so the same result bit for bit as the
+ * float product of the converted B) at no extra pass over the weights.
  */
 final class SimdGemm {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    /** BF16 lanes for one vector of S: packing widens them in registers ({@link Bf16Vectors#load}). */
+    private static final VectorSpecies<Short> S16 = Bf16Vectors.halfWidth(S);
+    private static final VectorSpecies<Integer> S32 = VectorSpecies.of(int.class, S.vectorShape());
     static final int L = S.length();
     /** 32 vector registers to use: the 12-row tile. Otherwise the 6-row one. */
     static final boolean WIDE = S.vectorBitSize() >= 512;
@@ -69,6 +77,29 @@ final class SimdGemm {
                      float[] a, int aOff, int lda, int aStride,
                      float[] b, int bOff, int ldb, int bStride,
                      float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        gemm(batch, transA, transB, m, n, k, a, aOff, lda, aStride, b, null, DType.F32, bOff, ldb, bStride,
+                c, cOff, ldc, cStride, accumulate);
+    }
+
+    /**
+     * {@link #gemm} with B 16-bit ({@code bType} BF16 or F16), not transposed: element (p, j)
+     * of product t at {@code b[bOff + t·bStride + p·ldb + j]}. Always packed, also for a few
+     * rows (whose unpacked path reads float B).
+     */
+    static void gemm16(int batch, boolean transA, int m, int n, int k,
+                       float[] a, int aOff, int lda, int aStride,
+                       short[] b, DType bType, int bOff, int ldb, int bStride,
+                       float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        if (!bType.sixteenBit()) throw new IllegalArgumentException("gemm16 takes BF16 or F16 B, not " + bType);
+        gemm(batch, transA, false, m, n, k, a, aOff, lda, aStride, null, b, bType, bOff, ldb, bStride,
+                c, cOff, ldc, cStride, accumulate);
+    }
+
+    /** B is {@code b} (float32), or {@code bits} of type {@code bType} when b is null. */
+    private static void gemm(int batch, boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, int aStride,
+                             float[] b, short[] bits, DType bType, int bOff, int ldb, int bStride,
+                             float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
         if (batch <= 0 || m <= 0 || n <= 0) return;
         if (k <= 0) {
             if (!accumulate) {
@@ -81,7 +112,7 @@ final class SimdGemm {
             return;
         }
         boolean parallel = (long) batch * m * n * k >= INLINE_FMAS && WorkerPool.forks();
-        if (m <= FEW_ROWS && !transB) {
+        if (m <= FEW_ROWS && !transB && b != null) {
             fewRows(parallel, batch, transA, m, n, k, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride, accumulate);
             return;
         }
@@ -110,7 +141,7 @@ final class SimdGemm {
             int rem = task % (rowBlocks * colBlocks);
             int i0 = (rem / colBlocks) * rows, j0 = (rem % colBlocks) * cols;
             block(transA, transB, i0, Math.min(rows, m - i0), j0, Math.min(cols, n - j0), k,
-                    a, aOff + t * aStride, lda, b, bOff + t * bStride, ldb,
+                    a, aOff + t * aStride, lda, b, bits, bType, bOff + t * bStride, ldb,
                     c, cOff + t * cStride, ldc, accumulate);
         };
         if (parallel) {
@@ -122,14 +153,15 @@ final class SimdGemm {
 
     /** C[i0.., j0..] (mb × nb) for the whole depth k, in KC slices; B's slice is packed once for all mb rows. */
     private static void block(boolean transA, boolean transB, int i0, int mb, int j0, int nb, int k,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] a, int aOff, int lda, float[] b, short[] bits, DType bType, int bOff, int ldb,
                               float[] c, int cOff, int ldc, boolean accumulate) {
         Workspace ws = WORKSPACE.get();
         float[] ap = ws.ap, bp = ws.bp(Math.min(KC, k) * roundUp(nb, NR));
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
-            packB(transB, b, bOff, ldb, p0, kc, j0, nb, bp);
+            if (b != null) packB(transB, b, bOff, ldb, p0, kc, j0, nb, bp);
+            else packB16(bits, bType, bOff, ldb, p0, kc, j0, nb, bp);
             for (int ic = 0; ic < mb; ic += MC) {
                 int mc = Math.min(MC, mb - ic);
                 packA(transA, a, aOff, lda, i0 + ic, mc, p0, kc, ap);
@@ -192,6 +224,30 @@ final class SimdGemm {
             } else {
                 for (int p = 0; p < kc; p++)
                     System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, bp, base + p * NR, cols);
+            }
+        }
+    }
+
+    /**
+     * {@link #packB} of a non-transposed 16-bit B, converting on the way: the same panels, so
+     * the kernel cannot tell. BF16 widens in registers (two vectors a panel row); F16 has no
+     * Vector API conversion in this JDK, and {@link DType#toFloat}'s plain loop is one C2
+     * vectorises (VCVTPH2PS); BF16's last, narrower panel goes through it too.
+     */
+    private static void packB16(short[] b, DType bType, int bOff, int ldb, int p0, int kc,
+                                int j0, int nb, float[] bp) {
+        boolean bf16 = bType == DType.BF16;
+        for (int jr = 0; jr < nb; jr += NR) {
+            int base = (jr / NR) * kc * NR;
+            int cols = Math.min(NR, nb - jr);
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (p0 + p) * ldb + j0 + jr, dst = base + p * NR;
+                if (bf16 && cols == NR) {
+                    Bf16Vectors.load(S16, S32, b, src).intoArray(bp, dst);
+                    Bf16Vectors.load(S16, S32, b, src + L).intoArray(bp, dst + L);
+                } else {
+                    bType.toFloat(b, src, bp, dst, cols);
+                }
             }
         }
     }

@@ -39,6 +39,15 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void gemmBatched16(int batch, int m, int n, int k,
+                              float[] a, int aOff, int lda, int aStride,
+                              short[] b, DType bType, int bOff, int ldb, int bStride,
+                              float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        SimdGemm.gemm16(batch, false, m, n, k, a, aOff, lda, aStride, b, bType, bOff, ldb, bStride,
+                c, cOff, ldc, cStride, accumulate);
+    }
+
+    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         double total = 0;
         int i = 0;

@@ -202,4 +202,11 @@ final class WarmingKernels implements Kernels {
     @Override public void relu(float[] x, int off, int n) { current.relu(x, off, n); }
 
     @Override public void silu(float[] x, int off, int n) { current.silu(x, off, n); }
+
+    @Override
+    public void gemmBatched16(int batch, int m, int n, int k, float[] a, int aOff, int lda, int aStride,
+                              short[] b, DType bType, int bOff, int ldb, int bStride,
+                              float[] c, int cOff, int ldc, int cStride, boolean accumulate) {
+        current.gemmBatched16(batch, m, n, k, a, aOff, lda, aStride, b, bType, bOff, ldb, bStride, c, cOff, ldc, cStride, accumulate);
+    }
 }

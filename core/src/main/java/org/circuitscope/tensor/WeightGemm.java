@@ -9,12 +9,9 @@ import java.util.Arrays;
  *
  * <p>Two paths:
  * <ul>
- *   <li>many rows of A: a float32 B goes to {@link Kernels#gemmBatched} as it is; a 16-bit B is converted a block at a time (whole per-head matrices when they
- *       are narrow, else column blocks) into one reused buffer of at most {@link #BLOCK_FLOATS}
- *       floats, and that block goes to the float kernel {@link Kernels#gemmBatched}. The
- *       conversion is one pass over the block, small beside the n·k·width multiply-adds for
- *       n &gt; {@link #FEW_ROWS} rows; the float kernel is reused as it is (its packing and
- *       register tiling are someone else's to tune), so this class stays a thin adapter.</li>
+ *   <li>many rows of A: {@link Kernels#gemmBatched} for a float32 B, {@link Kernels#gemmBatched16}
+ *       for a 16-bit one, whose packing converts B while it copies it into panels (the pass over
+ *       B that packing makes anyway), so keeping the weights 16-bit costs no extra pass.</li>
  *   <li>one to {@link #FEW_ROWS} rows (an edit at the end of a prompt): the pass is bound by
  *       reading the weights, and a packing GEMM would spend its time copying B into panels; so
  *       each row of B is read once (columns split in chunks across the pool): a float32 row added
@@ -22,27 +19,17 @@ import java.util.Arrays;
  *       a small buffer that stays in L1 and added to every row of C (axpy); for one BF16 row,
  *       converted in registers and added at once ({@link Bf16Vectors#axpy}).</li>
  * </ul>
- * Not thread-safe (the block buffer): one per pass; the work itself runs on the {@link WorkerPool}.
+ * Holds no state beyond its kernels; the work runs on the {@link WorkerPool}.
  */
 public final class WeightGemm {
-    /** Up to this many rows of A, stream B's rows instead of converting blocks for the packing kernel. */
+    /** Up to this many rows of A, stream B's rows instead of packing it. */
     public static final int FEW_ROWS = 8;
-    /** Size of the conversion buffer: 4 MB, so a block of B stays in L2/L3 while the kernel packs it. */
-    static final int BLOCK_FLOATS = 1 << 20;
     /** Columns of B per streaming job. */
     private static final int CHUNK = 2048;
 
     private final Kernels k;
-    private final int blockFloats;
-    private float[] block;
 
-    public WeightGemm(Kernels k) { this(k, BLOCK_FLOATS); }
-
-    /** With another conversion buffer size (tests and measurements). */
-    WeightGemm(Kernels k, int blockFloats) {
-        this.k = k;
-        this.blockFloats = blockFloats;
-    }
+    public WeightGemm(Kernels k) { this.k = k; }
 
     /**
      * {@code batch} products C[n, m] = A[n, kk]·B[kk, m], C overwritten: product t reads A at
@@ -61,31 +48,7 @@ public final class WeightGemm {
         }
         if (n <= FEW_ROWS) stream(batch, n, m, kk, a, aOff, lda, aStride, b, bOff, ldb, bStride, c, cOff, ldc, cStride);
         else if (b.dtype() == DType.F32) k.gemmBatched(batch, false, false, n, m, kk, a, aOff, lda, aStride, b.data(), bOff, ldb, bStride, c, cOff, ldc, cStride, false);
-        else blocked(batch, n, m, kk, a, aOff, lda, aStride, b.bits(), b.dtype(), bOff, ldb, bStride, c, cOff, ldc, cStride);
-    }
-
-    private void blocked(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,
-                         short[] b, DType dt, int bOff, int ldb, int bStride, float[] c, int cOff, int ldc, int cStride) {
-        // Narrow products (per-head projections, d_head columns) convert several heads at once so
-        // that one kernel call still has enough work to split across the pool.
-        int width = m;
-        if ((long) kk * m > blockFloats) width = Math.min(m, Math.max(16, (blockFloats / kk) & ~15));
-        int group = width == m ? (int) Math.max(1, Math.min(batch, blockFloats / ((long) kk * m))) : 1;
-        int need = group * kk * width;
-        if (block == null || block.length < need) block = new float[need];
-        float[] buf = block;
-        for (int t0 = 0; t0 < batch; t0 += group) {
-            int g = Math.min(group, batch - t0);
-            for (int c0 = 0; c0 < m; c0 += width) {
-                int len = Math.min(width, m - c0), first = t0, col = c0;
-                WorkerPool.parallelFor(g * kk, r -> {
-                    int bt = r / kk, p = r % kk;
-                    dt.toFloat(b, bOff + (first + bt) * bStride + p * ldb + col, buf, r * len, len);
-                });
-                k.gemmBatched(g, false, false, n, len, kk, a, aOff + t0 * aStride, lda, aStride,
-                        buf, 0, len, kk * len, c, cOff + t0 * cStride + c0, ldc, cStride, false);
-            }
-        }
+        else k.gemmBatched16(batch, n, m, kk, a, aOff, lda, aStride, b.bits(), b.dtype(), bOff, ldb, bStride, c, cOff, ldc, cStride, false);
     }
 
     private void stream(int batch, int n, int m, int kk, float[] a, int aOff, int lda, int aStride,

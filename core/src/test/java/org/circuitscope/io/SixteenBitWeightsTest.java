@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A BF16 or F16 checkpoint of every family loaded with its matrices kept 16-bit computes what the
  * same files loaded as float32 compute: both hold the same values (every 16-bit value is a
  * float32), so logits and every hook may differ only by summation order. Prompts of 10 tokens
- * take {@link org.circuitscope.tensor.WeightGemm}'s converted blocks, 3 tokens and a one-token
+ * take {@link org.circuitscope.tensor.WeightGemm}'s packed path (converted while packing), 3 tokens and a one-token
  * append its streamed rows.
  */
 class SixteenBitWeightsTest {

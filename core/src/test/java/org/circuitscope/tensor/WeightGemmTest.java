@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * 16-bit weights: the conversions against a decoding of sign, exponent and mantissa written
  * here, and {@link WeightGemm} on both kernel implementations against a float64 product of the
- * decoded weights (float32 weights too: the streamed rows of an edit at the end), at shapes that take each path (streamed rows, whole converted blocks,
- * grouped per-head blocks, column blocks wider than the buffer).
+ * decoded weights (float32 weights too: the streamed rows of an edit at the end), at shapes that take each path (streamed rows,
+ * the packed product that converts while packing, batched per-head products, more columns than one task).
  */
 class WeightGemmTest {
 
@@ -110,9 +110,9 @@ class WeightGemmTest {
     static Stream<Kernels> kernels() { return Stream.of(new ScalarKernels(), new SimdKernels()); }
 
     /**
-     * (batch, n, m, k): n ≤ 8 streams, n &gt; 8 converts blocks; (3, 9, 1000, 600) converts one
-     * head per block (k·m is over half the buffer), (2, 9, 1000, 1100) splits columns (k·m over
-     * the whole buffer), (5, 11, 16, 33) converts all heads in one block.
+     * (batch, n, m, k): n ≤ 8 streams, n &gt; 8 takes the packed product ({@link Kernels#gemmBatched16}
+     * for 16-bit weights); (3, 9, 1000, 600) and (2, 9, 1000, 1100) cross KC slices of B,
+     * (5, 11, 16, 33) is a batch of narrow per-head products.
      */
     static final int[][] SHAPES = {
             {1, 1, 1, 1}, {1, 1, 67, 33}, {3, 2, 5, 7}, {1, 8, 2049, 3}, {1, 9, 17, 7}, {5, 11, 16, 33}, {1, 37, 67, 65},
