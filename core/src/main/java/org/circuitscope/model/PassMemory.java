@@ -77,4 +77,20 @@ sealed interface PassMemory {
             WorkerPool.parallelFor(n, i -> RowOps.plusBias(block, i * stride, dst, i * v + c0, bias, c0, len));
         }
     }
+
+    /**
+     * Equal-length prompts run as one stacked pass from 0 ({@link SimdBackend#runBatch}): keys
+     * and values are the pass's own, and stacked row i's logits go to row i mod t of prompt
+     * i / t's tensor {@code logits[i / t]} [t, d_vocab].
+     */
+    record Stacked(Tensor[] logits) implements PassMemory {
+        @Override public float[] keys(int l, Tensor fresh) { return fresh.data(); }
+
+        @Override public float[] values(int l, Tensor fresh) { return fresh.data(); }
+
+        @Override public void logitColumns(int n, int c0, int len, float[] block, int stride, float[] bias) {
+            int rows = logits[0].dim(0), v = logits[0].dim(1);
+            WorkerPool.parallelFor(n, i -> RowOps.plusBias(block, i * stride, logits[i / rows].data(), (i % rows) * v + c0, bias, c0, len));
+        }
+    }
 }
