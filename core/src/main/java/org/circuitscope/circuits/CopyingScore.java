@@ -43,18 +43,36 @@ public final class CopyingScore {
     public static double[][][][] ovEigenvalues(Weights w) { return ovEigenvalues(w, WorkProgress.NONE); }
 
     /** {@link #ovEigenvalues(Weights)}, reporting the vocabulary blocks of G_UE and then the layers. */
-    public static double[][][][] ovEigenvalues(Weights w, WorkProgress progress) {
-        DMatrixRMaj g = vocabProduct(w, true, progress);
+    public static double[][][][] ovEigenvalues(Weights w, WorkProgress progress) { return ovEigenvalues(w, vocabProduct(w, true, progress), progress); }
+
+    private static double[][][][] ovEigenvalues(Weights w, DMatrixRMaj g, WorkProgress progress) {
         if (large(w.config())) return cores(w, g, true, progress);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wv(w, l, h), FactoredMatrix.mult(HeadCircuits.wo(w, l, h), g)));
+    }
+
+    /** Both circuits' eigenvalues [layer][head][d_head] as {re, im}, as {@link #ovEigenvalues} and {@link #qkEigenvalues} give them. */
+    public record Eigenvalues(double[][][][] ov, double[][][][] qk) {}
+
+    /**
+     * {@link #ovEigenvalues} and {@link #qkEigenvalues} together: with tied embeddings (W_U = W_Eᵀ,
+     * as in GPT-2's own checkpoints) G_UE is G_EE, and the one vocabulary product serves both.
+     */
+    public static Eigenvalues ovAndQkEigenvalues(Weights w, WorkProgress ovProgress, WorkProgress qkProgress) {
+        ModelConfig c = w.config();
+        if (!tied(w.wE().data(), w.wU().data(), c.dVocab(), c.dModel())) {
+            return new Eigenvalues(ovEigenvalues(w, ovProgress), qkEigenvalues(w, qkProgress));
+        }
+        DMatrixRMaj g = vocabProduct(w, false, ovProgress);
+        return new Eigenvalues(ovEigenvalues(w, g, ovProgress), qkEigenvalues(w, g, qkProgress));
     }
 
     /** Eigenvalues of each head's full QK circuit, likewise. */
     public static double[][][][] qkEigenvalues(Weights w) { return qkEigenvalues(w, WorkProgress.NONE); }
 
     /** {@link #qkEigenvalues(Weights)}, reporting the vocabulary blocks of G_EE and then the layers. */
-    public static double[][][][] qkEigenvalues(Weights w, WorkProgress progress) {
-        DMatrixRMaj g = vocabProduct(w, false, progress);
+    public static double[][][][] qkEigenvalues(Weights w, WorkProgress progress) { return qkEigenvalues(w, vocabProduct(w, false, progress), progress); }
+
+    private static double[][][][] qkEigenvalues(Weights w, DMatrixRMaj g, WorkProgress progress) {
         if (large(w.config())) return cores(w, g, false, progress);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wq(w, l, h),
                 FactoredMatrix.mult(CommonOps_DDRM.transpose(HeadCircuits.wk(w, l, h), null), g)));

@@ -165,6 +165,13 @@ class CopyingScoreTest {
         assertArrayEquals(CopyingScore.embedGram(w).data, CopyingScore.unembedTimesEmbed(w).data, 0.0);
         double[] g = CopyingScore.embedGram(w).data;
         for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) assertEquals(g[i * d + j], g[j * d + i], 0.0, "symmetric at " + i + ", " + j);
+        // Both circuits from the one shared product: the same eigenvalues as each computed on its own.
+        CopyingScore.Eigenvalues both = CopyingScore.ovAndQkEigenvalues(w, WorkProgress.NONE, WorkProgress.NONE);
+        double[][][][] ov = CopyingScore.ovEigenvalues(w), qk = CopyingScore.qkEigenvalues(w);
+        for (int h = 0; h < 2; h++) {
+            for (int e = 0; e < ov[0][h].length; e++) assertArrayEquals(ov[0][h][e], both.ov()[0][h][e], 0.0, "OV H" + h);
+            for (int e = 0; e < qk[0][h].length; e++) assertArrayEquals(qk[0][h][e], both.qk()[0][h][e], 0.0, "QK H" + h);
+        }
     }
 
     private static double norm1(double[][] m) {
