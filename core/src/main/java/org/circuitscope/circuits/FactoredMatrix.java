@@ -247,10 +247,10 @@ public final class FactoredMatrix {
             boolean simd = large && (long) rows * kk * n >= SIMD_PRODUCT;
             if (simd) {
                 Kernels.get().gemm(false, false, rows, n, kk, af, i0 * kk, kk, bf, 0, n, cf, 0, n, false);
-                for (int i = 0; i < rows; i++) offer(heap, k, cf, i * n, i0 + i, n);
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, cf[i * n + j]);
             } else {
                 double[] r = large ? mult(CommonOps_DDRM.extract(a, i0, i0 + rows, 0, kk), b).data : row(i0);
-                for (int i = 0; i < rows; i++) offer(heap, k, r, i * n, i0 + i, n);
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, r[i * n + j]);
             }
         }
         return sorted(heap);
@@ -274,34 +274,23 @@ public final class FactoredMatrix {
             int rows = Math.min(TOP_BLOCK, m - i0);
             if ((long) rows * kk * n >= SIMD_PRODUCT) {
                 Kernels.get().gemm(false, false, rows, n, kk, af, aOff + i0 * lda, lda, bf, bOff, ldb, cf, 0, n, false);
-                for (int i = 0; i < rows; i++) offer(heap, k, cf, i * n, i0 + i, n);
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, cf[i * n + j]);
             } else {
                 // A last few rows: float64, as mult does small products.
                 DMatrixRMaj x = new DMatrixRMaj(rows, kk), y = new DMatrixRMaj(kk, n);
                 for (int i = 0; i < rows; i++) for (int p = 0; p < kk; p++) x.data[i * kk + p] = af[aOff + (i0 + i) * lda + p];
                 for (int p = 0; p < kk; p++) for (int j = 0; j < n; j++) y.data[p * n + j] = bf[bOff + p * ldb + j];
                 double[] r = mult(x, y).data;
-                for (int i = 0; i < rows; i++) offer(heap, k, r, i * n, i0 + i, n);
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, r[i * n + j]);
             }
         }
         return sorted(heap);
     }
 
-    /** Offers row {@code row}'s n values (from {@code off}) to a heap of the k largest. */
-    private static void offer(PriorityQueue<Entry> heap, int k, float[] values, int off, int row, int n) {
-        for (int j = 0; j < n; j++) {
-            double v = values[off + j];
-            if (heap.size() < k) heap.add(new Entry(row, j, v));
-            else if (v > heap.peek().value()) { heap.poll(); heap.add(new Entry(row, j, v)); }
-        }
-    }
-
-    private static void offer(PriorityQueue<Entry> heap, int k, double[] values, int off, int row, int n) {
-        for (int j = 0; j < n; j++) {
-            double v = values[off + j];
-            if (heap.size() < k) heap.add(new Entry(row, j, v));
-            else if (v > heap.peek().value()) { heap.poll(); heap.add(new Entry(row, j, v)); }
-        }
+    /** Offers one entry to a heap that keeps the k largest. */
+    private static void offer(PriorityQueue<Entry> heap, int k, int row, int column, double v) {
+        if (heap.size() < k) heap.add(new Entry(row, column, v));
+        else if (v > heap.peek().value()) { heap.poll(); heap.add(new Entry(row, column, v)); }
     }
 
     private static List<Entry> sorted(PriorityQueue<Entry> heap) {

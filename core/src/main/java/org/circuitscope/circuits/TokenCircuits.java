@@ -3,6 +3,7 @@ package org.circuitscope.circuits;
 import java.util.stream.IntStream;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Kernels;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -150,7 +151,7 @@ public final class TokenCircuits {
         for (int i = 0; i < e.length; i++) e[i] = (float) embed.data[i];
         for (int i = 0; i < u.length; i++) u[i] = (float) unembed.data[i];
         var a = w.layer(layer).attn();
-        org.circuitscope.tensor.Kernels k = org.circuitscope.tensor.Kernels.get();
+        Kernels k = Kernels.get();
         // W_V is [n_kv_heads, d_model, d_head]: one product per key/value head, side by side in left's columns.
         k.gemmBatched(nkv, false, false, n, dh, d, e, 0, d, 0, a.wV().data(), 0, dh, d * dh, left, 0, nkv * dh, dh, false);
         // W_O is [n_heads, d_head, d_model], i.e. [n_heads·d_head, d_model] rows: one product.

@@ -52,10 +52,9 @@ public final class SimdBackend implements Backend {
             Recorder[] recs = new Recorder[s];
             for (int j = 0; j < s; j++) {
                 System.arraycopy(group.get(j), 0, stacked, j * t, t);
-                logits[j] = Tensor.zeros(t, cfg.dVocab());
                 recs[j] = new Recorder(opt);
             }
-            new Forward(w, 0, t, new PassMemory.Stacked(logits), recs, () -> {}).run(stacked);
+            new Forward(w, 0, t, new PassMemory.Stacked(logits, t, cfg.dVocab()), recs, () -> {}).run(stacked);
             for (int j = 0; j < s; j++) out.add(new ActivationCache(group.get(j), recs[j].stored(), recs[j].hook(HookPoint.LOGITS, logits[j])));
         }
         return out;
