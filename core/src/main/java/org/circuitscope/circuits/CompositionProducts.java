@@ -25,37 +25,50 @@ final class CompositionProducts {
 
     private static final int Q = 0, K = 1, V = 2, MODES = 3;
 
-    /** Folded right factors of every layer are kept when they take at most this many floats (GPT-2 small: 21M), else refolded per use. */
+    /** Folded right factors of at most this many floats are multiplied at once (GPT-2 small's 11 later layers: 19M); more are refolded per group. */
     private static final long KEEP_RIGHT_FLOATS = 1L << 26;
 
     /** One layer's Gram roots [head][d_head²] and factor norms. */
     private record Layer(float[][] rq, float[][] rk, float[][] rv, float[][] ro, double[] normOv, double[] normQk) {}
 
-    static CompositionScores.Result all(Weights w, WorkProgress progress) {
+    static CompositionScores.Result all(Weights w, WorkProgress progress) { return all(w, progress, KEEP_RIGHT_FLOATS); }
+
+    /** {@link #all(Weights, WorkProgress)} multiplying at most {@code rightFloats} floats of folded right factors at once (tests take the grouped path with a small one). */
+    static CompositionScores.Result all(Weights w, WorkProgress progress, long rightFloats) {
         ModelConfig c = w.config();
         int nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh;
         Kernels kern = Kernels.get();
         Layer[] layers = new Layer[nl];
         for (int l = 0; l < nl; l++) layers[l] = layer(kern, c, w.layer(l).attn());
-        boolean keep = (long) nl * d * MODES * hd <= KEEP_RIGHT_FLOATS;
-        float[][] rights = new float[nl][];
         double[][][][] q = new double[nl][nh][nl][nh], k = new double[nl][nh][nl][nh], v = new double[nl][nh][nl][nh];
         double[][][][][] out = {q, k, v};
-        float[] left = new float[hd * d], prod = new float[hd * MODES * hd];
+        float[] left = new float[hd * d];
+        // Every later layer's folded right factors side by side, [d_model, layers·3·n_heads·d_head]:
+        // each earlier layer is then one product against all the layers after it, one gemm that
+        // packs its left factor once, rather than one product per layer pair. Large models whose
+        // right factors do not fit take the layers after l1 in groups that do.
+        int group = (int) Math.max(1, Math.min(nl - 1, rightFloats / ((long) d * MODES * hd)));
+        boolean keepAll = group >= nl - 1;
+        int width = MODES * hd;
+        float[] rights = keepAll ? foldAllRight(kern, c, w, layers, 1, nl) : null;
+        float[] prod = new float[hd * group * width];
         for (int l1 = 0; l1 + 1 < nl; l1++) {
             foldLeft(kern, c, w.layer(l1).attn(), layers[l1], left);
-            for (int l2 = l1 + 1; l2 < nl; l2++) {
-                float[] right = rights[l2] != null ? rights[l2] : foldRight(kern, c, w.layer(l2).attn(), layers[l2]);
-                if (keep) rights[l2] = right;
-                kern.gemm(false, false, hd, MODES * hd, d, left, 0, d, right, 0, MODES * hd, prod, 0, MODES * hd, false);
-                int ll = l1, lr = l2;
-                Layer first = layers[l1], second = layers[l2];
-                // Each (mode, h1) row of blocks on its own: the sums are the same whichever thread runs them.
-                WorkerPool.parallelFor(MODES * nh, task -> {
-                    int m = task / nh, h1 = task % nh;
+            for (int g0 = l1 + 1; g0 < nl; g0 += group) {
+                int g1 = Math.min(nl, g0 + group), cols = (g1 - g0) * width;
+                float[] right = keepAll ? rights : foldAllRight(kern, c, w, layers, g0, g1);
+                int first = keepAll ? 1 : g0, ld = keepAll ? (nl - 1) * width : cols;
+                kern.gemm(false, false, hd, cols, d, left, 0, d, right, (g0 - first) * width, ld, prod, 0, cols, false);
+                int ll = l1, lr0 = g0;
+                Layer a = layers[l1];
+                // Each (layer2, mode, h1) row of blocks on its own: the sums are the same whichever thread runs them.
+                WorkerPool.parallelFor((g1 - g0) * MODES * nh, task -> {
+                    int lr = lr0 + task / (MODES * nh), m = task / nh % MODES, h1 = task % nh;
+                    Layer b = layers[lr];
+                    int col0 = (lr - lr0) * width + m * hd;
                     for (int h2 = 0; h2 < nh; h2++) {
-                        double norms = first.normOv()[h1] * (m == V ? second.normOv()[h2] : second.normQk()[h2]);
-                        out[m][ll][h1][lr][h2] = norms == 0 ? 0 : Math.sqrt(sumOfSquares(prod, h1 * dh, m * hd + h2 * dh, MODES * hd, dh)) / norms;
+                        double norms = a.normOv()[h1] * (m == V ? b.normOv()[h2] : b.normQk()[h2]);
+                        out[m][ll][h1][lr][h2] = norms == 0 ? 0 : Math.sqrt(sumOfSquares(prod, h1 * dh, col0 + h2 * dh, cols, dh)) / norms;
                     }
                 });
             }
@@ -99,6 +112,17 @@ final class CompositionProducts {
             kern.gemm(false, false, d, dh, dh, a.wQ().data(), h * d * dh, dh, g.rk()[kv], 0, dh, out, Q * hd + h * dh, ld, false);
             kern.gemm(false, false, d, dh, dh, a.wK().data(), kv * d * dh, dh, g.rq()[h], 0, dh, out, K * hd + h * dh, ld, false);
             kern.gemm(false, false, d, dh, dh, a.wV().data(), kv * d * dh, dh, g.ro()[h], 0, dh, out, V * hd + h * dh, ld, false);
+        }
+        return out;
+    }
+
+    /** {@link #foldRight} of layers [from, to) side by side: [d_model, (to − from)·3·n_heads·d_head]. */
+    private static float[] foldAllRight(Kernels kern, ModelConfig c, Weights w, Layer[] layers, int from, int to) {
+        int d = c.dModel(), width = MODES * c.nHeads() * c.dHead(), ld = (to - from) * width;
+        float[] out = new float[d * ld];
+        for (int l = from; l < to; l++) {
+            float[] one = foldRight(kern, c, w.layer(l).attn(), layers[l]);
+            for (int i = 0; i < d; i++) System.arraycopy(one, i * width, out, i * ld + (l - from) * width, width);
         }
         return out;
     }

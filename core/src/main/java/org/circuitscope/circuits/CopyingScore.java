@@ -26,11 +26,12 @@ public final class CopyingScore {
     private CopyingScore() {}
 
     /**
-     * Vocabulary rows per block when forming the d_model × d_model products: bounds the copies,
-     * and keeps each kernel call short, so that calls begun on the scalar kernels of a fresh JVM
-     * (see {@code Kernels}) end soon and the rest run on the SIMD ones.
+     * Vocabulary rows per block when forming the d_model × d_model products: float32 sums over
+     * this many rows, float64 across blocks; long enough for the gemm's packing to pay, short
+     * enough that a call begun on the scalar kernels of a fresh JVM (see {@code Kernels}) ends
+     * within a second or so and the rest run on the SIMD ones.
      */
-    private static final int CHUNK = 512;
+    private static final int CHUNK = 2048;
 
     /** OV copying scores [layer][head]. */
     public static double[][] ov(Weights w) { return scores(ovEigenvalues(w)); }
@@ -42,18 +43,36 @@ public final class CopyingScore {
     public static double[][][][] ovEigenvalues(Weights w) { return ovEigenvalues(w, WorkProgress.NONE); }
 
     /** {@link #ovEigenvalues(Weights)}, reporting the vocabulary blocks of G_UE and then the layers. */
-    public static double[][][][] ovEigenvalues(Weights w, WorkProgress progress) {
-        DMatrixRMaj g = vocabProduct(w, true, progress);
+    public static double[][][][] ovEigenvalues(Weights w, WorkProgress progress) { return ovEigenvalues(w, vocabProduct(w, true, progress), progress); }
+
+    private static double[][][][] ovEigenvalues(Weights w, DMatrixRMaj g, WorkProgress progress) {
         if (large(w.config())) return cores(w, g, true, progress);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wv(w, l, h), FactoredMatrix.mult(HeadCircuits.wo(w, l, h), g)));
+    }
+
+    /** Both circuits' eigenvalues [layer][head][d_head] as {re, im}, as {@link #ovEigenvalues} and {@link #qkEigenvalues} give them. */
+    public record Eigenvalues(double[][][][] ov, double[][][][] qk) {}
+
+    /**
+     * {@link #ovEigenvalues} and {@link #qkEigenvalues} together: with tied embeddings (W_U = W_Eᵀ,
+     * as in GPT-2's own checkpoints) G_UE is G_EE, and the one vocabulary product serves both.
+     */
+    public static Eigenvalues ovAndQkEigenvalues(Weights w, WorkProgress ovProgress, WorkProgress qkProgress) {
+        ModelConfig c = w.config();
+        if (!tied(w.wE().data(), w.wU().data(), c.dVocab(), c.dModel())) {
+            return new Eigenvalues(ovEigenvalues(w, ovProgress), qkEigenvalues(w, qkProgress));
+        }
+        DMatrixRMaj g = vocabProduct(w, false, ovProgress);
+        return new Eigenvalues(ovEigenvalues(w, g, ovProgress), qkEigenvalues(w, g, qkProgress));
     }
 
     /** Eigenvalues of each head's full QK circuit, likewise. */
     public static double[][][][] qkEigenvalues(Weights w) { return qkEigenvalues(w, WorkProgress.NONE); }
 
     /** {@link #qkEigenvalues(Weights)}, reporting the vocabulary blocks of G_EE and then the layers. */
-    public static double[][][][] qkEigenvalues(Weights w, WorkProgress progress) {
-        DMatrixRMaj g = vocabProduct(w, false, progress);
+    public static double[][][][] qkEigenvalues(Weights w, WorkProgress progress) { return qkEigenvalues(w, vocabProduct(w, false, progress), progress); }
+
+    private static double[][][][] qkEigenvalues(Weights w, DMatrixRMaj g, WorkProgress progress) {
         if (large(w.config())) return cores(w, g, false, progress);
         return perHead(w, (l, h) -> new FactoredMatrix(HeadCircuits.wq(w, l, h),
                 FactoredMatrix.mult(CommonOps_DDRM.transpose(HeadCircuits.wk(w, l, h), null), g)));
@@ -141,19 +160,51 @@ public final class CopyingScore {
             CommonOps_DDRM.multTransA(left, e, g);
             return g;
         }
-        float[] left = new float[CHUNK * d], part = new float[d * d];
+        // Tied embeddings (GPT-2's own checkpoints: W_U = W_Eᵀ) make G_UE the Gram G_EE.
+        boolean gram = !unembedLeft || tied(we, wu, v, d);
+        float[] part = new float[d * d];
+        Kernels kern = Kernels.get();
+        int panel = (d + PANELS - 1) / PANELS;
         for (int t0 = 0; t0 < v; t0 += CHUNK) {
             int n = Math.min(CHUNK, v - t0);
-            if (unembedLeft) {
-                // W_U's columns t0..t0+n, transposed to [n, d_model] rows.
-                for (int i = 0; i < d; i++) for (int t = 0; t < n; t++) left[t * d + i] = wu[i * v + t0 + t];
+            // One chunk's product in float32 on the SIMD kernels; the chunks add up in float64.
+            if (!gram) {
+                // W_U[:, t0..t0+n] is read in place (leading dimension d_vocab): no transposed copy.
+                kern.gemm(false, false, d, d, n, wu, t0, v, we, t0 * d, d, part, 0, d, false);
+            } else {
+                // W_Eᵀ·W_E is symmetric: each panel of rows only up to its diagonal block (5/8 of
+                // the products with four panels), the rest mirrored below.
+                for (int r0 = 0; r0 < d; r0 += panel) {
+                    int rows = Math.min(panel, d - r0);
+                    kern.gemm(true, false, rows, r0 + rows, n, we, t0 * d + r0, d, we, t0 * d, d, part, r0 * d, d, false);
+                }
             }
-            // One chunk's leftᵀ·W_E in float32 on the SIMD kernels; the chunks add up in float64.
-            Kernels.get().gemm(true, false, d, d, n, unembedLeft ? left : we, unembedLeft ? 0 : t0 * d, d, we, t0 * d, d, part, 0, d, false);
-            for (int i = 0; i < part.length; i++) g.data[i] += part[i];
+            if (gram) {
+                for (int i = 0; i < d; i++) {
+                    int lastCol = Math.min(d, (i / panel + 1) * panel);
+                    for (int j = 0; j < lastCol; j++) g.data[i * d + j] += part[i * d + j];
+                }
+            } else {
+                for (int i = 0; i < part.length; i++) g.data[i] += part[i];
+            }
             progress.advance(t0 / CHUNK + 1, blocks(c) + (large(c) ? c.nLayers() : 0));
         }
+        if (gram) {
+            // The upper triangle from the lower (entries within a diagonal block were computed twice; keep the lower one).
+            for (int i = 0; i < d; i++) for (int j = i + 1; j < d; j++) g.data[i * d + j] = g.data[j * d + i];
+        }
         return g;
+    }
+
+    /** Row panels of a vocabulary Gram: panel p holds rows [p·d/4, (p+1)·d/4) up to its diagonal block. */
+    private static final int PANELS = 4;
+
+    /** Whether W_U [d, v] is exactly W_Eᵀ (W_E [v, d]): stops at the first difference, so untied models pay almost nothing. */
+    static boolean tied(float[] we, float[] wu, int v, int d) {
+        for (int t = 0; t < v; t++) {
+            for (int i = 0; i < d; i++) if (Float.floatToRawIntBits(wu[i * v + t]) != Float.floatToRawIntBits(we[t * d + i])) return false;
+        }
+        return true;
     }
 
     /** Eigenvalues of a square row-major matrix, as {re, im} pairs. */

@@ -234,9 +234,7 @@ public final class FactoredMatrix {
      * at a time: O(m·n·k_mid) time, O(n + k) memory.
      */
     public List<Entry> top(int k) {
-        Comparator<Entry> order = Comparator.comparingDouble(Entry::value)
-                .thenComparing(Entry::row, Comparator.reverseOrder()).thenComparing(Entry::column, Comparator.reverseOrder());
-        PriorityQueue<Entry> heap = new PriorityQueue<>(order);
+        PriorityQueue<Entry> heap = new PriorityQueue<>(TOP_ORDER);
         if (k <= 0) return List.of();
         // Large circuits: blocks of rows as one product each (on the SIMD kernels), not row by row;
         // A and B are made float32 once, not per block (the same products as mult's).
@@ -247,18 +245,57 @@ public final class FactoredMatrix {
             int rows = Math.min(block, ldim() - i0);
             // A block too small for float32 (a last few rows) stays in float64, as mult would do it.
             boolean simd = large && (long) rows * kk * n >= SIMD_PRODUCT;
-            double[] r = simd ? null : large ? mult(CommonOps_DDRM.extract(a, i0, i0 + rows, 0, kk), b).data : row(i0);
-            if (simd) Kernels.get().gemm(false, false, rows, n, kk, af, i0 * kk, kk, bf, 0, n, cf, 0, n, false);
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < n; j++) {
-                    double v = simd ? cf[i * n + j] : r[i * n + j];
-                    if (heap.size() < k) heap.add(new Entry(i0 + i, j, v));
-                    else if (v > heap.peek().value()) { heap.poll(); heap.add(new Entry(i0 + i, j, v)); }
-                }
+            if (simd) {
+                Kernels.get().gemm(false, false, rows, n, kk, af, i0 * kk, kk, bf, 0, n, cf, 0, n, false);
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, cf[i * n + j]);
+            } else {
+                double[] r = large ? mult(CommonOps_DDRM.extract(a, i0, i0 + rows, 0, kk), b).data : row(i0);
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, r[i * n + j]);
             }
         }
+        return sorted(heap);
+    }
+
+    /** Largest value first; among equal values the lower row, then the lower column. */
+    private static final Comparator<Entry> TOP_ORDER = Comparator.comparingDouble(Entry::value)
+            .thenComparing(Entry::row, Comparator.reverseOrder()).thenComparing(Entry::column, Comparator.reverseOrder());
+
+    /**
+     * {@link #top} of the product of float32 factors A [m, kk] (rows {@code lda} apart from
+     * {@code aOff}) and B [kk, n] (rows {@code ldb} apart): blocks of rows as one product each on
+     * the kernels, a block too small for them in float64 as {@link #mult} would do it. For callers
+     * that hold many circuits' factors side by side (one layer's heads) and scan each in place.
+     */
+    static List<Entry> top(float[] af, int aOff, int lda, float[] bf, int bOff, int ldb, int m, int kk, int n, int k) {
+        PriorityQueue<Entry> heap = new PriorityQueue<>(TOP_ORDER);
+        if (k <= 0) return List.of();
+        float[] cf = new float[Math.min(TOP_BLOCK, m) * n];
+        for (int i0 = 0; i0 < m; i0 += TOP_BLOCK) {
+            int rows = Math.min(TOP_BLOCK, m - i0);
+            if ((long) rows * kk * n >= SIMD_PRODUCT) {
+                Kernels.get().gemm(false, false, rows, n, kk, af, aOff + i0 * lda, lda, bf, bOff, ldb, cf, 0, n, false);
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, cf[i * n + j]);
+            } else {
+                // A last few rows: float64, as mult does small products.
+                DMatrixRMaj x = new DMatrixRMaj(rows, kk), y = new DMatrixRMaj(kk, n);
+                for (int i = 0; i < rows; i++) for (int p = 0; p < kk; p++) x.data[i * kk + p] = af[aOff + (i0 + i) * lda + p];
+                for (int p = 0; p < kk; p++) for (int j = 0; j < n; j++) y.data[p * n + j] = bf[bOff + p * ldb + j];
+                double[] r = mult(x, y).data;
+                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, r[i * n + j]);
+            }
+        }
+        return sorted(heap);
+    }
+
+    /** Offers one entry to a heap that keeps the k largest. */
+    private static void offer(PriorityQueue<Entry> heap, int k, int row, int column, double v) {
+        if (heap.size() < k) heap.add(new Entry(row, column, v));
+        else if (v > heap.peek().value()) { heap.poll(); heap.add(new Entry(row, column, v)); }
+    }
+
+    private static List<Entry> sorted(PriorityQueue<Entry> heap) {
         List<Entry> out = new ArrayList<>(heap);
-        out.sort(order.reversed());
+        out.sort(TOP_ORDER.reversed());
         return out;
     }
 

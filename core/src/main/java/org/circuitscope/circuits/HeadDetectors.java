@@ -3,6 +3,7 @@ package org.circuitscope.circuits;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.Hook;
 import org.circuitscope.model.HookPoint;
@@ -10,7 +11,6 @@ import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.RunOptions;
 import org.circuitscope.model.Transformer;
 import org.circuitscope.tensor.Tensor;
-import org.circuitscope.tensor.WorkerPool;
 
 /**
  * Head detectors with TransformerLens's formulas. For a detection pattern D over
@@ -73,46 +73,44 @@ public final class HeadDetectors {
         return inductionOnRepeatedTokens(model, bos, sequences, length, seed, WorkProgress.NONE);
     }
 
-    /** {@link #inductionOnRepeatedTokens(Transformer, int, int, int, long)}, reporting each sequence run. */
+    /** {@link #inductionOnRepeatedTokens(Transformer, int, int, int, long)}, reporting each layer's patterns read. */
     public static double[][] inductionOnRepeatedTokens(Transformer model, int bos, int sequences, int length, long seed, WorkProgress progress) {
         ModelConfig cfg = model.config();
         if (2 * length + 1 > cfg.nCtx()) throw new IllegalArgumentException("2 × " + length + " + 1 tokens exceed n_ctx " + cfg.nCtx());
         SplittableRandom rnd = new SplittableRandom(seed);
         int[][] runs = new int[sequences][];
         for (int s = 0; s < sequences; s++) runs[s] = repeatedRandomTokens(rnd, cfg.dVocab(), bos, length);
-        int last = cfg.nLayers() - 1;
-        // The sequences run side by side, one per pool thread with its kernels inline (short passes
-        // split poorly across threads); each keeps its own terms, summed below in sequence order
-        // as one pass after the other would.
+        int last = cfg.nLayers() - 1, offset = length - 1, t = 2 * length + 1;
+        // One batch: the simd backend stacks the sequences' rows, so each product with a weight
+        // packs it once for all of them. A hook point sees the sequences in order, so the i-th
+        // call on a layer's pattern is sequence i. Each sequence keeps its own terms, summed below
+        // in sequence order as one pass after the other would.
         double[][][] terms = new double[sequences][cfg.nLayers()][cfg.nHeads()];
-        ConcurrentProgress done = new ConcurrentProgress(progress, sequences);
-        WorkerPool.parallelFor(sequences, s -> {
-            int[] tokens = runs[s];
-            int t = tokens.length, offset = length - 1;
-            // Each layer's pattern is read as the pass goes by; after the last one the rest of the
-            // pass (the last MLP, the unembedding: a third of its work) is not needed, so the
-            // last hook ends it (TransformerLens's stop_at_layer, from outside the forward pass).
-            Map<String, Hook> hooks = new HashMap<>();
-            for (int l = 0; l <= last; l++) {
-                int layer = l;
-                hooks.put(HookPoint.attn(l, "pattern"), (pattern, name) -> {
-                    for (int h = 0; h < cfg.nHeads(); h++) {
-                        double d = 0;
-                        int n = 0;
-                        for (int q = offset; q < t; q++, n++) d += pattern.data()[(h * t + q) * t + q - offset];
-                        terms[s][layer][h] = d / n / sequences;
-                    }
-                    if (layer == last) throw new PatternsRead();
-                    return pattern;
-                });
-            }
-            try {
-                model.run(tokens, RunOptions.none().withHooks(hooks));
-            } catch (PatternsRead read) {
-                // every layer's pattern has been read
-            }
-            done.unitDone();
-        });
+        Map<String, Hook> hooks = new HashMap<>();
+        for (int l = 0; l <= last; l++) {
+            int layer = l;
+            AtomicInteger calls = new AtomicInteger();
+            hooks.put(HookPoint.attn(l, "pattern"), (pattern, name) -> {
+                int s = calls.getAndIncrement();
+                for (int h = 0; h < cfg.nHeads(); h++) {
+                    double d = 0;
+                    int n = 0;
+                    for (int q = offset; q < t; q++, n++) d += pattern.data()[(h * t + q) * t + q - offset];
+                    terms[s][layer][h] = d / n / sequences;
+                }
+                if (s == sequences - 1) progress.advance(layer + 1, cfg.nLayers());
+                // After the last sequence's last pattern the rest of the pass (the last MLP, the
+                // unembedding) is not needed: ending it here is TransformerLens's stop_at_layer,
+                // from outside the forward pass.
+                if (layer == last && s == sequences - 1) throw new PatternsRead();
+                return pattern;
+            });
+        }
+        try {
+            model.runBatch(java.util.Arrays.asList(runs), RunOptions.none().withHooks(hooks));
+        } catch (PatternsRead read) {
+            // every sequence's patterns have been read
+        }
         double[][] sum = new double[cfg.nLayers()][cfg.nHeads()];
         for (double[][] term : terms) {
             for (int l = 0; l < sum.length; l++) for (int h = 0; h < sum[l].length; h++) sum[l][h] += term[l][h];

@@ -36,23 +36,36 @@ public final class SkipTrigrams {
      * head's search is the same arithmetic whichever thread runs it), reporting heads done.
      */
     public static List<List<SkipTrigram>> topOfEveryHead(TokenCircuits tc, ModelConfig c, int k, WorkProgress progress) {
-        int nh = c.nHeads(), heads = c.nLayers() * nh;
+        int nh = c.nHeads(), dh = c.dHead(), heads = c.nLayers() * nh, n = tc.size();
         @SuppressWarnings("unchecked")
         List<SkipTrigram>[] out = new List[heads];
         ConcurrentProgress done = new ConcurrentProgress(progress, heads);
-        WorkerPool.parallelFor(heads, i -> {
-            out[i] = top(tc, i / nh, i % nh, k);
-            done.unitDone();
-        });
+        boolean large = (long) n * dh * n >= FactoredMatrix.SIMD_PRODUCT;
+        for (int l = 0; l < c.nLayers(); l++) {
+            // A layer's OV factors as two products for all its heads (not two per head), then each
+            // head's scan of its own blocks of them in place.
+            TokenCircuits.OvFactors f = large ? tc.ovFactors(l) : null;
+            int layer = l;
+            WorkerPool.parallelFor(nh, h -> {
+                List<FactoredMatrix.Entry> top = f == null ? tc.ov(layer, h).top(k)
+                        : FactoredMatrix.top(f.left(), c.keyValueHead(h) * dh, f.ldLeft(), f.right(), h * dh * n, n, n, dh, n, k);
+                out[layer * nh + h] = trigrams(tc, layer, h, top);
+                done.unitDone();
+            });
+        }
         return List.of(out);
     }
 
     /** The k skip-trigrams of a head with the largest OV entries, largest first. */
     public static List<SkipTrigram> top(TokenCircuits tc, int layer, int head, int k) {
-        FactoredMatrix ov = tc.ov(layer, head);
+        return trigrams(tc, layer, head, tc.ov(layer, head).top(k));
+    }
+
+    /** Each top OV entry (source, out) with its destination: the token whose QK score toward the source is highest. */
+    private static List<SkipTrigram> trigrams(TokenCircuits tc, int layer, int head, List<FactoredMatrix.Entry> topOv) {
         Map<Integer, double[]> columns = new HashMap<>();
         List<SkipTrigram> out = new ArrayList<>();
-        for (FactoredMatrix.Entry e : ov.top(k)) {
+        for (FactoredMatrix.Entry e : topOv) {
             int s = e.row();
             double[] toward = columns.computeIfAbsent(s, src -> tc.qkColumn(layer, head, src));
             int d = TopK.indices(toward, 1)[0];

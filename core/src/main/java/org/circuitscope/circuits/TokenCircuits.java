@@ -3,6 +3,7 @@ package org.circuitscope.circuits;
 import java.util.stream.IntStream;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Kernels;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
@@ -136,6 +137,30 @@ public final class TokenCircuits {
         return new FactoredMatrix(FactoredMatrix.mult(embed, HeadCircuits.wv(w, layer, head)),
                 FactoredMatrix.mult(HeadCircuits.wo(w, layer, head), unembed));
     }
+
+    /**
+     * The float32 factors of every head's {@link #ov} circuit in layer {@code layer}, each one
+     * product on the kernels for the whole layer: {@code left} [|T|, n_kv_heads·d_head] =
+     * W_E[T]·W_V (key/value head g in columns [g·d_head, (g+1)·d_head)) and {@code right}
+     * [n_heads·d_head, |T|] = W_O·W_U[:, T] (head h in rows [h·d_head, (h+1)·d_head)).
+     */
+    OvFactors ovFactors(int layer) {
+        ModelConfig c = w.config();
+        int n = tokens.length, d = c.dModel(), dh = c.dHead(), nkv = c.nKeyValueHeads(), hd = c.nHeads() * dh;
+        float[] e = new float[n * d], u = new float[d * n], left = new float[n * nkv * dh], right = new float[hd * n];
+        for (int i = 0; i < e.length; i++) e[i] = (float) embed.data[i];
+        for (int i = 0; i < u.length; i++) u[i] = (float) unembed.data[i];
+        var a = w.layer(layer).attn();
+        Kernels k = Kernels.get();
+        // W_V is [n_kv_heads, d_model, d_head]: one product per key/value head, side by side in left's columns.
+        k.gemmBatched(nkv, false, false, n, dh, d, e, 0, d, 0, a.wV().data(), 0, dh, d * dh, left, 0, nkv * dh, dh, false);
+        // W_O is [n_heads, d_head, d_model], i.e. [n_heads·d_head, d_model] rows: one product.
+        k.gemm(false, false, hd, n, d, a.wO().data(), 0, d, u, 0, n, right, 0, n, false);
+        return new OvFactors(left, right, nkv * dh);
+    }
+
+    /** {@link #ovFactors}: {@code left} with rows {@code ldLeft} floats apart. */
+    record OvFactors(float[] left, float[] right, int ldLeft) {}
 
     /** W_E · W_U, [|T| inputs, |T| outputs]. */
     public FactoredMatrix direct() { return new FactoredMatrix(embed, unembed); }

@@ -36,7 +36,14 @@ final class Forward {
     /** Products with the weights: streamed for a few rows, converted as read where kept in 16 bits. */
     private final WeightGemm weightGemm = new WeightGemm(k);
     private final PassMemory memory;
-    private final Recorder rec;
+    /**
+     * One recorder per prompt: a batch of equal-length prompts from position 0 runs as one pass
+     * with their rows stacked ({@link #segments}), so every product with a weight is one big
+     * gemm that packs the weight once; attention stays within each prompt.
+     */
+    private final Recorder[] recs;
+    /** Prompts stacked row-wise: rows [s·(t − from), (s+1)·(t − from)) are prompt s. 1 for one prompt. */
+    private final int segments;
     /**
      * Run at each layer, after each large product (Q, K, V, the MLP's first half), between a
      * block's attention and MLP and after each unembedding block: a pass answers cancellation
@@ -48,14 +55,50 @@ final class Forward {
     private Rotary rotary;
 
     Forward(Weights weights, int from, int t, PassMemory memory, Recorder rec, Runnable checkpoint) {
+        this(weights, from, t, memory, new Recorder[] {rec}, checkpoint);
+    }
+
+    /**
+     * A pass over {@code recs.length} prompts of t tokens each, stacked row-wise, from position 0
+     * (the keys and values are the pass's own). Rotary models run one prompt at a time: the
+     * rotation reads a row's position from its row index.
+     */
+    Forward(Weights weights, int from, int t, PassMemory memory, Recorder[] recs, Runnable checkpoint) {
         this.w = weights;
         this.cfg = weights.config();
         this.from = from;
         this.t = t;
         this.memory = memory;
-        this.rec = rec;
+        this.recs = recs.clone();
+        this.segments = recs.length;
         this.checkpoint = checkpoint;
+        if (segments > 1 && (from != 0 || cfg.rotary())) throw new IllegalArgumentException("a stacked pass starts at 0 and has no rotary positions");
     }
+
+    /**
+     * The hook point {@code name} of a row-stacked tensor [segments·rows, …]: each prompt's
+     * recorder sees its own rows (a copy, made only when recorded or hooked); hooks' results are
+     * stacked again for the pass to go on with.
+     */
+    private Tensor hook(String name, Tensor value) {
+        if (segments == 1) return recs[0].hook(name, value);
+        if (!recs[0].wants(name)) return value;
+        int[] shape = value.shape();
+        int per = value.size() / segments;
+        shape[0] /= segments;
+        boolean hooked = recs[0].hooks(name);
+        Tensor out = hooked ? Tensor.zeros(value.shape()) : value;
+        for (int s = 0; s < segments; s++) {
+            Tensor part = Tensor.zeros(shape);
+            System.arraycopy(value.data(), s * per, part.data(), 0, per);
+            Tensor r = recs[s].hook(name, part);
+            if (hooked) System.arraycopy(r.data(), 0, out.data(), s * per, per);
+        }
+        return out;
+    }
+
+    /** Whether the activation outlives its stage (recorded or hooked); every prompt of a batch runs the same options. */
+    private boolean wants(String name) { return recs[0].wants(name); }
 
     /** A clear error for an empty prompt, one longer than n_ctx, a token outside the vocabulary or a bad first position. */
     static void check(ModelConfig cfg, int[] tokens, int from) {
@@ -74,17 +117,17 @@ final class Forward {
 
     /** Runs positions [from, t) of {@code tokens}; the logits rows go to the memory. */
     void run(int[] tokens) {
-        int n = t - from, d = cfg.dModel();
+        int rows = t - from, n = segments * rows, d = cfg.dModel();
         Tensor we = w.wE();
         Tensor embed = Tensor.zeros(n, d);
         // copyTo rather than data(): a 16-bit W_E converts only the rows looked up.
-        for (int i = 0; i < n; i++) we.copyTo(tokens[from + i] * d, embed.data(), i * d, d);
-        Tensor resid = rec.hook(HookPoint.EMBED, embed);
+        for (int i = 0; i < n; i++) we.copyTo(tokens[segments == 1 ? from + i : i] * d, embed.data(), i * d, d);
+        Tensor resid = hook(HookPoint.EMBED, embed);
         if (!cfg.rotary()) {
             // Learned positions are added to the stream; rotary ones turn queries and keys instead.
             Tensor posEmbed = Tensor.zeros(n, d);
-            w.wPos().copyTo(from * d, posEmbed.data(), 0, n * d);
-            posEmbed = rec.hook(HookPoint.POS_EMBED, posEmbed);
+            for (int s = 0; s < segments; s++) w.wPos().copyTo(from * d, posEmbed.data(), s * rows * d, rows * d);
+            posEmbed = hook(HookPoint.POS_EMBED, posEmbed);
             resid = RowOps.add(k, resid, posEmbed);
         }
         for (int l = 0; l < cfg.nLayers(); l++) {
@@ -99,10 +142,10 @@ final class Forward {
 
     private Tensor block(int l, Tensor residIn) {
         LayerWeights lw = w.layer(l);
-        Tensor residPre = rec.hook(HookPoint.residPre(l), residIn);
+        Tensor residPre = hook(HookPoint.residPre(l), residIn);
         Tensor x = norm(residPre, HookPoint.ln(l, "ln1", "scale"), HookPoint.ln(l, "ln1", "normalized"), lw.ln1()).out;
         Tensor attnOut = attention(l, lw.attn(), x);
-        if (cfg.attnOnly()) return rec.hook(HookPoint.residPost(l), RowOps.add(k, residPre, attnOut));
+        if (cfg.attnOnly()) return hook(HookPoint.residPost(l), RowOps.add(k, residPre, attnOut));
         checkpoint.run();
         if (cfg.architecture().parallelAttnMlp()) {
             // GPT-NeoX: the MLP reads resid_pre too, and both outputs join the stream at once.
@@ -110,12 +153,12 @@ final class Forward {
             Tensor mlpOut = mlp(l, lw.mlp(), x2);
             Tensor sum = RowOps.add(k, residPre, attnOut);
             k.axpy(1f, mlpOut.data(), 0, sum.data(), 0, sum.size());
-            return rec.hook(HookPoint.residPost(l), sum);
+            return hook(HookPoint.residPost(l), sum);
         }
-        Tensor residMid = rec.hook(HookPoint.residMid(l), RowOps.add(k, residPre, attnOut));
+        Tensor residMid = hook(HookPoint.residMid(l), RowOps.add(k, residPre, attnOut));
         Tensor x2 = norm(residMid, HookPoint.ln(l, "ln2", "scale"), HookPoint.ln(l, "ln2", "normalized"), lw.ln2()).out;
         Tensor mlpOut = mlp(l, lw.mlp(), x2);
-        return rec.hook(HookPoint.residPost(l), RowOps.add(k, residMid, mlpOut));
+        return hook(HookPoint.residPost(l), RowOps.add(k, residMid, mlpOut));
     }
 
     private Tensor attention(int l, LayerWeights.Attention a, Tensor x) {
@@ -133,40 +176,43 @@ final class Forward {
         final Tensor qf = q;
 
         String scoresName = HookPoint.attn(l, "attn_scores"), patternName = HookPoint.attn(l, "pattern");
-        boolean keepScores = rec.wants(scoresName);
-        Tensor z;
+        boolean keepScores = wants(scoresName);
+        Tensor z = Tensor.zeros(n, h, dh);
+        int rows = n / segments;
         // A few rows (typing) have a small [head, n, t] array: whole, as one batched product, is quicker there.
-        if (n > FEW_ROWS && !keepScores && !rec.wants(patternName)) {
-            z = Tensor.zeros(n, h, dh);
-            attentionByBlocks(qf.data(), keys, values, z.data(), n);
+        if (rows > FEW_ROWS && !keepScores && !wants(patternName)) {
+            attentionByBlocks(qf.data(), keys, values, z.data(), rows);
         } else {
-            z = attentionWhole(qf.data(), keys, values, n, keepScores, scoresName, patternName);
+            // Each prompt of a stack attends within its own rows, and its hooks see its own [head, pos, pos].
+            for (int s = 0; s < segments; s++) attentionWhole(s, qf.data(), keys, values, z.data(), rows, keepScores, scoresName, patternName);
         }
-        z = rec.hook(HookPoint.attn(l, "z"), z);
+        z = hook(HookPoint.attn(l, "z"), z);
         memory.z(l, z);
         return output(l, a, z, n);
     }
 
     /**
-     * Attention with the [head, pos, pos] scores and pattern made whole (they are recorded or
-     * hooked): scores, then the softmax in their array (or a copy when the scores are kept),
-     * then z = pattern·V. Returns z [n, head, d_head].
+     * Attention of prompt {@code s} (its {@code n} new rows) with the [head, pos, pos] scores and
+     * pattern made whole (they are recorded or hooked): scores, then the softmax in their array
+     * (or a copy when the scores are kept), then z = pattern·V into the prompt's rows of {@code zdata}.
      */
-    private Tensor attentionWhole(float[] qd, float[] keys, float[] values, int n, boolean keepScores,
-                                  String scoresName, String patternName) {
-        int h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), dh = cfg.dHead(), hd = h * dh;
+    private void attentionWhole(int s, float[] qd, float[] keys, float[] values, float[] zdata, int n, boolean keepScores,
+                                String scoresName, String patternName) {
+        int h = cfg.nHeads(), kvh = cfg.nKeyValueHeads(), dh = cfg.dHead(), hd = h * dh, kvd = kvh * dh;
+        // A stacked prompt's first query row and first key row (its keys are its own rows: from is 0 there).
+        int q0 = s * n * hd, k0 = s * t * kvd;
         Tensor scores = Tensor.zeros(h, n, t);
         float[] sd = scores.data();
         // Head hh reads key/value head hh / group: a batch of `group` query heads per key head.
-        perKeyValueHead((g, group, kvStride) -> k.gemmBatched(group, false, true, n, t, dh, qd, g * group * dh, hd, dh,
-                keys, g * dh, kvh * dh, kvStride, sd, g * group * n * t, t, n * t, false));
+        perKeyValueHead((g, group, kvStride) -> k.gemmBatched(group, false, true, n, t, dh, qd, q0 + g * group * dh, hd, dh,
+                keys, k0 + g * dh, kvd, kvStride, sd, g * group * n * t, t, n * t, false));
         float inv = (float) (1.0 / Math.sqrt(dh));
         WorkerPool.parallelFor(h * n, r -> {
             int qp = from + r % n, off = r * t;
             for (int j = 0; j <= qp; j++) sd[off + j] *= inv;
             for (int j = qp + 1; j < t; j++) sd[off + j] = Float.NEGATIVE_INFINITY;
         });
-        scores = rec.hook(scoresName, scores);
+        scores = recs[s].hook(scoresName, scores);
         // The softmax in place unless the scores are recorded (or hooked: a hook may keep them).
         Tensor pattern = keepScores ? scores.copy() : scores;
         float[] pd = pattern.data();
@@ -175,13 +221,11 @@ final class Forward {
             k.softmax(pd, off, qp + 1);
             Arrays.fill(pd, off + qp + 1, off + t, 0f);
         });
-        pattern = rec.hook(patternName, pattern);
+        pattern = recs[s].hook(patternName, pattern);
 
-        Tensor z = Tensor.zeros(n, h, dh);
-        float[] pdata = pattern.data(), zdata = z.data();
+        float[] pdata = pattern.data();
         perKeyValueHead((g, group, kvStride) -> k.gemmBatched(group, false, false, n, dh, t, pdata, g * group * n * t, t, n * t,
-                values, g * dh, kvh * dh, kvStride, zdata, g * group * dh, hd, dh, false));
-        return z;
+                values, k0 + g * dh, kvd, kvStride, zdata, q0 + g * group * dh, hd, dh, false));
     }
 
     /** Query rows per block of {@link #attentionByBlocks}: its scores, [block, t], stay in a core's L2 cache. */
@@ -189,7 +233,7 @@ final class Forward {
 
     /**
      * Attention when nobody records or hooks its scores or pattern (and more than a few rows are
-     * new): per head and block of
+     * new): per prompt, head and block of
      * {@link #QUERY_BLOCK} query rows, the scores against the keys those rows may see (causal: up
      * to the block's last position, not all t), the softmax, and z = pattern·V, all in one
      * [block, t] buffer per worker. No [head, pos, pos] array is written, and the masked half
@@ -200,21 +244,23 @@ final class Forward {
         int blocks = (n + QUERY_BLOCK - 1) / QUERY_BLOCK;
         float inv = (float) (1.0 / Math.sqrt(dh));
         java.util.concurrent.ConcurrentLinkedDeque<float[]> buffers = rowBuffers;
-        WorkerPool.parallelFor(h * blocks, job -> {
+        WorkerPool.parallelFor(segments * h * blocks, job -> {
             // Later blocks see more keys: start with them so the last jobs are the short ones.
-            int b = blocks - 1 - job / h, hh = job % h, g = hh / group;
+            int s = job / (h * blocks), inSegment = job % (h * blocks);
+            int b = blocks - 1 - inSegment / h, hh = inSegment % h, g = hh / group;
             int r0 = b * QUERY_BLOCK, rows = Math.min(QUERY_BLOCK, n - r0), seen = from + r0 + rows;
+            int q0 = s * n * hd, k0 = s * t * kvd;
             float[] buf = buffers.pollFirst();
             if (buf == null || buf.length < QUERY_BLOCK * t) buf = new float[QUERY_BLOCK * t];
             try {
-                k.gemm(false, true, rows, seen, dh, qd, r0 * hd + hh * dh, hd, keys, g * dh, kvd, buf, 0, seen, false);
+                k.gemm(false, true, rows, seen, dh, qd, q0 + r0 * hd + hh * dh, hd, keys, k0 + g * dh, kvd, buf, 0, seen, false);
                 for (int i = 0; i < rows; i++) {
                     int qp = from + r0 + i, off = i * seen;
                     for (int j = 0; j <= qp; j++) buf[off + j] *= inv;
                     k.softmax(buf, off, qp + 1);
                     Arrays.fill(buf, off + qp + 1, off + seen, 0f);
                 }
-                k.gemm(false, false, rows, dh, seen, buf, 0, seen, values, g * dh, kvd, zd, r0 * hd + hh * dh, hd, false);
+                k.gemm(false, false, rows, dh, seen, buf, 0, seen, values, k0 + g * dh, kvd, zd, q0 + r0 * hd + hh * dh, hd, false);
             } finally {
                 buffers.addFirst(buf);
             }
@@ -229,14 +275,14 @@ final class Forward {
         int d = cfg.dModel(), h = cfg.nHeads(), dh = cfg.dHead(), hd = h * dh;
         Tensor attnOut = Tensor.zeros(n, d);
         String resultName = HookPoint.attn(l, "result");
-        if (rec.wants(resultName)) {
+        if (wants(resultName)) {
             Tensor result = Tensor.zeros(n, h, d);
             if (a.wO().dtype().sixteenBit()) {
                 weightGemm.gemmBatched(h, n, d, dh, z.data(), 0, hd, dh, a.wO(), 0, d, dh * d, result.data(), 0, h * d, d);
             } else {
                 k.gemmBatched(h, false, false, n, d, dh, z.data(), 0, hd, dh, a.wO().data(), 0, d, dh * d, result.data(), 0, h * d, d, false);
             }
-            result = rec.hook(resultName, result);
+            result = hook(resultName, result);
             float[] rd = result.data(), od = attnOut.data();
             WorkerPool.parallelFor(n, i -> {
                 for (int hh = 0; hh < h; hh++) k.axpy(1f, rd, (i * h + hh) * d, od, i * d, d);
@@ -246,7 +292,7 @@ final class Forward {
             product(1, n, d, hd, z.data(), 0, hd, 0, a.wO(), 0, d, 0, attnOut.data(), 0, d, 0);
         }
         RowOps.addRowBias(k, attnOut.data(), n, a.bO().data());
-        return rec.hook(HookPoint.attnOut(l), attnOut);
+        return hook(HookPoint.attnOut(l), attnOut);
     }
 
     /**
@@ -269,7 +315,7 @@ final class Forward {
         // Per head: x[n, d] · W[h] [d, dh] written into the head's column block of [n, heads*dh].
         product(heads, n, dh, d, x.data(), 0, d, 0, wm, 0, dh, d * dh, out.data(), 0, heads * dh, dh);
         RowOps.addRowBias(k, out.data(), n, bias.data());
-        out = rec.hook(HookPoint.attn(l, what), out);
+        out = hook(HookPoint.attn(l, what), out);
         checkpoint.run();
         return out;
     }
@@ -277,9 +323,9 @@ final class Forward {
     /** Rotary on q or k, recorded as {@code hook_rot_q} / {@code hook_rot_k}; in place unless the unrotated tensor is kept. */
     private Tensor rotate(int l, String what, Tensor x, String unrotatedName) {
         if (rotary == null) rotary = Rotary.of(cfg, from, t);
-        Tensor out = rec.wants(unrotatedName) ? x.copy() : x;
+        Tensor out = wants(unrotatedName) ? x.copy() : x;
         rotary.apply(out.data(), out.dim(0), out.dim(1), out.dim(2));
-        return rec.hook(HookPoint.attn(l, what), out);
+        return hook(HookPoint.attn(l, what), out);
     }
 
     private Tensor mlp(int l, LayerWeights.Mlp m, Tensor x) {
@@ -289,16 +335,16 @@ final class Forward {
         String preName = HookPoint.mlp(l, "pre");
         // Unless hook_pre is recorded or hooked, b_in joins each row just before its activation, while
         // the row is in cache: one pass over [n, d_mlp] less (the same sum, p + b, either way).
-        float[] fusedBias = !m.gated() && !rec.wants(preName) ? m.bIn().data() : null;
+        float[] fusedBias = !m.gated() && !wants(preName) ? m.bIn().data() : null;
         Tensor hPre = m.gated() ? affine(x, m.wGate(), null, dm) : affine(x, m.wIn(), fusedBias != null ? null : m.bIn(), dm);
-        hPre = rec.hook(preName, hPre);
+        hPre = hook(preName, hPre);
         checkpoint.run();
         Tensor linear = null;
         if (m.gated()) {
-            linear = rec.hook(HookPoint.mlp(l, "pre_linear"), affine(x, m.wIn(), null, dm));
+            linear = hook(HookPoint.mlp(l, "pre_linear"), affine(x, m.wIn(), null, dm));
             checkpoint.run();
         }
-        Tensor post = rec.wants(preName) ? hPre.copy() : hPre; // the activation in place unless hook_pre is kept
+        Tensor post = wants(preName) ? hPre.copy() : hPre; // the activation in place unless hook_pre is kept
         float[] pd = post.data(), ld = linear == null ? null : linear.data(), bin = m.bIn().data();
         WorkerPool.parallelFor(n, i -> {
             if (fusedBias != null) k.axpy(1f, fusedBias, 0, pd, i * dm, dm);
@@ -310,8 +356,8 @@ final class Forward {
             }
             if (ld != null) for (int j = 0; j < dm; j++) pd[i * dm + j] = pd[i * dm + j] * ld[i * dm + j] + bin[j];
         });
-        post = rec.hook(HookPoint.mlp(l, "post"), post);
-        return rec.hook(HookPoint.mlpOut(l), affine(post, m.wOut(), m.bOut(), cfg.dModel()));
+        post = hook(HookPoint.mlp(l, "post"), post);
+        return hook(HookPoint.mlpOut(l), affine(post, m.wOut(), m.bOut(), cfg.dModel()));
     }
 
     /** A normalisation's output and its scale {@code [pos, 1]} (null without normalisation, when out is the input). */
@@ -331,8 +377,8 @@ final class Forward {
         Tensor scale = Tensor.zeros(n, 1), out = Tensor.zeros(n, d);
         float[] xs = x.data(), os = out.data(), ss = scale.data();
         WorkerPool.parallelFor(n, i -> ss[i] = center ? k.layerNorm(xs, i * d, os, i * d, d, eps, null, null) : rmsNorm(xs, os, i * d, d, eps));
-        Tensor hooked = rec.hook(scaleName, scale);
-        if (hooked != scale || rec.hooks(scaleName)) {
+        Tensor hooked = hook(scaleName, scale);
+        if (hooked != scale || recs[0].hooks(scaleName)) {
             // A replaced scale (frozen normalisation, patching) must be what divides the (centred) input.
             float[] hs = hooked.data();
             WorkerPool.parallelFor(n, i -> {
@@ -344,9 +390,9 @@ final class Forward {
                 for (int j = 0; j < d; j++) os[i * d + j] = (float) ((xs[i * d + j] - mean) / hs[i]);
             });
         }
-        Tensor normalized = rec.hook(normName, out);
+        Tensor normalized = hook(normName, out);
         if (nw == null) return new Normed(normalized, hooked);
-        Tensor affine = rec.wants(normName) ? normalized.copy() : normalized;
+        Tensor affine = wants(normName) ? normalized.copy() : normalized;
         float[] ad = affine.data(), lw = nw.w().data(), lb = nw.b() == null ? null : nw.b().data();
         WorkerPool.parallelFor(n, i -> {
             for (int j = 0; j < d; j++) ad[i * d + j] = lb == null ? ad[i * d + j] * lw[j] : ad[i * d + j] * lw[j] + lb[j];

@@ -77,4 +77,21 @@ sealed interface PassMemory {
             WorkerPool.parallelFor(n, i -> RowOps.plusBias(block, i * stride, dst, i * v + c0, bias, c0, len));
         }
     }
+
+    /**
+     * Equal-length prompts run as one stacked pass from 0 ({@link SimdBackend#runBatch}): keys
+     * and values are the pass's own, and stacked row i's logits go to row i mod t of prompt
+     * i / t's [t, d_vocab] tensor, made when the unembedding begins (a pass that a hook ends
+     * earlier, as the induction score's, never allocates them).
+     */
+    record Stacked(Tensor[] logits, int t, int vocab) implements PassMemory {
+        @Override public float[] keys(int l, Tensor fresh) { return fresh.data(); }
+
+        @Override public float[] values(int l, Tensor fresh) { return fresh.data(); }
+
+        @Override public void logitColumns(int n, int c0, int len, float[] block, int stride, float[] bias) {
+            for (int s = 0; s < logits.length; s++) if (logits[s] == null) logits[s] = Tensor.zeros(t, vocab);
+            WorkerPool.parallelFor(n, i -> RowOps.plusBias(block, i * stride, logits[i / t].data(), (i % t) * vocab + c0, bias, c0, len));
+        }
+    }
 }

@@ -90,6 +90,22 @@ class CompositionScoresTest {
         assertEquals(c.score(), s.of(c.mode())[c.layer1()][c.head1()][c.layer2()][c.head2()]);
     }
     /**
+     * Large models whose later layers' folded factors do not fit at once take them in groups: four
+     * layers, two later layers a product, must give the scores of the one-product path.
+     */
+    @Test
+    void laterLayersTakenInGroupsGiveTheScoresOfOneProduct() {
+        ModelConfig big = new ModelConfig("big4", 4, 128, 4, 64, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        Weights w = RandomWeights.generate(big, 5, 0.5);
+        int twoLayers = 2 * 3 * big.nHeads() * big.dHead() * big.dModel();
+        CompositionScores.Result one = CompositionProducts.all(w, WorkProgress.NONE), grouped = CompositionProducts.all(w, WorkProgress.NONE, twoLayers);
+        for (CompositionScores.Mode m : CompositionScores.Mode.values())
+            for (int l1 = 0; l1 < 4; l1++) for (int h1 = 0; h1 < 4; h1++) for (int l2 = 0; l2 < 4; l2++) for (int h2 = 0; h2 < 4; h2++)
+                assertEquals(one.of(m)[l1][h1][l2][h2], grouped.of(m)[l1][h1][l2][h2], 1e-6, m + " L" + l1 + "H" + h1 + " → L" + l2 + "H" + h2);
+        assertTrue(one.q()[0][0][3][0] > 0, "a later pair is scored");
+    }
+
+    /**
      * The SIMD path with three layers (so that one product per earlier layer holds several later
      * layers side by side) and grouped-query attention (4 query heads on 2 key/value heads):
      * every pair against the float64 products of the materialised, repeated matrices.

@@ -119,6 +119,61 @@ class CopyingScoreTest {
         }
     }
 
+    /**
+     * The vocabulary products on the float32 path (d_vocab·d_model² ≥ 2^20): G_EE = W_Eᵀ·W_E from
+     * its lower panels mirrored, and G_UE = W_U·W_E read in place, against float64 loops; d_model
+     * 70 leaves a short last panel, d_vocab 2,300 more than one block of vocabulary rows.
+     */
+    @Test
+    void vocabularyProductsOnTheFloat32PathEqualFloat64Loops() {
+        for (int[] shape : new int[][] {{70, 300}, {24, 2300}}) {
+            int d = shape[0], v = shape[1];
+            ModelConfig c = new ModelConfig("grams", 1, d, 2, d / 2, 0, v, 8, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+            assertTrue((long) v * d * d >= FactoredMatrix.SIMD_PRODUCT, "the float32 path runs");
+            Weights w = RandomWeights.generate(c, 21, 0.5);
+            float[] we = w.wE().data(), wu = w.wU().data();
+            assertFalse(CopyingScore.tied(we, wu, v, d), "random W_U is not W_Eᵀ");
+            double[] ee = CopyingScore.embedGram(w).data, ue = CopyingScore.unembedTimesEmbed(w).data;
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    double gee = 0, gue = 0, scale = 0;
+                    for (int t = 0; t < v; t++) {
+                        gee += (double) we[t * d + i] * we[t * d + j];
+                        gue += (double) wu[i * v + t] * we[t * d + j];
+                        scale += Math.abs((double) we[t * d + i] * we[t * d + j]);
+                    }
+                    String at = d + "×" + v + " [" + i + ", " + j + "]";
+                    assertEquals(gee, ee[i * d + j], 1e-5 * scale, "G_EE " + at);
+                    assertEquals(gue, ue[i * d + j], 1e-5 * (scale + Math.abs(gue)), "G_UE " + at);
+                }
+            }
+        }
+    }
+
+    /** Tied embeddings (W_U = W_Eᵀ, GPT-2's checkpoints): G_UE takes the symmetric Gram's path and equals G_EE. */
+    @Test
+    void tiedEmbeddingsMakeTheUnembedProductTheEmbedGram() {
+        int d = 64, v = 300;
+        ModelConfig c = new ModelConfig("tied", 1, d, 2, 32, 0, v, 8, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        Weights r = RandomWeights.generate(c, 22, 0.5);
+        var tensors = new java.util.LinkedHashMap<>(r.asMap());
+        float[] we = r.wE().data(), wu = new float[d * v];
+        for (int t = 0; t < v; t++) for (int i = 0; i < d; i++) wu[i * v + t] = we[t * d + i];
+        tensors.put("unembed.W_U", Tensor.of(wu, d, v));
+        Weights w = Weights.of(c, tensors, "tied test");
+        assertTrue(CopyingScore.tied(w.wE().data(), w.wU().data(), v, d));
+        assertArrayEquals(CopyingScore.embedGram(w).data, CopyingScore.unembedTimesEmbed(w).data, 0.0);
+        double[] g = CopyingScore.embedGram(w).data;
+        for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) assertEquals(g[i * d + j], g[j * d + i], 0.0, "symmetric at " + i + ", " + j);
+        // Both circuits from the one shared product: the same eigenvalues as each computed on its own.
+        CopyingScore.Eigenvalues both = CopyingScore.ovAndQkEigenvalues(w, WorkProgress.NONE, WorkProgress.NONE);
+        double[][][][] ov = CopyingScore.ovEigenvalues(w), qk = CopyingScore.qkEigenvalues(w);
+        for (int h = 0; h < 2; h++) {
+            for (int e = 0; e < ov[0][h].length; e++) assertArrayEquals(ov[0][h][e], both.ov()[0][h][e], 0.0, "OV H" + h);
+            for (int e = 0; e < qk[0][h].length; e++) assertArrayEquals(qk[0][h][e], both.qk()[0][h][e], 0.0, "QK H" + h);
+        }
+    }
+
     private static double norm1(double[][] m) {
         double s = 0;
         for (int i = 0; i < m.length; i++) s += Math.abs(m[i][i]);

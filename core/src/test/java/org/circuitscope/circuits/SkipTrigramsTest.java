@@ -67,4 +67,35 @@ class SkipTrigramsTest {
         }
         assertEquals(16, SkipTrigrams.top(TokenCircuits.of(W, ids), 1, 0, 99).size(), "at most |T|² trigrams");
     }
+
+    /**
+     * Past the float32 threshold (|T|²·d_head ≥ 2^20) every head's search scans its layer's shared
+     * float32 factors: against the float64 materialised OV and QK circuits, with grouped-query
+     * attention (a query head reads its key/value head's W_V).
+     */
+    @Test
+    void everyHeadOnTheFloat32PathFindsTheTopEntriesOfTheMaterialisedCircuits() {
+        ModelConfig c = new ModelConfig("gqa", 2, 48, 4, 16, 0, 300, 6, ActFn.SILU, Normalization.RMS, true, 1e-5, true,
+                new org.circuitscope.model.Architecture(org.circuitscope.model.PositionalEmbedding.ROTARY, 16, 10000, 2, false, false, "LlamaForCausalLM"));
+        assertTrue(300L * 300 * 16 >= FactoredMatrix.SIMD_PRODUCT, "the float32 path runs");
+        Weights w = RandomWeights.generate(c, 10, 0.5);
+        TokenCircuits tc = TokenCircuits.of(w);
+        List<List<SkipTrigrams.SkipTrigram>> all = SkipTrigrams.topOfEveryHead(tc, c, 4, WorkProgress.NONE);
+        double[][] we = embed(w);
+        for (int l = 0; l < 2; l++)
+            for (int h = 0; h < 4; h++) {
+                double[][] ovFull = times(times(we, ov(w, l, h)), unembed(w));
+                List<double[]> entries = new ArrayList<>();
+                for (int s = 0; s < 300; s++) for (int o = 0; o < 300; o++) entries.add(new double[] {s, o, ovFull[s][o]});
+                entries.sort(Comparator.comparingDouble((double[] e) -> e[2]).reversed());
+                List<SkipTrigrams.SkipTrigram> got = all.get(l * 4 + h);
+                assertEquals(4, got.size());
+                for (int i = 0; i < 4; i++) {
+                    String where = "L" + l + "H" + h + " trigram " + i;
+                    assertEquals((int) entries.get(i)[0], got.get(i).source(), where + " source");
+                    assertEquals((int) entries.get(i)[1], got.get(i).out(), where + " out");
+                    assertEquals(entries.get(i)[2], got.get(i).score(), 1e-5 * Math.abs(entries.get(i)[2]), where + " score");
+                }
+            }
+    }
 }

@@ -92,8 +92,9 @@ final class HeadsCommand implements Callable<Integer> {
             }
             var weights = m.transformer().weights();
             // Phases' shares of the bar: roughly their share of the time on a GPT-2-small shape.
-            double[][][][] ovEig = CopyingScore.ovEigenvalues(weights, bar.phase("OV copying scores", 0, 0.15));
-            double[][][][] qkEig = CopyingScore.qkEigenvalues(weights, bar.phase("QK copying scores", 0.15, 0.3));
+            CopyingScore.Eigenvalues eig = CopyingScore.ovAndQkEigenvalues(weights, bar.phase("OV copying scores", 0, 0.15),
+                    bar.phase("QK copying scores", 0.15, 0.3));
+            double[][][][] ovEig = eig.ov(), qkEig = eig.qk();
             double[][] ov = CopyingScore.scores(ovEig), qk = CopyingScore.scores(qkEig);
             double[][] ind = HeadDetectors.inductionOnRepeatedTokens(m.transformer(), bos, sequences, length, seed,
                     bar.phase("induction on repeated tokens", 0.3, 0.55));
