@@ -12,6 +12,10 @@
 # (`mvn -q -pl bench -am package -DskipTests`).
 # Usage: bench/sgemm-compare.sh [runs=15] [m,k,n ...]
 #   env: THREADS="2 1"  WIDTHS="512 256"  JMH=1  JMH_OPTS="-wi 2 -i 3 -w 1 -r 1"
+#        OPENBLAS_THREAD_TIMEOUT (default 4 here, OpenBLAS's own 28): OpenBLAS's worker threads
+#        spin for 2^N cycles after each call (~0.1 s at 28) on the cores our next call needs; with
+#        both in one JVM that halved our 2-thread figure at some shapes, while a lower value costs
+#        OpenBLAS only a thread wake-up per call (tens of µs on calls of 5-100 ms)
 #        OPENBLAS=/path/libopenblas.so.0  OUT=folder (default bench/results/sgemm-…)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,12 +51,12 @@ for w in $WIDTHS; do
     has_width "$w" || { echo "# no AVX-512 on this CPU: skipping width 512" | tee -a "$OUT/machine.txt"; continue; }
     for t in $THREADS; do
         echo "width $w, $t thread(s) ..." >&2
-        OPENBLAS_CORETYPE="$(core_for "$w")" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" \
+        OPENBLAS_CORETYPE="$(core_for "$w")" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}" \
             "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx6g \
             -Dcircuitscope.threads="$t" -Dcircuitscope.vectorBits="$w" -Dcircuitscope.bench.openblas="$OPENBLAS" \
             -cp "$JAR" org.circuitscope.bench.GemmTimer "$RUNS" $SHAPES 2>/dev/null > "$OUT/raw-$w-bit-$t-thread.txt"
         if [ "${JMH:-0}" = 1 ]; then
-            OPENBLAS_CORETYPE="$(core_for "$w")" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" \
+            OPENBLAS_CORETYPE="$(core_for "$w")" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}" \
                 "$JAVA" -jar "$JAR" MatmulBenchmark $JMH_OPTS -p shape="$(echo "$SHAPES" | tr ', ' 'x,')" \
                 -jvmArgsAppend "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g -Dcircuitscope.threads=$t -Dcircuitscope.vectorBits=$w -Dcircuitscope.bench.openblas=$OPENBLAS" \
                 -rf json -rff "$OUT/jmh-$w-bit-$t-thread.json" > "$OUT/jmh-$w-bit-$t-thread.log" 2>&1
