@@ -26,6 +26,10 @@ lsp=1
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 # 1.1 B parameters are 4.4 GB as float32: the JVM's default heap (a quarter of memory) may not hold them.
 heap="-Xmx${HEAP:-16g}"
+# JVM_ARGS: more options for both of our processes, e.g. the language server's heap options
+# (server/jvm.options: -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40), which decide how much of
+# the heap a full collection hands back, and so the resident memory compared.
+read -r -a extra <<<"${JVM_ARGS:-}"
 
 if [[ ! -f "$model/config.json" ]]; then
   echo "== writing $model (random weights, BF16) ==" >&2
@@ -38,11 +42,11 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 echo "== circuitscope (FamilyBench, $threads threads, weights as float32) ==" >&2
-"$JAVA_HOME/bin/java" "$heap" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+"$JAVA_HOME/bin/java" "$heap" "${extra[@]}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -Dcircuitscope.threads="$threads" -cp "$jar" org.circuitscope.bench.FamilyBench "$model" "$tokens" 1 3 "$out" f32 \
   > "$out/ours.json" 2> >(grep -v WARNING >&2)
 echo "== circuitscope (FamilyBench, $threads threads, BF16 weights kept 16-bit) ==" >&2
-"$JAVA_HOME/bin/java" "$heap" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+"$JAVA_HOME/bin/java" "$heap" "${extra[@]}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -Dcircuitscope.threads="$threads" -cp "$jar" org.circuitscope.bench.FamilyBench "$model" "$first" 1 3 "$out/kept" keep \
   > "$out/kept.json" 2> >(grep -v WARNING >&2)
 echo "== PyTorch (family_torch.py, $threads threads) ==" >&2
@@ -75,6 +79,6 @@ print(f"BF16 kept / float32: forward {k128['median_ms'] / f128['median_ms']:.2f}
 PY
 if [[ $lsp -eq 1 ]]; then
   echo "== language server (LspLatency on $model) ==" >&2
-  "$JAVA_HOME/bin/java" "$heap" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  "$JAVA_HOME/bin/java" "$heap" "${extra[@]}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -cp "$jar" org.circuitscope.bench.LspLatency "$model" 20 2 2> >(grep -v WARNING >&2)
 fi

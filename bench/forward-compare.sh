@@ -6,9 +6,12 @@
 #   bench/forward-compare.sh                      # 128 and 1024 tokens, 2 warm-up + 5 timed passes
 #   bench/forward-compare.sh --tokens 128 --runs 3 --warmup 1
 #   bench/forward-compare.sh --rebuild            # rebuild bench/target/benchmarks.jar first
+#   bench/forward-compare.sh --jvm-args "-Xms12g -XX:+AlwaysPreTouch"   # extra options for our JVM
 #
 # Environment: JAVA_HOME (a JDK 25; else /usr/lib/jvm/temurin-25-jdk-amd64), PYTHON (default
 # /usr/bin/python3, Debian's, which has python3-torch), THREADS (default 2, both sides).
+# Writes the table, JMH's json (every pass), PyTorch's json, the machine, the load average before
+# and after and the commit to bench/results/forward-<UTC time>-<commit>/ (OUT=folder to change).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,16 +19,18 @@ tokens="128,1024"
 runs=5
 warmup=2
 rebuild=0
+jvm_args=""
 threads="${THREADS:-2}"
 python="${PYTHON:-/usr/bin/python3}"
 
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --tokens) tokens="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --rebuild) rebuild=1; shift ;;
+    --jvm-args) jvm_args="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "forward-compare.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
@@ -64,13 +69,22 @@ if awk -v l="$load" -v c="$cores" 'BEGIN { exit !(l > c * 0.5) }'; then
        "(compare ratios, and re-run when the machine is idle)." >&2
 fi
 
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+commit="$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$root" && git diff --quiet HEAD -- core bench 2>/dev/null || echo -dirty)"
+tmp="${OUT:-$root/bench/results/forward-$(date -u +%Y%m%dT%H%MZ)-$commit}"
+mkdir -p "$tmp"
+{
+  echo "commit: $commit"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $cores CPUs, avx512f: $(grep -q avx512f /proc/cpuinfo && echo yes || echo no)"
+  echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)${jvm_args:+, with $jvm_args}"
+  echo "tokens $tokens, $warmup warm-up + $runs timed passes, $threads threads"
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$tmp/machine.txt"
 
 echo "== circuitscope (JMH ForwardBenchmark, tokens $tokens, $warmup warm-up + $runs timed passes) ==" >&2
 "$JAVA_HOME/bin/java" -jar "$jar" 'org\.circuitscope\.bench\.ForwardBenchmark\.' \
   -p tokens="$tokens" -wi "$warmup" -i "$runs" -f 1 \
-  -jvmArgsPrepend "-Dcircuitscope.threads=$threads" \
+  -jvmArgsPrepend "-Dcircuitscope.threads=$threads${jvm_args:+ $jvm_args}" \
   -rf json -rff "$tmp/jmh.json" > "$tmp/jmh.log" 2>&1 \
   || { tail -40 "$tmp/jmh.log" >&2; echo "forward-compare.sh: the JMH run failed (log above)" >&2; exit 1; }
 grep -h '^\[circuitscope\]\|kernels:' "$tmp/jmh.log" | sed 's/.*\[circuitscope\]/  /' | sort -u >&2 || true
@@ -79,8 +93,9 @@ echo "== PyTorch (forward_torch.py, $threads threads) ==" >&2
 OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" \
   "$python" "$root/bench/forward_torch.py" --tokens "$tokens" --runs "$runs" --warmup "$warmup" --threads "$threads" \
   > "$tmp/torch.json"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$tmp/machine.txt"
 
-"$python" - "$tmp/jmh.json" "$tmp/torch.json" <<'EOF'
+"$python" - "$tmp/jmh.json" "$tmp/torch.json" <<'EOF' | tee "$tmp/table.txt"
 import json, statistics, sys
 
 jmh = json.load(open(sys.argv[1]))
@@ -104,3 +119,4 @@ for key in sorted(set(ours) | set(theirs)):
     fb = f"{b:.1f}" if b is not None else "-"
     print(f"{key[0]:>6}  {label[key[1]]:<10}  {fa:>15}  {fb:>10}  {ratio:>12}")
 EOF
+echo "written to $tmp" >&2
