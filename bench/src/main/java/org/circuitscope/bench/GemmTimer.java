@@ -21,7 +21,6 @@ public final class GemmTimer {
     static final String[] SHAPES = {
             "1024,768,768", "1024,768,3072", "1024,3072,768", "1024,768,2304", "128,768,50257",
             "1024,2048,2048", "1024,2048,256", "1024,2048,5632", "1024,5632,2048", "128,2048,32000"};
-    private static final long SWITCH_LIMIT_NANOS = 60_000_000_000L;
 
     private GemmTimer() {}
 
@@ -54,10 +53,7 @@ public final class GemmTimer {
 
     /** Runs small products until the default kernels say they are on SIMD (or are scalar by choice). */
     private static void awaitCompiledKernels(Kernels kernels) {
-        float[] x = new float[64 * 64], y = new float[64 * 64];
-        long end = System.nanoTime() + SWITCH_LIMIT_NANOS;
-        while (kernels.name().contains("until compiled") && System.nanoTime() < end)
-            kernels.gemm(false, false, 64, 64, 64, x, 0, 64, x, 0, 64, y, 0, 64, false);
+        GemmShape.leaveScalarStart(kernels);
         if (kernels.name().contains("until compiled"))
             throw new IllegalStateException("kernels still scalar after 60 s: " + kernels.name());
     }

@@ -52,21 +52,15 @@ public class MatmulBenchmark {
 
     @Setup
     public void setup() {
-        String[] parts = shape.split("x");
-        m = Integer.parseInt(parts[0]);
-        k = Integer.parseInt(parts[1]);
-        n = Integer.parseInt(parts[2]);
+        GemmShape g = GemmShape.parse(shape);
+        m = g.m(); k = g.k(); n = g.n();
         Random rnd = new Random(42);
-        a = new float[m * k];
-        b = new float[k * n];
+        a = GemmShape.gaussian(rnd, m * k);
+        b = GemmShape.gaussian(rnd, k * n);
         c = new float[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
-        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
         kernels = Kernels.get();
         // Leave the scalar start before the first warm-up iteration (WarmingKernels).
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (kernels.name().contains("until compiled") && System.nanoTime() < end)
-            kernels.gemm(false, false, 64, 64, 64, a, 0, 64, b, 0, 64, c, 0, 64, false);
+        GemmShape.leaveScalarStart(kernels);
         blas = OpenBlasSgemm.loadOrNull();
         System.out.println("# kernels: " + kernels.name() + ", openblas: " + (blas == null ? "absent" : blas.coreName())
                 + ", GFLOP per call: " + 2.0 * m * n * k / 1e9);

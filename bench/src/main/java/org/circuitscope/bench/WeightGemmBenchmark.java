@@ -51,14 +51,11 @@ public class WeightGemmBenchmark {
 
     @Setup
     public void setup() {
-        String[] parts = shape.split("x");
-        m = Integer.parseInt(parts[0]);
-        k = Integer.parseInt(parts[1]);
-        n = Integer.parseInt(parts[2]);
+        GemmShape g = GemmShape.parse(shape);
+        m = g.m(); k = g.k(); n = g.n();
         Random rnd = new Random(42);
-        a = new float[m * k];
+        a = GemmShape.gaussian(rnd, m * k);
         c = new float[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
         short[] bits = new short[k * n];
         for (int i = 0; i < bits.length; i++) bits[i] = (short) (Float.floatToRawIntBits((float) rnd.nextGaussian() * 0.02f) >>> 16);
         Tensor bf16 = Tensor.ofBits(bits, DType.BF16, k, n);
@@ -75,9 +72,7 @@ public class WeightGemmBenchmark {
         };
         Kernels kernels = Kernels.get();
         gemm = new WeightGemm(kernels);
-        long end = System.nanoTime() + 60_000_000_000L;
-        while (kernels.name().contains("until compiled") && System.nanoTime() < end)
-            kernels.gemm(false, false, 64, 64, 64, a, 0, 64, a, 0, 64, c, 0, 64, false);
+        GemmShape.leaveScalarStart(kernels);
         System.out.println("# kernels: " + kernels.name() + ", GFLOP per call: " + 2.0 * m * n * k / 1e9);
     }
 
