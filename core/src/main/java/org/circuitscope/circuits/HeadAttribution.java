@@ -9,7 +9,9 @@ import org.circuitscope.model.KeyValueCache;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.DType;
 import org.circuitscope.tensor.Kernels;
+import org.circuitscope.tensor.Tensor;
 import org.circuitscope.tensor.WorkerPool;
 
 /**
@@ -60,7 +62,17 @@ public final class HeadAttribution {
         checkpoint.run();
         WorkerPool.parallelFor(layers, l -> {
             Kernels k = Kernels.get();
-            k.segmentDots(w.layer(l).attn().wO().data(), 0, c.dModel(), hd, uf, 0, 1, c.dModel(), ou[l], 0, hd);
+            Tensor wo = w.layer(l).attn().wO();
+            if (wo.dtype() == DType.F32) {
+                k.segmentDots(wo.data(), 0, c.dModel(), hd, uf, 0, 1, c.dModel(), ou[l], 0, hd);
+            } else {
+                // Kept in 16 bits: a row at a time through a small buffer, not a float copy of W_O per hover.
+                float[] row = new float[c.dModel()];
+                for (int r = 0; r < hd; r++) {
+                    wo.copyTo(r * c.dModel(), row, 0, c.dModel());
+                    k.segmentDots(row, 0, c.dModel(), 1, uf, 0, 1, c.dModel(), ou[l], r, 1);
+                }
+            }
             k.segmentDots(kv.z(l), pos * hd, hd, 1, ou[l], 0, nh, dh, totals, l * nh, 1);
         });
         checkpoint.run();

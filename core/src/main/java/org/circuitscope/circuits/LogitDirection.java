@@ -5,6 +5,7 @@ import org.circuitscope.model.HookPoint;
 import org.circuitscope.model.ModelConfig;
 import org.circuitscope.model.Normalization;
 import org.circuitscope.model.Weights;
+import org.circuitscope.tensor.Tensor;
 
 /**
  * The residual-stream direction that reads a logit (or a logit difference) at one position,
@@ -38,9 +39,11 @@ public record LogitDirection(double[] u, double lnBias, double unembedBias) {
         int d = c.dModel(), v = c.dVocab();
         checkToken("target", target, v);
         if (contrast != -1) checkToken("contrast", contrast, v);
-        float[] wu = w.wU().data(), bu = w.bU().data();
+        // Element by element: a W_U kept in 16 bits is not converted whole for two of its columns.
+        Tensor wu = w.wU();
+        float[] bu = w.bU().data();
         double[] col = new double[d];
-        for (int i = 0; i < d; i++) col[i] = wu[i * v + target] - (contrast < 0 ? 0.0 : wu[i * v + contrast]);
+        for (int i = 0; i < d; i++) col[i] = wu.at(i * v + target) - (contrast < 0 ? 0.0 : wu.at(i * v + contrast));
         double unembedBias = bu[target] - (contrast < 0 ? 0.0 : bu[contrast]);
         Normalization n = c.normalizationType();
         if (n == Normalization.NONE) return new LogitDirection(col, 0, unembedBias);

@@ -1,5 +1,6 @@
 package org.circuitscope.model;
 
+import org.circuitscope.tensor.DType;
 import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
 
@@ -40,12 +41,23 @@ public final class PendingLogits {
         if (p < from || p >= to()) throw new IndexOutOfBoundsException("logits row " + p + " is not pending (" + from + ".." + (to() - 1) + ")");
         if (last != null && last.position() == p) return last;
         int d = x.dim(1), v = w.config().dVocab();
-        float[] wu = w.wU().data(), bu = w.bU().data(), out = new float[v], xs = x.data();
+        Tensor wU = w.wU();
+        float[] bu = w.bU().data(), out = new float[v], xs = x.data();
         Kernels k = Kernels.get();
         // One streaming pass over W_U: row i of it scaled into the output (which stays in cache),
-        // then the bias, as the pass adds it (x·W_U, then + b_U).
+        // then the bias, as the pass adds it (x·W_U, then + b_U). A W_U kept in 16 bits is
+        // converted a row at a time into one buffer, not into a float copy of it per row asked.
         int off = (p - from) * d;
-        for (int i = 0; i < d; i++) k.axpy(xs[off + i], wu, i * v, out, 0, v);
+        if (wU.dtype() == DType.F32) {
+            float[] wu = wU.data();
+            for (int i = 0; i < d; i++) k.axpy(xs[off + i], wu, i * v, out, 0, v);
+        } else {
+            float[] row = new float[v];
+            for (int i = 0; i < d; i++) {
+                wU.copyTo(i * v, row, 0, v);
+                k.axpy(xs[off + i], row, 0, out, 0, v);
+            }
+        }
         for (int j = 0; j < v; j++) out[j] += bu[j];
         last = new Row(p, out, LogitOps.logSumExp(out, 0, v));
         return last;

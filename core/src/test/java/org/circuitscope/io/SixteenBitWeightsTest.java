@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.circuitscope.circuits.HeadAttribution;
+import org.circuitscope.circuits.LogitDirection;
 import org.circuitscope.model.ActivationCache;
 import org.circuitscope.model.KeyValueCache;
 import org.circuitscope.model.IncrementalForward;
@@ -100,6 +102,42 @@ class SixteenBitWeightsTest {
             int v = wk.config().dVocab();
             Tensor last = Tensor.of(Arrays.copyOfRange(full.data(), (TOKENS.length - 1) * v, TOKENS.length * v), 1, v);
             close("appended token's logits", last, kv.logitRows(TOKENS.length - 1, TOKENS.length));
+        }
+    }
+
+    /**
+     * What a hover reads from the weights (the logit direction's W_U column, each head's W_O·u,
+     * the card's own logits row) from a model kept in 16 bits, which the hover must not convert
+     * whole: the same numbers as from the float32 copy of the same weights, and the card's row
+     * as the pass's own.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void hoverReadsOfKeptWeightsEqualThoseOfTheirFloat32Copy(Case k) throws Exception {
+        Path dir = write(k);
+        try (LoadedModel kept = ModelDirectory.load(dir, LoadOptions.none())) {
+            Weights wk = kept.transformer().weights(), wf = wk.toFloat32();
+            assertFalse(wk.allFloat32());
+            int v = wk.config().dVocab();
+            KeyValueCache kv = new KeyValueCache(wk.config());
+            org.circuitscope.model.PendingLogits[] pending = new org.circuitscope.model.PendingLogits[1];
+            float[][] early = new float[TOKENS.length][];
+            IncrementalForward.extend(kept.transformer(), kv, TOKENS, 0, n -> false, null, p -> {
+                pending[0] = p;
+                for (int q = 0; q < TOKENS.length; q++) early[q] = p.row(q).logits().clone();
+            });
+            for (int pos : new int[] {0, 4, TOKENS.length - 1}) {
+                int target = TOKENS[(pos + 1) % TOKENS.length];
+                assertEquals(HeadAttribution.at(wf, kv, TOKENS.length, pos, target, 2, () -> {}),
+                        HeadAttribution.at(wk, kv, TOKENS.length, pos, target, 2, () -> {}), "head attribution at " + pos);
+                LogitDirection a = LogitDirection.of(wk, 1.3, target, TOKENS[pos]), b = LogitDirection.of(wf, 1.3, target, TOKENS[pos]);
+                assertArrayEquals(b.u(), a.u(), 0.0, "logit direction at " + pos);
+                assertEquals(b.lnBias(), a.lnBias(), 0.0);
+                assertEquals(b.unembedBias(), a.unembedBias(), 0.0);
+                KeyValueCache.LogitRow row = kv.logits(pos);
+                close("card's logits row " + pos, Tensor.of(Arrays.copyOfRange(row.data(), row.offset(), row.offset() + v), 1, v),
+                        Tensor.of(early[pos], 1, v));
+            }
         }
     }
 
