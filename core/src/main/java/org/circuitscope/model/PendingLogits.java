@@ -1,8 +1,9 @@
 package org.circuitscope.model;
 
-import org.circuitscope.tensor.DType;
 import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
+import org.circuitscope.tensor.WeightGemm;
+import org.circuitscope.tensor.WorkerPool;
 
 /**
  * The logits rows of a pass's new positions [from, to) before the pass has written them: the
@@ -41,23 +42,15 @@ public final class PendingLogits {
         if (p < from || p >= to()) throw new IndexOutOfBoundsException("logits row " + p + " is not pending (" + from + ".." + (to() - 1) + ")");
         if (last != null && last.position() == p) return last;
         int d = x.dim(1), v = w.config().dVocab();
-        Tensor wU = w.wU();
         float[] bu = w.bU().data(), out = new float[v], xs = x.data();
-        Kernels k = Kernels.get();
-        // One streaming pass over W_U: row i of it scaled into the output (which stays in cache),
-        // then the bias, as the pass adds it (x·W_U, then + b_U). A W_U kept in 16 bits is
-        // converted a row at a time into one buffer, not into a float copy of it per row asked.
         int off = (p - from) * d;
-        if (wU.dtype() == DType.F32) {
-            float[] wu = wU.data();
-            for (int i = 0; i < d; i++) k.axpy(xs[off + i], wu, i * v, out, 0, v);
-        } else {
-            float[] row = new float[v];
-            for (int i = 0; i < d; i++) {
-                wU.copyTo(i * v, row, 0, v);
-                k.axpy(xs[off + i], row, 0, out, 0, v);
-            }
-        }
+        // The weight product's few-rows path: one streaming pass over W_U, each row scaled into the
+        // output (which stays in cache) and a 16-bit row converted as it is read; then the bias,
+        // as the pass adds it (x·W_U, then + b_U). On the calling thread: a hover's own work.
+        WorkerPool.serially(() -> {
+            new WeightGemm(Kernels.get()).gemmBatched(1, 1, v, d, xs, off, d, 0, w.wU(), 0, v, 0, out, 0, v, 0);
+            return null;
+        });
         for (int j = 0; j < v; j++) out[j] += bu[j];
         last = new Row(p, out, LogitOps.logSumExp(out, 0, v));
         return last;

@@ -1,13 +1,12 @@
 package org.circuitscope.cli;
 
+import static org.circuitscope.cli.AnalysisCliTest.json;
+import static org.circuitscope.cli.AnalysisCliTest.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,20 +31,6 @@ class FeaturesCliTest {
     static LoadedModel model;
     static Sae sae;
     static int[] ids;
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    static JsonObject json(String... args) {
-        Run r = run(args);
-        assertEquals(0, r.code(), r.err());
-        return JsonParser.parseString(r.out()).getAsJsonObject();
-    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -92,7 +77,7 @@ class FeaturesCliTest {
                 assertEquals(best, fs.get(0).getAsJsonObject().get("activation").getAsDouble(), 1e-5);
             }
         }
-        Run text = run("features", "--model", TestSaes.ATTN_ONLY_2L.toString(), "--sae", saeDir.toString(), "--text", FeaturesCliTest.text.toString());
+        AnalysisCliTest.Run text = run("features", "--model", TestSaes.ATTN_ONLY_2L.toString(), "--sae", saeDir.toString(), "--text", FeaturesCliTest.text.toString());
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("resid0:"), text.out());
     }
@@ -127,7 +112,7 @@ class FeaturesCliTest {
     @Test
     void badSaesAndFeaturesAreOneLineErrors() {
         String m = TestSaes.ATTN_ONLY_2L.toString();
-        Run r = run("ablate", "--model", m, "--sae", saeDir.toString(), "--feature", "resid0:48=0", "--text", text.toString());
+        AnalysisCliTest.Run r = run("ablate", "--model", m, "--sae", saeDir.toString(), "--feature", "resid0:48=0", "--text", text.toString());
         assertEquals(1, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("features 0..47"), r.err());
