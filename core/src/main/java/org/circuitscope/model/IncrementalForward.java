@@ -15,6 +15,13 @@ public final class IncrementalForward {
     private IncrementalForward() {}
 
     /**
+     * A pass of at most this many new rows (typing) that is stopped during its unembedding keeps
+     * them, unscored ({@link KeyValueCache#commitUnscored}): making their logits rows later is one
+     * more pass over W_U, cheap for a few rows; for a long pass it would be its whole unembedding.
+     */
+    static final int KEPT_ROWS = 8;
+
+    /**
      * Runs {@code tokens} from position {@code from} on, continuing {@code kv} (which must hold
      * these tokens' first {@code from} positions), and writes the new positions' keys, values,
      * queries, z, final LayerNorm scale, logits rows and scores into it, in place: no earlier row
@@ -22,7 +29,8 @@ public final class IncrementalForward {
      * recorded only when {@code from} is 0 (then they are the whole prompt's, as from {@link
      * Transformer#run}); the logits are only in the cache ({@link KeyValueCache#logitRows}).
      * Writers of one cache run one at a time; one that throws (cancelled) leaves the cache
-     * holding the first {@code from} positions.
+     * holding the first {@code from} positions, or, stopped during the unembedding of at most
+     * {@link #KEPT_ROWS} new rows, all of them with their logits rows still to be made.
      */
     public static Map<String, Tensor> extend(Transformer model, KeyValueCache kv, int[] tokens, int from,
                                              Predicate<String> names, Runnable checkpoint) {
@@ -51,7 +59,18 @@ public final class IncrementalForward {
             RunOptions opt = from == 0 ? new RunOptions(names.and(n -> !n.equals(HookPoint.LOGITS)), Map.of()) : RunOptions.none();
             Map<String, Tensor> stored = Map.of();
             if (from < tokens.length) { // else only a shortened prompt: every row is an old one
-                stored = model.backend().extend(new KeyValueCache.Writer(kv, from, pending), tokens, opt, checkpoint == null ? () -> {} : checkpoint);
+                PendingLogits[] blocksDone = new PendingLogits[1];
+                Consumer<PendingLogits> heard = p -> {
+                    blocksDone[0] = p;
+                    pending.accept(p);
+                };
+                try {
+                    stored = model.backend().extend(new KeyValueCache.Writer(kv, from, heard), tokens, opt, checkpoint == null ? () -> {} : checkpoint);
+                } catch (RuntimeException e) {
+                    // Stopped in the unembedding: the blocks' rows are good, and the next edit likely shares them.
+                    if (blocksDone[0] != null && tokens.length - from <= KEPT_ROWS) kv.commitUnscored(tokens, blocksDone[0]);
+                    throw e;
+                }
                 kv.scoreNewRows(from, tokens);
             }
             kv.commit(tokens);

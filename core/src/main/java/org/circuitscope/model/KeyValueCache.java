@@ -21,6 +21,13 @@ import org.circuitscope.tensor.Tensor;
  * tokens when every row is written. Readers read rows below the length they were handed by
  * the last commit; a reader of an older version may see rows a newer edit is overwriting, so
  * callers must discard such readers' results (the language server does, by version).
+ *
+ * <p>A typing-sized writer cancelled during its unembedding (every block done) commits its
+ * rows all the same, their logits rows and scores left to be made by the first reader that
+ * needs them ({@link #commitUnscored}): when edits come faster than a large model's one-token
+ * pass, each is otherwise cancelled after its blocks, and the next edit, sharing those rows,
+ * would have to compute them again, and so on, so that a hover beside the edited token would
+ * wait for a whole pass every time.
  */
 public final class KeyValueCache {
     /** Logits rows are held in chunks of this many rows, so growing never copies them. */
@@ -39,6 +46,18 @@ public final class KeyValueCache {
     private volatile float[][] logitChunks = new float[0][];
     private int[] tokens = new int[0];
     private volatile int length;
+    /** The committed rows whose logits rows and scores are still to be made (null when none), see {@link #commitUnscored}. */
+    private volatile PendingLogits unscored;
+    /** Bumped by every write's begin and commit: a derived row made across one is not kept (its rows may have changed under it). */
+    private long writes;
+    /** The last few derived rows asked for ({@link #derivedRow}), most recent last. */
+    private final java.util.ArrayDeque<Derived> derived = new java.util.ArrayDeque<>();
+
+    /** A row made from this cache's rows at {@code pos} with {@code owner}'s help (identity), named {@code name}. */
+    private record Derived(int pos, String name, Object owner, float[] row) {}
+
+    /** Derived rows kept per cache: a hover's own row and a few it was moved between. */
+    private static final int DERIVED_ROWS = 4;
 
     public KeyValueCache(ModelConfig cfg) {
         this.cfg = cfg;
@@ -101,10 +120,16 @@ public final class KeyValueCache {
      * Each of the first {@code n} ≤ length positions' token log-probability under the prediction
      * at the position before (NaN at position 0, which has none).
      */
-    public double[] logProbs(int n) { return Arrays.copyOf(rows.logProb, checkedLength(n)); }
+    public double[] logProbs(int n) {
+        scored(n);
+        return Arrays.copyOf(rows.logProb, checkedLength(n));
+    }
 
     /** The 1-based rank of each of the first {@code n} positions' token in that prediction (0 at position 0). */
-    public int[] ranks(int n) { return Arrays.copyOf(rows.rank, checkedLength(n)); }
+    public int[] ranks(int n) {
+        scored(n);
+        return Arrays.copyOf(rows.rank, checkedLength(n));
+    }
 
     private int checkedLength(int n) {
         if (n < 0 || n > length) throw new IndexOutOfBoundsException(n + " positions asked for; " + length + " are cached");
@@ -114,12 +139,14 @@ public final class KeyValueCache {
     /** Logits row {@code p} (the prediction for position p + 1): its array and the row's offset in it. */
     public LogitRow logits(int p) {
         checkRow(p);
+        scored(p + 1);
         return new LogitRow(logitChunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * cfg.dVocab());
     }
 
     /** log Σ exp of logits row {@code p} (its log_softmax is the row minus this), computed once when the row was written. */
     public double logSumExp(int p) {
         checkRow(p);
+        scored(p + 1);
         return rows.logSumExp[p];
     }
 
@@ -130,6 +157,7 @@ public final class KeyValueCache {
      */
     public Score score(int p, int token) {
         checkRow(p);
+        scored(p + 1);
         return scoreOf(p, token);
     }
 
@@ -152,7 +180,12 @@ public final class KeyValueCache {
     /** Starts a write of positions ≥ {@code from} for a prompt of {@code t} positions: cuts the length, makes room. */
     synchronized void begin(int from, int t) {
         if (from > length) throw new IllegalArgumentException("cannot start at position " + from + ": only " + length + " are cached");
+        // Rows kept unscored that this write keeps are scored first (it scores only its own).
+        scored(from);
+        unscored = null;
         length = from;
+        writes++;
+        derived.removeIf(d -> d.pos() >= from);
         if (t > rows.capacity) grow(t);
         int chunks = (t + LOGIT_CHUNK - 1) / LOGIT_CHUNK;
         if (logitChunks.length < chunks) {
@@ -219,11 +252,64 @@ public final class KeyValueCache {
     synchronized void commit(int[] written) {
         tokens = written.clone();
         length = written.length;
+        writes++;
+    }
+
+    /**
+     * A row computed from this cache's rows at {@code pos} (with {@code owner}, compared by
+     * identity, say the weights it was multiplied with): kept for the last few positions asked
+     * for, until a write from at or before {@code pos}, so that hovers on one token after edits
+     * past it (typing at the end) make it once. The returned array is shared: read it only. A
+     * position not committed (a pass still writing it) is made and not kept.
+     */
+    public float[] derivedRow(int pos, String name, Object owner, java.util.function.Supplier<float[]> make) {
+        long before;
+        synchronized (this) {
+            for (Derived d : derived) if (d.pos() == pos && d.owner() == owner && d.name().equals(name)) return d.row();
+            before = writes;
+        }
+        float[] row = make.get();
+        synchronized (this) {
+            // Not kept when a write began or ended while it was made: its rows may be another version's.
+            if (before == writes && pos < length) {
+                derived.removeIf(d -> d.pos() == pos && d.owner() == owner && d.name().equals(name));
+                if (derived.size() == DERIVED_ROWS) derived.removeFirst();
+                derived.addLast(new Derived(pos, name, owner, row));
+            }
+        }
+        return row;
+    }
+
+    /**
+     * Ends a write cancelled after its blocks: the keys, values, queries, z and final scale of
+     * {@code written}'s new rows are in place, their logits rows and scores are not; {@code
+     * rows} (the unembedding's input) makes them when a reader first needs one.
+     */
+    synchronized void commitUnscored(int[] written, PendingLogits rows) {
+        commit(written);
+        unscored = rows;
+    }
+
+    /** Makes the logits rows and scores of unscored rows below {@code n}, if there are any: all of them at once (one pass over W_U). */
+    private void scored(int n) {
+        PendingLogits u = unscored;
+        if (u == null || n <= u.from()) return;
+        synchronized (this) {
+            u = unscored;
+            if (u == null) return;
+            int v = cfg.dVocab(), f = u.from(), rowsMade = u.to() - f;
+            float[] made = u.rows();
+            float[][] chunks = logitChunks;
+            for (int i = 0; i < rowsMade; i++) System.arraycopy(made, i * v, chunks[(f + i) / LOGIT_CHUNK], ((f + i) % LOGIT_CHUNK) * v, v);
+            scoreNewRows(f, Arrays.copyOf(tokens, u.to()));
+            unscored = null;
+        }
     }
 
     /** The logits rows of positions [from, to), [to − from, d_vocab], copied out of the cache. */
     public Tensor logitRows(int from, int to) {
         if (from < 0 || from > to || to > length) throw new IndexOutOfBoundsException("logits rows " + from + ".." + to + " of " + length + " cached");
+        scored(to);
         int v = cfg.dVocab();
         Tensor out = Tensor.zeros(to - from, v);
         float[][] chunks = logitChunks;

@@ -56,6 +56,18 @@ public final class PendingLogits {
         return last;
     }
 
+    /**
+     * Every row here, x·W_U + b_U, {@code [to − from, d_vocab]} row-major: one pass over W_U for
+     * all of them, summed as the pass sums its own (x·W_U, then the bias).
+     */
+    public float[] rows() {
+        int n = x.dim(0), d = x.dim(1), v = w.config().dVocab();
+        float[] bu = w.bU().data(), out = new float[n * v];
+        new WeightGemm(Kernels.get()).gemmBatched(1, n, v, d, x.data(), 0, d, 0, w.wU(), 0, v, 0, out, 0, v, 0);
+        for (int i = 0; i < n; i++) for (int j = 0; j < v; j++) out[i * v + j] += bu[j];
+        return out;
+    }
+
     /** How row {@code p} scores {@code token}: its log-probability and 1-based rank. */
     public KeyValueCache.Score score(int p, int token) {
         Row r = row(p);

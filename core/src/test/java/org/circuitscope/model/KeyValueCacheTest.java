@@ -61,6 +61,99 @@ class KeyValueCacheTest {
         assertMatchesFullRun(model, kv, a, "after the undo");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.circuitscope.model.IncrementalForwardTest#configs")
+    void aTypingSizedWriterCancelledInItsUnembeddingKeepsItsRowsAndScoresThemWhenRead(ModelConfig cfg) {
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 7, 0.4));
+        KeyValueCache kv = new KeyValueCache(cfg);
+        int v = cfg.dVocab();
+        int[] a = random(9, v, 11);
+        extend(model, kv, a);
+        // The last two tokens change (a tokenizer re-merging the end), and the edit is cancelled once its blocks are done.
+        int[] b = edited(a, 7, 9, v);
+        cancelledInTheUnembedding(model, kv, b, 7);
+        assertEquals(9, kv.length(), "the blocks' rows are kept");
+        assertArrayEquals(b, kv.tokens());
+        // The next edit changes only the last token: it continues from the kept rows, and a reader of the
+        // kept row before it (the early run's score of the new token) gets that row made first.
+        int[] c = edited(b, 8, 9, v);
+        assertEquals(8, kv.reusablePrefix(c));
+        double[] lp = kv.logProbs(8);
+        KeyValueCache.Score sc = kv.score(7, c[8]);
+        extend(model, kv, c);
+        assertMatchesFullRun(model, kv, c, "after a kept, unscored row");
+        assertEquals(kv.logProbs(8)[7], lp[7], 1e-9, "the kept row's own score, made when read");
+        assertEquals(kv.logProbs(9)[8], sc.logProb(), 1e-9, "the new token's score by the kept row, before the pass");
+
+        // Kept, then read at once (a hover on the kept rows): every row and score as a full run's.
+        int[] d = edited(c, 6, 10, v);
+        cancelledInTheUnembedding(model, kv, d, 6);
+        assertMatchesFullRun(model, kv, d, "kept rows read before any write");
+        // An edit before the kept rows drops them unscored, and its own pass writes them again.
+        int[] e = edited(d, 5, 10, v);
+        cancelledInTheUnembedding(model, kv, e, 5);
+        int[] f = edited(e, 2, 10, v);
+        extend(model, kv, f);
+        assertMatchesFullRun(model, kv, f, "after an edit before the kept rows");
+    }
+
+    @Test
+    void aLongWriterCancelledInItsUnembeddingKeepsOnlyTheUnchangedPrefix() {
+        ModelConfig cfg = new ModelConfig("long", 2, 16, 2, 8, 24, 31, 40, ActFn.GELU_NEW, Normalization.LN, false, 1e-5, true);
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 3, 0.5));
+        KeyValueCache kv = new KeyValueCache(cfg);
+        int[] a = random(30, cfg.dVocab(), 4);
+        extend(model, kv, a);
+        int[] b = edited(a, 3, 30, cfg.dVocab());
+        cancelledInTheUnembedding(model, kv, b, 3);
+        assertEquals(3, kv.length(), "27 rows to unembed later would cost the whole unembedding: not kept");
+        extend(model, kv, b);
+        assertMatchesFullRun(model, kv, b, "after the cancelled long write");
+    }
+
+    /** Runs {@code tokens} from {@code from}, cancelled at the first checkpoint after every block is done. */
+    static void cancelledInTheUnembedding(Transformer model, KeyValueCache kv, int[] tokens, int from) {
+        boolean[] blocksDone = {false};
+        assertThrows(CancellationException.class, () -> IncrementalForward.extend(model, kv, tokens, from, n -> false, () -> {
+            if (blocksDone[0]) throw new CancellationException("edited again");
+        }, p -> blocksDone[0] = true));
+        assertTrue(blocksDone[0], "the pass reached its unembedding");
+    }
+
+    @Test
+    void aDerivedRowIsKeptUntilAWriteReachesItsPosition() {
+        ModelConfig cfg = new ModelConfig("derived", 2, 16, 2, 8, 24, 31, 40, ActFn.GELU_NEW, Normalization.LN, false, 1e-5, true);
+        Transformer model = new Transformer(RandomWeights.generate(cfg, 3, 0.5));
+        KeyValueCache kv = new KeyValueCache(cfg);
+        int[] a = random(12, cfg.dVocab(), 4);
+        extend(model, kv, a);
+        AtomicInteger made = new AtomicInteger();
+        Object owner = new Object();
+        java.util.function.IntFunction<float[]> at = p -> kv.derivedRow(p, "z0", owner, () -> {
+            made.incrementAndGet();
+            return Arrays.copyOfRange(kv.z(0), p * 16, p * 16 + 16);
+        });
+        float[] first = at.apply(6);
+        assertSame(first, at.apply(6), "kept");
+        assertEquals(1, made.get());
+        assertNotSame(first, kv.derivedRow(6, "z0", new Object(), () -> new float[1]), "another owner's is its own");
+        assertNotSame(first, kv.derivedRow(6, "other", owner, () -> new float[1]), "another name's is its own");
+        extend(model, kv, edited(a, 9, 14, cfg.dVocab()));
+        assertSame(first, at.apply(6), "an edit after the position leaves it");
+        int[] b = edited(kv.tokens(), 6, 14, cfg.dVocab());
+        extend(model, kv, b);
+        float[] again = at.apply(6);
+        assertEquals(2, made.get(), "an edit at the position drops it");
+        assertArrayEquals(Arrays.copyOfRange(kv.z(0), 6 * 16, 6 * 16 + 16), again, "made from the new rows");
+        for (int p = 0; p < 5; p++) at.apply(p);
+        at.apply(6);
+        assertEquals(8, made.get(), "only the last few positions are kept");
+        // A position no commit covers (a pass still writing it) is made every time.
+        at.apply(20);
+        at.apply(20);
+        assertEquals(10, made.get());
+    }
+
     @Test
     void misuseIsRefusedWithTheReason() {
         ModelConfig cfg = new ModelConfig("bad", 1, 16, 2, 8, 0, 29, 16, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);

@@ -65,6 +65,27 @@ class HeadAttributionTest {
             List<org.circuitscope.circuits.HeadAttribution.Head> cheap = run.heads(q, target, 0, Cancel.NEVER);
             assertTrue(cheap.stream().allMatch(x -> x.sources().isEmpty()), "no sources when not asked");
             assertEquals(heads.get(0).logit(), cheap.get(0).logit(), 1e-9);
+            // Another token read out at the same position: from the result rows kept since the first hover there.
+            for (int other : new int[] {run.ids()[2], run.ids()[3]}) {
+                List<SourceAttribution.HeadSources> libOther = SourceAttribution.compute(m.transformer(), clean, q, other, -1);
+                for (org.circuitscope.circuits.HeadAttribution.Head c : run.heads(q, other, 2, Cancel.NEVER)) {
+                    SourceAttribution.HeadSources want = libOther.stream().filter(x -> x.label().equals(c.label())).findFirst().orElseThrow();
+                    assertEquals(want.total(), c.logit(), 1e-5, c.label() + ": total for token " + other);
+                    for (org.circuitscope.circuits.HeadAttribution.Source s : c.sources()) {
+                        assertEquals(want.sources().get(s.source()).value(), s.logit(), 1e-5, c.label() + " source " + s.source() + " for token " + other);
+                    }
+                }
+            }
+            // An edit at the hovered position rewrites its rows: the next hover there reads the new ones, not those kept.
+            String edited = "abcxbd";
+            PromptDocument doc2 = new PromptDocument("file:///x.prompt", "prompt", 2, edited);
+            PromptRun run2 = Analyzer.analyze(doc2, FrontMatter.parse(edited), h, true, 7300, run, () -> {});
+            ActivationCache clean2 = m.transformer().runWithCache(run2.ids());
+            List<SourceAttribution.HeadSources> lib2 = SourceAttribution.compute(m.transformer(), clean2, q, target, -1);
+            for (org.circuitscope.circuits.HeadAttribution.Head c : run2.heads(q, target, 0, Cancel.NEVER)) {
+                SourceAttribution.HeadSources want = lib2.stream().filter(x -> x.label().equals(c.label())).findFirst().orElseThrow();
+                assertEquals(want.total(), c.logit(), 1e-5, c.label() + ": total after the edit");
+            }
         }
     }
 }
