@@ -68,9 +68,24 @@ public final class WeightGemm {
                 }
                 return;
             }
-            if (n == 1 && dt == DType.BF16 && DType.SIMD) {
-                // One row: convert in registers and add, no trip through a buffer.
-                for (int p = 0; p < kk; p++) Bf16Vectors.axpy(a[ao + p], b, bo + p * ldb, c, co, len);
+            if (dt == DType.BF16 && DType.SIMD) {
+                // Converted in registers, no trip through a buffer; four rows of B into two rows of C at a time, so C
+                // is loaded and stored once per four rows of B, each vector of B converted once per two rows of C.
+                int p = 0;
+                for (; p + 4 <= kk; p += 4) {
+                    int i = 0;
+                    // Two rows of C at a time: each converted vector of B serves both.
+                    for (; i + 2 <= n; i += 2) {
+                        int ar = ao + i * lda + p, ar2 = ar + lda;
+                        Bf16Vectors.axpy4x2(a[ar], a[ar + 1], a[ar + 2], a[ar + 3], a[ar2], a[ar2 + 1], a[ar2 + 2], a[ar2 + 3],
+                                b, bo + p * ldb, ldb, c, co + i * ldc, co + (i + 1) * ldc, len);
+                    }
+                    if (i < n) {
+                        int ar = ao + i * lda + p;
+                        Bf16Vectors.axpy4(a[ar], a[ar + 1], a[ar + 2], a[ar + 3], b, bo + p * ldb, ldb, c, co + i * ldc, len);
+                    }
+                }
+                for (; p < kk; p++) for (int i = 0; i < n; i++) Bf16Vectors.axpy(a[ao + i * lda + p], b, bo + p * ldb, c, co + i * ldc, len);
                 return;
             }
             float[] row = new float[len];
