@@ -44,7 +44,6 @@ export const BUILT_IN_JVM_OPTIONS = [
     'lsp -XX:G1PeriodicGCInterval=10000',
     'lsp -XX:MinHeapFreeRatio=20',
     'lsp -XX:MaxHeapFreeRatio=40',
-    'lsp+thp -XX:+UseTransparentHugePages',
     'all -Xlog:disable',
     'all -Xlog:all=warning:stderr',
 ].join('\n');

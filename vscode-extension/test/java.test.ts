@@ -142,10 +142,11 @@ test('the command line from server/jvm.options: the options the extension used b
         '-XX:MinHeapFreeRatio=20', '-XX:MaxHeapFreeRatio=40'];
     const log = ['-Xlog:disable', '-Xlog:all=warning:stderr'];
     assert.deepEqual(args(false), [...head, ...log, '-jar', JAR, 'lsp']);
-    assert.deepEqual(args(true), [...head, '-XX:+UseTransparentHugePages', ...log, '-jar', JAR, 'lsp']);
+    // No huge pages, whatever Linux allows (server/jvm.options says why).
+    assert.deepEqual(args(true), [...head, ...log, '-jar', JAR, 'lsp']);
     assert.deepEqual(args(false, { file: '/c/s.aot', exists: false }), [...head, ...log, '-Dcircuitscope.aotCache=/c/s.aot', '-jar', JAR, 'lsp']);
     assert.deepEqual(args(true, { file: '/c/s.aot', exists: true }),
-        [...head, '-XX:+UseTransparentHugePages', ...log, '-XX:AOTCache=/c/s.aot', '-Dcircuitscope.aotCache=/c/s.aot', '-jar', JAR, 'lsp']);
+        [...head, ...log, '-XX:AOTCache=/c/s.aot', '-Dcircuitscope.aotCache=/c/s.aot', '-jar', JAR, 'lsp']);
 });
 
 test('the built-in options, used when the copy of the file is missing, are the language server\'s lines of the file', () => {
@@ -157,7 +158,6 @@ test('the built-in options, used when the copy of the file is missing, are the l
 test('batch commands get the parallel collector from the file, the language server G1 with short pauses', () => {
     const batch = jvmOptions(optionsFile, { lsp: false, thp: true });
     assert.ok(batch.includes('-XX:+UseParallelGC') && !batch.includes('-XX:MaxGCPauseMillis=10'), batch.join(' '));
-    assert.ok(!batch.includes('-XX:+UseTransparentHugePages'), 'huge pages are for the language server only');
     assert.ok(!jvmOptions(optionsFile, { lsp: true, thp: true }).includes('-XX:+UseParallelGC'));
 });
 
