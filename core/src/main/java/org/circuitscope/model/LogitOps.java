@@ -1,6 +1,7 @@
 package org.circuitscope.model;
 
 import java.util.PriorityQueue;
+import org.circuitscope.tensor.Kernels;
 import org.circuitscope.tensor.Tensor;
 
 /** Log-probabilities and top-k from rows of logits, in float64 so small probabilities keep their digits. */
@@ -17,29 +18,19 @@ public final class LogitOps {
     }
 
     /** log Σ exp of {@code d[off .. off + v)} in float64: log_softmax is d[i] − this. */
-    public static double logSumExp(float[] d, int off, int v) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < v; i++) max = Math.max(max, d[off + i]);
-        double sum = 0;
-        for (int i = 0; i < v; i++) sum += Math.exp(d[off + i] - max);
-        return max + Math.log(sum);
-    }
+    public static double logSumExp(float[] d, int off, int v) { return Kernels.get().logSumExp(d, off, v); }
 
     /** 1-based rank of {@code token} in the row {@code d[off .. off + v)} (ties by lower id, as {@link #rank(double[], int)}). */
     public static int rank(float[] d, int off, int v, int token) {
         float x = d[off + token];
-        int r = 1;
-        for (int i = 0; i < v; i++) if (d[off + i] > x || (d[off + i] == x && i < token)) r++;
-        return r;
+        Kernels k = Kernels.get();
+        // Above it: the greater entries, and the equal ones before it.
+        return 1 + k.countAbove(d, off, token, x, true) + k.countAbove(d, off + token + 1, v - token - 1, x, false);
     }
 
     /** log_softmax of {@code d[off .. off + v)}. */
     public static double[] logSoftmax(float[] d, int off, int v) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < v; i++) max = Math.max(max, d[off + i]);
-        double sum = 0;
-        for (int i = 0; i < v; i++) sum += Math.exp(d[off + i] - max);
-        double lse = max + Math.log(sum);
+        double lse = logSumExp(d, off, v);
         double[] out = new double[v];
         for (int i = 0; i < v; i++) out[i] = d[off + i] - lse;
         return out;

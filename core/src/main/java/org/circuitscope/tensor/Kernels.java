@@ -117,6 +117,19 @@ public interface Kernels {
     void softmax(float[] x, int off, int n);
 
     /**
+     * log Σ exp(x[i]) over x[off .. off+n), max-subtracted and summed in float64 (x[i] − this is
+     * the row's log_softmax): how every position of a pass is scored against its logits row.
+     */
+    double logSumExp(float[] x, int off, int n);
+
+    /**
+     * How many of x[off .. off+n) are greater than {@code t}, or greater or equal when {@code
+     * orEqual} (NaN counts in neither): a token's rank is one more than the entries above it,
+     * counting equal ones before it.
+     */
+    int countAbove(float[] x, int off, int n, float t, boolean orEqual);
+
+    /**
      * LayerNorm of one row as TransformerLens: centred = x − mean; scale =
      * sqrt(mean(centred²) + eps); out = centred / scale, then ·w + b where w, b are not null
      * (LNPre passes null for both). Writes n values at {@code out[outOff]} and returns scale.

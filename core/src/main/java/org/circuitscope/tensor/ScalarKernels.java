@@ -94,6 +94,22 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
+    public double logSumExp(float[] x, int off, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.exp(x[off + i] - max);
+        return max + Math.log(sum);
+    }
+
+    @Override
+    public int countAbove(float[] x, int off, int n, float t, boolean orEqual) {
+        int c = 0;
+        for (int i = 0; i < n; i++) if (x[off + i] > t || (orEqual && x[off + i] == t)) c++;
+        return c;
+    }
+
+    @Override
     public void softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);

@@ -1,5 +1,6 @@
 package org.circuitscope.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -99,6 +100,42 @@ public final class SimdKernels implements Kernels {
             av.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         // Math.fma in the tail too: a stream of axpys is then the product's chain (RegisterTiles), lane or not.
         for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    /** Doubles in vectors as wide as {@link #S}: a float vector converts into two of them. */
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
+
+    @Override
+    public double logSumExp(float[] x, int off, int n) {
+        int upper = S.loopBound(n), i = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        if (upper > 0) {
+            FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; i < upper; i += L) mv = mv.max(FloatVector.fromArray(S, x, off + i));
+            max = mv.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) max = Math.max(max, x[off + i]);
+        // exp in float64 lanes (the JDK's vector math library), so small probabilities keep their digits as the scalar sum's.
+        DoubleVector m = DoubleVector.broadcast(D, max), acc = DoubleVector.zero(D);
+        for (i = 0; i < upper; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            acc = acc.add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m).lanewise(VectorOperators.EXP))
+                    .add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m).lanewise(VectorOperators.EXP));
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += Math.exp(x[off + i] - (double) max);
+        return max + Math.log(sum);
+    }
+
+    @Override
+    public int countAbove(float[] x, int off, int n, float t, boolean orEqual) {
+        int upper = S.loopBound(n), i = 0, c = 0;
+        FloatVector tv = FloatVector.broadcast(S, t);
+        // One loop per comparison: the Vector API compiles an operator known where it is used, not one picked at run time.
+        if (orEqual) for (; i < upper; i += L) c += FloatVector.fromArray(S, x, off + i).compare(VectorOperators.GE, tv).trueCount();
+        else for (; i < upper; i += L) c += FloatVector.fromArray(S, x, off + i).compare(VectorOperators.GT, tv).trueCount();
+        for (; i < n; i++) if (x[off + i] > t || (orEqual && x[off + i] == t)) c++;
+        return c;
     }
 
     @Override

@@ -155,6 +155,7 @@ final class WarmingKernels implements Kernels {
             k.axpy(s * 1e-3f, x, 0, y, 0, ROW);
             System.arraycopy(x, 0, out, 0, ROW);
             k.softmax(out, 0, ROW);
+            out[0] = (float) k.logSumExp(x, 0, ROW) + k.countAbove(x, 0, ROW, s, true);
             k.layerNorm(x, 0, out, 0, ROW, 1e-5f, w, bias);
             k.layerNorm(x, 0, out, 0, ROW, 1e-5f, null, null);
             k.geluNew(out, 0, ROW);
@@ -189,6 +190,10 @@ final class WarmingKernels implements Kernels {
     @Override public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { current.axpy(alpha, x, xOff, y, yOff, n); }
 
     @Override public void softmax(float[] x, int off, int n) { current.softmax(x, off, n); }
+
+    @Override public double logSumExp(float[] x, int off, int n) { return current.logSumExp(x, off, n); }
+
+    @Override public int countAbove(float[] x, int off, int n, float t, boolean orEqual) { return current.countAbove(x, off, n, t, orEqual); }
 
     @Override
     public float layerNorm(float[] x, int xOff, float[] out, int outOff, int n, float eps, float[] w, float[] b) {

@@ -248,6 +248,41 @@ class KernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernels")
+    void logSumExpMatchesFloat64AndCountAboveMatchesALoop(Kernels kern) {
+        SplittableRandom rnd = new SplittableRandom(21);
+        for (int n : new int[] {1, 7, 15, 16, 17, 63, 65, 769, 50257}) {
+            float[] x = random(rnd, n + 5, 12f);
+            int off = 3;
+            for (int i = 2; i < n; i += 7) x[off + i] = Float.NEGATIVE_INFINITY;
+            if (n > 9) x[off + 9] = 8e3f; // exp overflows unless the max is taken off first
+            // Ties: a few entries copied, so counting equal ones before a token matters.
+            for (int i = 5; i < n; i += 11) x[off + i] = x[off + i / 2];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += Math.exp(x[off + i] - max);
+            double want = max + Math.log(sum);
+            assertEquals(want, kern.logSumExp(x, off, n), 1e-12 * Math.max(1, Math.abs(want)), kern.name() + " logSumExp n=" + n);
+            for (int probe = 0; probe < 5; probe++) {
+                float t = x[off + rnd.nextInt(n)];
+                for (boolean orEqual : new boolean[] {false, true}) {
+                    int count = 0;
+                    for (int i = 0; i < n; i++) if (orEqual ? x[off + i] >= t : x[off + i] > t) count++;
+                    assertEquals(count, kern.countAbove(x, off, n, t, orEqual), kern.name() + " countAbove n=" + n + " t=" + t + " orEqual=" + orEqual);
+                }
+            }
+        }
+        float[] masked = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        assertTrue(Double.isNaN(kern.logSumExp(masked, 0, 3)), kern.name() + ": an all −inf row has no distribution");
+        float[] withNaN = new float[40];
+        withNaN[33] = Float.NaN;
+        assertTrue(Double.isNaN(kern.logSumExp(withNaN, 0, 40)), kern.name() + ": a NaN logit makes the row NaN");
+        assertEquals(0, kern.countAbove(withNaN, 0, 40, Float.NaN, true), kern.name() + ": nothing is above NaN");
+        assertEquals(39, kern.countAbove(withNaN, 0, 40, -1f, false), kern.name() + ": NaN is not above anything");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
     void softmaxOfFullyMaskedRowIsNaNAsInPyTorch(Kernels kern) {
         for (int n : new int[] {3, 16, 37}) {
             float[] x = new float[n];
