@@ -1,6 +1,5 @@
 package org.circuitscope.tensor;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -102,9 +101,6 @@ public final class SimdKernels implements Kernels {
         for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
     }
 
-    /** Doubles in vectors as wide as {@link #S}: a float vector converts into two of them. */
-    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
-
     @Override
     public double logSumExp(float[] x, int off, int n) {
         int upper = S.loopBound(n), i = 0;
@@ -112,19 +108,15 @@ public final class SimdKernels implements Kernels {
         if (upper > 0) {
             FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (; i < upper; i += L) mv = mv.max(FloatVector.fromArray(S, x, off + i));
-            max = mv.reduceLanes(VectorOperators.MAX);
+            max = mv.reduceLanes(VectorOperators.MAX); // exact in any order
         }
         for (; i < n; i++) max = Math.max(max, x[off + i]);
-        // exp in float64 lanes (the JDK's vector math library), so small probabilities keep their digits as the scalar sum's.
-        DoubleVector m = DoubleVector.broadcast(D, max), acc = DoubleVector.zero(D);
-        for (i = 0; i < upper; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            acc = acc.add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).sub(m).lanewise(VectorOperators.EXP))
-                    .add(((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).sub(m).lanewise(VectorOperators.EXP));
-        }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += Math.exp(x[off + i] - (double) max);
-        return max + Math.log(sum);
+        // The sum as the scalar kernels make it, bit for bit: a scan's scores must not depend on which kernels ran
+        // (corpus scans are merged across machines and compared exactly). The vector exp (DoubleVector EXP) was 4x
+        // faster but rounds differently compiled (the JDK's vector math library) and not yet compiled (Math.exp).
+        double sum = 0, m = max;
+        for (i = 0; i < n; i++) sum += Math.exp(x[off + i] - m);
+        return m + Math.log(sum);
     }
 
     @Override

@@ -263,6 +263,8 @@ class KernelsTest {
             for (int i = 0; i < n; i++) sum += Math.exp(x[off + i] - max);
             double want = max + Math.log(sum);
             assertEquals(want, kern.logSumExp(x, off, n), 1e-12 * Math.max(1, Math.abs(want)), kern.name() + " logSumExp n=" + n);
+            // Bit for bit as the scalar kernels: a corpus scan's scores must not depend on which kernels ran.
+            assertEquals(new ScalarKernels().logSumExp(x, off, n), kern.logSumExp(x, off, n), 0.0, kern.name() + " logSumExp n=" + n + " as scalar");
             for (int probe = 0; probe < 5; probe++) {
                 float t = x[off + rnd.nextInt(n)];
                 for (boolean orEqual : new boolean[] {false, true}) {
