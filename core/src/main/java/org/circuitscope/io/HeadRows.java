@@ -84,46 +84,31 @@ final class HeadRows {
 
     /** d[dOff + j·ldd + i] = s[sOff + i·lds + j] for i &lt; rows, j &lt; cols, tile by tile. */
     static void transpose(short[] s, int sOff, int rows, int cols, int lds, short[] d, int dOff, int ldd) {
-        int bands = (rows + TILE - 1) / TILE;
-        if ((long) rows * cols >= PARALLEL_ELEMENTS) {
-            // Each band of TILE source rows writes its own TILE destination columns: no two bands share an element.
-            WorkerPool.parallelFor(bands, b -> transposeBand(s, sOff, rows, cols, lds, d, dOff, ldd, b * TILE));
-        } else {
-            for (int b = 0; b < bands; b++) transposeBand(s, sOff, rows, cols, lds, d, dOff, ldd, b * TILE);
-        }
-    }
-
-    /** Source rows i0 … i0 + TILE − 1 (destination columns), a tile at a time. */
-    private static void transposeBand(short[] s, int sOff, int rows, int cols, int lds, short[] d, int dOff, int ldd, int i0) {
-        int i1 = Math.min(rows, i0 + TILE);
-        for (int j0 = 0; j0 < cols; j0 += TILE) {
-            int j1 = Math.min(cols, j0 + TILE);
-            for (int i = i0; i < i1; i++) {
-                int src = sOff + i * lds;
-                for (int j = j0; j < j1; j++) d[dOff + j * ldd + i] = s[src + j];
-            }
-        }
+        tiles(rows, cols, (i0, i1, j0, j1) -> {
+            for (int i = i0; i < i1; i++) for (int j = j0; j < j1; j++) d[dOff + j * ldd + i] = s[sOff + i * lds + j];
+        });
     }
 
     /** As {@link #transpose(short[], int, int, int, int, short[], int, int)} for floats. */
     static void transpose(float[] s, int sOff, int rows, int cols, int lds, float[] d, int dOff, int ldd) {
-        int bands = (rows + TILE - 1) / TILE;
-        if ((long) rows * cols >= PARALLEL_ELEMENTS) {
-            WorkerPool.parallelFor(bands, b -> transposeBand(s, sOff, rows, cols, lds, d, dOff, ldd, b * TILE));
-        } else {
-            for (int b = 0; b < bands; b++) transposeBand(s, sOff, rows, cols, lds, d, dOff, ldd, b * TILE);
-        }
+        tiles(rows, cols, (i0, i1, j0, j1) -> {
+            for (int i = i0; i < i1; i++) for (int j = j0; j < j1; j++) d[dOff + j * ldd + i] = s[sOff + i * lds + j];
+        });
     }
 
-    /** Source rows i0 … i0 + TILE − 1 (destination columns), a tile at a time. */
-    private static void transposeBand(float[] s, int sOff, int rows, int cols, int lds, float[] d, int dOff, int ldd, int i0) {
-        int i1 = Math.min(rows, i0 + TILE);
-        for (int j0 = 0; j0 < cols; j0 += TILE) {
-            int j1 = Math.min(cols, j0 + TILE);
-            for (int i = i0; i < i1; i++) {
-                int src = sOff + i * lds;
-                for (int j = j0; j < j1; j++) d[dOff + j * ldd + i] = s[src + j];
-            }
-        }
+    /** Transposes the tile of source rows [i0, i1) and columns [j0, j1). */
+    private interface Tile {
+        void copy(int i0, int i1, int j0, int j1);
+    }
+
+    /** Every tile of a rows × cols source, by bands of TILE rows: across the pool for a large matrix (no two bands write one element). */
+    private static void tiles(int rows, int cols, Tile tile) {
+        int bands = (rows + TILE - 1) / TILE;
+        java.util.function.IntConsumer band = b -> {
+            int i0 = b * TILE, i1 = Math.min(rows, i0 + TILE);
+            for (int j0 = 0; j0 < cols; j0 += TILE) tile.copy(i0, i1, j0, Math.min(cols, j0 + TILE));
+        };
+        if ((long) rows * cols >= PARALLEL_ELEMENTS) WorkerPool.parallelFor(bands, band);
+        else for (int b = 0; b < bands; b++) band.accept(b);
     }
 }
