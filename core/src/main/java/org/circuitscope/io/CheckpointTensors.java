@@ -19,6 +19,9 @@ public interface CheckpointTensors {
     /** The tensor decoded to float32 in its stored shape; only weight dtypes (F32, F16, BF16) are taken. */
     Tensor readWeight(String name) throws IOException;
 
+    /** The transpose of the matrix {@link #readWeight} reads (a file's reader transposes straight out of its mapping). */
+    default Tensor readWeightTransposed(String name) throws IOException { return HeadRows.transpose(readWeight(name)); }
+
     /** One safetensors file or a sharded checkpoint, every weight read as float32. */
     static CheckpointTensors of(TensorSource st) { return of(st, WeightsDtype.F32); }
 
@@ -28,6 +31,7 @@ public interface CheckpointTensors {
             @Override public Path file() { return st.file(); }
             @Override public boolean contains(String name) { return st.contains(name); }
             @Override public Tensor readWeight(String name) throws IOException { return st.readWeight(name, dtype); }
+            @Override public Tensor readWeightTransposed(String name) throws IOException { return st.readWeightTransposed(name, dtype); }
         };
     }
 

@@ -25,4 +25,18 @@ record LayoutReader(CheckpointTensors tensors, String layout) {
         }
         return t;
     }
+
+    /** The transpose of the matrix {@code name}, whose stored shape must be {@code [rows, cols]}. */
+    Tensor requireTransposed(String name, int rows, int cols) throws IOException {
+        if (!tensors.contains(name)) {
+            throw new SafeTensorsException(tensors.file(), name, tensors.file() + ": tensor '" + name + "' is missing (" + layout + " layout)");
+        }
+        Tensor t = tensors.readWeightTransposed(name);
+        if (t.rank() != 2 || t.dim(0) != cols || t.dim(1) != rows) {
+            int[] stored = t.rank() == 2 ? new int[] {t.dim(1), t.dim(0)} : t.shape();
+            throw new SafeTensorsException(tensors.file(), name, tensors.file() + ": tensor '" + name + "' has shape " + Arrays.toString(stored)
+                    + " but config.json implies " + Arrays.toString(new int[] {rows, cols}));
+        }
+        return t;
+    }
 }

@@ -149,15 +149,15 @@ final class LlamaLayout implements HuggingFaceLayout {
                 out.put(WeightNames.keyValue(c, l, "b_K"), r.require(p + "self_attn.k_proj.bias", kv * dh).reshape(kv, dh));
                 out.put(WeightNames.keyValue(c, l, "b_V"), r.require(p + "self_attn.v_proj.bias", kv * dh).reshape(kv, dh));
             }
-            out.put(WeightNames.attn(l, "W_O"), HeadRows.outputHeads(r.require(p + "self_attn.o_proj.weight", d, n * dh), n, dh));
+            out.put(WeightNames.attn(l, "W_O"), r.requireTransposed(p + "self_attn.o_proj.weight", d, n * dh).reshape(n, dh, d));
             if (variant.oBias(hc)) out.put(WeightNames.attn(l, "b_O"), r.require(p + "self_attn.o_proj.bias", d));
             out.put(WeightNames.ln(l, "ln2", "w"), r.require(p + "post_attention_layernorm.weight", d));
-            out.put(WeightNames.mlp(l, "W_in"), HeadRows.transpose(r.require(p + "mlp.up_proj.weight", m, d)));
-            out.put(WeightNames.mlp(l, "W_gate"), HeadRows.transpose(r.require(p + "mlp.gate_proj.weight", m, d)));
-            out.put(WeightNames.mlp(l, "W_out"), HeadRows.transpose(r.require(p + "mlp.down_proj.weight", d, m)));
+            out.put(WeightNames.mlp(l, "W_in"), r.requireTransposed(p + "mlp.up_proj.weight", m, d));
+            out.put(WeightNames.mlp(l, "W_gate"), r.requireTransposed(p + "mlp.gate_proj.weight", m, d));
+            out.put(WeightNames.mlp(l, "W_out"), r.requireTransposed(p + "mlp.down_proj.weight", d, m));
         }
         out.put(WeightNames.LN_FINAL_W, r.require(P + "norm.weight", d));
-        out.put(WeightNames.W_U, HeadRows.transpose(hc.tiedEmbeddings() ? wE : r.require("lm_head.weight", v, d)));
+        out.put(WeightNames.W_U, hc.tiedEmbeddings() ? HeadRows.transpose(wE) : r.requireTransposed("lm_head.weight", v, d));
         return out;
     }
 

@@ -134,6 +134,9 @@ public final class SafeTensorsSet implements TensorSource {
     @Override
     public Tensor readWeight(String name, WeightsDtype dtype) throws SafeTensorsException { return holder(name).readWeight(name, dtype); }
 
+    @Override
+    public Tensor readWeightTransposed(String name, WeightsDtype dtype) throws SafeTensorsException { return holder(name).readWeightTransposed(name, dtype); }
+
     private SafeTensors holder(String name) {
         SafeTensors st = byName.get(name);
         if (st == null) {

@@ -33,6 +33,15 @@ public interface TensorSource extends AutoCloseable {
      */
     Tensor readWeight(String name, WeightsDtype dtype) throws SafeTensorsException;
 
+    /**
+     * The transpose of a matrix read as {@link #readWeight(String, WeightsDtype)} reads it: a
+     * Hugging Face {@code [out, in]} weight as the {@code [in, out]} that TransformerLens
+     * right-multiplies by. A file's reader may transpose straight out of its mapping.
+     */
+    default Tensor readWeightTransposed(String name, WeightsDtype dtype) throws SafeTensorsException {
+        return HeadRows.transpose(readWeight(name, dtype));
+    }
+
     /** Unmaps the file(s); tensors read before stay valid (they are copies). Idempotent. */
     @Override
     void close();
