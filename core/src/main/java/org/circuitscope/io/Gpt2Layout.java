@@ -70,7 +70,7 @@ final class Gpt2Layout implements HuggingFaceLayout {
             out.put(WeightNames.ln(l, "ln1", "w"), r.require(p + "ln_1.weight", d));
             out.put(WeightNames.ln(l, "ln1", "b"), r.require(p + "ln_1.bias", d));
             // c_attn [d, 3d] is x·W already: its transpose is a Linear whose rows hold Q's heads, then K's, then V's.
-            Tensor cAttn = HeadRows.transpose(r.require(p + "attn.c_attn.weight", d, 3 * d));
+            Tensor cAttn = r.requireTransposed(p + "attn.c_attn.weight", d, 3 * d);
             Tensor cAttnB = r.require(p + "attn.c_attn.bias", 3 * d);
             for (int which = 0; which < 3; which++) {
                 int first = which * d;

@@ -49,12 +49,10 @@ final class HeadRows {
         for (int i = 0; i < n; i++) System.arraycopy(headBias.data(), i * dh, bias.data(), firstRow.applyAsInt(i), dh);
     }
 
-    /** W_O {@code [n, dh, d]} from an output projection {@code [d, n·dh]}: its transpose, whose rows are already head-major. */
-    static Tensor outputHeads(Tensor linear, int n, int dh) {
-        return transpose(linear).reshape(n, dh, linear.dim(0));
-    }
-
-    /** The inverse of {@link #outputHeads}. */
+    /**
+     * An output projection {@code [d, n·dh]} from W_O {@code [n, dh, d]}: its transpose (a
+     * checkpoint's is read transposed, {@link LayoutReader#requireTransposed}, its rows already head-major).
+     */
     static Tensor outputLinear(Tensor wO) {
         return transpose(wO.reshape(wO.dim(0) * wO.dim(1), wO.dim(2)));
     }

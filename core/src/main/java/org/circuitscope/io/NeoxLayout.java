@@ -105,18 +105,18 @@ final class NeoxLayout implements HuggingFaceLayout {
                 out.put(WeightNames.attn(l, "W_" + QKV[which]), HeadRows.heads(qkv, n, dh, row));
                 if (qkvB != null) out.put(WeightNames.attn(l, "b_" + QKV[which]), HeadRows.headBias(qkvB, n, dh, row));
             }
-            out.put(WeightNames.attn(l, "W_O"), HeadRows.outputHeads(r.require(p + "attention.dense.weight", d, n * dh), n, dh));
+            out.put(WeightNames.attn(l, "W_O"), r.requireTransposed(p + "attention.dense.weight", d, n * dh).reshape(n, dh, d));
             if (hc.attentionBias()) out.put(WeightNames.attn(l, "b_O"), r.require(p + "attention.dense.bias", d));
             out.put(WeightNames.ln(l, "ln2", "w"), r.require(p + "post_attention_layernorm.weight", d));
             out.put(WeightNames.ln(l, "ln2", "b"), r.require(p + "post_attention_layernorm.bias", d));
-            out.put(WeightNames.mlp(l, "W_in"), HeadRows.transpose(r.require(p + "mlp.dense_h_to_4h.weight", m, d)));
+            out.put(WeightNames.mlp(l, "W_in"), r.requireTransposed(p + "mlp.dense_h_to_4h.weight", m, d));
             out.put(WeightNames.mlp(l, "b_in"), r.require(p + "mlp.dense_h_to_4h.bias", m));
-            out.put(WeightNames.mlp(l, "W_out"), HeadRows.transpose(r.require(p + "mlp.dense_4h_to_h.weight", d, m)));
+            out.put(WeightNames.mlp(l, "W_out"), r.requireTransposed(p + "mlp.dense_4h_to_h.weight", d, m));
             out.put(WeightNames.mlp(l, "b_out"), r.require(p + "mlp.dense_4h_to_h.bias", d));
         }
         out.put(WeightNames.LN_FINAL_W, r.require(P + "final_layer_norm.weight", d));
         out.put(WeightNames.LN_FINAL_B, r.require(P + "final_layer_norm.bias", d));
-        out.put(WeightNames.W_U, HeadRows.transpose(hc.tiedEmbeddings() ? wE : r.require("embed_out.weight", v, d)));
+        out.put(WeightNames.W_U, hc.tiedEmbeddings() ? HeadRows.transpose(wE) : r.requireTransposed("embed_out.weight", v, d));
         return out;
     }
 
