@@ -14,6 +14,14 @@ record GemmShape(int m, int k, int n) {
         return new GemmShape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
     }
 
+    /** GFLOP of one product: 2·m·n·k multiply-adds counted as two operations each. */
+    double gflop() { return 2.0 * m * n * k / 1e9; }
+
+    /** A [m, k] of standard normal entries from {@code rnd}, and a zeroed C [m, n]: what every product benchmark starts from. */
+    float[] randomA(Random rnd) { return gaussian(rnd, m * k); }
+
+    float[] newC() { return new float[m * n]; }
+
     static float[] gaussian(Random rnd, int size) {
         float[] v = new float[size];
         for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();

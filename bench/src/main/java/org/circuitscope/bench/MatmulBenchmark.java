@@ -46,6 +46,7 @@ public class MatmulBenchmark {
     public String shape;
 
     private int m, k, n;
+    private double gflop;
     private float[] a, b, c;
     private Kernels kernels;
     private OpenBlasSgemm blas;
@@ -54,16 +55,17 @@ public class MatmulBenchmark {
     public void setup() {
         GemmShape g = GemmShape.parse(shape);
         m = g.m(); k = g.k(); n = g.n();
+        gflop = g.gflop();
         Random rnd = new Random(42);
-        a = GemmShape.gaussian(rnd, m * k);
+        a = g.randomA(rnd);
         b = GemmShape.gaussian(rnd, k * n);
-        c = new float[m * n];
+        c = g.newC();
         kernels = Kernels.get();
         // Leave the scalar start before the first warm-up iteration (WarmingKernels).
         GemmShape.leaveScalarStart(kernels);
         blas = OpenBlasSgemm.loadOrNull();
         System.out.println("# kernels: " + kernels.name() + ", openblas: " + (blas == null ? "absent" : blas.coreName())
-                + ", GFLOP per call: " + 2.0 * m * n * k / 1e9);
+                + ", GFLOP per call: " + gflop);
     }
 
     /** Counts the floating-point work done, so JMH reports it as a rate: the "gflop" line is GFLOP/s. */
@@ -76,7 +78,7 @@ public class MatmulBenchmark {
     @Benchmark
     public float[] gemm(Flops flops) {
         kernels.gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
-        flops.gflop += 2.0 * m * n * k / 1e9;
+        flops.gflop += gflop;
         return c;
     }
 
@@ -84,7 +86,7 @@ public class MatmulBenchmark {
     public float[] openblas(Flops flops) {
         if (blas == null) throw new IllegalStateException("no OpenBLAS at " + OpenBlasSgemm.DEFAULT_PATH + " (-Dcircuitscope.bench.openblas=PATH)");
         blas.gemm(m, n, k, a, b, c);
-        flops.gflop += 2.0 * m * n * k / 1e9;
+        flops.gflop += gflop;
         return c;
     }
 }

@@ -45,6 +45,7 @@ public class WeightGemmBenchmark {
     public String dtype;
 
     private int m, k, n;
+    private double gflop;
     private float[] a, c;
     private Tensor b;
     private WeightGemm gemm;
@@ -53,9 +54,10 @@ public class WeightGemmBenchmark {
     public void setup() {
         GemmShape g = GemmShape.parse(shape);
         m = g.m(); k = g.k(); n = g.n();
+        gflop = g.gflop();
         Random rnd = new Random(42);
-        a = GemmShape.gaussian(rnd, m * k);
-        c = new float[m * n];
+        a = g.randomA(rnd);
+        c = g.newC();
         short[] bits = new short[k * n];
         for (int i = 0; i < bits.length; i++) bits[i] = (short) (Float.floatToRawIntBits((float) rnd.nextGaussian() * 0.02f) >>> 16);
         Tensor bf16 = Tensor.ofBits(bits, DType.BF16, k, n);
@@ -73,7 +75,7 @@ public class WeightGemmBenchmark {
         Kernels kernels = Kernels.get();
         gemm = new WeightGemm(kernels);
         GemmShape.leaveScalarStart(kernels);
-        System.out.println("# kernels: " + kernels.name() + ", GFLOP per call: " + 2.0 * m * n * k / 1e9);
+        System.out.println("# kernels: " + kernels.name() + ", GFLOP per call: " + gflop);
     }
 
     /** The floating-point work done, so JMH reports it as a rate: the "gflop" line is GFLOP/s. */
@@ -86,7 +88,7 @@ public class WeightGemmBenchmark {
     @Benchmark
     public float[] product(Flops flops) {
         gemm.gemmBatched(1, m, n, k, a, 0, k, 0, b, 0, n, 0, c, 0, n, 0);
-        flops.gflop += 2.0 * m * n * k / 1e9;
+        flops.gflop += gflop;
         return c;
     }
 }

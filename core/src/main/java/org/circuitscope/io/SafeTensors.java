@@ -131,13 +131,7 @@ public final class SafeTensors implements TensorSource {
         float[] out = new float[(int) n];
         switch (t.dtype()) {
             case "F32" -> MemorySegment.copy(src, F32_LE, 0, out, 0, out.length);
-            case "F16" -> {
-                for (int i = 0; i < out.length; i++) out[i] = Float.float16ToFloat(src.getAtIndex(I16_LE, i));
-            }
-            case "BF16" -> {
-                // bfloat16 is the top half of a float32: the sign-extended high bits shift out.
-                for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat(src.getAtIndex(I16_LE, i) << 16);
-            }
+            case "F16", "BF16" -> sixteenBitsToFloat(src, 0, t.dtype(), out);
             case "I32" -> {
                 for (int i = 0; i < out.length; i++) out[i] = src.getAtIndex(I32_LE, i);
             }
@@ -209,7 +203,7 @@ public final class SafeTensors implements TensorSource {
         }
         checkOpen();
         if (t.numel() > MAX_ARRAY) return TensorSource.super.readWeightTransposed(name, dtype);
-        int rows = (int) t.shape()[0], cols = (int) t.shape()[1];
+        int rows = t.shape()[0], cols = t.shape()[1];
         MemorySegment src = data.asSlice(t.begin(), t.byteSize());
         int bands = (rows + BAND - 1) / BAND;
         if (dtype == WeightsDtype.KEEP && !stored.equals("F32")) {
@@ -227,18 +221,21 @@ public final class SafeTensors implements TensorSource {
             int i0 = b * BAND, n = Math.min(BAND, rows - i0);
             float[] band = new float[n * cols];
             long at = (long) i0 * cols;
-            switch (stored) {
-                case "F32" -> MemorySegment.copy(src, F32_LE, at * 4, band, 0, band.length);
-                case "BF16" -> {
-                    for (int i = 0; i < band.length; i++) band[i] = Float.intBitsToFloat(src.getAtIndex(I16_LE, at + i) << 16);
-                }
-                default -> {
-                    for (int i = 0; i < band.length; i++) band[i] = Float.float16ToFloat(src.getAtIndex(I16_LE, at + i));
-                }
-            }
+            if (stored.equals("F32")) MemorySegment.copy(src, F32_LE, at * 4, band, 0, band.length);
+            else sixteenBitsToFloat(src, at, stored, band);
             HeadRows.transpose(band, 0, n, cols, cols, d, i0, rows);
         });
         return Tensor.of(d, cols, rows);
+    }
+
+    /** dst[i] = the F16 or BF16 element {@code from + i} of {@code src}, exactly, for every i of dst. */
+    private static void sixteenBitsToFloat(MemorySegment src, long from, String dtype, float[] dst) {
+        if (dtype.equals("BF16")) {
+            // bfloat16 is the top half of a float32: the sign-extended high bits shift out.
+            for (int i = 0; i < dst.length; i++) dst[i] = Float.intBitsToFloat(src.getAtIndex(I16_LE, from + i) << 16);
+        } else {
+            for (int i = 0; i < dst.length; i++) dst[i] = Float.float16ToFloat(src.getAtIndex(I16_LE, from + i));
+        }
     }
 
     /** Source rows per band of {@link #readWeightTransposed}: its buffer stays in L2 (64 × 5,632 shorts: 704 KB). */

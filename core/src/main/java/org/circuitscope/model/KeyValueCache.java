@@ -236,14 +236,7 @@ public final class KeyValueCache {
         public void finalScale(float[] rows) { put(kv.finalScale(), rows, 1); }
 
         /** The new logits rows (bias included), {@code [n, d_vocab]}. */
-        public void logits(float[] rows) {
-            int v = kv.cfg.dVocab(), n = rows.length / v;
-            float[][] chunks = kv.logitChunks;
-            for (int i = 0; i < n; i++) {
-                int p = from + i;
-                System.arraycopy(rows, i * v, chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, v);
-            }
-        }
+        public void logits(float[] rows) { kv.putLogitRows(from, rows); }
 
         private void put(float[] dst, float[] rows, int width) { System.arraycopy(rows, 0, dst, from * width, rows.length); }
     }
@@ -297,12 +290,19 @@ public final class KeyValueCache {
         synchronized (this) {
             u = unscored;
             if (u == null) return;
-            int v = cfg.dVocab(), f = u.from(), rowsMade = u.to() - f;
-            float[] made = u.rows();
-            float[][] chunks = logitChunks;
-            for (int i = 0; i < rowsMade; i++) System.arraycopy(made, i * v, chunks[(f + i) / LOGIT_CHUNK], ((f + i) % LOGIT_CHUNK) * v, v);
-            scoreNewRows(f, Arrays.copyOf(tokens, u.to()));
+            putLogitRows(u.from(), u.rows());
+            scoreNewRows(u.from(), Arrays.copyOf(tokens, u.to()));
             unscored = null;
+        }
+    }
+
+    /** Copies {@code rows} ([n, d_vocab], bias included) into the logits rows of positions from.. from + n. */
+    private void putLogitRows(int from, float[] rows) {
+        int v = cfg.dVocab(), n = rows.length / v;
+        float[][] chunks = logitChunks;
+        for (int i = 0; i < n; i++) {
+            int p = from + i;
+            System.arraycopy(rows, i * v, chunks[p / LOGIT_CHUNK], (p % LOGIT_CHUNK) * v, v);
         }
     }
 

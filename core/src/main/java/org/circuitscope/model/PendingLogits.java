@@ -37,33 +37,27 @@ public final class PendingLogits {
     /** Logits row {@code p} with its log Σ exp. */
     public record Row(int position, float[] logits, double logSumExp) {}
 
-    /** Row {@code p}, from ≤ p &lt; to: x_p·W_U + b_U, made on the calling thread. */
+    /** Row {@code p}, from ≤ p &lt; to: x_p·W_U + b_U, made on the calling thread (a hover's own work). */
     public synchronized Row row(int p) {
         if (p < from || p >= to()) throw new IndexOutOfBoundsException("logits row " + p + " is not pending (" + from + ".." + (to() - 1) + ")");
         if (last != null && last.position() == p) return last;
-        int d = x.dim(1), v = w.config().dVocab();
-        float[] bu = w.bU().data(), out = new float[v], xs = x.data();
-        int off = (p - from) * d;
-        // The weight product's few-rows path: one streaming pass over W_U, each row scaled into the
-        // output (which stays in cache) and a 16-bit row converted as it is read; then the bias,
-        // as the pass adds it (x·W_U, then + b_U). On the calling thread: a hover's own work.
-        WorkerPool.serially(() -> {
-            new WeightGemm(Kernels.get()).gemmBatched(1, 1, v, d, xs, off, d, 0, w.wU(), 0, v, 0, out, 0, v, 0);
-            return null;
-        });
-        for (int j = 0; j < v; j++) out[j] += bu[j];
+        int v = w.config().dVocab();
+        float[] out = WorkerPool.serially(() -> logits(p - from, 1));
         last = new Row(p, out, LogitOps.logSumExp(out, 0, v));
         return last;
     }
 
+    /** Every row here, {@code [to − from, d_vocab]} row-major: one pass over W_U for all of them. */
+    public float[] rows() { return logits(0, x.dim(0)); }
+
     /**
-     * Every row here, x·W_U + b_U, {@code [to − from, d_vocab]} row-major: one pass over W_U for
-     * all of them, summed as the pass sums its own (x·W_U, then the bias).
+     * Rows [first, first + n) of x·W_U + b_U: the weight product's few-rows path (one streaming pass
+     * over W_U, a 16-bit row converted as it is read), then the bias, as the pass sums its own.
      */
-    public float[] rows() {
-        int n = x.dim(0), d = x.dim(1), v = w.config().dVocab();
+    private float[] logits(int first, int n) {
+        int d = x.dim(1), v = w.config().dVocab();
         float[] bu = w.bU().data(), out = new float[n * v];
-        new WeightGemm(Kernels.get()).gemmBatched(1, n, v, d, x.data(), 0, d, 0, w.wU(), 0, v, 0, out, 0, v, 0);
+        new WeightGemm(Kernels.get()).gemmBatched(1, n, v, d, x.data(), first * d, d, 0, w.wU(), 0, v, 0, out, 0, v, 0);
         for (int i = 0; i < n; i++) for (int j = 0; j < v; j++) out[i * v + j] += bu[j];
         return out;
     }
