@@ -117,9 +117,57 @@ class CompositionScoresTest {
         assertTrue((long) gqa.dModel() * gqa.dHead() * gqa.dHead() * gqa.nHeads() >= FactoredMatrix.SIMD_PRODUCT, "the fast path runs");
         Weights w = RandomWeights.generate(gqa, 11, 0.5);
         assertEveryPairMatchesTheMaterialisedProducts(w, 1e-6);
+        assertTrue(CompositionProducts.gramsAreCheaper(gqa), "the Gram path runs");
         List<Integer> done = new java.util.ArrayList<>();
-        CompositionScores.all(w, (d, total) -> { assertEquals(2, total, "one step per earlier layer"); done.add(d); });
+        CompositionScores.all(w, (d, total) -> { assertEquals(4, total, "one step per band of 32 Gram rows"); done.add(d); });
+        assertEquals(List.of(1, 2, 3, 4), done, "progress after each band");
+        done.clear();
+        CompositionProducts.all(w, (d, total) -> { assertEquals(2, total, "one step per earlier layer"); done.add(d); }, 1L << 26,
+                CompositionProducts.Method.PRODUCTS);
         assertEquals(List.of(1, 2), done, "progress after each earlier layer");
+    }
+
+    /**
+     * The Gram path's inner products against the product path's sums of squares, at a d_model that
+     * is not a multiple of the Gram band (the last band is short) and with grouped queries, every
+     * pair of every mode; and the choice between them by cost.
+     */
+    @Test
+    void gramInnerProductsGiveTheScoresOfTheProducts() {
+        ModelConfig odd = new ModelConfig("odd", 3, 200, 4, 64, 0, 7, 5, ActFn.SILU, Normalization.RMS, true, 1e-5, true,
+                new Architecture(PositionalEmbedding.ROTARY, 64, 10000, 2, false, false, "LlamaForCausalLM"));
+        Weights w = RandomWeights.generate(odd, 13, 0.5);
+        CompositionScores.Result grams = CompositionProducts.all(w, WorkProgress.NONE, 1L << 26, CompositionProducts.Method.GRAMS);
+        CompositionScores.Result products = CompositionProducts.all(w, WorkProgress.NONE, 1L << 26, CompositionProducts.Method.PRODUCTS);
+        int scored = 0;
+        for (CompositionScores.Mode m : CompositionScores.Mode.values())
+            for (int l1 = 0; l1 < 3; l1++) for (int h1 = 0; h1 < 4; h1++) for (int l2 = 0; l2 < 3; l2++) for (int h2 = 0; h2 < 4; h2++) {
+                double p = products.of(m)[l1][h1][l2][h2];
+                assertEquals(p, grams.of(m)[l1][h1][l2][h2], 1e-6 * Math.max(p, 1e-3), m + " L" + l1 + "H" + h1 + " → L" + l2 + "H" + h2);
+                if (p > 0) scored++;
+            }
+        assertEquals(3 * 3 * 16, scored, "every earlier → later pair of every mode is scored");
+        assertTrue(CompositionProducts.gramsAreCheaper(new ModelConfig("gpt2", 12, 768, 12, 64, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true)),
+                "GPT-2 small takes the Grams");
+        assertFalse(CompositionProducts.gramsAreCheaper(new ModelConfig("wide", 2, 4096, 4, 16, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true)),
+                "a wide residual stream with few small heads takes the products");
+    }
+
+    /**
+     * A head whose W_V has rank below d_head has a singular Gram, which has no Cholesky factor:
+     * its scores come from the symmetric root instead and must still match the materialised
+     * products, on both paths.
+     */
+    @Test
+    void aRankDeficientHeadIsScoredThroughItsSymmetricRoot() {
+        ModelConfig big = new ModelConfig("big", 2, 256, 4, 64, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
+        Weights w = RandomWeights.generate(big, 17, 0.5);
+        float[] wv = w.layer(0).attn().wV().data();
+        // Head 0's W_V [d_model, d_head]: its last 16 columns copies of the first 16 (rank 48).
+        for (int i = 0; i < big.dModel(); i++) System.arraycopy(wv, i * 64, wv, i * 64 + 48, 16);
+        assertEveryPairMatchesTheMaterialisedProducts(w, 1e-6);
+        CompositionScores.Result products = CompositionProducts.all(w, WorkProgress.NONE, 1L << 26, CompositionProducts.Method.PRODUCTS);
+        assertEquals(naiveScore(ov(w, 0, 0), ov(w, 1, 2)), products.v()[0][0][1][2], 1e-6, "the product path too");
     }
 
     /**
