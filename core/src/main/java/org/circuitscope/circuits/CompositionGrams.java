@@ -10,8 +10,9 @@ import org.circuitscope.tensor.Kernels;
  * GMAC for all pairs with the Grams themselves against 90. The Grams are made and multiplied one
  * band of rows at a time (columns from the band's first row on: the upper triangle, off-diagonal
  * entries counted twice), so memory holds a band of every head's Gram, not the Grams. Each band's
- * inner products are one float32 product of all left Grams by all right Grams, added up across
- * bands in float64.
+ * inner products are float32 products of the left Grams by the right Grams of their layer and
+ * after (a few groups of layers: most of the pairs of later layers with earlier ones are not
+ * scores), added up across bands in float64.
  */
 final class CompositionGrams {
     private CompositionGrams() {}
@@ -19,13 +20,20 @@ final class CompositionGrams {
     /** Gram rows per band: small enough that a band of every head's Gram stays tens of MB. */
     static final int BAND = 32;
 
+    /** Groups of left layers per band: each group's product skips the right layers before it. */
+    private static final int GROUPS = 3;
+
     /**
-     * Sums of squares ‖Ô_i·Â_j‖² [left head i][right block j]: Ô_i is rows [i·d_head, (i+1)·d_head)
-     * of {@code lefts} [heads·d_head, d_model], Â_jᵀ likewise of {@code rights}. Reports each band done.
+     * Sums of squares ‖Ô_i·Â_j‖² [left head i][right block j] for every right block of a layer at
+     * or after the left head's (others stay 0): left layer a holds heads [a·perLeft, (a+1)·perLeft)
+     * of {@code lefts} [heads·d_head, d_model] (Ô_i is d_head rows), right layer b blocks
+     * [b·perRight, (b+1)·perRight) of {@code rights} (Â_jᵀ likewise). Reports each band done.
      */
-    static double[][] sumsOfSquares(Kernels kern, float[] lefts, int nLeft, float[] rights, int nRight, int d, int dh, WorkProgress progress) {
+    static double[][] sumsOfSquares(Kernels kern, float[] lefts, float[] rights, int layers, int perLeft, int perRight,
+                                    int d, int dh, WorkProgress progress) {
+        int nLeft = layers * perLeft, nRight = layers * perRight;
         double[][] out = new double[nLeft][nRight];
-        int bands = (d + BAND - 1) / BAND;
+        int bands = (d + BAND - 1) / BAND, group = (layers + GROUPS - 1) / GROUPS;
         float[] left = new float[nLeft * BAND * d], right = new float[nRight * BAND * d], inner = new float[nLeft * nRight];
         for (int b = 0; b < bands; b++) {
             int r0 = b * BAND, rows = Math.min(BAND, d - r0), cols = d - r0, k = rows * cols;
@@ -33,8 +41,11 @@ final class CompositionGrams {
             kern.gemmBatched(nLeft, true, false, rows, cols, dh, lefts, r0, d, dh * d, lefts, r0, d, dh * d, left, 0, cols, k, false);
             kern.gemmBatched(nRight, true, false, rows, cols, dh, rights, r0, d, dh * d, rights, r0, d, dh * d, right, 0, cols, k, false);
             upperTriangleWeights(left, nLeft, rows, cols, k);
-            kern.gemm(false, true, nLeft, nRight, k, left, 0, k, right, 0, k, inner, 0, nRight, false);
-            for (int i = 0; i < nLeft; i++) for (int j = 0; j < nRight; j++) out[i][j] += inner[i * nRight + j];
+            for (int g0 = 0; g0 < layers; g0 += group) {
+                int i0 = g0 * perLeft, m = (Math.min(layers, g0 + group) - g0) * perLeft, j0 = g0 * perRight, n = nRight - j0;
+                kern.gemm(false, true, m, n, k, left, i0 * k, k, right, j0 * k, k, inner, 0, n, false);
+                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[i0 + i][j0 + j] += inner[i * n + j];
+            }
             progress.advance(b + 1, bands);
         }
         return out;

@@ -104,7 +104,7 @@ final class CompositionProducts {
             foldLeft(kern, c, w.layer(l).attn(), layers[l], lefts, l * hd * d);
             foldRightTransposed(kern, c, w.layer(l + 1).attn(), layers[l + 1], rights, l * MODES * hd * d);
         }
-        double[][] ss = CompositionGrams.sumsOfSquares(kern, lefts, (nl - 1) * nh, rights, (nl - 1) * MODES * nh, d, dh, progress);
+        double[][] ss = CompositionGrams.sumsOfSquares(kern, lefts, rights, nl - 1, nh, MODES * nh, d, dh, progress);
         for (int l1 = 0; l1 + 1 < nl; l1++)
             for (int h1 = 0; h1 < nh; h1++)
                 for (int l2 = l1 + 1; l2 < nl; l2++)

@@ -274,7 +274,17 @@ public final class FactoredMatrix {
             int rows = Math.min(TOP_BLOCK, m - i0);
             if ((long) rows * kk * n >= SIMD_PRODUCT) {
                 Kernels.get().gemm(false, false, rows, n, kk, af, aOff + i0 * lda, lda, bf, bOff, ldb, cf, 0, n, false);
-                for (int i = 0; i < rows; i++) for (int j = 0; j < n; j++) offer(heap, k, i0 + i, j, cf[i * n + j]);
+                // Only entries above the heap's least can enter it once it is full: one compare each.
+                double least = heap.size() < k ? Double.NaN : heap.peek().value();
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float v = cf[i * n + j];
+                        if (v > least || heap.size() < k) {
+                            offer(heap, k, i0 + i, j, v);
+                            if (heap.size() == k) least = heap.peek().value();
+                        }
+                    }
+                }
             } else {
                 // A last few rows: float64, as mult does small products.
                 DMatrixRMaj x = new DMatrixRMaj(rows, kk), y = new DMatrixRMaj(kk, n);

@@ -21,7 +21,7 @@ import org.circuitscope.tensor.WorkerPool;
  * </ol>
  * {@code score} is OV[s, o] (logit change per unit of attention), {@code qkScore} is QK[d, s]
  * (unscaled attention score, before 1/√d_head). The OV scan costs |T|²·d_head and each
- * destination |T|·d_model (one column of the QK circuit, {@link TokenCircuits#qkColumn}); neither
+ * destination |T|·d_model (one column of the QK circuit, {@link TokenCircuits#qkColumns}); neither
  * circuit is formed in full. Biases, positional terms and
  * LayerNorm are ignored.
  */
@@ -63,13 +63,15 @@ public final class SkipTrigrams {
 
     /** Each top OV entry (source, out) with its destination: the token whose QK score toward the source is highest. */
     private static List<SkipTrigram> trigrams(TokenCircuits tc, int layer, int head, List<FactoredMatrix.Entry> topOv) {
+        int[] sources = topOv.stream().mapToInt(FactoredMatrix.Entry::row).distinct().toArray();
+        double[][] toward = tc.qkColumns(layer, head, sources);
         Map<Integer, double[]> columns = new HashMap<>();
+        for (int i = 0; i < sources.length; i++) columns.put(sources[i], toward[i]);
         List<SkipTrigram> out = new ArrayList<>();
         for (FactoredMatrix.Entry e : topOv) {
-            int s = e.row();
-            double[] toward = columns.computeIfAbsent(s, src -> tc.qkColumn(layer, head, src));
-            int d = TopK.indices(toward, 1)[0];
-            out.add(new SkipTrigram(tc.token(s), tc.token(d), tc.token(e.column()), e.value(), toward[d]));
+            double[] column = columns.get(e.row());
+            int d = TopK.indices(column, 1)[0];
+            out.add(new SkipTrigram(tc.token(e.row()), tc.token(d), tc.token(e.column()), e.value(), column[d]));
         }
         return out;
     }

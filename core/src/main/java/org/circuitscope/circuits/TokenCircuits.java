@@ -44,13 +44,9 @@ public final class TokenCircuits {
         float[] we = w.wE().data(), wu = w.wU().data();
         embed = new DMatrixRMaj(n, d);
         unembed = new DMatrixRMaj(d, n);
-        for (int i = 0; i < n; i++) {
-            int t = tokens[i];
-            for (int j = 0; j < d; j++) {
-                embed.data[i * d + j] = we[t * d + j];
-                unembed.data[j * n + i] = wu[j * v + t];
-            }
-        }
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) embed.data[i * d + j] = we[tokens[i] * d + j];
+        // W_U [d_model, d_vocab] row by row: a token's column would be d_vocab floats apart.
+        for (int j = 0; j < d; j++) for (int i = 0; i < n; i++) unembed.data[j * n + i] = wu[j * v + tokens[i]];
     }
 
     /** Circuits over the whole vocabulary. */
@@ -79,43 +75,58 @@ public final class TokenCircuits {
      * W_E·(W_Q[h]·(W_K[h]ᵀ·W_E[j]ᵀ)) in float64, O(|T|·d_model + d_model·d_head) without
      * either factor of the whole circuit.
      */
-    public double[] qkColumn(int layer, int head, int j) {
-        if (j < 0 || j >= tokens.length) throw new IndexOutOfBoundsException("column " + j + " outside 0.." + (tokens.length - 1));
+    public double[] qkColumn(int layer, int head, int j) { return qkColumns(layer, head, j)[0]; }
+
+    /**
+     * {@link #qkColumn} of several key tokens at once, [column][query token]: the head's weights
+     * are read once and each row of W_E[T] once for all columns, and every entry is the same sum,
+     * in the same order, as the column alone.
+     */
+    public double[][] qkColumns(int layer, int head, int... js) {
+        for (int j : js) if (j < 0 || j >= tokens.length) throw new IndexOutOfBoundsException("column " + j + " outside 0.." + (tokens.length - 1));
         DMatrixRMaj wq = HeadCircuits.wq(w, layer, head), wk = HeadCircuits.wk(w, layer, head);
-        int d = embed.numCols, dh = wq.numCols, n = tokens.length;
-        double[] key = new double[dh], query = new double[d], out = new double[n];
-        for (int i = 0; i < d; i++) {
-            double x = embed.data[j * d + i];
-            for (int e = 0; e < dh; e++) key[e] += x * wk.data[i * dh + e];
-        }
-        for (int i = 0; i < d; i++) {
-            double s = 0;
-            for (int e = 0; e < dh; e++) s += wq.data[i * dh + e] * key[e];
-            query[i] = s;
+        int d = embed.numCols, dh = wq.numCols, n = tokens.length, m = js.length;
+        double[][] query = new double[m][d], out = new double[m][n];
+        for (int c = 0; c < m; c++) {
+            double[] key = new double[dh];
+            for (int i = 0; i < d; i++) {
+                double x = embed.data[js[c] * d + i];
+                for (int e = 0; e < dh; e++) key[e] += x * wk.data[i * dh + e];
+            }
+            for (int i = 0; i < d; i++) {
+                double s = 0;
+                for (int e = 0; e < dh; e++) s += wq.data[i * dh + e] * key[e];
+                query[c][i] = s;
+            }
         }
         // Four rows at a time: four independent sums (each in the order of the one-row loop below)
-        // instead of one chain of dependent additions.
+        // instead of one chain of dependent additions; the four rows stay in cache across columns.
         double[] e = embed.data;
         int t = 0;
         for (; t + 4 <= n; t += 4) {
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             int r0 = t * d, r1 = r0 + d, r2 = r1 + d, r3 = r2 + d;
-            for (int i = 0; i < d; i++) {
-                double qi = query[i];
-                s0 += e[r0 + i] * qi;
-                s1 += e[r1 + i] * qi;
-                s2 += e[r2 + i] * qi;
-                s3 += e[r3 + i] * qi;
+            for (int c = 0; c < m; c++) {
+                double[] q = query[c];
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int i = 0; i < d; i++) {
+                    double qi = q[i];
+                    s0 += e[r0 + i] * qi;
+                    s1 += e[r1 + i] * qi;
+                    s2 += e[r2 + i] * qi;
+                    s3 += e[r3 + i] * qi;
+                }
+                out[c][t] = s0;
+                out[c][t + 1] = s1;
+                out[c][t + 2] = s2;
+                out[c][t + 3] = s3;
             }
-            out[t] = s0;
-            out[t + 1] = s1;
-            out[t + 2] = s2;
-            out[t + 3] = s3;
         }
         for (; t < n; t++) {
-            double s = 0;
-            for (int i = 0; i < d; i++) s += e[t * d + i] * query[i];
-            out[t] = s;
+            for (int c = 0; c < m; c++) {
+                double s = 0;
+                for (int i = 0; i < d; i++) s += e[t * d + i] * query[c][i];
+                out[c][t] = s;
+            }
         }
         return out;
     }

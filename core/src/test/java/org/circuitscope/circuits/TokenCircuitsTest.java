@@ -103,4 +103,17 @@ class TokenCircuitsTest {
                 }
             }
     }
+
+    @Test
+    void severalQkColumnsAtOnceAreEachColumnAloneBitForBit() {
+        TokenCircuits tc = TokenCircuits.of(W);
+        int[] js = {7, 0, 3, 8};
+        for (int l = 0; l < 2; l++)
+            for (int h = 0; h < 3; h++) {
+                double[][] together = tc.qkColumns(l, h, js);
+                assertEquals(js.length, together.length);
+                for (int c = 0; c < js.length; c++) assertArrayEquals(tc.qkColumns(l, h, js[c])[0], together[c], "L" + l + "H" + h + " column " + js[c]);
+            }
+        assertThrows(IndexOutOfBoundsException.class, () -> tc.qkColumns(0, 0, 1, 9));
+    }
 }
