@@ -25,15 +25,17 @@ final class CompositionGrams {
 
     /**
      * Sums of squares ‖Ô_i·Â_j‖² [left head i][right block j] for every right block of a layer at
-     * or after the left head's (others stay 0): left layer a holds heads [a·perLeft, (a+1)·perLeft)
-     * of {@code lefts} [heads·d_head, d_model] (Ô_i is d_head rows), right layer b blocks
-     * [b·perRight, (b+1)·perRight) of {@code rights} (Â_jᵀ likewise). Reports each band done.
+     * or after the left head's (others stay 0). Left layer a holds heads [a·perLeft,
+     * (a+1)·perLeft) of {@code lefts} [heads·d_head, d_model] (Ô_i is d_head rows), a in [0,
+     * leftLayers). {@code rights} holds right layers [rightFirst, rightFirst + rightLayers), the
+     * j-th of them blocks [j·perRight, (j+1)·perRight) (Â_jᵀ likewise), so a model whose right
+     * factors do not fit at once is taken a few right layers at a time. Reports each band done.
      */
-    static double[][] sumsOfSquares(Kernels kern, float[] lefts, float[] rights, int layers, int perLeft, int perRight,
-                                    int d, int dh, WorkProgress progress) {
-        int nLeft = layers * perLeft, nRight = layers * perRight;
+    static double[][] sumsOfSquares(Kernels kern, float[] lefts, int leftLayers, float[] rights, int rightFirst, int rightLayers,
+                                    int perLeft, int perRight, int d, int dh, WorkProgress progress) {
+        int nLeft = leftLayers * perLeft, nRight = rightLayers * perRight;
         double[][] out = new double[nLeft][nRight];
-        int bands = (d + BAND - 1) / BAND, group = (layers + GROUPS - 1) / GROUPS;
+        int bands = (d + BAND - 1) / BAND, group = (leftLayers + GROUPS - 1) / GROUPS;
         float[] left = new float[nLeft * BAND * d], right = new float[nRight * BAND * d], inner = new float[nLeft * nRight];
         for (int b = 0; b < bands; b++) {
             int r0 = b * BAND, rows = Math.min(BAND, d - r0), cols = d - r0, k = rows * cols;
@@ -41,8 +43,10 @@ final class CompositionGrams {
             kern.gemmBatched(nLeft, true, false, rows, cols, dh, lefts, r0, d, dh * d, lefts, r0, d, dh * d, left, 0, cols, k, false);
             kern.gemmBatched(nRight, true, false, rows, cols, dh, rights, r0, d, dh * d, rights, r0, d, dh * d, right, 0, cols, k, false);
             upperTriangleWeights(left, nLeft, rows, cols, k);
-            for (int g0 = 0; g0 < layers; g0 += group) {
-                int i0 = g0 * perLeft, m = (Math.min(layers, g0 + group) - g0) * perLeft, j0 = g0 * perRight, n = nRight - j0;
+            for (int g0 = 0; g0 < leftLayers; g0 += group) {
+                int i0 = g0 * perLeft, m = (Math.min(leftLayers, g0 + group) - g0) * perLeft;
+                int j0 = Math.max(0, g0 - rightFirst) * perRight, n = nRight - j0;
+                if (n <= 0) continue;
                 kern.gemm(false, true, m, n, k, left, i0 * k, k, right, j0 * k, k, inner, 0, n, false);
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[i0 + i][j0 + j] += inner[i * n + j];
             }

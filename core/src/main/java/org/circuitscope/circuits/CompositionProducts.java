@@ -20,8 +20,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * [n_heads·d_head, d_model] × [d_model, 3·n_heads·d_head]. No per-pair d_head³ work is left, and
  * a sum of squares has no cancellation to lose float32 precision to. Memory stays at a layer's
  * weights' size (the folded right factors of every layer are kept only while that is small).
- * Where it costs fewer multiply-adds (GPT-2 small: a quarter) and the factors fit, the same sums
- * of squares come from {@link CompositionGrams} instead.
+ * Where it costs fewer multiply-adds (GPT-2 small: a quarter) and every layer's left factors fit,
+ * the same sums of squares come from {@link CompositionGrams} instead, the right factors a few
+ * layers at a time.
  */
 final class CompositionProducts {
     private CompositionProducts() {}
@@ -55,12 +56,12 @@ final class CompositionProducts {
         // each earlier layer is then one product against all the layers after it, one gemm that
         // packs its left factor once, rather than one product per layer pair. Large models whose
         // right factors do not fit take the layers after l1 in groups that do.
-        int group = (int) Math.max(1, Math.min(nl - 1, rightFloats / ((long) d * MODES * hd)));
-        boolean keepAll = group >= nl - 1;
-        if (method == Method.GRAMS || method == Method.CHEAPER && keepAll && gramsAreCheaper(c)) {
-            fromGrams(kern, c, w, layers, out, progress);
+        if (method == Method.GRAMS || method == Method.CHEAPER && gramsAreCheaper(c) && (long) (nl - 1) * hd * d <= 2 * KEEP_RIGHT_FLOATS) {
+            fromGrams(kern, c, w, layers, out, progress, rightFloats);
             return new CompositionScores.Result(q, k, v);
         }
+        int group = (int) Math.max(1, Math.min(nl - 1, rightFloats / ((long) d * MODES * hd)));
+        boolean keepAll = group >= nl - 1;
         int width = MODES * hd;
         float[] rights = keepAll ? foldAllRight(kern, c, w, layers, 1, nl) : null;
         float[] left = new float[hd * d];
@@ -87,30 +88,48 @@ final class CompositionProducts {
         return new CompositionScores.Result(q, k, v);
     }
 
-    /** Multiply-adds of the two ways, all pairs: blocks of the products against {@link CompositionGrams}' Grams and their inner products. */
+    /**
+     * Whether {@link CompositionGrams} costs less time than the products for this model, from
+     * the multiply-adds of each way (all pairs) and their rates measured on GPT-2-small and
+     * d_model-2048 shapes: the Grams' inner products stream bands through memory and ran at
+     * about half the rate of one product per earlier layer (67–82 against 120–172 GFLOP/s), no
+     * faster than products whose right factors do not fit and are refolded in groups.
+     */
     static boolean gramsAreCheaper(ModelConfig c) {
         long nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh;
         long products = hd * d * MODES * hd * (nl - 1) * nl / 2;
         long left = (nl - 1) * nh, right = (nl - 1) * MODES * nh;
         long grams = (left * dh + right * dh + left * right) * d * (d + CompositionGrams.BAND) / 2;
-        return grams < products;
+        boolean productsKeepAll = d * MODES * hd * (nl - 1) <= KEEP_RIGHT_FLOATS;
+        return grams * (productsKeepAll ? 2 : 1) < products;
     }
 
-    /** Every pair's score from {@link CompositionGrams}: left heads are layers 0..n−2's, right blocks layers 1..n−1's (layer, mode, head). */
-    private static void fromGrams(Kernels kern, ModelConfig c, Weights w, Layer[] layers, double[][][][][] out, WorkProgress progress) {
-        int nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh;
-        float[] lefts = new float[(nl - 1) * hd * d], rights = new float[(nl - 1) * MODES * hd * d];
-        for (int l = 0; l + 1 < nl; l++) {
-            foldLeft(kern, c, w.layer(l).attn(), layers[l], lefts, l * hd * d);
-            foldRightTransposed(kern, c, w.layer(l + 1).attn(), layers[l + 1], rights, l * MODES * hd * d);
+    /**
+     * Every pair's score from {@link CompositionGrams}: left heads are layers 0..n−2's (all folded
+     * at once), right blocks layers 1..n−1's (layer, mode, head), folded a few layers at a time so
+     * that they and their band of Grams stay within {@code rightFloats}.
+     */
+    private static void fromGrams(Kernels kern, ModelConfig c, Weights w, Layer[] layers, double[][][][][] out, WorkProgress progress,
+                                  long rightFloats) {
+        int nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh, later = nl - 1;
+        float[] lefts = new float[later * hd * d];
+        for (int l = 0; l < later; l++) foldLeft(kern, c, w.layer(l).attn(), layers[l], lefts, l * hd * d);
+        long perLayer = (long) MODES * hd * d + (long) MODES * nh * CompositionGrams.BAND * d;
+        int chunk = (int) Math.max(1, Math.min(later, rightFloats / perLayer)), chunks = (later + chunk - 1) / chunk;
+        float[] rights = new float[chunk * MODES * hd * d];
+        for (int ci = 0; ci < chunks; ci++) {
+            // Right layers b0..b1−1 (l2 = b + 1), against the left layers before them.
+            int b0 = ci * chunk, b1 = Math.min(later, b0 + chunk), done = ci;
+            for (int b = b0; b < b1; b++) foldRightTransposed(kern, c, w.layer(b + 1).attn(), layers[b + 1], rights, (b - b0) * MODES * hd * d);
+            double[][] ss = CompositionGrams.sumsOfSquares(kern, lefts, b1, rights, b0, b1 - b0, nh, MODES * nh, d, dh,
+                    (bands, total) -> progress.advance(done * total + bands, chunks * total));
+            for (int l1 = 0; l1 < b1; l1++)
+                for (int h1 = 0; h1 < nh; h1++)
+                    for (int b = Math.max(b0, l1); b < b1; b++)
+                        for (int m = 0; m < MODES; m++)
+                            for (int h2 = 0; h2 < nh; h2++)
+                                out[m][l1][h1][b + 1][h2] = score(layers[l1], layers[b + 1], m, h1, h2, ss[l1 * nh + h1][((b - b0) * MODES + m) * nh + h2]);
         }
-        double[][] ss = CompositionGrams.sumsOfSquares(kern, lefts, rights, nl - 1, nh, MODES * nh, d, dh, progress);
-        for (int l1 = 0; l1 + 1 < nl; l1++)
-            for (int h1 = 0; h1 < nh; h1++)
-                for (int l2 = l1 + 1; l2 < nl; l2++)
-                    for (int m = 0; m < MODES; m++)
-                        for (int h2 = 0; h2 < nh; h2++)
-                            out[m][l1][h1][l2][h2] = score(layers[l1], layers[l2], m, h1, h2, ss[l1 * nh + h1][((l2 - 1) * MODES + m) * nh + h2]);
     }
 
     /** ‖L·R‖ / (‖L‖·‖R‖) from the pair's sum of squares (0 for a zero factor; a sum rounded below 0 counts as 0). */

@@ -98,11 +98,22 @@ class CompositionScoresTest {
         ModelConfig big = new ModelConfig("big4", 4, 128, 4, 64, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true);
         Weights w = RandomWeights.generate(big, 5, 0.5);
         int twoLayers = 2 * 3 * big.nHeads() * big.dHead() * big.dModel();
-        CompositionScores.Result one = CompositionProducts.all(w, WorkProgress.NONE), grouped = CompositionProducts.all(w, WorkProgress.NONE, twoLayers);
+        CompositionScores.Result one = CompositionProducts.all(w, WorkProgress.NONE, 1L << 26, CompositionProducts.Method.PRODUCTS),
+                grouped = CompositionProducts.all(w, WorkProgress.NONE, twoLayers, CompositionProducts.Method.PRODUCTS);
         for (CompositionScores.Mode m : CompositionScores.Mode.values())
             for (int l1 = 0; l1 < 4; l1++) for (int h1 = 0; h1 < 4; h1++) for (int l2 = 0; l2 < 4; l2++) for (int h2 = 0; h2 < 4; h2++)
                 assertEquals(one.of(m)[l1][h1][l2][h2], grouped.of(m)[l1][h1][l2][h2], 1e-6, m + " L" + l1 + "H" + h1 + " → L" + l2 + "H" + h2);
         assertTrue(one.q()[0][0][3][0] > 0, "a later pair is scored");
+        // The Gram path with room for one right layer at a time (three rounds of bands) gives them too.
+        List<int[]> steps = new java.util.ArrayList<>();
+        CompositionScores.Result chunked = CompositionProducts.all(w, (d, total) -> steps.add(new int[] {d, total}), 1, CompositionProducts.Method.GRAMS);
+        for (CompositionScores.Mode m : CompositionScores.Mode.values())
+            for (int l1 = 0; l1 < 4; l1++) for (int h1 = 0; h1 < 4; h1++) for (int l2 = 0; l2 < 4; l2++) for (int h2 = 0; h2 < 4; h2++) {
+                double p = one.of(m)[l1][h1][l2][h2];
+                assertEquals(p, chunked.of(m)[l1][h1][l2][h2], 1e-6 * Math.max(p, 1e-3), "Grams a layer at a time, " + m + " L" + l1 + "H" + h1 + " → L" + l2 + "H" + h2);
+            }
+        assertEquals(3 * 4, steps.size(), "3 right layers × 4 bands of 32 rows");
+        for (int i = 0; i < steps.size(); i++) assertArrayEquals(new int[] {i + 1, 12}, steps.get(i), "progress step " + i);
     }
 
     /**
@@ -151,6 +162,10 @@ class CompositionScoresTest {
                 "GPT-2 small takes the Grams");
         assertFalse(CompositionProducts.gramsAreCheaper(new ModelConfig("wide", 2, 4096, 4, 16, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true)),
                 "a wide residual stream with few small heads takes the products");
+        assertFalse(CompositionProducts.gramsAreCheaper(new ModelConfig("d2048", 6, 2048, 32, 64, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true)),
+                "1.5 times fewer multiply-adds do not make up for the Grams' rate when one product per earlier layer fits");
+        assertTrue(CompositionProducts.gramsAreCheaper(new ModelConfig("gpt2-medium", 24, 1024, 16, 64, 0, 7, 5, ActFn.GELU_NEW, Normalization.LN, true, 1e-5, true)),
+                "GPT-2 medium's right factors do not fit one product: the Grams");
     }
 
     /**
@@ -166,8 +181,10 @@ class CompositionScoresTest {
         // Head 0's W_V [d_model, d_head]: its last 16 columns copies of the first 16 (rank 48).
         for (int i = 0; i < big.dModel(); i++) System.arraycopy(wv, i * 64, wv, i * 64 + 48, 16);
         assertEveryPairMatchesTheMaterialisedProducts(w, 1e-6);
-        CompositionScores.Result products = CompositionProducts.all(w, WorkProgress.NONE, 1L << 26, CompositionProducts.Method.PRODUCTS);
-        assertEquals(naiveScore(ov(w, 0, 0), ov(w, 1, 2)), products.v()[0][0][1][2], 1e-6, "the product path too");
+        double expected = naiveScore(ov(w, 0, 0), ov(w, 1, 2));
+        for (CompositionProducts.Method m : new CompositionProducts.Method[] {CompositionProducts.Method.PRODUCTS, CompositionProducts.Method.GRAMS}) {
+            assertEquals(expected, CompositionProducts.all(w, WorkProgress.NONE, 1L << 26, m).v()[0][0][1][2], 1e-6, m + " path");
+        }
     }
 
     /**
