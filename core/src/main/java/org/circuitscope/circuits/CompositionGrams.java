@@ -17,7 +17,7 @@ import org.circuitscope.tensor.Kernels;
 final class CompositionGrams {
     private CompositionGrams() {}
 
-    /** Gram rows per band: small enough that a band of every head's Gram stays tens of MB. */
+    /** Gram rows per band: small enough that a band of every right block's Gram stays tens of MB. */
     static final int BAND = 32;
 
     /** Groups of left layers per band: each group's product skips the right layers before it. */
@@ -36,18 +36,19 @@ final class CompositionGrams {
         int nLeft = leftLayers * perLeft, nRight = rightLayers * perRight;
         double[][] out = new double[nLeft][nRight];
         int bands = (d + BAND - 1) / BAND, group = (leftLayers + GROUPS - 1) / GROUPS;
-        float[] left = new float[nLeft * BAND * d], right = new float[nRight * BAND * d], inner = new float[nLeft * nRight];
+        float[] left = new float[group * perLeft * BAND * d], right = new float[nRight * BAND * d], inner = new float[group * perLeft * nRight];
         for (int b = 0; b < bands; b++) {
             int r0 = b * BAND, rows = Math.min(BAND, d - r0), cols = d - r0, k = rows * cols;
-            // Band rows [r0, r0 + rows) of every Gram, columns [r0, d): Ôᵀ·Ô per left head, Â·Âᵀ per right block (both from d_head rows of d_model).
-            kern.gemmBatched(nLeft, true, false, rows, cols, dh, lefts, r0, d, dh * d, lefts, r0, d, dh * d, left, 0, cols, k, false);
+            // Band rows [r0, r0 + rows) of every Gram, columns [r0, d): Â·Âᵀ per right block, Ôᵀ·Ô per
+            // left head of a group (both from d_head rows of d_model); a group's left band at a time.
             kern.gemmBatched(nRight, true, false, rows, cols, dh, rights, r0, d, dh * d, rights, r0, d, dh * d, right, 0, cols, k, false);
-            upperTriangleWeights(left, nLeft, rows, cols, k);
             for (int g0 = 0; g0 < leftLayers; g0 += group) {
                 int i0 = g0 * perLeft, m = (Math.min(leftLayers, g0 + group) - g0) * perLeft;
                 int j0 = Math.max(0, g0 - rightFirst) * perRight, n = nRight - j0;
                 if (n <= 0) continue;
-                kern.gemm(false, true, m, n, k, left, i0 * k, k, right, j0 * k, k, inner, 0, n, false);
+                kern.gemmBatched(m, true, false, rows, cols, dh, lefts, i0 * dh * d + r0, d, dh * d, lefts, i0 * dh * d + r0, d, dh * d, left, 0, cols, k, false);
+                upperTriangleWeights(left, m, rows, cols, k);
+                kern.gemm(false, true, m, n, k, left, 0, k, right, j0 * k, k, inner, 0, n, false);
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) out[i0 + i][j0 + j] += inner[i * n + j];
             }
             progress.advance(b + 1, bands);
