@@ -40,9 +40,11 @@ final class CompositionProducts {
 
     static CompositionScores.Result all(Weights w, WorkProgress progress) { return all(w, progress, KEEP_RIGHT_FLOATS, Method.CHEAPER); }
 
-    /** {@link #all(Weights, WorkProgress)} multiplying at most {@code rightFloats} floats of folded right factors at once (tests take the grouped path with a small one). */
-    static CompositionScores.Result all(Weights w, WorkProgress progress, long rightFloats) { return all(w, progress, rightFloats, Method.CHEAPER); }
-
+    /**
+     * {@link #all(Weights, WorkProgress)} the given way, with at most {@code rightFloats} floats of
+     * folded right factors at once (tests take the grouped products and the Grams a layer at a
+     * time with a small one).
+     */
     static CompositionScores.Result all(Weights w, WorkProgress progress, long rightFloats, Method method) {
         ModelConfig c = w.config();
         int nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh;
@@ -52,15 +54,15 @@ final class CompositionProducts {
         double[][][][] q = new double[nl][nh][nl][nh], k = new double[nl][nh][nl][nh], v = new double[nl][nh][nl][nh];
         double[][][][][] out = {q, k, v};
         if (nl < 2) return new CompositionScores.Result(q, k, v);
+        if (method == Method.GRAMS || method == Method.CHEAPER && gramsAreCheaper(c, rightFloats)) {
+            fromGrams(kern, c, w, layers, out, progress, rightFloats);
+            return new CompositionScores.Result(q, k, v);
+        }
         // Every later layer's folded right factors side by side, [d_model, layers·3·n_heads·d_head]:
         // each earlier layer is then one product against all the layers after it, one gemm that
         // packs its left factor once, rather than one product per layer pair. Large models whose
         // right factors do not fit take the layers after l1 in groups that do.
-        if (method == Method.GRAMS || method == Method.CHEAPER && gramsAreCheaper(c) && (long) (nl - 1) * hd * d <= 2 * KEEP_RIGHT_FLOATS) {
-            fromGrams(kern, c, w, layers, out, progress, rightFloats);
-            return new CompositionScores.Result(q, k, v);
-        }
-        int group = (int) Math.max(1, Math.min(nl - 1, rightFloats / ((long) d * MODES * hd)));
+        int group = rightGroup(c, rightFloats);
         boolean keepAll = group >= nl - 1;
         int width = MODES * hd;
         float[] rights = keepAll ? foldAllRight(kern, c, w, layers, 1, nl) : null;
@@ -88,19 +90,30 @@ final class CompositionProducts {
         return new CompositionScores.Result(q, k, v);
     }
 
+    /** Later layers whose folded right factors one product of the product path takes (all of them where they fit {@code rightFloats}). */
+    private static int rightGroup(ModelConfig c, long rightFloats) {
+        return (int) Math.max(1, Math.min(c.nLayers() - 1, rightFloats / ((long) c.dModel() * MODES * c.nHeads() * c.dHead())));
+    }
+
+    /** {@link #gramsAreCheaper(ModelConfig, long)} with the default budget of right factors. */
+    static boolean gramsAreCheaper(ModelConfig c) { return gramsAreCheaper(c, KEEP_RIGHT_FLOATS); }
+
     /**
      * Whether {@link CompositionGrams} costs less time than the products for this model, from
      * the multiply-adds of each way (all pairs) and their rates measured on GPT-2-small and
      * d_model-2048 shapes: the Grams' inner products stream bands through memory and ran at
      * about half the rate of one product per earlier layer (67–82 against 120–172 GFLOP/s), no
-     * faster than products whose right factors do not fit and are refolded in groups.
+     * faster than products whose right factors do not fit {@code rightFloats} and are refolded
+     * in groups. Only where every earlier layer's left factors fit at once (twice the default
+     * budget), which the Grams keep.
      */
-    static boolean gramsAreCheaper(ModelConfig c) {
+    static boolean gramsAreCheaper(ModelConfig c, long rightFloats) {
         long nl = c.nLayers(), nh = c.nHeads(), dh = c.dHead(), d = c.dModel(), hd = nh * dh;
+        if ((nl - 1) * hd * d > 2 * KEEP_RIGHT_FLOATS) return false;
         long products = hd * d * MODES * hd * (nl - 1) * nl / 2;
         long left = (nl - 1) * nh, right = (nl - 1) * MODES * nh;
         long grams = (left * dh + right * dh + left * right) * d * (d + CompositionGrams.BAND) / 2;
-        boolean productsKeepAll = d * MODES * hd * (nl - 1) <= KEEP_RIGHT_FLOATS;
+        boolean productsKeepAll = rightGroup(c, rightFloats) >= nl - 1;
         return grams * (productsKeepAll ? 2 : 1) < products;
     }
 
