@@ -55,7 +55,7 @@ final class HeadsCommand implements Callable<Integer> {
             description = "Tokens the skip-trigram search ranges over: the first N distinct tokens of --text, else ids 0..N-1 (default ${DEFAULT-VALUE}; "
                     + "an exact search costs N²·d_head per head).") int trigramVocab;
     @Option(names = "--baseline-samples", defaultValue = "64", description = "Random draws for the composition baseline (default ${DEFAULT-VALUE}).") int baselineSamples;
-    @Option(names = "--no-composition", description = "Skip the composition scores (they cost n_heads²·n_layers²·d_model·d_head² flops; a few seconds for GPT-2 small on two cores).")
+    @Option(names = "--no-composition", description = "Skip the composition scores (about n_heads²·n_layers²·d_model·min(d_head², d_model) flops; under a second for GPT-2 small on two cores).")
     boolean noComposition;
     @Option(names = "--top-compositions", defaultValue = "10", description = "Strongest compositions listed in the text output (default ${DEFAULT-VALUE}).") int topCompositions;
     @Option(names = "--json", description = "Print JSON for machines.") boolean json;
