@@ -90,7 +90,7 @@ final class AotCache {
     static boolean create(Path cache) {
         try {
             Files.createDirectories(cache.getParent());
-            removeAbandoned(cache.getParent());
+            removeAbandoned(cache.getParent(), System.currentTimeMillis());
             Path tmp = Files.createTempFile(cache.getParent(), cache.getFileName().toString(), ".tmp");
             Files.delete(tmp);
             String jar = Path.of(AotCache.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -102,7 +102,7 @@ final class AotCache {
             LOG.info(() -> "creating the start-up cache " + cache + " (once for this jar; log in " + log + ")");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             p.getOutputStream().close();
-            boolean done = p.waitFor(10, TimeUnit.MINUTES);
+            boolean done = p.waitFor(TRAINING_LIMIT_MIN, TimeUnit.MINUTES);
             if (!done) p.destroyForcibly();
             if (done && p.exitValue() == 0 && Files.size(tmp) > 0) {
                 Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -122,11 +122,21 @@ final class AotCache {
         }
     }
 
-    /** Temporary outputs a day old: their server exited before its training run ended. */
-    private static void removeAbandoned(Path dir) throws IOException {
-        long dayAgo = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1);
-        try (var s = Files.newDirectoryStream(dir, "*.tmp")) {
-            for (Path p : s) if (Files.getLastModifiedTime(p).toMillis() < dayAgo) Files.deleteIfExists(p);
+    /**
+     * Age from which a training run's temporary output (and the JDK's {@code .tmp.config} beside
+     * it) was abandoned: its server exited before the run ended, and nobody moves it into place.
+     * A server gives its run {@value #TRAINING_LIMIT_MIN} minutes; an hour leaves any run still
+     * going alone. (A day, before: a developer's or a test machine, whose servers often live less
+     * than a run, gathered tens of 29 MB files.)
+     */
+    static final long ABANDONED_AFTER_MS = TimeUnit.HOURS.toMillis(1);
+    static final int TRAINING_LIMIT_MIN = 10;
+
+    /** Removes the temporary outputs in {@code dir} last written {@link #ABANDONED_AFTER_MS} before {@code nowMillis}. */
+    static void removeAbandoned(Path dir, long nowMillis) throws IOException {
+        long before = nowMillis - ABANDONED_AFTER_MS;
+        try (var s = Files.newDirectoryStream(dir, "{*.tmp,*.tmp.config}")) {
+            for (Path p : s) if (Files.getLastModifiedTime(p).toMillis() < before) Files.deleteIfExists(p);
         }
     }
 

@@ -28,6 +28,25 @@ class AotCacheTest {
     }
 
     @Test
+    void temporaryOutputsOfRunsWhoseServerExitedAreRemovedAfterAnHour(@TempDir Path dir) throws Exception {
+        long now = System.currentTimeMillis();
+        Path old = Files.writeString(dir.resolve("server-1.aot123.tmp"), "abandoned");
+        Path oldConfig = Files.writeString(dir.resolve("server-1.aot123.tmp.config"), "abandoned");
+        Path running = Files.writeString(dir.resolve("server-2.aot456.tmp"), "a run still going");
+        Path cache = Files.writeString(dir.resolve("server-3.aot"), "a cache");
+        Path log = Files.writeString(dir.resolve("server-3.aot.log"), "its log");
+        var twoHoursAgo = java.nio.file.attribute.FileTime.fromMillis(now - 2 * 3_600_000L);
+        for (Path p : List.of(old, oldConfig, cache, log)) Files.setLastModifiedTime(p, twoHoursAgo);
+        Files.setLastModifiedTime(running, java.nio.file.attribute.FileTime.fromMillis(now - AotCache.TRAINING_LIMIT_MIN * 60_000L));
+
+        AotCache.removeAbandoned(dir, now);
+
+        assertTrue(Files.notExists(old) && Files.notExists(oldConfig), "an output two hours old was abandoned");
+        assertTrue(Files.exists(running), "a run within its time limit is left alone");
+        assertTrue(Files.exists(cache) && Files.exists(log), "caches and logs are not temporary outputs");
+    }
+
+    @Test
     void theTrainingRunIsAWholeSessionOnTheEmbeddedModel() {
         java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
         int code = Main.run(new String[] {AotTrainCommand.NAME}, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
