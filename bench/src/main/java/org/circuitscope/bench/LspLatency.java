@@ -156,8 +156,12 @@ public final class LspLatency {
         int warmed = 0;
         for (; warmed < WARM_UP_EDITS || System.nanoTime() < warmUntil; warmed++) {
             int v = ++version;
+            long sent = System.nanoTime();
             double t = editAtEndThenHover(s, uri, v, lines, lastLine, warmed);
-            if (warmed < cold.length) cold[warmed] = t;
+            if (warmed < cold.length) {
+                cold[warmed] = t;
+                each("first", warmed, sent, t);
+            }
             // Both paces below, so both are compiled: every other edit lets its pass finish and be published.
             if (warmed % 2 == 1) s.client().publishedAt(uri, v).get(600, TimeUnit.SECONDS);
         }
