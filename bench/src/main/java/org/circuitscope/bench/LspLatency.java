@@ -78,7 +78,7 @@ public final class LspLatency {
         if (SERVER_JAR != null) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             process = new ProcessBuilder(LspColdStart.command(java, Path.of(SERVER_JAR).toAbsolutePath().toString(), null,
-                    List.of(System.getProperty("circuitscope.bench.serverJvmArgs", "").split(" ")).stream().filter(a -> !a.isBlank()).toList(), false))
+                    List.of(System.getProperty("circuitscope.bench.serverJvmArgs", "").split(" ")).stream().filter(a -> !a.isBlank()).toList(), Boolean.getBoolean("circuitscope.bench.serverFine")))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = process.getInputStream();
             out = process.getOutputStream();

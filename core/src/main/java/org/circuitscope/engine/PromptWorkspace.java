@@ -24,7 +24,9 @@ import org.circuitscope.tensor.WorkerPool;
 
 /**
  * The open documents and their analyses. Every document version gets one analysis job on the
- * analysis pool; a newer version cancels the older job at its next check. Every request runs
+ * analysis pool, started once the older version's job has ended; a newer version cancels the
+ * older job at its next check, unless that job has done every block (then it finishes its
+ * unembedding, and the newer job continues its rows). Every request runs
  * through {@link #request} on the request pool: it waits for its document's current analysis,
  * honours {@code $/cancelRequest}, and is answered with {@code ContentModified} instead of a
  * result when the document changed while it ran. A request that reads only the positions an
@@ -71,6 +73,8 @@ public final class PromptWorkspace implements AutoCloseable {
     private final DocumentScans scans = new DocumentScans();
     private final Listener listener;
     private volatile Settings settings = Settings.defaults();
+    /** Bumped when the settings change what a run depends on: a job begun before does not leave its run for the next. */
+    private final AtomicInteger runGeneration = new AtomicInteger();
     private volatile List<Path> roots = List.of();
     private volatile PositionEncoding encoding = PositionEncoding.UTF16;
 
@@ -90,7 +94,15 @@ public final class PromptWorkspace implements AutoCloseable {
         settings = s;
         boolean reanalyse = !java.util.Objects.equals(old.defaultModel(), s.defaultModel()) || old.memoryBudgetMb() != s.memoryBudgetMb()
                 || !java.util.Objects.equals(old.backend(), s.backend()) || !old.saes().equals(s.saes());
-        if (reanalyse) docs.values().forEach(d -> { d.lastRun = null; schedule(d); });
+        if (reanalyse) {
+            runGeneration.incrementAndGet();
+            docs.values().forEach(d -> {
+                synchronized (d) {
+                    d.lastRun = null;
+                    schedule(d);
+                }
+            });
+        }
     }
 
     /** Shows long work (a model's composition scores, say) to the client while it runs. */
@@ -183,17 +195,34 @@ public final class PromptWorkspace implements AutoCloseable {
             if (s.doc != doc) throw new CancellationException("document changed");
         };
         CompletableFuture<Analysis> early = new CompletableFuture<>(), cards = new CompletableFuture<>();
-        CompletableFuture<Analysis> full = CompletableFuture.supplyAsync(() -> {
+        // A superseded pass that has done every block (its card run is out) has only its unembedding
+        // left: it finishes that, without pausing for requests, so the next version continues its rows.
+        // Stopped there, it would take them with it, and the next version would compute the whole
+        // prompt again (an edit right after a long prompt's first hover waited seconds for it).
+        // A closed document's pass stops all the same.
+        Cancel stopUnlessPastBlocks = () -> {
+            if (s.doc != doc && (!cards.isDone() || s.doc.version() == Integer.MIN_VALUE)) throw new CancellationException("document changed");
+        };
+        int generation = runGeneration.get();
+        // One job of a document at a time: this one starts once the previous version's has ended, and
+        // so finds its run (the document's cache) in lastRun.
+        Job prior = s.job;
+        CompletableFuture<?> after = prior == null ? CompletableFuture.completedFuture(null) : prior.full().handle((a, e) -> null);
+        CompletableFuture<Analysis> full = after.thenApplyAsync(ignored -> {
             // Only the pass after the early run gives way: before it, a counted request may be waiting for this very job.
             Analysis a = analyse(s, doc, () -> {
-                if (early.isDone()) giveWayToRequests(stale);
-                else stale.check();
+                stopUnlessPastBlocks.check();
+                if (early.isDone() && s.doc == doc) giveWayToRequests(() -> s.doc != doc);
+                stopUnlessPastBlocks.check();
             }, early::complete, c -> {
                 early.complete(c);
                 cards.complete(c);
             });
+            // Kept even when superseded: the cache holds this version's rows, which the next version
+            // shares up to its first change. Not when the settings changed meanwhile (the next job
+            // starts afresh: another model, budget or backend).
+            if (a.run() != null && runGeneration.get() == generation && s.doc.version() != Integer.MIN_VALUE) s.lastRun = a.run();
             stale.check();
-            if (a.run() != null) s.lastRun = a.run();
             try {
                 listener.analysed(a);
             } catch (RuntimeException e) {
@@ -387,12 +416,12 @@ public final class PromptWorkspace implements AutoCloseable {
      * memory bus) with it. Requests that wait for this pass are not counted, so it never waits
      * on them.
      */
-    private void giveWayToRequests(Cancel stale) {
-        stale.check();
+    private void giveWayToRequests(java.util.function.BooleanSupplier superseded) {
         long deadline = System.nanoTime() + GIVE_WAY_NANOS;
-        while ((answering.get() > 0 || System.nanoTime() - lastAnswerNanos < ANSWER_WRITE_NANOS) && System.nanoTime() < deadline) {
+        // A pass for an old version stops pausing at once: the new version's job waits for it to end.
+        while ((answering.get() > 0 || System.nanoTime() - lastAnswerNanos < ANSWER_WRITE_NANOS) && System.nanoTime() < deadline
+                && !superseded.getAsBoolean()) {
             LockSupport.parkNanos(100_000);
-            stale.check(); // a pass for an old version stops at once, freeing the cache for the new one
         }
     }
 
