@@ -198,10 +198,15 @@ public final class PromptWorkspace implements AutoCloseable {
         // A superseded pass that has done every block (its card run is out) has only its unembedding
         // left: it finishes that, without pausing for requests, so the next version continues its rows.
         // Stopped there, it would take them with it, and the next version would compute the whole
-        // prompt again (an edit right after a long prompt's first hover waited seconds for it).
-        // A closed document's pass stops all the same.
+        // prompt again (an edit right after a long prompt's first hover waited seconds for it). It
+        // stops all the same where the newer version keeps less than half of its text (an edit at the
+        // start: the rows are of no use) and for a closed document.
+        java.util.concurrent.atomic.AtomicReference<PromptDocument> worthFinishingFor = new java.util.concurrent.atomic.AtomicReference<>();
         Cancel stopUnlessPastBlocks = () -> {
-            if (s.doc != doc && (!cards.isDone() || s.doc.version() == Integer.MIN_VALUE)) throw new CancellationException("document changed");
+            PromptDocument now = s.doc;
+            if (now == doc || worthFinishingFor.get() == now) return;
+            if (cards.isDone() && now.version() != Integer.MIN_VALUE && keepsHalf(doc.text(), now.text())) worthFinishingFor.set(now);
+            else throw new CancellationException("document changed");
         };
         int generation = runGeneration.get();
         // One job of a document at a time: this one starts once the previous version's has ended, and
@@ -416,6 +421,16 @@ public final class PromptWorkspace implements AutoCloseable {
      * memory bus) with it. Requests that wait for this pass are not counted, so it never waits
      * on them.
      */
+    /**
+     * Whether {@code newer} begins with at least half of {@code older}'s text: then the rows of a pass
+     * over {@code older} are worth finishing, since the newer version's pass starts from them.
+     */
+    static boolean keepsHalf(String older, String newer) {
+        int n = Math.min(older.length(), newer.length()), same = 0;
+        while (same < n && older.charAt(same) == newer.charAt(same)) same++;
+        return 2L * same >= older.length();
+    }
+
     private void giveWayToRequests(java.util.function.BooleanSupplier superseded) {
         long deadline = System.nanoTime() + GIVE_WAY_NANOS;
         // A pass for an old version stops pausing at once: the new version's job waits for it to end.

@@ -34,6 +34,31 @@ class SupersededPassTest {
     @Test
     void anEditDuringTheUnembeddingOfAFreshDocumentsPassComputesOnlyTheNewTokens() throws Exception {
         Path model = TestModels.write(tmp, "superseded", 2, false, 512, 9);
+        String typed = " And";
+        Analysis second = editDuringTheUnembedding(model, text -> new TextChange(new TextPosition(0, text.length()), new TextPosition(0, text.length()), typed));
+        PromptRun run = second.run();
+        int n = run.length();
+        assertTrue(n > 100, "a prompt of " + n + " tokens");
+        // At most the typed characters' tokens are new (the test tokenizer has no merges: one token a byte).
+        assertTrue(n - run.acts().computedFrom() <= typed.length(),
+                "version 2 computed from position " + run.acts().computedFrom() + " of " + n + ": version 1's rows were thrown away");
+        assertSameScoresAsAPassFromScratch(model, second);
+    }
+
+    @Test
+    void anEditAtTheStartDuringTheUnembeddingComputesTheWholePromptRight() throws Exception {
+        Path model = TestModels.write(tmp, "superseded-start", 2, false, 512, 10);
+        Analysis second = editDuringTheUnembedding(model, text -> new TextChange(new TextPosition(0, 0), new TextPosition(0, 1), "A"));
+        assertEquals(0, second.run().acts().computedFrom(), "the first token changed");
+        assertSameScoresAsAPassFromScratch(model, second);
+    }
+
+    /**
+     * Opens a 400-character prompt, holds a hover answered from its card run (while that hover
+     * works, the pass, past its blocks, gives way at its checkpoints, so the edit comes during the
+     * unembedding), makes {@code change} of the text, and returns version 2's analysis.
+     */
+    private Analysis editDuringTheUnembedding(Path model, java.util.function.Function<String, TextChange> change) throws Exception {
         LinkedBlockingQueue<Analysis> analysed = new LinkedBlockingQueue<>();
         try (PromptWorkspace ws = new PromptWorkspace(new PromptWorkspace.Listener() {
             @Override public void analysed(Analysis a) { analysed.add(a); }
@@ -45,9 +70,6 @@ class SupersededPassTest {
             String uri = "file:///tmp/superseded.prompt";
             String text = "the cat sat on the mat and the dog sat on the log. ".repeat(8).strip();
             ws.open(new PromptDocument(uri, "prompt", 1, text));
-
-            // A hover answered from the card run that keeps working: while it does, the pass (past its
-            // blocks) gives way at its checkpoints, so the edit below comes during the unembedding.
             CountDownLatch reached = new CountDownLatch(1), release = new CountDownLatch(1);
             var hover = ws.requestEarly(uri, null, a -> true, (a, cancel) -> {
                 reached.countDown();
@@ -59,37 +81,26 @@ class SupersededPassTest {
                 return a.run().length();
             });
             assertTrue(reached.await(60, TimeUnit.SECONDS), "the card run answered the hover");
-            String typed = " And";
-            ws.change(uri, 2, List.of(new TextChange(new TextPosition(0, text.length()), new TextPosition(0, text.length()), typed)));
+            ws.change(uri, 2, List.of(change.apply(text)));
             release.countDown();
             try {
                 hover.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException superseded) {
                 // answered for version 1 or not at all: either is right here
             }
-
-            Analysis second = null;
             for (Analysis a; (a = analysed.poll(60, TimeUnit.SECONDS)) != null; ) {
-                if (a.doc().version() == 2) {
-                    second = a;
-                    break;
-                }
+                if (a.doc().version() == 2) return a;
             }
-            assertNotNull(second, "version 2 was analysed");
-            PromptRun run = second.run();
-            int n = run.length();
-            assertTrue(n > 100, "a prompt of " + n + " tokens");
-            // At most the typed characters' tokens are new (the test tokenizer has no merges: one token a byte).
-            assertTrue(n - run.acts().computedFrom() <= typed.length(),
-                    "version 2 computed from position " + run.acts().computedFrom() + " of " + n + ": version 1's rows were thrown away");
+            return fail("version 2 was not analysed");
+        }
+    }
 
-            // The kept rows are version 1's pass, finished: the scores equal a pass of version 2 from scratch.
-            try (LoadedModel m = ModelDirectory.load(model)) {
-                PromptDocument doc = second.doc();
-                FrontMatter fm = FrontMatter.parse(doc.text());
-                PromptRun fresh = Analyzer.analyze(doc, fm, new ModelHandle(m, 0), run.bos(), 1 << 24, null, () -> {});
-                assertArrayEqualsWithin(fresh, run);
-            }
+    /** The run's scores equal a pass of its version from scratch (float32 sums in another order: 1e-4). */
+    private static void assertSameScoresAsAPassFromScratch(Path model, Analysis a) throws Exception {
+        try (LoadedModel m = ModelDirectory.load(model)) {
+            PromptDocument doc = a.doc();
+            PromptRun fresh = Analyzer.analyze(doc, FrontMatter.parse(doc.text()), new ModelHandle(m, 0), a.run().bos(), 1 << 24, null, () -> {});
+            assertArrayEqualsWithin(fresh, a.run());
         }
     }
 
