@@ -12,9 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -201,7 +203,7 @@ public final class PromptWorkspace implements AutoCloseable {
         // prompt again (an edit right after a long prompt's first hover waited seconds for it). It
         // stops all the same where the newer version keeps less than half of its text (an edit at the
         // start: the rows are of no use) and for a closed document.
-        java.util.concurrent.atomic.AtomicReference<PromptDocument> worthFinishingFor = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<PromptDocument> worthFinishingFor = new AtomicReference<>();
         Cancel stopUnlessPastBlocks = () -> {
             PromptDocument now = s.doc;
             if (now == doc || worthFinishingFor.get() == now) return;
@@ -431,7 +433,7 @@ public final class PromptWorkspace implements AutoCloseable {
         return 2L * same >= older.length();
     }
 
-    private void giveWayToRequests(java.util.function.BooleanSupplier superseded) {
+    private void giveWayToRequests(BooleanSupplier superseded) {
         long deadline = System.nanoTime() + GIVE_WAY_NANOS;
         // A pass for an old version stops pausing at once: the new version's job waits for it to end.
         while ((answering.get() > 0 || System.nanoTime() - lastAnswerNanos < ANSWER_WRITE_NANOS) && System.nanoTime() < deadline
