@@ -218,7 +218,6 @@ public final class PromptWorkspace implements AutoCloseable {
         CompletableFuture<Analysis> full = after.thenApplyAsync(ignored -> {
             // Only the pass after the early run gives way: before it, a counted request may be waiting for this very job.
             Analysis a = analyse(s, doc, () -> {
-                stopUnlessPastBlocks.check();
                 if (early.isDone() && s.doc == doc) giveWayToRequests(() -> s.doc != doc);
                 stopUnlessPastBlocks.check();
             }, early::complete, c -> {
